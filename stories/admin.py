@@ -1,0 +1,300 @@
+"""
+Moderation. Status changes only through the actions here, which call the
+model's workflow methods; the status field itself is read-only, so no road
+around the audit trail exists in the admin.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import InvalidTransition, ModerationEvent, Perspective, Story, Theme
+
+
+class ModerationEventInline(admin.TabularInline):
+    model = ModerationEvent
+    fields = ("created_at", "actor", "from_status", "to_status", "note")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("Moderation history")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+def run_workflow_action(modeladmin, request, queryset, *, change, done_message):
+    """Apply ``change(story)`` to each selected story and report what happened."""
+    changed = skipped = 0
+    for story in queryset:
+        try:
+            change(story)
+        except InvalidTransition:
+            skipped += 1
+        else:
+            changed += 1
+    if changed:
+        modeladmin.message_user(request, done_message(changed), messages.SUCCESS)
+    if skipped:
+        modeladmin.message_user(
+            request,
+            ngettext(
+                "%(count)d story was skipped: its status does not allow that.",
+                "%(count)d stories were skipped: their status does not allow that.",
+                skipped,
+            )
+            % {"count": skipped},
+            messages.WARNING,
+        )
+
+
+@admin.register(Story)
+class StoryAdmin(admin.ModelAdmin):
+    list_display = (
+        "title",
+        "perspective",
+        "theme_names",
+        "status",
+        "language",
+        "featured",
+        "submitted_at",
+        "published_at",
+    )
+    list_filter = ("status", "perspective", "themes", "language", "featured", "is_sample")
+    search_fields = ("title", "body", "narrator_name")
+    date_hierarchy = "submitted_at"
+    list_select_related = ("perspective",)
+    list_per_page = 50
+    actions = ("approve", "reject", "return_to_review", "feature", "unfeature")
+    inlines = (ModerationEventInline,)
+    readonly_fields = (
+        "status",
+        "slug",
+        "published_at",
+        "featured",
+        "submitted_at",
+        "withdrawn_at",
+        "contact_email",
+        "consent_given",
+        "consent_version",
+        "submitter_hash",
+        "suggested_theme",
+    )
+    fieldsets = (
+        (None, {"fields": ("title", "summary", "body", "content_note")}),
+        (
+            _("Narrator"),
+            {
+                "fields": (
+                    "narrator_name",
+                    "is_anonymous",
+                    "narrator_descriptor",
+                    "place",
+                    "year_happened",
+                    "language",
+                )
+            },
+        ),
+        (_("Classification"), {"fields": ("perspective", "themes", "suggested_theme")}),
+        (
+            _("Publication"),
+            {
+                "fields": (
+                    "status",
+                    "slug",
+                    "embargo_until",
+                    "published_at",
+                    "featured",
+                    "is_sample",
+                    "submitted_at",
+                    "withdrawn_at",
+                )
+            },
+        ),
+        (
+            _("Private: moderators only"),
+            {
+                "fields": (
+                    "moderator_notes",
+                    "contact_email",
+                    "consent_given",
+                    "consent_version",
+                    "submitter_hash",
+                )
+            },
+        ),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("themes")
+
+    def get_ordering(self, request):
+        # The pending queue is worked oldest first; everything else newest first.
+        if request.GET.get("status__exact") == Story.Status.PENDING:
+            return ("submitted_at",)
+        return ("-submitted_at",)
+
+    @admin.display(description=_("themes"))
+    def theme_names(self, story):
+        return ", ".join(theme.name for theme in story.themes.all())
+
+    def view_on_site(self, story):
+        return story.get_absolute_url() if story.is_visible else None
+
+    @admin.action(permissions=["change"], description=_("Approve and publish selected stories"))
+    def approve(self, request, queryset):
+        run_workflow_action(
+            self,
+            request,
+            queryset,
+            change=lambda story: story.approve(by=request.user),
+            done_message=lambda n: ngettext(
+                "%(count)d story approved.", "%(count)d stories approved.", n
+            )
+            % {"count": n},
+        )
+
+    @admin.action(permissions=["change"], description=_("Reject selected stories"))
+    def reject(self, request, queryset):
+        run_workflow_action(
+            self,
+            request,
+            queryset,
+            change=lambda story: story.reject(by=request.user),
+            done_message=lambda n: ngettext(
+                "%(count)d story rejected.", "%(count)d stories rejected.", n
+            )
+            % {"count": n},
+        )
+
+    @admin.action(permissions=["change"], description=_("Return selected stories to review"))
+    def return_to_review(self, request, queryset):
+        run_workflow_action(
+            self,
+            request,
+            queryset,
+            change=lambda story: story.return_to_review(by=request.user),
+            done_message=lambda n: ngettext(
+                "%(count)d story returned to review.", "%(count)d stories returned to review.", n
+            )
+            % {"count": n},
+        )
+
+    @admin.action(permissions=["change"], description=_("Feature selected stories"))
+    def feature(self, request, queryset):
+        self._set_featured(request, queryset, True)
+
+    @admin.action(permissions=["change"], description=_("Stop featuring selected stories"))
+    def unfeature(self, request, queryset):
+        self._set_featured(request, queryset, False)
+
+    def _set_featured(self, request, queryset, featured):
+        changed = sum(story.set_featured(featured, by=request.user) for story in queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d story updated.", "%(count)d stories updated.", changed)
+            % {"count": changed},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Perspective)
+class PerspectiveAdmin(admin.ModelAdmin):
+    list_display = ("name", "name_es", "slug", "display_order", "story_count")
+    list_editable = ("display_order",)
+    prepopulated_fields = {"slug": ("name",)}
+    search_fields = ("name", "name_es")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(story_count=Count("stories"))
+
+    @admin.display(description=_("stories (all statuses)"), ordering="story_count")
+    def story_count(self, perspective):
+        return perspective.story_count
+
+
+class MergeThemesForm(forms.Form):
+    target = forms.ModelChoiceField(
+        label=_("Merge into"), queryset=Theme.objects.none(), widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, themes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = themes
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ("name", "name_es", "slug", "story_count")
+    prepopulated_fields = {"slug": ("name",)}
+    search_fields = ("name", "name_es", "description")
+    actions = ("merge_themes",)
+    fields = ("name", "slug", "description", "name_es", "description_es")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(story_count=Count("tagged_stories"))
+
+    @admin.display(description=_("stories (all statuses)"), ordering="story_count")
+    def story_count(self, theme):
+        return theme.story_count
+
+    @admin.action(permissions=["change", "delete"], description=_("Merge selected themes"))
+    def merge_themes(self, request, queryset):
+        if queryset.count() < 2:
+            self.message_user(request, _("Select at least two themes to merge."), messages.ERROR)
+            return None
+        form = MergeThemesForm(
+            request.POST if "apply" in request.POST else None, themes=queryset
+        )
+        if form.is_valid():
+            target = form.cleaned_data["target"]
+            merged = [theme for theme in queryset if theme.pk != target.pk]
+            for theme in merged:
+                theme.merge_into(target)
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d theme merged into “%(target)s”.",
+                    "%(count)d themes merged into “%(target)s”.",
+                    len(merged),
+                )
+                % {"count": len(merged), "target": target.name},
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/stories/theme/merge_themes.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Merge themes"),
+                "form": form,
+                "themes": queryset,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+@admin.register(ModerationEvent)
+class ModerationEventAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "story", "actor", "from_status", "to_status", "note")
+    list_filter = ("to_status", "from_status")
+    list_select_related = ("story", "actor")
+    search_fields = ("story__title", "note")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

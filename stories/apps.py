@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class StoriesConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "stories"
+    verbose_name = _("Archive")
+
+    def ready(self):
+        from .moderators import sync_moderators_group
+
+        # A data migration alone would run before permissions exist on a fresh
+        # database; post_migrate runs after they are created, every time.
+        post_migrate.connect(sync_moderators_group, sender=self)

@@ -1,0 +1,224 @@
+import datetime
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinLengthValidator
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .models import EARLIEST_YEAR, Perspective, Story, Theme
+
+BODY_MIN_LENGTH = 200
+BODY_MAX_LENGTH = 20_000
+
+
+class AccessibleFormMixin:
+    """Tie each widget to its help text and errors so screen readers announce them."""
+
+    def full_clean(self):
+        super().full_clean()
+        for name, field in self.fields.items():
+            bound = self[name]
+            described_by = []
+            if field.help_text:
+                described_by.append(f"{bound.auto_id}_help")
+            if self.errors.get(name):
+                described_by.append(f"{bound.auto_id}_errors")
+                field.widget.attrs["aria-invalid"] = "true"
+            if described_by and not bound.use_fieldset:
+                field.widget.attrs["aria-describedby"] = " ".join(described_by)
+
+
+class LocalNameChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.local_name
+
+
+class LocalNameMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.local_name
+
+
+class ShareForm(AccessibleFormMixin, forms.ModelForm):
+    """What a narrator fills in. Everything typed is kept when the form comes back with errors."""
+
+    body = forms.CharField(
+        label=_("Your story"),
+        widget=forms.Textarea(attrs={"rows": 14}),
+        min_length=BODY_MIN_LENGTH,
+        max_length=BODY_MAX_LENGTH,
+        help_text=_(
+            "Between 200 and 20,000 characters. Tell it in your own words, in English or Spanish."
+        ),
+    )
+    perspective = LocalNameChoiceField(
+        label=_("I am speaking as"),
+        queryset=Perspective.objects.all(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+    themes = LocalNameMultipleChoiceField(
+        label=_("What is your story about?"),
+        queryset=Theme.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Choose any that fit."),
+    )
+    stay_anonymous = forms.BooleanField(
+        label=_("Stay anonymous: do not show any name with my story"),
+        required=False,
+    )
+    year_happened = forms.IntegerField(
+        label=_("Year it happened"),
+        required=False,
+        min_value=EARLIEST_YEAR,
+        help_text=_("A year is enough, for example 2017."),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I agree: my story may be published in this archive as described above, "
+            "and I can ask for it to be withdrawn at any time."
+        ),
+        required=True,
+        error_messages={"required": _("We can only publish your story with your consent.")},
+    )
+    # A field people never see; bots fill in every field they find.
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    class Meta:
+        model = Story
+        fields = [
+            "title",
+            "body",
+            "summary",
+            "perspective",
+            "themes",
+            "suggested_theme",
+            "language",
+            "narrator_name",
+            "stay_anonymous",
+            "narrator_descriptor",
+            "place",
+            "year_happened",
+            "content_note",
+            "contact_email",
+        ]
+        labels = {
+            "title": _("Title"),
+            "summary": _("Summary"),
+            "suggested_theme": _("Suggest a theme that is missing"),
+            "language": _("Language of your story"),
+            "narrator_name": _("Name to show with your story"),
+            "narrator_descriptor": _("Who you are, in a few words"),
+            "place": _("Neighbourhood or city"),
+            "content_note": _("Content note"),
+            "contact_email": _("Email (private)"),
+        }
+        help_texts = {
+            "title": _("A few words that name your story."),
+            "summary": _("One or two sentences, shown in lists of stories. Optional."),
+            "suggested_theme": _(
+                "Optional. A moderator reads it; it is not published as it stands."
+            ),
+            "narrator_name": _("A first name, a nickname or your full name. Leave it empty "
+                               "and tick the box below to stay anonymous."),
+            "narrator_descriptor": _('Optional. For example "nurse, Boyle Heights".'),
+            "place": _("Optional. A neighbourhood is enough; never a street address."),
+            "content_note": _(
+                "Optional. Warn readers of difficult content, for example violence or detention."
+            ),
+            "contact_email": _(
+                "Optional. Never published and never shared. Moderators use it only "
+                "if they need to ask you about your story."
+            ),
+        }
+        widgets = {
+            "language": forms.RadioSelect,
+            "summary": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = datetime.date.today().year
+        self.fields["year_happened"].validators.append(MaxValueValidator(this_year))
+        self.fields["year_happened"].widget.attrs["max"] = this_year
+        self.fields["title"].validators.append(MinLengthValidator(3))
+        if not self.is_bound:
+            self.initial.setdefault("language", "es" if get_language() == "es" else "en")
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("stay_anonymous") and not cleaned.get("narrator_name", "").strip():
+            self.add_error(
+                "narrator_name",
+                _("Give a name to show, or tick “Stay anonymous”."),
+            )
+        return cleaned
+
+    @property
+    def is_spam(self):
+        """Only bots fill in the hidden field; their posts are quietly dropped."""
+        return bool(self.cleaned_data.get("website"))
+
+    def story_fields(self):
+        """The cleaned values that become the story's own fields."""
+        data = {
+            name: self.cleaned_data[name]
+            for name in self.Meta.fields
+            if name not in {"themes", "stay_anonymous"}
+        }
+        data["is_anonymous"] = self.cleaned_data["stay_anonymous"]
+        if data["is_anonymous"]:
+            # An anonymous narrator's name is not needed by anyone: not kept.
+            data["narrator_name"] = ""
+        return data
+
+
+class StoryFilterForm(forms.Form):
+    """The filters of the browse page, read from the query string."""
+
+    perspective = forms.ModelChoiceField(
+        label=_("Perspective"),
+        queryset=Perspective.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All perspectives"),
+    )
+    theme = forms.ModelChoiceField(
+        label=_("Theme"),
+        queryset=Theme.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All themes"),
+    )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=[("", _("All languages")), *Story.Language.choices],
+        required=False,
+    )
+    year = forms.TypedChoiceField(
+        label=_("Year it happened"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+
+    def __init__(self, *args, years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", _("Any year"))] + [(y, y) for y in years]
+        for name in ("perspective", "theme"):
+            self.fields[name].label_from_instance = lambda obj: obj.local_name
+
+    def filter(self, stories):
+        """Narrow ``stories`` by whichever filters are valid; invalid ones are ignored."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        if data.get("perspective"):
+            stories = stories.filter(perspective=data["perspective"])
+        if data.get("theme"):
+            stories = stories.filter(themes=data["theme"])
+        if data.get("language"):
+            stories = stories.filter(language=data["language"])
+        if data.get("year"):
+            stories = stories.filter(year_happened=data["year"])
+        return stories

@@ -1,0 +1,490 @@
+"""
+The archive's domain: who speaks (Perspective), about what (Theme), what they
+said (Story), and how each story reached its status (ModerationEvent).
+
+The one rule lives here: nothing is public until a moderator approves it, and
+every public road reads through ``Story.objects.published()``.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.db.models import Count, F, OuterRef, Subquery, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TagBase, TaggedItemBase
+
+EARLIEST_YEAR = 1900
+
+
+class BilingualNameMixin:
+    """Curated names are written in English and Spanish by moderators.
+
+    The English ``name`` is canonical (it drives slugs and taggit); the Spanish
+    fields are shown to readers of the Spanish site when a moderator filled
+    them in, and English is the fallback.
+    """
+
+    @property
+    def local_name(self):
+        if get_language() == "es" and self.name_es:
+            return self.name_es
+        return self.name
+
+    @property
+    def local_description(self):
+        if get_language() == "es" and self.description_es:
+            return self.description_es
+        return self.description
+
+
+def published_count(stories_of_row):
+    """A subquery counting the published stories that ``stories_of_row`` selects.
+
+    Counting through ``Story.objects.published()`` keeps facet counts behind
+    the same gateway as the pages, so a hidden story is never counted.
+    """
+    counted = (
+        stories_of_row.order_by()
+        .annotate(group=Value(1))
+        .values("group")
+        .annotate(total=Count("pk", distinct=True))
+        .values("total")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
+class PerspectiveQuerySet(models.QuerySet):
+    def with_published_counts(self):
+        stories = Story.objects.published().filter(perspective=OuterRef("pk"))
+        return self.annotate(published_count=published_count(stories))
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Perspective(BilingualNameMixin, models.Model):
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    name_es = models.CharField(_("name in Spanish"), max_length=80, blank=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    description_es = models.TextField(_("description in Spanish"), blank=True)
+    display_order = models.PositiveSmallIntegerField(_("display order"), default=0)
+
+    objects = PerspectiveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_order", "name"]
+        verbose_name = _("perspective")
+        verbose_name_plural = _("perspectives")
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("stories:perspective-detail", kwargs={"slug": self.slug})
+
+
+class ThemeQuerySet(models.QuerySet):
+    def with_published_counts(self):
+        stories = Story.objects.published().filter(themes=OuterRef("pk"))
+        return self.annotate(published_count=published_count(stories))
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Theme(BilingualNameMixin, TagBase):
+    """A curated theme. Narrators choose from these; moderators edit and merge them."""
+
+    # TagBase gives name and slug (unique, canonical English).
+    name_es = models.CharField(_("name in Spanish"), max_length=100, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    description_es = models.TextField(_("description in Spanish"), blank=True)
+
+    objects = ThemeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def slugify(self, tag, i=None):
+        slug = slugify(tag, allow_unicode=True)
+        return f"{slug}-{i}" if i is not None else slug
+
+    def get_absolute_url(self):
+        return reverse("stories:theme-detail", kwargs={"slug": self.slug})
+
+    def stories_by_perspective(self, perspectives, *, per_perspective):
+        """The theme's newest published stories, one column per perspective.
+
+        Returns ``(perspective, stories, total)`` for every perspective, in
+        display order, so an empty column shows a voice that is missing.
+        """
+        tagged = Story.objects.published().filter(themes=self)
+        totals = dict(
+            tagged.order_by().values_list("perspective_id").annotate(total=Count("pk"))
+        )
+        newest = tagged.for_listing().newest_per_perspective(per_perspective)
+        by_perspective = {}
+        for story in newest:
+            by_perspective.setdefault(story.perspective_id, []).append(story)
+        return [
+            (perspective, by_perspective.get(perspective.pk, []), totals.get(perspective.pk, 0))
+            for perspective in perspectives
+        ]
+
+    def merge_into(self, target):
+        """Move every story tagged with this theme onto ``target``, then delete this theme."""
+        with transaction.atomic():
+            already_tagged = TaggedTheme.objects.filter(tag=target).values("content_object")
+            TaggedTheme.objects.filter(tag=self).exclude(content_object__in=already_tagged).update(
+                tag=target
+            )
+            self.delete()
+
+
+class TaggedTheme(TaggedItemBase):
+    content_object = models.ForeignKey(
+        "Story", on_delete=models.CASCADE, related_name="tagged_themes"
+    )
+    tag = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="tagged_stories")
+
+    class Meta:
+        verbose_name = _("story theme")
+        verbose_name_plural = _("story themes")
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_story_theme"),
+        ]
+
+
+class InvalidTransition(Exception):
+    """A status change that the workflow table does not allow."""
+
+
+class StoryQuerySet(models.QuerySet):
+    def published(self):
+        """The one gateway for every public road: approved and past its publication time."""
+        return self.filter(status=Story.Status.APPROVED, published_at__lte=timezone.now())
+
+    def withdrawn_after_publication(self):
+        """Withdrawn stories that readers once saw: their address answers 410 Gone."""
+        return self.filter(
+            status=Story.Status.WITHDRAWN,
+            published_at__isnull=False,
+            published_at__lte=F("withdrawn_at"),
+        )
+
+    def for_listing(self):
+        return self.select_related("perspective").prefetch_related("themes")
+
+    def years_happened(self):
+        return (
+            self.exclude(year_happened=None)
+            .order_by("-year_happened")
+            .values_list("year_happened", flat=True)
+            .distinct()
+        )
+
+    def newest_per_perspective(self, count):
+        """At most ``count`` newest stories of each perspective, in one query."""
+        return self.annotate(
+            rank_in_perspective=Window(
+                RowNumber(),
+                partition_by=[F("perspective_id")],
+                order_by=[F("published_at").desc(), F("pk").desc()],
+            )
+        ).filter(rank_in_perspective__lte=count)
+
+
+class Story(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Language(models.TextChoices):
+        ENGLISH = "en", _("English")
+        SPANISH = "es", _("Spanish")
+
+    # The workflow table (docs/architecture.md). Changing status anywhere but
+    # through _change_status() would skip both this check and the audit trail.
+    TRANSITIONS = {
+        Status.PENDING: {Status.APPROVED, Status.REJECTED, Status.WITHDRAWN},
+        Status.APPROVED: {Status.PENDING, Status.WITHDRAWN},
+        Status.REJECTED: {Status.PENDING},
+        Status.WITHDRAWN: set(),
+    }
+
+    # --- Public: shown on the site once approved. ---
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=220,
+        unique=True,
+        null=True,
+        blank=True,
+        allow_unicode=True,
+        editable=False,
+        help_text=_("Given at first approval, from the approved title."),
+    )
+    body = models.TextField(_("story"))
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    narrator_name = models.CharField(_("narrator's name"), max_length=100, blank=True)
+    is_anonymous = models.BooleanField(_("anonymous"), default=False)
+    narrator_descriptor = models.CharField(
+        _("narrator descriptor"),
+        max_length=150,
+        blank=True,
+        help_text=_('For example "nurse, Boyle Heights".'),
+    )
+    perspective = models.ForeignKey(
+        Perspective,
+        on_delete=models.PROTECT,
+        related_name="stories",
+        verbose_name=_("perspective"),
+    )
+    themes = TaggableManager(
+        through=TaggedTheme, blank=True, verbose_name=_("themes"), help_text=""
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=Language.choices, default=Language.ENGLISH
+    )
+    place = models.CharField(_("neighbourhood or city"), max_length=100, blank=True)
+    year_happened = models.PositiveSmallIntegerField(
+        _("year it happened"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(EARLIEST_YEAR), MaxValueValidator(2100)],
+    )
+    content_note = models.CharField(_("content note"), max_length=200, blank=True)
+    featured = models.BooleanField(_("featured"), default=False)
+    is_sample = models.BooleanField(
+        _("sample content"),
+        default=False,
+        help_text=_("Fictional story from the sample archive."),
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    # --- Private: only moderators in the admin ever see these. ---
+    suggested_theme = models.CharField(_("suggested theme"), max_length=80, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    consent_given = models.BooleanField(_("consent given"), default=False)
+    consent_version = models.CharField(_("consent text version"), max_length=20, blank=True)
+    moderator_notes = models.TextField(_("moderator notes"), blank=True)
+    submitter_hash = models.CharField(
+        _("submitter address (keyed hash)"), max_length=64, blank=True
+    )
+    embargo_until = models.DateTimeField(
+        _("embargoed until"),
+        null=True,
+        blank=True,
+        help_text=_("Approval publishes the story no earlier than this."),
+    )
+
+    # --- Workflow ---
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now, editable=False)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = StoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-submitted_at"]
+        verbose_name = _("story")
+        verbose_name_plural = _("stories")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "approved", "rejected", "withdrawn"]),
+                name="story_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="approved") | models.Q(published_at__isnull=False),
+                name="story_approved_has_published_at",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="story_public_idx"),
+            models.Index(fields=["status", "submitted_at"], name="story_queue_idx"),
+            models.Index(fields=["perspective", "status", "-published_at"], name="story_persp_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("stories:story-detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_visible(self):
+        return (
+            self.status == self.Status.APPROVED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def was_public_before_withdrawal(self):
+        """A withdrawn story that readers once saw answers 410, not 404."""
+        return (
+            self.status == self.Status.WITHDRAWN
+            and self.published_at is not None
+            and self.withdrawn_at is not None
+            and self.published_at <= self.withdrawn_at
+        )
+
+    @property
+    def display_name(self):
+        if self.is_anonymous or not self.narrator_name.strip():
+            return _("Anonymous")
+        return self.narrator_name
+
+    # --- Workflow: the only way status changes ---
+
+    def approve(self, *, by, note=""):
+        def publish(story):
+            now = timezone.now()
+            if story.published_at is None or story.published_at > now:
+                story.published_at = max(now, story.embargo_until or now)
+            if not story.slug:
+                story.slug = story._unique_slug()
+
+        return self._change_status(self.Status.APPROVED, by=by, note=note, before_save=publish)
+
+    def reject(self, *, by, note=""):
+        return self._change_status(self.Status.REJECTED, by=by, note=note)
+
+    def return_to_review(self, *, by, note=""):
+        """Approved or rejected back to pending; ``by`` is None for the system."""
+        return self._change_status(self.Status.PENDING, by=by, note=note)
+
+    def withdraw(self, *, note=""):
+        """The narrator takes the story back. Final."""
+
+        def stamp(story):
+            story.withdrawn_at = timezone.now()
+
+        return self._change_status(self.Status.WITHDRAWN, by=None, note=note, before_save=stamp)
+
+    def set_featured(self, featured, *, by):
+        with transaction.atomic():
+            story = Story.objects.select_for_update().get(pk=self.pk)
+            if story.featured == featured:
+                return False
+            story.featured = featured
+            story.save(update_fields=["featured", "updated_at"])
+            note = "Featured" if featured else "Unfeatured"
+            ModerationEvent.objects.create(
+                story=story,
+                actor=by,
+                from_status=story.status,
+                to_status=story.status,
+                note=note,
+            )
+        self.featured = featured
+        return True
+
+    def other_perspectives(self):
+        """The newest published story of each other perspective sharing a theme with this one."""
+        sharing_a_theme = Story.objects.published().filter(
+            themes__in=TaggedTheme.objects.filter(content_object=self).values("tag")
+        )
+        return (
+            Story.objects.published()
+            .filter(pk__in=sharing_a_theme.values("pk"))
+            .exclude(perspective=self.perspective_id)
+            .for_listing()
+            .newest_per_perspective(1)
+            .order_by("perspective__display_order")
+        )
+
+    def _change_status(self, to_status, *, by, note, before_save=None):
+        """Move to ``to_status`` if the workflow allows it, and record the event.
+
+        The row is locked and re-read first, so two moderators acting on the
+        same story at once produce one change and one event, not two.
+        """
+        with transaction.atomic():
+            story = Story.objects.select_for_update().get(pk=self.pk)
+            if to_status not in self.TRANSITIONS[story.status]:
+                raise InvalidTransition(
+                    f"A {story.status} story cannot become {to_status}."
+                )
+            from_status = story.status
+            story.status = to_status
+            if before_save:
+                before_save(story)
+            story.save()
+            event = ModerationEvent.objects.create(
+                story=story, actor=by, from_status=from_status, to_status=to_status, note=note
+            )
+        for field in ("status", "published_at", "slug", "withdrawn_at", "updated_at"):
+            setattr(self, field, getattr(story, field))
+        return event
+
+    def _unique_slug(self):
+        base = slugify(self.title, allow_unicode=True)[:200].strip("-") or f"story-{self.pk}"
+        slug, n = base, 2
+        while Story.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+            slug = f"{base}-{n}"
+            n += 1
+        return slug
+
+
+class ModerationEvent(models.Model):
+    """One line of a story's audit trail, written by the method that changed it."""
+
+    story = models.ForeignKey(
+        Story, on_delete=models.CASCADE, related_name="events", verbose_name=_("story")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="moderation_events",
+        verbose_name=_("by"),
+        help_text=_("Empty when the narrator or the system acted."),
+    )
+    from_status = models.CharField(
+        _("from"), max_length=16, choices=Story.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=16, choices=Story.Status.choices)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("moderation event")
+        verbose_name_plural = _("moderation events")
+        indexes = [models.Index(fields=["story", "created_at"], name="event_story_idx")]
+
+    def __str__(self):
+        return f"{self.story_id}: {self.from_status or '-'} → {self.to_status}"
+
+
+def theme_perspective_counts():
+    """How many published stories each (theme, perspective) pair has, in one query."""
+    rows = (
+        TaggedTheme.objects.filter(content_object__in=Story.objects.published())
+        .values_list("tag_id", "content_object__perspective_id")
+        .annotate(total=Count("content_object", distinct=True))
+        .order_by()
+    )
+    return {(theme_id, perspective_id): total for theme_id, perspective_id, total in rows}

@@ -1,0 +1,38 @@
+"""The Moderators group: its permissions are kept here, in code, and synced after every migrate."""
+
+from django.contrib.auth.models import Group, Permission
+
+MODERATORS_GROUP = "Moderators"
+
+# Exactly what moderation needs. Deliberately absent: deleting stories or
+# events (the audit trail must stay whole), and anything on users or groups.
+MODERATOR_PERMISSIONS = {
+    "stories": [
+        "view_story",
+        "change_story",
+        "view_moderationevent",
+        "view_perspective",
+        "add_perspective",
+        "change_perspective",
+        "view_theme",
+        "add_theme",
+        "change_theme",
+        # Merging themes deletes the themes merged away.
+        "delete_theme",
+        "view_taggedtheme",
+    ],
+}
+
+
+def moderator_permissions():
+    permissions = Permission.objects.none()
+    for app_label, codenames in MODERATOR_PERMISSIONS.items():
+        permissions |= Permission.objects.filter(
+            content_type__app_label=app_label, codename__in=codenames
+        )
+    return permissions
+
+
+def sync_moderators_group(**kwargs):
+    group, _created = Group.objects.get_or_create(name=MODERATORS_GROUP)
+    group.permissions.set(moderator_permissions())

@@ -1,0 +1,36 @@
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language, get_language_info
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def other_languages(context):
+    """Links to this same page in the site's other languages, query string kept.
+
+    A plain link rather than Django's set_language form, so every page stays
+    cacheable and the choice is visible in the address.
+    """
+    request = context.get("request")
+    current = get_language()
+    path = request.get_full_path() if request else "/"
+    links = []
+    for code, _name in settings.LANGUAGES:
+        if code == current:
+            continue
+        url = translate_url(path, code)
+        if url == path:
+            url = "/" if code == settings.LANGUAGE_CODE else f"/{code}/"
+        info = get_language_info(code)
+        links.append({"code": code, "name": info["name_local"], "url": url})
+    return links
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, page_number):
+    """The current list's address with another page number, filters kept."""
+    query = context["request"].GET.copy()
+    query["page"] = page_number
+    return f"?{query.urlencode()}"

@@ -1,0 +1,24 @@
+from django.urls import path, register_converter
+
+from . import views
+from .converters import UnicodeSlugConverter
+
+register_converter(UnicodeSlugConverter, "uslug")
+
+app_name = "stories"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("stories/", views.StoryListView.as_view(), name="story-list"),
+    path("stories/<uslug:slug>/", views.StoryDetailView.as_view(), name="story-detail"),
+    path("perspectives/", views.PerspectiveListView.as_view(), name="perspective-list"),
+    path(
+        "perspectives/<uslug:slug>/",
+        views.PerspectiveDetailView.as_view(),
+        name="perspective-detail",
+    ),
+    path("themes/", views.ThemeListView.as_view(), name="theme-list"),
+    path("themes/<uslug:slug>/", views.ThemeDetailView.as_view(), name="theme-detail"),
+    path("share/", views.share, name="share"),
+    path("share/thanks/", views.share_thanks, name="share-thanks"),
+]

@@ -1,0 +1,185 @@
+"""
+Public pages. Every story a reader can reach comes from
+``Story.objects.published()``; the views only choose, order and page.
+"""
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.generic import DetailView, ListView, TemplateView
+
+from . import limits
+from .forms import ShareForm, StoryFilterForm
+from .models import Perspective, Story, Theme, theme_perspective_counts
+from .services import submit_story
+
+STORIES_PER_PAGE = 20
+STORIES_PER_COLUMN = 3
+
+
+class PublishedStoriesMixin:
+    """Lists of stories start from the public gateway, with what cards need prefetched."""
+
+    paginate_by = STORIES_PER_PAGE
+
+    def published_stories(self):
+        return Story.objects.published().for_listing()
+
+
+class HomeView(PublishedStoriesMixin, TemplateView):
+    template_name = "stories/home.html"
+
+    def get_context_data(self, **kwargs):
+        stories = self.published_stories()
+        return super().get_context_data(
+            featured_stories=stories.filter(featured=True)[:6],
+            recent_stories=stories.filter(featured=False)[:6],
+            perspectives=Perspective.objects.with_published_counts(),
+            themes=Theme.objects.with_published_counts(),
+            **kwargs,
+        )
+
+
+class StoryListView(PublishedStoriesMixin, ListView):
+    template_name = "stories/story_list.html"
+    context_object_name = "stories"
+
+    def get_queryset(self):
+        self.filter_form = StoryFilterForm(
+            self.request.GET, years=Story.objects.published().years_happened()
+        )
+        return self.filter_form.filter(self.published_stories()).distinct()
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(
+            filter_form=self.filter_form,
+            filters_query=query.urlencode(),
+            is_filtered=any(self.filter_form.cleaned_data.values()),
+            **kwargs,
+        )
+
+
+class StoryDetailView(DetailView):
+    template_name = "stories/story_detail.html"
+    context_object_name = "story"
+
+    def get_object(self, queryset=None):
+        slug = self.kwargs["slug"]
+        story = (
+            Story.objects.published()
+            .select_related("perspective")
+            .prefetch_related("themes")
+            .filter(slug=slug)
+            .first()
+        )
+        if story is None:
+            raise Http404
+        return story
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            if Story.objects.withdrawn_after_publication().filter(slug=kwargs["slug"]).exists():
+                return render(request, "stories/story_withdrawn.html", status=410)
+            raise
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            other_perspectives=self.object.other_perspectives(), **kwargs
+        )
+
+
+class PerspectiveListView(ListView):
+    template_name = "stories/perspective_list.html"
+    context_object_name = "perspectives"
+
+    def get_queryset(self):
+        return Perspective.objects.with_published_counts()
+
+
+class PerspectiveDetailView(PublishedStoriesMixin, ListView):
+    template_name = "stories/perspective_detail.html"
+    context_object_name = "stories"
+
+    def get_queryset(self):
+        self.perspective = get_object_or_404(Perspective, slug=self.kwargs["slug"])
+        return self.published_stories().filter(perspective=self.perspective)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(perspective=self.perspective, **kwargs)
+
+
+class ThemeListView(TemplateView):
+    template_name = "stories/theme_list.html"
+
+    def get_context_data(self, **kwargs):
+        perspectives = list(Perspective.objects.all())
+        themes = list(Theme.objects.with_published_counts())
+        counts = theme_perspective_counts()
+        grid = [
+            (theme, [(p, counts.get((theme.pk, p.pk), 0)) for p in perspectives])
+            for theme in themes
+        ]
+        return super().get_context_data(
+            themes=themes, perspectives=perspectives, grid=grid, **kwargs
+        )
+
+
+class ThemeDetailView(TemplateView):
+    template_name = "stories/theme_detail.html"
+
+    def get_context_data(self, **kwargs):
+        theme = get_object_or_404(Theme, slug=self.kwargs["slug"])
+        columns = theme.stories_by_perspective(
+            Perspective.objects.all(), per_perspective=STORIES_PER_COLUMN
+        )
+        return super().get_context_data(theme=theme, columns=columns, **kwargs)
+
+
+@never_cache
+def share(request):
+    """The submission form: POST, then redirect to the thank-you page (never submit twice)."""
+    form = ShareForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if form.is_spam:
+            return redirect("stories:share-thanks")
+        verdict = limits.hit(
+            request,
+            scope="share",
+            limit=settings.SHARE_RATE_LIMIT,
+            period=settings.SHARE_RATE_PERIOD,
+        )
+        if not verdict.allowed:
+            return rate_limited(request, verdict)
+        submit_story(
+            fields=form.story_fields(),
+            themes=form.cleaned_data["themes"],
+            submitter_hash=limits.client_key(request),
+        )
+        return redirect("stories:share-thanks")
+    return render(
+        request,
+        "stories/share.html",
+        {"form": form, "consent_version": settings.CONSENT_VERSION},
+    )
+
+
+@never_cache
+def share_thanks(request):
+    return render(request, "stories/share_thanks.html")
+
+
+def rate_limited(request, verdict):
+    minutes = max(1, round(verdict.retry_after / 60))
+    response = render(
+        request,
+        "429.html",
+        {"retry_after_minutes": minutes},
+        status=429,
+    )
+    response["Retry-After"] = str(verdict.retry_after)
+    return response
