@@ -154,10 +154,10 @@ class StoryAdmin(admin.ModelAdmin):
             request,
             queryset,
             change=lambda story: story.approve(by=request.user),
-            done_message=lambda n: ngettext(
-                "%(count)d story approved.", "%(count)d stories approved.", n
-            )
-            % {"count": n},
+            done_message=lambda n: (
+                ngettext("%(count)d story approved.", "%(count)d stories approved.", n)
+                % {"count": n}
+            ),
         )
 
     @admin.action(permissions=["change"], description=_("Reject selected stories"))
@@ -167,10 +167,10 @@ class StoryAdmin(admin.ModelAdmin):
             request,
             queryset,
             change=lambda story: story.reject(by=request.user),
-            done_message=lambda n: ngettext(
-                "%(count)d story rejected.", "%(count)d stories rejected.", n
-            )
-            % {"count": n},
+            done_message=lambda n: (
+                ngettext("%(count)d story rejected.", "%(count)d stories rejected.", n)
+                % {"count": n}
+            ),
         )
 
     @admin.action(permissions=["change"], description=_("Return selected stories to review"))
@@ -180,10 +180,14 @@ class StoryAdmin(admin.ModelAdmin):
             request,
             queryset,
             change=lambda story: story.return_to_review(by=request.user),
-            done_message=lambda n: ngettext(
-                "%(count)d story returned to review.", "%(count)d stories returned to review.", n
-            )
-            % {"count": n},
+            done_message=lambda n: (
+                ngettext(
+                    "%(count)d story returned to review.",
+                    "%(count)d stories returned to review.",
+                    n,
+                )
+                % {"count": n}
+            ),
         )
 
     @admin.action(permissions=["change"], description=_("Feature selected stories"))
@@ -249,9 +253,7 @@ class ThemeAdmin(admin.ModelAdmin):
         if queryset.count() < 2:
             self.message_user(request, _("Select at least two themes to merge."), messages.ERROR)
             return None
-        form = MergeThemesForm(
-            request.POST if "apply" in request.POST else None, themes=queryset
-        )
+        form = MergeThemesForm(request.POST if "apply" in request.POST else None, themes=queryset)
         if form.is_valid():
             target = form.cleaned_data["target"]
             merged = [theme for theme in queryset if theme.pk != target.pk]

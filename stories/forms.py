@@ -119,8 +119,10 @@ class ShareForm(AccessibleFormMixin, forms.ModelForm):
             "suggested_theme": _(
                 "Optional. A moderator reads it; it is not published as it stands."
             ),
-            "narrator_name": _("A first name, a nickname or your full name. Leave it empty "
-                               "and tick the box below to stay anonymous."),
+            "narrator_name": _(
+                "A first name, a nickname or your full name. Leave it empty "
+                "and tick the box below to stay anonymous."
+            ),
             "narrator_descriptor": _('Optional. For example "nurse, Boyle Heights".'),
             "place": _("Optional. A neighbourhood is enough; never a street address."),
             "content_note": _(

@@ -55,9 +55,7 @@ def network_of(address):
 def client_key(request):
     """A keyed hash of the client's network; what we store instead of an address."""
     network = network_of(client_address(request))
-    return hmac.new(
-        settings.SECRET_KEY.encode(), network.encode(), hashlib.sha256
-    ).hexdigest()
+    return hmac.new(settings.SECRET_KEY.encode(), network.encode(), hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)

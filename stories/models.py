@@ -134,9 +134,7 @@ class Theme(BilingualNameMixin, TagBase):
         display order, so an empty column shows a voice that is missing.
         """
         tagged = Story.objects.published().filter(themes=self)
-        totals = dict(
-            tagged.order_by().values_list("perspective_id").annotate(total=Count("pk"))
-        )
+        totals = dict(tagged.order_by().values_list("perspective_id").annotate(total=Count("pk")))
         newest = tagged.for_listing().newest_per_perspective(per_perspective)
         by_perspective = {}
         for story in newest:
@@ -423,9 +421,7 @@ class Story(models.Model):
         with transaction.atomic():
             story = Story.objects.select_for_update().get(pk=self.pk)
             if to_status not in self.TRANSITIONS[story.status]:
-                raise InvalidTransition(
-                    f"A {story.status} story cannot become {to_status}."
-                )
+                raise InvalidTransition(f"A {story.status} story cannot become {to_status}.")
             from_status = story.status
             story.status = to_status
             if before_save:

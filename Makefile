@@ -1,0 +1,56 @@
+# Perspectives: `make run` starts the site with the sample archive; `make test` runs the suite.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# `make run` serves the site as readers meet it: DEBUG off, a secret key
+# generated once for this checkout, static files through WhiteNoise.
+SITE_ENV = DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$$(cat .secret_key)"
+
+.PHONY: run test install install-test lint messages clean
+
+run: install .secret_key
+	$(SITE_ENV) $(BIN)/python manage.py migrate --noinput -v0
+	$(SITE_ENV) $(BIN)/python manage.py createcachetable
+	$(SITE_ENV) $(BIN)/python manage.py load_sample_archive
+	$(SITE_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	@echo "Perspectives is running on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
+	$(SITE_ENV) $(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
+
+test: install-test
+	$(BIN)/pytest
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+$(BIN)/python:
+	@$(PYTHON) -m venv $(VENV) || { \
+	  echo "Could not create a virtual environment. On Debian: apt-get install python3-venv"; \
+	  rm -rf $(VENV); exit 1; }
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	@touch $@
+
+.secret_key: | $(BIN)/python
+	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	@chmod 600 $@
+
+# Regenerate the Spanish catalogue after changing strings (needs gettext).
+messages: install
+	$(BIN)/python manage.py makemessages -l es --no-location --ignore=.venv
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles test-db.sqlite3*

@@ -1,0 +1,76 @@
+import itertools
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+
+from stories.models import Perspective, Story, Theme
+from stories.moderators import MODERATORS_GROUP
+
+_counter = itertools.count(1)
+
+LONG_BODY = (
+    "When the city said it would not ask about papers, my mother finally went to the clinic. "
+    "She had waited two years with the pain in her knee because she was afraid. "
+    "The nurse spoke Spanish and nobody asked for anything but her name. "
+)
+
+
+@pytest.fixture(autouse=True)
+def test_settings(settings):
+    """What tests swap in: no collectstatic manifest, a fast password hasher."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.STATIC_ROOT = None
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate-limit counts live in the cache; each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def make_story(*, themes=(), perspective="immigrants", **fields):
+    """A pending story, as a narrator would have sent it."""
+    n = next(_counter)
+    defaults = {
+        "title": f"Story number {n}",
+        "body": LONG_BODY,
+        "narrator_name": f"Narrator {n}",
+        "contact_email": f"narrator{n}@private.example.org",
+        "moderator_notes": f"Private moderator note {n}",
+        "consent_given": True,
+        "consent_version": "2026-11",
+    }
+    defaults.update(fields)
+    story = Story.objects.create(perspective=Perspective.objects.get(slug=perspective), **defaults)
+    if themes:
+        story.themes.set(Theme.objects.filter(slug__in=themes))
+    return story
+
+
+def make_published(**fields):
+    story = make_story(**fields)
+    story.approve(by=None)
+    return story
+
+
+@pytest.fixture
+def moderator(django_user_model):
+    user = django_user_model.objects.create_user(
+        "moderator", "moderator@example.org", "a-long-moderator-password", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+    return user
+
+
+@pytest.fixture
+def moderator_client(client, moderator):
+    client.force_login(moderator)
+    return client

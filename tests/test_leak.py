@@ -1,0 +1,165 @@
+"""
+The most important test in the project: nothing that is not published, and no
+narrator's private detail, reaches any public road.
+
+Roads are taken from the URLconf (so a new page is covered or this test fails
+until it is) and from a crawl that follows every link from the home pages.
+"""
+
+import datetime
+import re
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django.utils.translation import override
+
+from stories.models import Perspective, Story, Theme
+
+from .conftest import make_published, make_story
+
+pytestmark = pytest.mark.django_db
+
+# Roads that are not public, or not pages: never crawled for content.
+PRIVATE_PREFIXES = ("/admin/", "/static/")
+
+
+def route_names(resolver=None, namespace=""):
+    """Every named route of the site, as (full name, pattern), admin excluded."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.app_name == "admin":
+                continue
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from route_names(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}", entry
+
+
+@pytest.fixture
+def archive(moderator):
+    """One story in every state, each with private details and a marker word."""
+
+    # The title's marker is upper case: a slug (which the language link
+    # repeats from the address asked for) is lower case, so only a leaked title
+    # can put the upper-case marker on a page.
+    def hidden(marker, **fields):
+        return make_story(
+            title=f"Hidden {marker.upper()}",
+            body=f"{marker}body " * 60,
+            summary=f"{marker}summary",
+            themes=["public-safety", "community-trust"],
+            **fields,
+        )
+
+    pending = hidden("zqpending")
+    rejected = hidden("zqrejected")
+    rejected.reject(by=moderator)
+    withdrawn = hidden("zqwithdrawn")
+    withdrawn.approve(by=moderator)
+    withdrawn.withdraw()
+    withdrawn_early = hidden("zqwithdrawnearly")
+    withdrawn_early.withdraw()
+    returned = hidden("zqreturned")
+    returned.approve(by=moderator)
+    returned.return_to_review(by=moderator, note="Report received")
+    embargoed = hidden("zqembargoed", embargo_until=timezone.now() + datetime.timedelta(days=9))
+    embargoed.approve(by=moderator)
+
+    visible = make_published(
+        title="Visible story",
+        themes=["public-safety", "community-trust"],
+        suggested_theme="zqsuggested",
+        year_happened=2019,
+    )
+    make_published(title="Another visible story", perspective="critics", themes=["public-safety"])
+    hidden_stories = [pending, rejected, withdrawn, withdrawn_early, returned, embargoed]
+    every_story = Story.objects.all()
+    forbidden = {
+        *(s.title.split()[1] for s in hidden_stories),
+        *(s.body.split()[0] for s in hidden_stories),
+        *(s.summary for s in hidden_stories),
+        *(s.contact_email for s in every_story),
+        *(s.moderator_notes for s in every_story),
+        *(s.submitter_hash for s in every_story if s.submitter_hash),
+        "zqsuggested",
+    }
+    return {"visible": visible, "hidden": hidden_stories, "forbidden": forbidden}
+
+
+def sample_kwargs(name, archive):
+    """Values to fill each route's parameters with, hidden stories' slugs included."""
+    story_slugs = [s.slug for s in Story.objects.exclude(slug=None)] + ["no-such-story"]
+    options = {
+        "stories:story-detail": [{"slug": slug} for slug in story_slugs],
+        "stories:perspective-detail": [
+            {"slug": slug} for slug in Perspective.objects.values_list("slug", flat=True)
+        ],
+        "stories:theme-detail": [
+            {"slug": slug} for slug in Theme.objects.values_list("slug", flat=True)
+        ],
+    }
+    return options.get(name, [{}])
+
+
+def assert_nothing_private(url, response, forbidden):
+    assert response.status_code < 500, url
+    text = response.content.decode(errors="replace")
+    for secret in forbidden:
+        assert secret not in text, f"{secret!r} leaked on {url}"
+
+
+def test_every_route_in_the_urlconf_hides_what_is_not_public(client, archive):
+    routes = dict(route_names())
+    assert "stories:story-detail" in routes
+    checked = 0
+    for name, pattern in routes.items():
+        for kwargs in sample_kwargs(name, archive):
+            for language in ("en", "es"):
+                with override(language):
+                    try:
+                        url = reverse(name, kwargs=kwargs)
+                    except Exception as error:  # a new route with unknown parameters
+                        pytest.fail(
+                            f"Add sample parameters for {name} ({pattern.pattern}): {error}"
+                        )
+                query_strings = ["", "?language=en", "?theme=public-safety&perspective=immigrants"]
+                for query in query_strings:
+                    response = client.get(url + query)
+                    assert_nothing_private(url + query, response, archive["forbidden"])
+                    checked += 1
+    assert checked > 100
+
+
+def test_hidden_stories_have_no_public_address(client, archive):
+    for story in archive["hidden"]:
+        if story.slug:
+            response = client.get(f"/stories/{story.slug}/")
+            expected = 410 if story.was_public_before_withdrawal else 404
+            assert response.status_code == expected, story.title
+    assert client.get(archive["visible"].get_absolute_url()).status_code == 200
+
+
+def test_crawl_from_the_home_pages_finds_nothing_private(client, archive):
+    to_visit = ["/", "/es/"]
+    seen = set()
+    while to_visit and len(seen) < 600:
+        url = to_visit.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url)
+        assert_nothing_private(url, response, archive["forbidden"])
+        if "text/html" not in response.get("Content-Type", ""):
+            continue
+        for href in re.findall(r'href="([^"#]+)', response.content.decode()):
+            target = urljoin(url, href.replace("&amp;", "&"))
+            parts = urlsplit(target)
+            if parts.netloc or target.startswith(PRIVATE_PREFIXES):
+                continue
+            to_visit.append(target)
+    assert any(archive["visible"].slug in url for url in seen)
+    assert len(seen) > 40
+    assert not any(s.slug and s.slug in url for s in archive["hidden"] for url in seen)

@@ -1,0 +1,70 @@
+"""Every public page runs a fixed number of queries, however many stories there are."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from stories.models import Perspective
+
+from .conftest import make_published
+
+pytestmark = pytest.mark.django_db
+
+QUERY_BUDGET = 10
+THEME_SETS = [
+    ["public-safety", "community-trust"],
+    ["legal-aid"],
+    ["public-safety", "economy-and-work", "belonging"],
+]
+
+
+def fill_archive(count):
+    perspectives = list(Perspective.objects.values_list("slug", flat=True))
+    stories = [
+        make_published(
+            perspective=perspectives[n % len(perspectives)],
+            themes=THEME_SETS[n % len(THEME_SETS)],
+            year_happened=2010 + n % 12,
+            featured=n % 7 == 0,
+        )
+        for n in range(count)
+    ]
+    return stories[0]
+
+
+PAGES = [
+    "/",
+    "/stories/",
+    "/stories/?perspective=critics&theme=public-safety&language=en&year=2012",
+    "/perspectives/",
+    "/perspectives/critics/",
+    "/themes/",
+    "/themes/public-safety/",
+    "/share/",
+    "/es/themes/public-safety/",
+]
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+@pytest.mark.parametrize("url", [*PAGES, "story"])
+def test_page_queries_are_bounded_and_do_not_grow(client, url):
+    first = fill_archive(5)
+    target = first.get_absolute_url() if url == "story" else url
+    small = count_queries(client, target)
+    fill_archive(55)
+    large = count_queries(client, target)
+    assert large == small, f"{target}: {small} queries with 5 stories, {large} with 60"
+    assert large <= QUERY_BUDGET, f"{target}: {large} queries"
+
+
+def test_budget_holds_under_pytest_django_assertion(client, django_assert_max_num_queries):
+    fill_archive(60)
+    for url in PAGES:
+        with django_assert_max_num_queries(QUERY_BUDGET):
+            client.get(url)

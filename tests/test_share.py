@@ -1,0 +1,239 @@
+import threading
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from stories import limits
+from stories.models import ModerationEvent, Perspective, Story, Theme
+
+from .conftest import LONG_BODY
+
+pytestmark = pytest.mark.django_db
+
+SHARE_URL = "/share/"
+
+
+def share_data(**overrides):
+    data = {
+        "title": "The day the clinic stopped asking",
+        "body": LONG_BODY * 2,
+        "summary": "My mother went to the clinic at last.",
+        "perspective": str(Perspective.objects.get(slug="immigrants").pk),
+        "themes": [
+            str(t.pk) for t in Theme.objects.filter(slug__in=["city-services", "belonging"])
+        ],
+        "suggested_theme": "Health care",
+        "language": "en",
+        "narrator_name": "Rosa",
+        "narrator_descriptor": "daughter, Pico-Union",
+        "place": "Pico-Union",
+        "year_happened": "2019",
+        "content_note": "",
+        "contact_email": "rosa@private.example.org",
+        "consent": "on",
+        "website": "",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def test_share_form_renders_with_every_field_labelled(client):
+    response = client.get(SHARE_URL)
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    html = response.content.decode()
+    for field in ("title", "body", "summary", "narrator_name", "place", "contact_email"):
+        assert f'<label for="id_{field}"' in html
+    assert "<legend>I am speaking as" in html
+    assert "Consent text version 2026-11" in html
+
+
+def test_valid_story_is_saved_pending_and_redirects_to_thanks(client):
+    response = client.post(SHARE_URL, share_data())
+    assert response.status_code == 302
+    assert response["Location"] == reverse("stories:share-thanks")
+    story = Story.objects.get()
+    assert story.status == Story.Status.PENDING
+    assert story.slug is None
+    assert story.narrator_name == "Rosa"
+    assert story.contact_email == "rosa@private.example.org"
+    assert story.consent_given and story.consent_version == "2026-11"
+    assert sorted(story.themes.values_list("slug", flat=True)) == ["belonging", "city-services"]
+    assert story.suggested_theme == "Health care"
+    assert not Theme.objects.filter(name__iexact="Health care").exists()
+    assert story.submitter_hash == limits.client_key(response.wsgi_request)
+    assert "127.0.0.1" not in story.submitter_hash
+    event = ModerationEvent.objects.get(story=story)
+    assert (event.from_status, event.to_status, event.actor) == ("", "pending", None)
+
+
+def test_thank_you_page_explains_moderation_and_shows_no_story(client):
+    response = client.post(SHARE_URL, share_data(title="Unique title xyzzy"), follow=True)
+    html = response.content.decode()
+    assert "Your story is not public yet" in html
+    assert "xyzzy" not in html
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_anonymous_narrator_name_is_not_kept(client):
+    client.post(SHARE_URL, share_data(stay_anonymous="on", narrator_name="Rosa Martinez"))
+    story = Story.objects.get()
+    assert story.is_anonymous
+    assert story.narrator_name == ""
+    assert story.display_name == "Anonymous"
+
+
+def test_name_or_anonymous_is_required(client):
+    response = client.post(SHARE_URL, share_data(narrator_name=""))
+    assert response.status_code == 200
+    assert "Give a name to show" in response.content.decode()
+    assert not Story.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"title": ""}, "title", "This field is required."),
+        ({"body": "Too short."}, "body", "at least 200 characters"),
+        ({"body": "x" * 20_001}, "body", "at most 20000 characters"),
+        ({"perspective": ""}, "perspective", "This field is required."),
+        ({"perspective": "999999"}, "perspective", "Select a valid choice"),
+        ({"themes": ["999999"]}, "themes", "Select a valid choice"),
+        ({"language": "fr"}, "language", "Select a valid choice"),
+        ({"year_happened": "1850"}, "year_happened", "greater than or equal to 1900"),
+        ({"year_happened": "2999"}, "year_happened", "less than or equal to"),
+        ({"year_happened": "next year"}, "year_happened", "Enter a whole number"),
+        ({"contact_email": "not-an-email"}, "contact_email", "Enter a valid email address"),
+        ({"consent": None}, "consent", "only publish your story with your consent"),
+        ({"title": "Bad\x00title"}, "title", "Null characters are not allowed"),
+        ({"body": LONG_BODY * 2 + "\x00"}, "body", "Null characters are not allowed"),
+        ({"title": "t" * 201}, "title", "at most 200 characters"),
+    ],
+)
+def test_bad_input_is_shown_beside_its_field_and_nothing_is_saved(
+    client, overrides, field, message
+):
+    response = client.post(SHARE_URL, share_data(**overrides))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert any(message in error for error in form.errors[field]), form.errors
+    html = response.content.decode()
+    assert f'id="id_{field}_errors"' in html
+    assert "Please check the form" in html
+    assert not Story.objects.exists()
+    assert not ModerationEvent.objects.exists()
+
+
+def test_everything_typed_is_kept_when_the_form_comes_back(client):
+    data = share_data(consent=None, place="Boyle Heights <b>east</b>")
+    html = client.post(SHARE_URL, data).content.decode()
+    assert "The day the clinic stopped asking" in html
+    assert "rosa@private.example.org" in html
+    assert "Boyle Heights &lt;b&gt;east&lt;/b&gt;" in html
+    assert "daughter, Pico-Union" in html
+
+
+def test_markup_is_stored_as_typed_and_escaped_when_shown_back(client):
+    title = '<script>alert("x")</script> & friends'
+    client.post(SHARE_URL, share_data(title=title))
+    assert Story.objects.get().title == title
+
+
+def test_invalid_utf8_does_not_cause_a_server_error(client):
+    body = b"title=Caf\xe9+sin+papeles&body=" + b"x" * 250 + b"&narrator_name=R\xff&consent=on"
+    response = client.post(SHARE_URL, body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code in (200, 302)
+
+
+def test_oversized_post_gets_a_400_page(client):
+    response = client.post(SHARE_URL, share_data(body="x" * (2 * 1024 * 1024)))
+    assert response.status_code == 400
+    assert "could not read what was sent" in response.content.decode()
+    assert not Story.objects.exists()
+
+
+def test_filled_honeypot_is_quietly_discarded(client):
+    response = client.post(SHARE_URL, share_data(website="http://spam.example"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("stories:share-thanks")
+    assert not Story.objects.exists()
+
+
+def test_rate_limit_answers_429_and_saves_nothing_more(client, settings):
+    settings.SHARE_RATE_LIMIT = 5
+    for n in range(5):
+        assert client.post(SHARE_URL, share_data(title=f"Story {n}")).status_code == 302
+    response = client.post(SHARE_URL, share_data(title="One too many"))
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert "try again in" in response.content.decode()
+    assert Story.objects.count() == 5
+
+
+def test_rate_limit_is_per_client(client, settings):
+    settings.SHARE_RATE_LIMIT = 1
+    assert client.post(SHARE_URL, share_data(), REMOTE_ADDR="203.0.113.1").status_code == 302
+    assert client.post(SHARE_URL, share_data(), REMOTE_ADDR="203.0.113.1").status_code == 429
+    assert client.post(SHARE_URL, share_data(), REMOTE_ADDR="203.0.113.2").status_code == 302
+
+
+def test_ipv6_clients_in_one_64_share_a_limit(client, settings):
+    settings.SHARE_RATE_LIMIT = 1
+    assert client.post(SHARE_URL, share_data(), REMOTE_ADDR="2001:db8:1:2::1").status_code == 302
+    assert client.post(SHARE_URL, share_data(), REMOTE_ADDR="2001:db8:1:2::ff").status_code == 429
+    assert client.post(SHARE_URL, share_data(), REMOTE_ADDR="2001:db8:1:3::1").status_code == 302
+
+
+def test_invalid_posts_do_not_use_up_the_limit(client, settings):
+    settings.SHARE_RATE_LIMIT = 1
+    for _ in range(3):
+        assert client.post(SHARE_URL, share_data(consent=None)).status_code == 200
+    assert client.post(SHARE_URL, share_data()).status_code == 302
+
+
+def post_concurrently(posts):
+    """Send each (address, data) post from its own thread and connection at once."""
+    from django.test import Client
+
+    barrier = threading.Barrier(len(posts))
+    statuses = []
+    lock = threading.Lock()
+
+    def send(address, data):
+        try:
+            barrier.wait()
+            status = Client().post(SHARE_URL, data, REMOTE_ADDR=address).status_code
+            with lock:
+                statuses.append((address, status))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=post) for post in posts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_posts_from_one_client_cannot_exceed_the_limit(settings):
+    settings.SHARE_RATE_LIMIT = 3
+    data = share_data()
+    statuses = post_concurrently([("198.51.100.7", data)] * 8)
+    assert sorted(status for _, status in statuses) == [302] * 3 + [429] * 5
+    assert Story.objects.count() == 3
+    assert ModerationEvent.objects.count() == 3
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_clients_are_limited_separately(settings):
+    settings.SHARE_RATE_LIMIT = 2
+    data = share_data()
+    posts = [("198.51.100.1", data)] * 4 + [("198.51.100.2", data)] * 4
+    statuses = post_concurrently(posts)
+    for address in ("198.51.100.1", "198.51.100.2"):
+        mine = sorted(status for a, status in statuses if a == address)
+        assert mine == [302, 302, 429, 429]
+    assert Story.objects.count() == 4
