@@ -117,7 +117,8 @@ class ShareForm(AccessibleFormMixin, forms.ModelForm):
             "title": _("A few words that name your story."),
             "summary": _("One or two sentences, shown in lists of stories. Optional."),
             "suggested_theme": _(
-                "Optional. A moderator reads it; it is not published as it stands."
+                "Optional. A moderator reads it and may add it as a theme; "
+                "your words are not published."
             ),
             "narrator_name": _(
                 "A first name, a nickname or your full name. Leave it empty "

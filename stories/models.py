@@ -284,7 +284,7 @@ class Story(models.Model):
     consent_version = models.CharField(_("consent text version"), max_length=20, blank=True)
     moderator_notes = models.TextField(_("moderator notes"), blank=True)
     submitter_hash = models.CharField(
-        _("submitter address (keyed hash)"), max_length=64, blank=True
+        _("submitter network (keyed hash)"), max_length=64, blank=True
     )
     embargo_until = models.DateTimeField(
         _("embargoed until"),
@@ -455,13 +455,13 @@ class ModerationEvent(models.Model):
         null=True,
         blank=True,
         related_name="moderation_events",
-        verbose_name=_("by"),
+        verbose_name=_("changed by"),
         help_text=_("Empty when the narrator or the system acted."),
     )
     from_status = models.CharField(
-        _("from"), max_length=16, choices=Story.Status.choices, blank=True
+        _("from status"), max_length=16, choices=Story.Status.choices, blank=True
     )
-    to_status = models.CharField(_("to"), max_length=16, choices=Story.Status.choices)
+    to_status = models.CharField(_("to status"), max_length=16, choices=Story.Status.choices)
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 

@@ -168,7 +168,7 @@ def test_theme_page_lays_stories_out_by_perspective(client):
     assert columns["immigrants"] == ([], 0)
     html = response.content.decode()
     assert "/stories/?theme=legal-aid&amp;perspective=critics" in html
-    assert "All 5 stories from Critics" in html
+    assert "All 5 stories from Critics on this theme" in html
     assert client.get("/themes/no-such-theme/").status_code == 404
 
 

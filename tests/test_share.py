@@ -237,3 +237,30 @@ def test_concurrent_clients_are_limited_separately(settings):
         mine = sorted(status for a, status in statuses if a == address)
         assert mine == [302, 302, 429, 429]
     assert Story.objects.count() == 4
+
+
+def test_broken_multipart_body_gets_a_400(client):
+    response = client.generic(
+        "POST",
+        SHARE_URL,
+        b'--nope\r\nContent-Disposition: form-data; name="title"\r\n\r\nx',
+        content_type="multipart/form-data; boundary=",
+    )
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "perspective=%00",
+        "theme=%00",
+        "language=%00",
+        "year=%00",
+        "perspective=x&perspective=y&theme=" + "a" * 5000,
+        "page=%00",
+        "page=-1",
+    ],
+)
+def test_hostile_filter_values_never_cause_a_server_error(client, query):
+    response = client.get(f"/stories/?{query}")
+    assert response.status_code in (200, 404)
