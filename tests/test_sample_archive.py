@@ -1,0 +1,76 @@
+"""The sample archive loads on the current schema and keeps the variety it promises."""
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+from django.utils.text import slugify
+
+from stories.models import ModerationEvent, Perspective, Story, Theme
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sample_archive():
+    call_command("load_sample_archive", verbosity=0)
+
+
+def test_sample_archive_size_and_labels(sample_archive):
+    stories = Story.objects.all()
+    assert stories.count() >= 40
+    assert not stories.filter(is_sample=False).exists()
+
+
+def test_every_perspective_speaks_and_every_theme_is_used(sample_archive):
+    published = Story.objects.published()
+    for perspective in Perspective.objects.all():
+        assert published.filter(perspective=perspective).count() >= 5, perspective
+    for theme in Theme.objects.all():
+        assert published.filter(themes=theme).count() >= 2, theme
+
+
+def test_languages_anonymity_and_featuring(sample_archive):
+    stories = Story.objects.all()
+    assert stories.filter(language="es").count() * 3 >= stories.count()
+    anonymous = stories.filter(is_anonymous=True)
+    assert anonymous.count() >= 5
+    assert not anonymous.exclude(narrator_name="").exists()
+    assert Story.objects.published().filter(featured=True).count() >= 3
+
+
+def test_the_moderation_queue_has_work(sample_archive):
+    by_status = dict(Story.objects.values_list("status").annotate(n=Count("pk")))
+    assert by_status[Story.Status.PENDING] >= 3
+    assert by_status[Story.Status.REJECTED] >= 1
+    assert by_status[Story.Status.WITHDRAWN] >= 1
+    assert not Story.objects.filter(status__in=["pending", "rejected"], slug__isnull=False)
+    assert Story.objects.withdrawn_after_publication().exists()
+
+
+def test_every_story_has_the_history_that_brought_it_to_its_status(sample_archive):
+    for story in Story.objects.prefetch_related("events"):
+        events = list(story.events.all())
+        assert events, story
+        assert (events[0].from_status, events[0].to_status) == ("", Story.Status.PENDING)
+        status = Story.Status.PENDING
+        for event in events[1:]:
+            assert event.from_status == status, story
+            if event.to_status != status:
+                assert event.to_status in Story.TRANSITIONS[status], story
+            status = event.to_status
+        assert status == story.status, story
+
+
+def test_slugs_come_from_titles_and_private_details_are_fictional(sample_archive):
+    for story in Story.objects.exclude(slug=None):
+        assert story.slug == slugify(story.title, allow_unicode=True)
+    for email in Story.objects.exclude(contact_email="").values_list("contact_email", flat=True):
+        assert email.rsplit("@", 1)[1] in {"example.org", "example.com", "example.net"}
+    assert ModerationEvent.objects.count() > Story.objects.count()
+
+
+def test_load_sample_archive_does_not_load_twice(sample_archive):
+    count = Story.objects.count()
+    call_command("load_sample_archive", verbosity=0)
+    call_command("loaddata", "sample_archive", verbosity=0)
+    assert Story.objects.count() == count
