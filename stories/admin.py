@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
 from .models import InvalidTransition, ModerationEvent, Perspective, Story, Theme
 
@@ -29,29 +29,38 @@ class ModerationEventInline(admin.TabularInline):
         return False
 
 
-def run_workflow_action(modeladmin, request, queryset, *, change, done_message):
-    """Apply ``change(story)`` to each selected story and report what happened."""
-    changed = skipped = 0
-    for story in queryset:
-        try:
-            change(story)
-        except InvalidTransition:
-            skipped += 1
-        else:
-            changed += 1
-    if changed:
-        modeladmin.message_user(request, done_message(changed), messages.SUCCESS)
-    if skipped:
-        modeladmin.message_user(
-            request,
-            ngettext(
-                "%(count)d story was skipped: its status does not allow that.",
-                "%(count)d stories were skipped: their status does not allow that.",
-                skipped,
+def workflow_action(method, description, done):
+    """An admin action that calls the workflow method ``method`` on each selected story.
+
+    Stories whose status does not allow the change are skipped and counted,
+    never forced: the model's transition table decides.
+    """
+
+    def action(modeladmin, request, queryset):
+        changed = skipped = 0
+        for story in queryset:
+            try:
+                getattr(story, method)(by=request.user)
+            except InvalidTransition:
+                skipped += 1
+            else:
+                changed += 1
+        if changed:
+            modeladmin.message_user(request, done % {"count": changed}, messages.SUCCESS)
+        if skipped:
+            modeladmin.message_user(
+                request,
+                ngettext(
+                    "%(count)d story was skipped: its status does not allow that.",
+                    "%(count)d stories were skipped: their status does not allow that.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
             )
-            % {"count": skipped},
-            messages.WARNING,
-        )
+
+    action.__name__ = method
+    return admin.action(permissions=["change"], description=description)(action)
 
 
 @admin.register(Story)
@@ -71,7 +80,29 @@ class StoryAdmin(admin.ModelAdmin):
     date_hierarchy = "submitted_at"
     list_select_related = ("perspective",)
     list_per_page = 50
-    actions = ("approve", "reject", "return_to_review", "feature", "unfeature")
+    actions = (
+        workflow_action(
+            "approve",
+            _("Approve and publish selected stories"),
+            ngettext_lazy("%(count)d story approved.", "%(count)d stories approved.", "count"),
+        ),
+        workflow_action(
+            "reject",
+            _("Reject selected stories"),
+            ngettext_lazy("%(count)d story rejected.", "%(count)d stories rejected.", "count"),
+        ),
+        workflow_action(
+            "return_to_review",
+            _("Return selected stories to review"),
+            ngettext_lazy(
+                "%(count)d story returned to review.",
+                "%(count)d stories returned to review.",
+                "count",
+            ),
+        ),
+        "feature",
+        "unfeature",
+    )
     inlines = (ModerationEventInline,)
     readonly_fields = (
         "status",
@@ -146,49 +177,6 @@ class StoryAdmin(admin.ModelAdmin):
 
     def view_on_site(self, story):
         return story.get_absolute_url() if story.is_visible else None
-
-    @admin.action(permissions=["change"], description=_("Approve and publish selected stories"))
-    def approve(self, request, queryset):
-        run_workflow_action(
-            self,
-            request,
-            queryset,
-            change=lambda story: story.approve(by=request.user),
-            done_message=lambda n: (
-                ngettext("%(count)d story approved.", "%(count)d stories approved.", n)
-                % {"count": n}
-            ),
-        )
-
-    @admin.action(permissions=["change"], description=_("Reject selected stories"))
-    def reject(self, request, queryset):
-        run_workflow_action(
-            self,
-            request,
-            queryset,
-            change=lambda story: story.reject(by=request.user),
-            done_message=lambda n: (
-                ngettext("%(count)d story rejected.", "%(count)d stories rejected.", n)
-                % {"count": n}
-            ),
-        )
-
-    @admin.action(permissions=["change"], description=_("Return selected stories to review"))
-    def return_to_review(self, request, queryset):
-        run_workflow_action(
-            self,
-            request,
-            queryset,
-            change=lambda story: story.return_to_review(by=request.user),
-            done_message=lambda n: (
-                ngettext(
-                    "%(count)d story returned to review.",
-                    "%(count)d stories returned to review.",
-                    n,
-                )
-                % {"count": n}
-            ),
-        )
 
     @admin.action(permissions=["change"], description=_("Feature selected stories"))
     def feature(self, request, queryset):

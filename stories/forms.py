@@ -206,6 +206,14 @@ class StoryFilterForm(forms.Form):
         empty_value=None,
     )
 
+    # Which story field each filter narrows.
+    LOOKUPS = {
+        "perspective": "perspective",
+        "theme": "themes",
+        "language": "language",
+        "year": "year_happened",
+    }
+
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [("", _("Any year"))] + [(y, y) for y in years]
@@ -215,13 +223,8 @@ class StoryFilterForm(forms.Form):
     def filter(self, stories):
         """Narrow ``stories`` by whichever filters are valid; invalid ones are ignored."""
         self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        if data.get("perspective"):
-            stories = stories.filter(perspective=data["perspective"])
-        if data.get("theme"):
-            stories = stories.filter(themes=data["theme"])
-        if data.get("language"):
-            stories = stories.filter(language=data["language"])
-        if data.get("year"):
-            stories = stories.filter(year_happened=data["year"])
+        for field, lookup in self.LOOKUPS.items():
+            value = self.cleaned_data.get(field)
+            if value:
+                stories = stories.filter(**{lookup: value})
         return stories
