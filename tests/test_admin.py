@@ -36,19 +36,18 @@ def test_approve_action_publishes_and_records_the_moderator(moderator_client, mo
         assert (event.actor, event.to_status) == (moderator, Story.Status.APPROVED)
 
 
-def test_reject_action(moderator_client, moderator):
-    story = make_story()
-    run_action(moderator_client, "reject", [story])
+@pytest.mark.parametrize(
+    ("make", "action", "expected"),
+    [
+        (make_story, "reject", Story.Status.REJECTED),
+        (make_published, "return_to_review", Story.Status.PENDING),
+    ],
+)
+def test_reject_and_return_to_review_actions(moderator_client, moderator, make, action, expected):
+    story = make()
+    run_action(moderator_client, action, [story])
     story.refresh_from_db()
-    assert story.status == Story.Status.REJECTED
-    assert ModerationEvent.objects.filter(story=story, actor=moderator).count() == 1
-
-
-def test_return_to_review_action(moderator_client, moderator):
-    story = make_published()
-    run_action(moderator_client, "return_to_review", [story])
-    story.refresh_from_db()
-    assert story.status == Story.Status.PENDING
+    assert story.status == expected
     assert ModerationEvent.objects.filter(story=story, actor=moderator).count() == 1
 
 
