@@ -6,6 +6,7 @@ around the audit trail exists in the admin.
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -63,8 +64,24 @@ def workflow_action(method, description, done):
     return admin.action(permissions=["change"], description=description)(action)
 
 
+class StoryAdminForm(forms.ModelForm):
+    # Themes are curated: moderators choose among existing ones here and
+    # create new ones under Themes, so a typo never becomes a public theme.
+    themes = forms.ModelMultipleChoiceField(
+        label=_("themes"),
+        queryset=Theme.objects.all(),
+        required=False,
+        widget=FilteredSelectMultiple(_("themes"), is_stacked=False),
+    )
+
+    class Meta:
+        model = Story
+        fields = "__all__"
+
+
 @admin.register(Story)
 class StoryAdmin(admin.ModelAdmin):
+    form = StoryAdminForm
     list_display = (
         "title",
         "perspective",

@@ -97,7 +97,7 @@ def test_moderator_edits_text_and_notes_without_changing_status(moderator_client
         {
             "title": "Redacted title",
             "perspective": story.perspective_id,
-            "themes": "public-safety",
+            "themes": [Theme.objects.get(slug="public-safety").pk],
             "moderator_notes": "Removed a street name",
             "status": "approved",  # must be ignored
             "events-TOTAL_FORMS": "0",
@@ -111,6 +111,15 @@ def test_moderator_edits_text_and_notes_without_changing_status(moderator_client
     assert story.title == "Redacted title"
     assert story.moderator_notes == "Removed a street name"
     assert story.status == Story.Status.PENDING
+    assert list(story.themes.values_list("slug", flat=True)) == ["public-safety"]
+
+
+def test_moderator_cannot_invent_a_theme_while_editing_a_story(moderator_client):
+    story = make_story(themes=["public-safety"])
+    response = moderator_client.get(f"{CHANGELIST}{story.pk}/change/")
+    html = response.content.decode()
+    assert 'name="themes"' in html and "<select" in html
+    assert f'<option value="{Theme.objects.get(slug="public-safety").pk}" selected>' in html
 
 
 def test_history_is_shown_read_only_on_the_story(moderator_client, moderator):
