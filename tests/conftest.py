@@ -1,6 +1,8 @@
+import importlib
 import itertools
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 
@@ -59,6 +61,18 @@ def make_published(**fields):
     story = make_story(**fields)
     story.approve(by=None)
     return story
+
+
+@pytest.fixture
+def seeded_transactional_db(transactional_db):
+    """A database committed to for real, with the seeded perspectives and themes.
+
+    Transactional tests end by emptying every table; post_migrate then puts
+    back permissions and the Moderators group, but not what the data
+    migration seeded, so it is seeded again here.
+    """
+    seed_migration = importlib.import_module("stories.migrations.0002_seed_perspectives_and_themes")
+    seed_migration.seed(django_apps, schema_editor=None)
 
 
 @pytest.fixture

@@ -217,8 +217,9 @@ def post_concurrently(posts):
     return statuses
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_concurrent_posts_from_one_client_cannot_exceed_the_limit(settings):
+def test_concurrent_posts_from_one_client_cannot_exceed_the_limit(
+    seeded_transactional_db, settings
+):
     settings.SHARE_RATE_LIMIT = 3
     data = share_data()
     statuses = post_concurrently([("198.51.100.7", data)] * 8)
@@ -227,8 +228,7 @@ def test_concurrent_posts_from_one_client_cannot_exceed_the_limit(settings):
     assert ModerationEvent.objects.count() == 3
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_concurrent_clients_are_limited_separately(settings):
+def test_concurrent_clients_are_limited_separately(seeded_transactional_db, settings):
     settings.SHARE_RATE_LIMIT = 2
     data = share_data()
     posts = [("198.51.100.1", data)] * 4 + [("198.51.100.2", data)] * 4

@@ -1,0 +1,60 @@
+"""A narrator shares a story, a moderator approves it, a reader finds it."""
+
+from django.contrib.auth.models import Group
+
+from stories.moderators import MODERATORS_GROUP
+
+TITLE = "La biblioteca de mi barrio nunca pidió papeles"
+BODY = "Cuando llegué a Los Ángeles no sabía si podía entrar a una biblioteca pública. " * 4
+
+
+def test_spanish_narrator_moderator_and_reader(page, site, django_user_model):
+    moderator = django_user_model.objects.create_user(
+        "maria", "maria@example.org", "journey-passphrase-2026", is_staff=True
+    )
+    moderator.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+
+    # A narrator shares a story in Spanish, by keyboard.
+    page.goto(site + "/es/")
+    page.get_by_role("link", name="Comparta su historia").first.click()
+    page.get_by_label("Título").fill(TITLE)
+    page.get_by_role("textbox", name="Su historia (obligatorio)").fill(BODY)
+    page.get_by_label("Español").check()
+    page.get_by_label("Inmigrantes").check()
+    page.get_by_label("Acceso lingüístico").check()
+    page.get_by_label("Mantenerme en el anonimato", exact=False).check()
+    page.get_by_label("Barrio o ciudad").fill("Boyle Heights")
+    page.get_by_label("Correo electrónico (privado)").fill("narradora@private.example.org")
+    page.get_by_label("Acepto", exact=False).focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/es/share/thanks/")
+    assert page.locator("h1").inner_text() == "Gracias por compartir su historia"
+
+    # Not public before a moderator approves it.
+    page.goto(site + "/perspectives/immigrants/")
+    assert TITLE not in page.content()
+
+    # A moderator approves it in the admin.
+    page.goto(site + "/admin/")
+    page.get_by_label("Username").fill("maria")
+    page.get_by_label("Password").fill("journey-passphrase-2026")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(site + "/admin/stories/story/?status__exact=pending")
+    page.locator("tr", has_text=TITLE).locator("input[type=checkbox]").check()
+    page.select_option("select[name=action]", "approve")
+    page.get_by_role("button", name="Go").click()
+    assert "1 story approved." in page.locator(".messagelist").inner_text()
+
+    # A reader finds it by perspective and by theme, and switches language on its page.
+    page.goto(site + "/perspectives/immigrants/")
+    assert page.get_by_role("link", name=TITLE).is_visible()
+    page.goto(site + "/es/themes/language-access/")
+    page.get_by_role("link", name=TITLE).first.click()
+    assert page.locator("article.story").get_attribute("lang") == "es"
+    assert "Anónimo" in page.content()
+    assert "narradora@private.example.org" not in page.content()
+    page.get_by_role("link", name="English").click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text() == TITLE
