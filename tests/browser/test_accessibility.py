@@ -48,5 +48,7 @@ def test_every_page_type_passes_axe(page, site, language):
     page.goto(site + prefix + "/share/")
     page.locator("button[type=submit]").click()
     assert page.locator(".error-summary").is_visible()
+    # Focus lands on the summary, so a screen reader announces the errors first.
+    assert page.evaluate("document.activeElement.className") == "error-summary"
     assert_no_violations(page, f"share form with errors ({language})")
     assert checked == 11
