@@ -2,8 +2,10 @@
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from stories.models import Story
+from tests.conftest import make_published
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
@@ -35,6 +37,15 @@ def assert_no_violations(page, name):
     assert not violations, f"{name}: {results.generate_report()}"
 
 
+def test_every_page_type_reflows_at_320_pixels(page, site):
+    long_word = make_published(title="Reflow " + "x" * 120, body="Palabra" * 80 + " " + "y" * 300)
+    page.set_viewport_size({"width": 320, "height": 800})
+    for name, path in {**page_paths(), "long word": long_word.get_absolute_url()}.items():
+        page.goto(site + path)
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll_width <= 320, f"{name} scrolls sideways at 320 px: {scroll_width}"
+
+
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_every_page_type_passes_axe(page, site, language):
     prefix = "" if language == "en" else "/es"
@@ -49,6 +60,6 @@ def test_every_page_type_passes_axe(page, site, language):
     page.locator("button[type=submit]").click()
     assert page.locator(".error-summary").is_visible()
     # Focus lands on the summary, so a screen reader announces the errors first.
-    assert page.evaluate("document.activeElement.className") == "error-summary"
+    expect(page.locator(".error-summary")).to_be_focused()
     assert_no_violations(page, f"share form with errors ({language})")
     assert checked == 11
