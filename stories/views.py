@@ -68,13 +68,7 @@ class StoryDetailView(DetailView):
 
     def get_object(self, queryset=None):
         slug = self.kwargs["slug"]
-        story = (
-            Story.objects.published()
-            .select_related("perspective")
-            .prefetch_related("themes")
-            .filter(slug=slug)
-            .first()
-        )
+        story = Story.objects.published().for_listing().filter(slug=slug).first()
         if story is None:
             raise Http404
         return story
