@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils.text import slugify
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 
@@ -58,3 +59,17 @@ def sample_archive(seeded_transactional_db):
 def site(live_server, sample_archive):
     """The live site's base URL, with the sample archive loaded."""
     return live_server.url
+
+
+@pytest.fixture
+def save_screenshot(page):
+    """Full-page screenshots for people to look at, taken only when SCREENSHOT_DIR is set."""
+    directory = os.environ.get("SCREENSHOT_DIR")
+
+    def save(name):
+        if directory:
+            width = page.viewport_size["width"]
+            path = Path(directory) / f"{slugify(name)}-{width}px.png"
+            page.screenshot(path=path, full_page=True)
+
+    return save

@@ -1,4 +1,4 @@
-"""axe-core's WCAG 2.0/2.1/2.2 A and AA rules on every page type, in both languages."""
+"""Every page type in both languages: axe-core, reflow at 320 px, text at 200%."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -7,7 +7,9 @@ from playwright.sync_api import expect
 from stories.models import Story
 from tests.conftest import make_published
 
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+# WCAG 2.0/2.1/2.2 A and AA, plus axe's best practices: heading order, one h1,
+# every piece of content inside a landmark.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"]
 
 
 def page_paths():
@@ -31,29 +33,67 @@ def page_paths():
 def assert_no_violations(page, name):
     results = Axe().run(
         page,
-        options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]},
+        options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
     )
     violations = results.response["violations"]
     assert not violations, f"{name}: {results.generate_report()}"
 
 
-def test_every_page_type_reflows_at_320_pixels(page, site):
-    long_word = make_published(title="Reflow " + "x" * 120, body="Palabra" * 80 + " " + "y" * 300)
-    page.set_viewport_size({"width": 320, "height": 800})
-    for name, path in {**page_paths(), "long word": long_word.get_absolute_url()}.items():
-        page.goto(site + path)
-        scroll_width = page.evaluate("document.documentElement.scrollWidth")
-        assert scroll_width <= 320, f"{name} scrolls sideways at 320 px: {scroll_width}"
+def assert_no_sideways_scroll(page, width, name):
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width, f"{name} scrolls sideways at {width} px: {scroll_width}"
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
-def test_every_page_type_passes_axe(page, site, language):
+def test_every_page_type_reflows_at_320_pixels(page, site, language, save_screenshot):
+    prefix = "" if language == "en" else "/es"
+    long_word = make_published(title="Reflow " + "x" * 120, body="Palabra" * 80 + " " + "y" * 300)
+    page.set_viewport_size({"width": 320, "height": 800})
+    for name, path in {**page_paths(), "long word": long_word.get_absolute_url()}.items():
+        page.goto(site + prefix + path)
+        save_screenshot(f"{language} {name}")
+        assert_no_sideways_scroll(page, 320, name)
+    page.goto(site + prefix + "/share/")
+    page.locator("button[type=submit]").click()
+    save_screenshot(f"{language} share with errors")
+    assert_no_sideways_scroll(page, 320, "share form with errors")
+
+
+# Text that overflows a box that hides its overflow is text a reader cannot see.
+CLIPPED_TEXT = """() => [...document.querySelectorAll("body *")]
+    .filter((element) => !element.closest(".visually-hidden, .honeypot, .skip-link"))
+    .filter((element) => {
+        const style = getComputedStyle(element);
+        const clips = (overflow) => overflow === "hidden" || overflow === "clip";
+        return (clips(style.overflowX) && element.scrollWidth > element.clientWidth + 1)
+            || (clips(style.overflowY) && element.scrollHeight > element.clientHeight + 1);
+    })
+    .map((element) => element.tagName + "." + element.className)"""
+
+
+def test_every_page_type_works_with_text_at_200_percent(page, site):
+    # The browser's own text-size setting (what a reader with low vision changes),
+    # not page zoom: only rem/em-sized layouts survive it.
+    page.context.new_cdp_session(page).send(
+        "Page.setFontSizes", {"fontSizes": {"standard": 32, "fixed": 26}}
+    )
+    page.set_viewport_size({"width": 1280, "height": 800})
+    for name, path in page_paths().items():
+        page.goto(site + "/es" + path)
+        assert page.evaluate("getComputedStyle(document.body).fontSize") == "32px", name
+        assert_no_sideways_scroll(page, 1280, f"{name} at 200% text")
+        assert page.evaluate(CLIPPED_TEXT) == [], f"{name} clips text at 200%"
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_every_page_type_passes_axe(page, site, language, save_screenshot):
     prefix = "" if language == "en" else "/es"
     checked = 0
     for name, path in page_paths().items():
         page.goto(site + prefix + path)
         assert page.locator("html").get_attribute("lang") == language
         assert_no_violations(page, f"{name} ({language})")
+        save_screenshot(f"{language} {name}")
         checked += 1
     # The share form's error state.
     page.goto(site + prefix + "/share/")
@@ -62,4 +102,5 @@ def test_every_page_type_passes_axe(page, site, language):
     # Focus lands on the summary, so a screen reader announces the errors first.
     expect(page.locator(".error-summary")).to_be_focused()
     assert_no_violations(page, f"share form with errors ({language})")
+    save_screenshot(f"{language} share with errors")
     assert checked == 11
