@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
+from . import search
 from .models import InvalidTransition, ModerationEvent, Perspective, Story, Theme
 
 
@@ -181,6 +182,11 @@ class StoryAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("themes")
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # After the themes are saved: the index holds their names too.
+        search.reindex(form.instance)
 
     def get_ordering(self, request):
         # The pending queue is worked oldest first; everything else newest first.

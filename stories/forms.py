@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinLengthValidator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from . import search
 from .models import EARLIEST_YEAR, Perspective, Story, Theme
 
 BODY_MIN_LENGTH = 200
@@ -228,3 +229,14 @@ class StoryFilterForm(forms.Form):
             if value:
                 stories = stories.filter(**{lookup: value})
         return stories
+
+
+class SearchForm(StoryFilterForm):
+    """The search page: words to look for, and the same filters as the browse page."""
+
+    q = forms.CharField(label=_("Words to look for"), required=False)
+
+    field_order = ["q"]
+
+    def clean_q(self):
+        return search.clean_query(self.cleaned_data["q"])

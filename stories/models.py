@@ -6,10 +6,13 @@ The one rule lives here: nothing is public until a moderator approves it, and
 every public road reads through ``Story.objects.published()``.
 """
 
+from dataclasses import dataclass
+
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import Count, F, OuterRef, Subquery, Value, Window
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +21,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
+
+from . import search
 
 EARLIEST_YEAR = 1900
 
@@ -64,6 +69,14 @@ class PerspectiveQuerySet(models.QuerySet):
         stories = Story.objects.published().filter(perspective=OuterRef("pk"))
         return self.annotate(published_count=published_count(stories))
 
+    def with_counts_among(self, stories):
+        """Each perspective with ``matching_count``: how many of ``stories`` it has."""
+        among = Q(stories__in=stories.order_by().values("pk"))
+        # Meta.ordering is not applied to a query with an aggregate: say it again.
+        return self.annotate(matching_count=Count("stories", filter=among)).order_by(
+            *Perspective._meta.ordering
+        )
+
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -98,6 +111,13 @@ class ThemeQuerySet(models.QuerySet):
         stories = Story.objects.published().filter(themes=OuterRef("pk"))
         return self.annotate(published_count=published_count(stories))
 
+    def with_counts_among(self, stories):
+        """Each theme with ``matching_count``: how many of ``stories`` carry it."""
+        among = Q(tagged_stories__content_object__in=stories.order_by().values("pk"))
+        return self.annotate(matching_count=Count("tagged_stories", filter=among)).order_by(
+            *Theme._meta.ordering
+        )
+
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -127,6 +147,11 @@ class Theme(BilingualNameMixin, TagBase):
     def get_absolute_url(self):
         return reverse("stories:theme-detail", kwargs={"slug": self.slug})
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Stories are found by their themes' names: a renamed theme, by its new name.
+        search.reindex(Story.objects.filter(themes=self))
+
     def stories_by_perspective(self, perspectives, *, per_perspective):
         """The theme's newest published stories, one column per perspective.
 
@@ -152,6 +177,7 @@ class Theme(BilingualNameMixin, TagBase):
                 tag=target
             )
             self.delete()
+            search.reindex(Story.objects.filter(themes=target))
 
 
 class TaggedTheme(TaggedItemBase):
@@ -166,6 +192,15 @@ class TaggedTheme(TaggedItemBase):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_story_theme"),
         ]
+
+
+@dataclass(frozen=True)
+class LanguageCount:
+    """A language facet, shaped like the annotated perspectives and themes beside it."""
+
+    slug: str  # the language code, as in ?language=
+    local_name: str
+    matching_count: int
 
 
 class InvalidTransition(Exception):
@@ -186,7 +221,37 @@ class StoryQuerySet(models.QuerySet):
         )
 
     def for_listing(self):
-        return self.select_related("perspective").prefetch_related("themes")
+        # The search vector is PostgreSQL's index data: large, and never shown.
+        return self.select_related("perspective").prefetch_related("themes").defer("search_vector")
+
+    def search(self, query):
+        """These stories that match ``query``, best first (stories/search.py)."""
+        return search.search(self, query)
+
+    def facet_counts(self):
+        """How many of these stories each perspective, theme and language has: three queries."""
+        language_counts = dict(
+            Story.objects.filter(pk__in=self.order_by().values("pk"))
+            .values_list("language")
+            .annotate(count=Count("pk"))
+        )
+        return {
+            "perspectives": [
+                p for p in Perspective.objects.with_counts_among(self) if p.matching_count
+            ],
+            "themes": [t for t in Theme.objects.with_counts_among(self) if t.matching_count],
+            "languages": [
+                LanguageCount(code, label, language_counts[code])
+                for code, label in Story.Language.choices
+                if language_counts.get(code)
+            ],
+        }
+
+    def delete(self):
+        ids = list(self.values_list("pk", flat=True))
+        deleted = super().delete()
+        search.forget(ids, using=self.db)
+        return deleted
 
     def years_happened(self):
         return (
@@ -293,6 +358,10 @@ class Story(models.Model):
         help_text=_("Approval publishes the story no earlier than this."),
     )
 
+    # PostgreSQL's search index (stories/search.py), filled for approved stories only;
+    # its GIN index is made by migration 0004. Empty on SQLite, whose index is an FTS5 table.
+    search_vector = SearchVectorField(null=True, editable=False)
+
     # --- Workflow ---
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
@@ -328,6 +397,12 @@ class Story(models.Model):
 
     def get_absolute_url(self):
         return reverse("stories:story-detail", kwargs={"slug": self.slug})
+
+    def delete(self, *args, **kwargs):
+        pk = self.pk
+        deleted = super().delete(*args, **kwargs)
+        search.forget([pk], using=self._state.db)
+        return deleted
 
     @property
     def is_visible(self):
@@ -427,6 +502,7 @@ class Story(models.Model):
             if before_save:
                 before_save(story)
             story.save()
+            search.reindex(story)
             event = ModerationEvent.objects.create(
                 story=story, actor=by, from_status=from_status, to_status=to_status, note=note
             )
@@ -484,3 +560,26 @@ def theme_perspective_counts():
         .order_by()
     )
     return {(theme_id, perspective_id): total for theme_id, perspective_id, total in rows}
+
+
+class SearchEntry(models.Model):
+    """A story's row in SQLite's FTS5 search index (stories/search.py).
+
+    Not managed by Django: migration 0004 creates the virtual table on SQLite
+    only, and only the SQLite search engine queries it, through a join on
+    ``rowid``. Its columns hold stems, not text, so nothing is ever shown from it.
+    """
+
+    story = models.OneToOneField(
+        Story,
+        primary_key=True,
+        db_column="rowid",
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="search_entry",
+    )
+    document = search.FTS5Table(db_column="stories_search")
+
+    class Meta:
+        managed = False
+        db_table = "stories_search"

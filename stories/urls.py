@@ -19,6 +19,7 @@ urlpatterns = [
     ),
     path("themes/", views.ThemeListView.as_view(), name="theme-list"),
     path("themes/<uslug:slug>/", views.ThemeDetailView.as_view(), name="theme-detail"),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("share/", views.share, name="share"),
     path("share/thanks/", views.share_thanks, name="share-thanks"),
 ]

@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import limits
-from .forms import ShareForm, StoryFilterForm
+from . import limits, search
+from .forms import SearchForm, ShareForm, StoryFilterForm
 from .models import Perspective, Story, Theme, theme_perspective_counts
 from .services import submit_story
 
@@ -60,6 +60,36 @@ class StoryListView(PublishedStoriesMixin, ListView):
             is_filtered=any(self.filter_form.cleaned_data.values()),
             **kwargs,
         )
+
+
+class SearchView(PublishedStoriesMixin, ListView):
+    """Full-text search with the browse page's filters, ranked, with facet counts."""
+
+    template_name = "stories/search.html"
+    context_object_name = "stories"
+
+    def get_queryset(self):
+        self.search_form = SearchForm(
+            self.request.GET, years=Story.objects.published().years_happened()
+        )
+        stories = self.search_form.filter(Story.objects.published())
+        self.query = self.search_form.cleaned_data.get("q", "")
+        if self.query:
+            stories = stories.search(self.query)
+        self.matching = stories
+        return stories.for_listing()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.query:
+            search.attach_snippets(context["stories"], self.query)
+        context.update(
+            search_form=self.search_form,
+            query=self.query,
+            selected={name: self.request.GET.get(name, "") for name in self.search_form.LOOKUPS},
+            facets=self.matching.facet_counts(),
+        )
+        return context
 
 
 class StoryDetailView(DetailView):

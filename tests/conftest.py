@@ -6,6 +6,7 @@ from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 
+from stories import search
 from stories.models import Perspective, Story, Theme
 from stories.moderators import MODERATORS_GROUP
 
@@ -63,16 +64,39 @@ def make_published(**fields):
     return story
 
 
+def admin_edit(client, story, **changes):
+    """Save ``story``'s change form in the admin as a moderator would, with ``changes``."""
+    url = f"/admin/stories/story/{story.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.pop("embargo_until", None)
+    data.update(
+        {
+            "perspective": story.perspective_id,
+            "themes": [theme.pk for theme in story.themes.all()],
+            "events-TOTAL_FORMS": "0",
+            "events-INITIAL_FORMS": "0",
+            **changes,
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    return response
+
+
 @pytest.fixture
 def seeded_transactional_db(transactional_db):
     """A database committed to for real, with the seeded perspectives and themes.
 
     Transactional tests end by emptying every table; post_migrate then puts
     back permissions and the Moderators group, but not what the data
-    migration seeded, so it is seeded again here.
+    migration seeded, so it is seeded again here, and the search index is
+    brought in line with the (empty) stories table.
     """
     seed_migration = importlib.import_module("stories.migrations.0002_seed_perspectives_and_themes")
     seed_migration.seed(django_apps, schema_editor=None)
+    # Emptying the tables skips SQLite's FTS5 index, which Django does not manage.
+    search.rebuild()
 
 
 @pytest.fixture

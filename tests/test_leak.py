@@ -125,7 +125,13 @@ def test_every_route_in_the_urlconf_hides_what_is_not_public(client, archive):
                         pytest.fail(
                             f"Add sample parameters for {name} ({pattern.pattern}): {error}"
                         )
-                query_strings = ["", "?language=en", "?theme=public-safety&perspective=immigrants"]
+                query_strings = [
+                    "",
+                    "?language=en",
+                    "?theme=public-safety&perspective=immigrants",
+                    # Every hidden story's title has "Hidden" in it.
+                    "?q=hidden",
+                ]
                 for query in query_strings:
                     response = client.get(url + query)
                     assert_nothing_private(url + query, response, archive["forbidden"])
@@ -163,3 +169,38 @@ def test_crawl_from_the_home_pages_finds_nothing_private(client, archive):
     assert any(archive["visible"].slug in url for url in seen)
     assert len(seen) > 40
     assert not any(s.slug and s.slug in url for s in archive["hidden"] for url in seen)
+
+
+def test_search_finds_no_hidden_story_by_any_of_its_words(client, archive):
+    """Search echoes the reader's own words, so here the check is what it finds."""
+    searchable = {
+        *(word for story in archive["hidden"] for word in story.title.split()),
+        *(story.body.split()[0] for story in archive["hidden"]),
+        *(story.summary for story in archive["hidden"]),
+        "zqsuggested",
+        *(story.contact_email for story in Story.objects.all()),
+        *(story.moderator_notes for story in Story.objects.all()),
+    }
+    hidden_pks = {story.pk for story in archive["hidden"]}
+    for query in searchable:
+        assert not hidden_pks & set(
+            Story.objects.published().search(query).values_list("pk", flat=True)
+        )
+        for prefix in ("", "/es"):
+            response = client.get(f"{prefix}/search/", {"q": query})
+            assert response.status_code == 200
+            assert not hidden_pks & {story.pk for story in response.context["stories"]}, query
+            echoed = {secret for secret in archive["forbidden"] if secret in query}
+            for secret in archive["forbidden"] - echoed:
+                assert secret not in response.content.decode(), (query, secret)
+
+
+def test_search_facets_count_only_visible_stories(client, archive):
+    response = client.get("/search/")
+    facets = response.context["facets"]
+    assert sum(p.matching_count for p in facets["perspectives"]) == 2
+    assert {t.slug: t.matching_count for t in facets["themes"]} == {
+        "public-safety": 2,
+        "community-trust": 1,
+    }
+    assert sum(language.matching_count for language in facets["languages"]) == 2

@@ -42,6 +42,9 @@ PAGES = [
     "/themes/public-safety/",
     "/share/",
     "/es/themes/public-safety/",
+    "/search/",
+    "/search/?q=clinic+nurse",
+    "/es/search/?q=clinic&perspective=critics&theme=public-safety&language=en&year=2012",
 ]
 
 

@@ -29,8 +29,15 @@ def other_languages(context):
 
 
 @register.simple_tag(takes_context=True)
-def page_url(context, page_number):
-    """The current list's address with another page number, filters kept."""
+def query_url(context, name, value):
+    """The current page's query string with ``name`` set to ``value``, back on page one.
+
+    An empty value removes the parameter: ``{% query_url "theme" "" %}``.
+    """
     query = context["request"].GET.copy()
-    query["page"] = page_number
+    query.pop("page", None)
+    if value in ("", None):
+        query.pop(name, None)
+    else:
+        query[name] = value
     return f"?{query.urlencode()}"

@@ -47,7 +47,16 @@ def test_spanish_narrator_moderator_and_reader(page, site, django_user_model):
     page.get_by_role("button", name="Go").click()
     assert "1 story approved." in page.locator(".messagelist").inner_text()
 
-    # A reader finds it by perspective and by theme, and switches language on its page.
+    # A reader finds it by search from the header, by perspective and by theme,
+    # and switches language on its page.
+    page.goto(site + "/es/")
+    page.get_by_label("Buscar en las historias").fill("bibliotecas papeles")
+    page.get_by_label("Buscar en las historias").press("Enter")
+    page.wait_for_url("**/es/search/?q=bibliotecas+papeles")
+    result = page.locator("article.story-card", has_text=TITLE)
+    assert result.locator("mark").first.inner_text() == "biblioteca"
+    page.get_by_role("link", name="Español").last.click()  # the language facet
+    assert page.get_by_role("link", name=TITLE).is_visible()
     page.goto(site + "/perspectives/immigrants/")
     assert page.get_by_role("link", name=TITLE).is_visible()
     page.goto(site + "/es/themes/language-access/")

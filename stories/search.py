@@ -1,0 +1,448 @@
+"""
+Full-text search: one interface, two engines, chosen by the database in use.
+
+- ``Story.objects.published().search(query)`` narrows to the matching stories
+  and ranks them, best first (title over summary over body).
+- ``attach_snippets(stories, query)`` gives each story of a page a short,
+  escaped excerpt of its text with the matched words in ``<mark>``.
+- ``reindex(stories)`` keeps the index current. The model methods that change
+  what the public could find (approval, return to review, withdrawal, edits in
+  the admin, theme renames and merges, deletion) call it; it is not done by
+  SQL triggers, because theme names live in another table and, on SQLite,
+  stemming happens in Python. ``rebuild()`` indexes everything again.
+
+Only approved stories are indexed, and every search starts from
+``published()``, so an embargoed story is indexed but not found until its
+publication time.
+
+PostgreSQL: a stored ``search_vector`` per story, built with the story's own
+language configuration (``perspectives_en`` / ``perspectives_es``: Snowball
+stemming after ``unaccent``, created by migration 0004), a GIN index, a
+``websearch`` query read in both languages, ``SearchRank`` and
+``SearchHeadline``.
+
+SQLite: an FTS5 table (``stories_search``, created by migration 0004) whose
+rows hold words already folded (lower case, no accents) and stemmed in Python
+with Snowball, English or Spanish by the story's language, because FTS5's only
+stemmer is English. A query is parsed here (words, "quoted phrases", ``-word``,
+``or``), each word stemmed both ways, and every piece quoted, so FTS5 syntax
+typed by a reader is only ever text. bm25 ranks it, title weighted highest.
+"""
+
+import functools
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import snowballstemmer
+from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections, models
+from django.db.models import Case, F, Func, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce, Replace
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+# Long enough for any real question; bounds the work a pasted essay can cause.
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 12
+SNIPPET_WORDS = 30
+
+LANGUAGES = ("en", "es")
+POSTGRES_CONFIGS = {"en": "perspectives_en", "es": "perspectives_es"}
+SNOWBALL_ALGORITHMS = {"en": "english", "es": "spanish"}
+
+# bm25 weights of the FTS5 columns: title, summary, body, other (descriptor,
+# place, theme names); in the proportions of PostgreSQL's default weights for
+# the A, B, C and D parts of the search vector (1.0, 0.4, 0.2, 0.1).
+FTS5_WEIGHTS = (10.0, 4.0, 2.0, 1.0)
+
+# The engines wrap matched words in these private-use characters; they become
+# <mark> only after the text around them has been escaped.
+MARK_START, MARK_END = "\ue000", "\ue001"
+_MARKED = re.compile(f"{MARK_START}([^{MARK_START}{MARK_END}]*){MARK_END}")
+
+# ts_headline drops anything that looks like an HTML tag; a narrator's "<" and
+# ">" are text to show, so they pass through it disguised as these.
+HEADLINE_LT, HEADLINE_GT = "\ue002", "\ue003"
+
+# Letters and digits; FTS5's unicode61 tokenizer splits on everything else, "_" included.
+WORD = re.compile(r"[^\W_]+")
+# A quoted phrase (the closing quote may be missing) or a run of non-space characters.
+QUERY_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ue000\ue001]")
+
+
+class FTS5Table(models.TextField):
+    """The hidden column that bears an FTS5 table's own name: the left side of MATCH."""
+
+
+@FTS5Table.register_lookup
+class Match(models.Lookup):
+    lookup_name = "match"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]
+
+
+def _stop_words(algorithm):
+    path = Path(__file__).parent / "stopwords" / f"{algorithm}.txt"
+    return frozenset(fold(line.strip()) for line in path.read_text("utf-8").splitlines())
+
+
+def clean_query(query):
+    """What a reader typed, made safe to hand to either engine."""
+    return CONTROL_CHARACTERS.sub(" ", query or "")[:MAX_QUERY_LENGTH].strip()
+
+
+def fold(text):
+    """Lower case without accents: "Policía" and "policia" are one word to search."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+# PostgreSQL's stemming dictionaries leave these out; so does the SQLite index.
+STOP_WORDS = {language: _stop_words(SNOWBALL_ALGORITHMS[language]) for language in LANGUAGES}
+
+_stemmers = threading.local()
+
+
+@functools.lru_cache(maxsize=100_000)
+def stem(word, language):
+    # Snowball stemmer objects keep state while they work: one per thread.
+    stemmer = getattr(_stemmers, language, None)
+    if stemmer is None:
+        stemmer = snowballstemmer.stemmer(SNOWBALL_ALGORITHMS[language])
+        setattr(_stemmers, language, stemmer)
+    return stemmer.stemWord(word)
+
+
+def stemmed(text, language):
+    """The words of ``text``, folded, stemmed, stop words left out: what the SQLite index holds."""
+    stop_words = STOP_WORDS[language]
+    return " ".join(
+        stem(word, language) for word in WORD.findall(fold(text)) if word not in stop_words
+    )
+
+
+@dataclass(frozen=True)
+class Term:
+    words: tuple  # folded words; more than one for a "quoted phrase" or "co-op"
+    negated: bool = False
+    either: bool = False  # joined to the term before it by "or"
+
+
+def parse(query):
+    """Read a query the way PostgreSQL's websearch_to_tsquery does."""
+    terms, either = [], False
+    for negated, phrase, bare in QUERY_TOKEN.findall(clean_query(query)):
+        if bare.casefold() == "or":
+            either = bool(terms)
+            continue
+        if bare.startswith("-") and len(bare) > 1:
+            negated, bare = "-", bare[1:]
+        words = tuple(WORD.findall(fold(phrase or bare)))
+        if words:
+            terms.append(Term(words, negated=bool(negated), either=either and not negated))
+        either = False
+    return terms[:MAX_TERMS]
+
+
+def stems_of(words, language):
+    """The stems ``language`` searches for; its stop words are left out, as PostgreSQL does."""
+    return [stem(word, language) for word in words if word not in STOP_WORDS[language]]
+
+
+def has_terms(query):
+    """Whether ``query`` asks for any word that either language would search for."""
+    return any(
+        stems_of(term.words, language)
+        for term in parse(query)
+        if not term.negated
+        for language in LANGUAGES
+    )
+
+
+def query_stems(query):
+    """Every stem, in both languages, of the words a reader is looking for."""
+    return {
+        stem
+        for term in parse(query)
+        if not term.negated
+        for language in LANGUAGES
+        for stem in stems_of(term.words, language)
+    }
+
+
+def highlight(marked_text):
+    """Escape narrator text, then turn the engine's sentinels into <mark>.
+
+    Only well-formed pairs become markup; a stray sentinel (one a narrator
+    typed, say) is dropped, so no tag is ever left open.
+    """
+    escaped = escape(marked_text)
+    html = _MARKED.sub(r"<mark>\1</mark>", escaped)
+    return mark_safe(html.replace(MARK_START, "").replace(MARK_END, ""))
+
+
+class PostgresEngine:
+    def search(self, stories, query):
+        # A query's language is unknown: read it as English or as Spanish.
+        search_query = SearchQuery(
+            query, config=POSTGRES_CONFIGS["en"], search_type="websearch"
+        ) | SearchQuery(query, config=POSTGRES_CONFIGS["es"], search_type="websearch")
+        return stories.filter(search_vector=search_query).annotate(
+            search_rank=SearchRank(F("search_vector"), search_query),
+            # PostgreSQL computes this costly column only for the rows of the page.
+            search_headline=SearchHeadline(
+                Replace(
+                    Replace(F("body"), Value("<"), Value(HEADLINE_LT)),
+                    Value(">"),
+                    Value(HEADLINE_GT),
+                ),
+                search_query,
+                config=story_config(),
+                start_sel=MARK_START,
+                stop_sel=MARK_END,
+                max_words=SNIPPET_WORDS,
+                min_words=SNIPPET_WORDS // 2,
+            ),
+        )
+
+    def snippet(self, story, query):
+        return story.search_headline.replace(HEADLINE_LT, "<").replace(HEADLINE_GT, ">")
+
+    def reindex(self, stories):
+        from .models import Story
+
+        stories.filter(status=Story.Status.APPROVED).update(search_vector=search_vector())
+        stories.exclude(status=Story.Status.APPROVED).exclude(search_vector=None).update(
+            search_vector=None
+        )
+
+    def forget(self, ids, connection):
+        """Deleted stories take their vector with them."""
+
+    def clear(self, connection):
+        from .models import Story
+
+        Story.objects.using(connection.alias).update(search_vector=None)
+
+
+def story_config():
+    """The text search configuration of each story's own language."""
+    return Case(
+        *(When(language=code, then=Value(config)) for code, config in POSTGRES_CONFIGS.items()),
+        default=Value(POSTGRES_CONFIGS["en"]),
+    )
+
+
+def search_vector():
+    """A story's PostgreSQL search vector, built from its row and its themes' names."""
+    from .models import TaggedTheme
+
+    def theme_names(field):
+        names = (
+            TaggedTheme.objects.filter(content_object=OuterRef("pk"))
+            .order_by()
+            .values("content_object")
+            .annotate(names=StringAgg(f"tag__{field}", delimiter=" "))
+            .values("names")
+        )
+        return Coalesce(Subquery(names), Value(""), output_field=models.TextField())
+
+    config = story_config()
+    return (
+        SearchVector("title", config=config, weight="A")
+        + SearchVector("summary", config=config, weight="B")
+        + SearchVector("body", config=config, weight="C")
+        + SearchVector("narrator_descriptor", "place", config=config, weight="D")
+        + SearchVector(theme_names("name"), config=POSTGRES_CONFIGS["en"], weight="D")
+        + SearchVector(theme_names("name_es"), config=POSTGRES_CONFIGS["es"], weight="D")
+    )
+
+
+class SQLiteEngine:
+    TABLE = "stories_search"
+
+    def search(self, stories, query):
+        expression = fts5_expression(parse(query))
+        if expression is None:
+            return stories.none()
+        bm25 = Func(
+            F("search_entry__document"),
+            *(Value(weight) for weight in FTS5_WEIGHTS),
+            function="bm25",
+            output_field=models.FloatField(),
+        )
+        # bm25 is lower for better matches; the interface ranks higher-is-better.
+        return stories.filter(search_entry__document__match=expression).annotate(search_rank=-bm25)
+
+    def snippet(self, story, query):
+        return excerpt(story.body, story.language, query_stems(query))
+
+    def reindex(self, stories):
+        from .models import Story
+
+        connection = connections[stories.db]
+        self.forget(list(stories.values_list("pk", flat=True)), connection)
+        approved = stories.filter(status=Story.Status.APPROVED).prefetch_related("themes")
+        rows = (fts5_row(story) for story in approved.iterator(chunk_size=500))
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {self.TABLE} (rowid, title, summary, body, other) "
+                "VALUES (%s, %s, %s, %s, %s)",
+                rows,
+            )
+
+    def forget(self, ids, connection):
+        with connection.cursor() as cursor:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                placeholders = ", ".join(["%s"] * len(chunk))
+                cursor.execute(f"DELETE FROM {self.TABLE} WHERE rowid IN ({placeholders})", chunk)
+
+    def clear(self, connection):
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {self.TABLE}")
+
+
+def fts5_row(story):
+    language = story.language if story.language in LANGUAGES else "en"
+    themes = story.themes.all()
+    other = " ".join(
+        [
+            stemmed(f"{story.narrator_descriptor} {story.place}", language),
+            *(stemmed(theme.name, "en") for theme in themes),
+            *(stemmed(theme.name_es, "es") for theme in themes),
+        ]
+    )
+    return (
+        story.pk,
+        stemmed(story.title, language),
+        stemmed(story.summary, language),
+        stemmed(story.body, language),
+        other,
+    )
+
+
+def fts5_expression(terms):
+    """An FTS5 query for ``terms``, or None when nothing positive is asked for.
+
+    Like the PostgreSQL engine, it reads the query once as English and once as
+    Spanish and takes stories that match either reading. Every piece is a
+    double-quoted string of stems, which FTS5 reads as a word or a phrase and
+    never as syntax.
+    """
+    readings = [fts5_reading(terms, language) for language in LANGUAGES]
+    return " OR ".join(f"({reading})" for reading in readings if reading) or None
+
+
+def fts5_reading(terms, language):
+    def quoted(term):
+        stems = stems_of(term.words, language)
+        return '"' + " ".join(stems) + '"' if stems else None
+
+    expression = ""
+    for term in terms:
+        if term.negated or not quoted(term):
+            continue
+        if expression:
+            expression += " OR " if term.either else " AND "
+        expression += quoted(term)
+    if not expression:
+        return None
+    for term in terms:
+        if term.negated and quoted(term):
+            expression = f"({expression}) NOT {quoted(term)}"
+    return expression
+
+
+def excerpt(text, language, stems):
+    """About SNIPPET_WORDS words of ``text`` around its first matched word, matches marked."""
+    words = list(WORD.finditer(text))
+    matched = [
+        i
+        for i, word in enumerate(words)
+        if stems.intersection(stems_of([fold(word.group())], language))
+    ]
+    if not words:
+        return ""
+    first = max(0, matched[0] - SNIPPET_WORDS // 4) if matched else 0
+    last = min(len(words), first + SNIPPET_WORDS)
+    matched = {i for i in matched if first <= i < last}
+    pieces, position = [], words[first].start()
+    for i in range(first, last):
+        word = words[i]
+        pieces.append(text[position : word.start()])
+        if i in matched:
+            pieces.append(f"{MARK_START}{word.group()}{MARK_END}")
+        else:
+            pieces.append(word.group())
+        position = word.end()
+    snippet = "".join(pieces)
+    if last < len(words):
+        snippet += text[position : words[last].start()].rstrip() + " …"
+    if first > 0:
+        snippet = "… " + snippet
+    return snippet
+
+
+ENGINES = {"postgresql": PostgresEngine(), "sqlite": SQLiteEngine()}
+
+
+def engine_for(alias):
+    vendor = connections[alias].vendor
+    try:
+        return ENGINES[vendor]
+    except KeyError:
+        raise ImproperlyConfigured(
+            f"Search supports PostgreSQL and SQLite, not {vendor}."
+        ) from None
+
+
+def search(stories, query):
+    """``stories`` that match ``query``, best first; none when no word is asked for."""
+    if not has_terms(query):
+        return stories.none()
+    query = clean_query(query)
+    return (
+        engine_for(stories.db)
+        .search(stories, query)
+        .order_by("-search_rank", "-published_at", "-pk")
+    )
+
+
+def attach_snippets(stories, query):
+    """Give each story of a page of results ``snippet``: safe HTML, narrator text escaped."""
+    for story in stories:
+        marked = engine_for(story._state.db).snippet(story, clean_query(query))
+        story.snippet = highlight(marked)
+
+
+def reindex(stories):
+    """Bring the index up to date for a story or a queryset of stories."""
+    from .models import Story
+
+    if isinstance(stories, Story):
+        stories = Story.objects.using(stories._state.db).filter(pk=stories.pk)
+    engine_for(stories.db).reindex(stories)
+
+
+def forget(ids, using):
+    """Take deleted stories out of the index."""
+    engine_for(using).forget(list(ids), connections[using])
+
+
+def rebuild(using="default"):
+    """Index every story again from scratch (after a restore, an upgrade or a bulk load)."""
+    from .models import Story
+
+    engine = engine_for(using)
+    engine.clear(connections[using])
+    engine.reindex(Story.objects.using(using).filter(status=Story.Status.APPROVED))
