@@ -566,14 +566,20 @@ class SearchEntry(models.Model):
     """A story's row in SQLite's FTS5 search index (stories/search.py).
 
     Not managed by Django: migration 0004 creates the virtual table on SQLite
-    only, and only the SQLite search engine queries it, through a join on
-    ``rowid``. Its columns hold stems, not text, so nothing is ever shown from it.
+    only, and only the SQLite search engine queries it. Its columns hold stems,
+    not text, so nothing is ever shown from it.
+
+    Each row's rowid is its story's id, and so is ``story_id``, which searches
+    join on: FTS5 answers a rowid lookup combined with MATCH, so a join on
+    rowid lets SQLite probe the index once per story in the archive; a join on
+    an unindexed column leaves it one plan, the fast one: run the MATCH once,
+    then fetch each matching story by its primary key.
     """
 
     story = models.OneToOneField(
         Story,
         primary_key=True,
-        db_column="rowid",
+        db_column="story_id",
         db_constraint=False,
         on_delete=models.DO_NOTHING,
         related_name="search_entry",

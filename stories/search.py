@@ -40,7 +40,7 @@ import snowballstemmer
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.db.models import Case, F, Func, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce, Replace
 from django.utils.html import escape
@@ -122,12 +122,21 @@ def stem(word, language):
     return stemmer.stemWord(word)
 
 
+def words_of(text):
+    """The words of ``text``, as written (composed to NFC)."""
+    return WORD.findall(unicodedata.normalize("NFC", text))
+
+
+@functools.lru_cache(maxsize=200_000)
+def index_stem(word, language):
+    """What ``language`` indexes ``word`` as: folded and stemmed; "" for a stop word."""
+    folded = fold(word)
+    return "" if folded in STOP_WORDS[language] else stem(folded, language)
+
+
 def stemmed(text, language):
     """The words of ``text``, folded, stemmed, stop words left out: what the SQLite index holds."""
-    stop_words = STOP_WORDS[language]
-    return " ".join(
-        stem(word, language) for word in WORD.findall(fold(text)) if word not in stop_words
-    )
+    return " ".join(filter(None, (index_stem(word, language) for word in words_of(text))))
 
 
 @dataclass(frozen=True)
@@ -146,7 +155,7 @@ def parse(query):
             continue
         if bare.startswith("-") and len(bare) > 1:
             negated, bare = "-", bare[1:]
-        words = tuple(WORD.findall(fold(phrase or bare)))
+        words = tuple(fold(word) for word in words_of(phrase or bare))
         if words:
             terms.append(Term(words, negated=bool(negated), either=either and not negated))
         either = False
@@ -276,6 +285,7 @@ class SQLiteEngine:
             return stories.none()
         bm25 = Func(
             F("search_entry__document"),
+            Value(0.0),  # story_id
             *(Value(weight) for weight in FTS5_WEIGHTS),
             function="bm25",
             output_field=models.FloatField(),
@@ -295,8 +305,8 @@ class SQLiteEngine:
         rows = (fts5_row(story) for story in approved.iterator(chunk_size=500))
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"INSERT INTO {self.TABLE} (rowid, title, summary, body, other) "
-                "VALUES (%s, %s, %s, %s, %s)",
+                f"INSERT INTO {self.TABLE} (rowid, story_id, title, summary, body, other) "
+                "VALUES (%s, %s, %s, %s, %s, %s)",
                 rows,
             )
 
@@ -323,6 +333,7 @@ def fts5_row(story):
         ]
     )
     return (
+        story.pk,
         story.pk,
         stemmed(story.title, language),
         stemmed(story.summary, language),
@@ -365,12 +376,9 @@ def fts5_reading(terms, language):
 
 def excerpt(text, language, stems):
     """About SNIPPET_WORDS words of ``text`` around its first matched word, matches marked."""
+    text = unicodedata.normalize("NFC", text)
     words = list(WORD.finditer(text))
-    matched = [
-        i
-        for i, word in enumerate(words)
-        if stems.intersection(stems_of([fold(word.group())], language))
-    ]
+    matched = [i for i, word in enumerate(words) if index_stem(word.group(), language) in stems]
     if not words:
         return ""
     first = max(0, matched[0] - SNIPPET_WORDS // 4) if matched else 0
@@ -431,7 +439,10 @@ def reindex(stories):
 
     if isinstance(stories, Story):
         stories = Story.objects.using(stories._state.db).filter(pk=stories.pk)
-    engine_for(stories.db).reindex(stories)
+    # One transaction: the index never shows a half-done update, and SQLite's FTS5
+    # writes its segments once instead of once per story.
+    with transaction.atomic(using=stories.db):
+        engine_for(stories.db).reindex(stories)
 
 
 def forget(ids, using):
@@ -444,5 +455,6 @@ def rebuild(using="default"):
     from .models import Story
 
     engine = engine_for(using)
-    engine.clear(connections[using])
-    engine.reindex(Story.objects.using(using).filter(status=Story.Status.APPROVED))
+    with transaction.atomic(using=using):
+        engine.clear(connections[using])
+        engine.reindex(Story.objects.using(using).filter(status=Story.Status.APPROVED))

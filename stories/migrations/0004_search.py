@@ -6,7 +6,9 @@ here does nothing on the other database.
 
 - PostgreSQL: unaccent, two text search configurations (English and Spanish
   Snowball stemming after unaccent) and a GIN index on Story.search_vector.
-- SQLite: the FTS5 table behind SearchEntry.
+- SQLite: the FTS5 table behind SearchEntry. Each row's rowid is its story's
+  id (for updates and deletes) and so is story_id, the column searches join
+  on (see SearchEntry).
 
 The index starts empty: ``manage.py rebuild_search_index`` fills it (the
 sample archive loader does so itself).
@@ -41,7 +43,8 @@ POSTGRES_BACKWARD = [
 SQLITE_FORWARD = [
     """
     CREATE VIRTUAL TABLE stories_search USING fts5(
-        title, summary, body, other, tokenize = 'unicode61 remove_diacritics 2'
+        story_id UNINDEXED, title, summary, body, other,
+        tokenize = 'unicode61 remove_diacritics 2'
     );
     """,
 ]
@@ -66,7 +69,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='SearchEntry',
             fields=[
-                ('story', models.OneToOneField(db_column='rowid', db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True, related_name='search_entry', serialize=False, to='stories.story')),
+                ('story', models.OneToOneField(db_column='story_id', db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True, related_name='search_entry', serialize=False, to='stories.story')),
                 ('document', stories.search.FTS5Table(db_column='stories_search')),
             ],
             options={
