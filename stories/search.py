@@ -180,11 +180,11 @@ def has_terms(query):
 def query_stems(query):
     """Every stem, in both languages, of the words a reader is looking for."""
     return {
-        stem
+        word_stem
         for term in parse(query)
         if not term.negated
         for language in LANGUAGES
-        for stem in stems_of(term.words, language)
+        for word_stem in stems_of(term.words, language)
     }
 
 
@@ -237,10 +237,14 @@ class PostgresEngine:
     def forget(self, ids, connection):
         """Deleted stories take their vector with them."""
 
+    def rebuild(self, stories):
+        # Every row is written once: vectors for approved stories, none for the rest.
+        self.reindex(stories)
+
     def clear(self, connection):
         from .models import Story
 
-        Story.objects.using(connection.alias).update(search_vector=None)
+        Story.objects.using(connection.alias).exclude(search_vector=None).update(search_vector=None)
 
 
 def story_config():
@@ -316,6 +320,11 @@ class SQLiteEngine:
                 chunk = ids[start : start + 500]
                 placeholders = ", ".join(["%s"] * len(chunk))
                 cursor.execute(f"DELETE FROM {self.TABLE} WHERE rowid IN ({placeholders})", chunk)
+
+    def rebuild(self, stories):
+        # Rows of stories deleted without forget() (by raw SQL, say) go too.
+        self.clear(connections[stories.db])
+        self.reindex(stories)
 
     def clear(self, connection):
         with connection.cursor() as cursor:
@@ -454,7 +463,5 @@ def rebuild(using="default"):
     """Index every story again from scratch (after a restore, an upgrade or a bulk load)."""
     from .models import Story
 
-    engine = engine_for(using)
     with transaction.atomic(using=using):
-        engine.clear(connections[using])
-        engine.reindex(Story.objects.using(using).filter(status=Story.Status.APPROVED))
+        engine_for(using).rebuild(Story.objects.using(using))
