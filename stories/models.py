@@ -6,6 +6,7 @@ The one rule lives here: nothing is public until a moderator approves it, and
 every public road reads through ``Story.objects.published()``.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -68,14 +69,6 @@ class PerspectiveQuerySet(models.QuerySet):
     def with_published_counts(self):
         stories = Story.objects.published().filter(perspective=OuterRef("pk"))
         return self.annotate(published_count=published_count(stories))
-
-    def with_counts_among(self, stories):
-        """Each perspective with ``matching_count``: how many of ``stories`` it has."""
-        among = Q(stories__in=stories.order_by().values("pk"))
-        # Meta.ordering is not applied to a query with an aggregate: say it again.
-        return self.annotate(matching_count=Count("stories", filter=among)).order_by(
-            *Perspective._meta.ordering
-        )
 
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -229,21 +222,34 @@ class StoryQuerySet(models.QuerySet):
         return search.search(self, query)
 
     def facet_counts(self):
-        """How many of these stories each perspective, theme and language has: three queries."""
-        language_counts = dict(
+        """How many of these stories each perspective, theme and language has.
+
+        Two queries go over the matching stories, however many: one grouped by
+        perspective and language together (each facet is a sum over the other),
+        one over their themes; a third reads the perspectives' names.
+        """
+        pairs = (
             Story.objects.filter(pk__in=self.order_by().values("pk"))
-            .values_list("language")
+            .values_list("perspective_id", "language")
             .annotate(count=Count("pk"))
+            .order_by()
         )
+        by_perspective, by_language = Counter(), Counter()
+        for perspective_id, language, count in pairs:
+            by_perspective[perspective_id] += count
+            by_language[language] += count
+        perspectives = []
+        for perspective in Perspective.objects.all():
+            if by_perspective[perspective.pk]:
+                perspective.matching_count = by_perspective[perspective.pk]
+                perspectives.append(perspective)
         return {
-            "perspectives": [
-                p for p in Perspective.objects.with_counts_among(self) if p.matching_count
-            ],
+            "perspectives": perspectives,
             "themes": [t for t in Theme.objects.with_counts_among(self) if t.matching_count],
             "languages": [
-                LanguageCount(code, label, language_counts[code])
+                LanguageCount(code, label, by_language[code])
                 for code, label in Story.Language.choices
-                if language_counts.get(code)
+                if by_language[code]
             ],
         }
 
