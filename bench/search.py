@@ -9,12 +9,14 @@ For each database (SQLite, and PostgreSQL at --postgres) and each size, an
 archive is generated once with bench/generate.py (SQLite files are kept in
 bench/.data/, PostgreSQL databases are named bench_<size>) and reused while
 it still holds that many stories. Then 50 fixed queries, English and Spanish,
-rare and common words, phrases, ``or`` and exclusions, are each answered the
-way the search page answers them: the count of matches and the first page of
-20 ranked stories with their snippets. The same queries are answered by an
-``icontains`` scan of title, summary and body (every word required, newest
-first), and the facet counts are timed on their own. Every query runs once
-to warm up, then once timed. It prints figures; it asserts nothing.
+rare and common words, phrases, ``or`` and exclusions, are each answered
+three ways. "search": the number of matches and the first page of 20 ranked
+stories with their snippets, as any caller of ``search()`` gets them. "page":
+what the search page adds, the facet counts (perspective, theme, language;
+their sum is the number of matches) instead of the count. "icontains": a scan
+of title, summary and body for every word, newest first, its count and first
+page. Every query runs once to warm up, then once timed. It prints figures;
+it asserts nothing.
 """
 
 import argparse
@@ -54,14 +56,27 @@ def django_setup():
 
 
 def answer_with_search(query):
+    """A search on its own: the number of matches and the first page, ranked, with snippets."""
     from stories import search
     from stories.models import Story
 
     results = Story.objects.published().search(query)
-    count = results.count()
+    total = results.count()
     page = list(results.for_listing()[:20])
     search.attach_snippets(page, query)
-    return count
+    return total
+
+
+def answer_like_the_search_page(query):
+    """The search page: the facet counts (whose sum is the number of matches), then the page."""
+    from stories import search
+    from stories.models import Story
+
+    results = Story.objects.published().search(query)
+    total = results.facet_counts()["total"]
+    page = list(results.for_listing()[:20])
+    search.attach_snippets(page, query)
+    return total
 
 
 def answer_with_icontains(query):
@@ -80,13 +95,6 @@ def answer_with_icontains(query):
     count = results.count()
     list(results.for_listing()[:20])
     return count
-
-
-def count_facets(query):
-    from stories.models import Story
-
-    facets = Story.objects.published().search(query).facet_counts()
-    return sum(p.matching_count for p in facets["perspectives"])
 
 
 def timings(function):
@@ -115,7 +123,7 @@ def measure():
     result = {
         "stories": Story.objects.published().count(),
         "search": timings(answer_with_search),
-        "facets": timings(count_facets),
+        "page": timings(answer_like_the_search_page),
         "icontains": timings(answer_with_icontains),
     }
     if connection.vendor == "postgresql":
@@ -198,8 +206,8 @@ def main():
     print(f"{len(QUERIES)} queries; times in milliseconds; each query warmed once, timed once.")
     header = (
         f"{'engine':<11}{'stories':>9} | {'search median':>13}{'p95':>8} | "
-        f"{'facets median':>13}{'p95':>8} | {'icontains median':>16}{'p95':>9} | "
-        f"{'speed-up':>8}"
+        f"{'page median':>11}{'p95':>8} | {'icontains median':>16}{'p95':>9} | "
+        f"{'search speed-up':>15}"
     )
     print(header)
     print("-" * len(header))
@@ -208,12 +216,12 @@ def main():
         for size in args.sizes:
             url = prepare(engine, size, args.postgres)
             result = json.loads(child(url, __file__, "--measure"))
-            fts, facets, naive = result["search"], result["facets"], result["icontains"]
+            fts, page, naive = result["search"], result["page"], result["icontains"]
             print(
                 f"{engine:<11}{result['stories']:>9} | {fts['median_ms']:>13.1f}"
-                f"{fts['p95_ms']:>8.1f} | {facets['median_ms']:>13.1f}{facets['p95_ms']:>8.1f} | "
+                f"{fts['p95_ms']:>8.1f} | {page['median_ms']:>11.1f}{page['p95_ms']:>8.1f} | "
                 f"{naive['median_ms']:>16.1f}{naive['p95_ms']:>9.1f} | "
-                f"{naive['median_ms'] / fts['median_ms']:>7.0f}×",
+                f"{naive['median_ms'] / fts['median_ms']:>14.0f}×",
                 flush=True,
             )
             plans.append((engine, size, result["plan"]))

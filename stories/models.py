@@ -222,7 +222,7 @@ class StoryQuerySet(models.QuerySet):
         return search.search(self, query)
 
     def facet_counts(self):
-        """How many of these stories each perspective, theme and language has.
+        """How many of these stories there are, and each perspective, theme and language has.
 
         Two queries go over the matching stories, however many: one grouped by
         perspective and language together (each facet is a sum over the other),
@@ -244,6 +244,8 @@ class StoryQuerySet(models.QuerySet):
                 perspective.matching_count = by_perspective[perspective.pk]
                 perspectives.append(perspective)
         return {
+            # Every story has exactly one perspective: this is the number of stories.
+            "total": sum(by_perspective.values()),
             "perspectives": perspectives,
             "themes": [t for t in Theme.objects.with_counts_among(self) if t.matching_count],
             "languages": [

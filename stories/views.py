@@ -76,8 +76,15 @@ class SearchView(PublishedStoriesMixin, ListView):
         self.query = self.search_form.cleaned_data.get("q", "")
         if self.query:
             stories = stories.search(self.query)
-        self.matching = stories
+        self.facets = stories.facet_counts()
         return stories.for_listing()
+
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        # The facets have counted the matches already; counting them again would
+        # be one more pass over every match.
+        paginator.count = self.facets["total"]
+        return paginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -87,7 +94,7 @@ class SearchView(PublishedStoriesMixin, ListView):
             search_form=self.search_form,
             query=self.query,
             selected={name: self.request.GET.get(name, "") for name in self.search_form.LOOKUPS},
-            facets=self.matching.facet_counts(),
+            facets=self.facets,
         )
         return context
 

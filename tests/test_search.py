@@ -245,6 +245,7 @@ def test_facets_count_the_matching_stories():
     make_story(title="Pending", body="lantern " + FILLER, perspective="advocates")
 
     facets = Story.objects.published().search("lantern").facet_counts()
+    assert facets["total"] == 2
     assert {p.slug: p.matching_count for p in facets["perspectives"]} == {
         "immigrants": 1,
         "critics": 1,
