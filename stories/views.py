@@ -26,6 +26,10 @@ class PublishedStoriesMixin:
     def published_stories(self):
         return Story.objects.published().for_listing()
 
+    def filters_from_request(self, form_class):
+        """The page's filter form, bound to the query string, offering the years stories have."""
+        return form_class(self.request.GET, years=Story.objects.published().years_happened())
+
 
 class HomeView(PublishedStoriesMixin, TemplateView):
     template_name = "stories/home.html"
@@ -46,17 +50,12 @@ class StoryListView(PublishedStoriesMixin, ListView):
     context_object_name = "stories"
 
     def get_queryset(self):
-        self.filter_form = StoryFilterForm(
-            self.request.GET, years=Story.objects.published().years_happened()
-        )
+        self.filter_form = self.filters_from_request(StoryFilterForm)
         return self.filter_form.filter(self.published_stories()).distinct()
 
     def get_context_data(self, **kwargs):
-        query = self.request.GET.copy()
-        query.pop("page", None)
         return super().get_context_data(
             filter_form=self.filter_form,
-            filters_query=query.urlencode(),
             is_filtered=any(self.filter_form.cleaned_data.values()),
             **kwargs,
         )
@@ -69,9 +68,7 @@ class SearchView(PublishedStoriesMixin, ListView):
     context_object_name = "stories"
 
     def get_queryset(self):
-        self.search_form = SearchForm(
-            self.request.GET, years=Story.objects.published().years_happened()
-        )
+        self.search_form = self.filters_from_request(SearchForm)
         stories = self.search_form.filter(Story.objects.published())
         self.query = self.search_form.cleaned_data.get("q", "")
         if self.query:
