@@ -72,9 +72,8 @@ def answer_like_the_search_page(query):
     from stories import search
     from stories.models import Story
 
-    results = Story.objects.published().search(query)
-    total = results.facet_counts()["total"]
-    page = list(results.for_listing()[:20])
+    total = Story.objects.published().matching(query).facet_counts()["total"]
+    page = list(Story.objects.published().search(query).for_listing()[:20])
     search.attach_snippets(page, query)
     return total
 

@@ -2,7 +2,8 @@
 Full-text search: one interface, two engines, chosen by the database in use.
 
 - ``Story.objects.published().search(query)`` narrows to the matching stories
-  and ranks them, best first (title over summary over body).
+  and ranks them, best first (title over summary over body);
+  ``.matching(query)`` only narrows, for counts and facets, which need no rank.
 - ``attach_snippets(stories, query)`` gives each story of a page a short,
   escaped excerpt of its text with the matched words in ``<mark>``.
 - ``reindex(stories)`` keeps the index current. The model methods that change
@@ -42,6 +43,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, models, transaction
 from django.db.models import Case, F, Func, OuterRef, Subquery, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Replace
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -199,13 +201,20 @@ def highlight(marked_text):
     return mark_safe(html.replace(MARK_START, "").replace(MARK_END, ""))
 
 
+def postgres_query(query):
+    # A query's language is unknown: read it as English or as Spanish.
+    return SearchQuery(query, config=POSTGRES_CONFIGS["en"], search_type="websearch") | SearchQuery(
+        query, config=POSTGRES_CONFIGS["es"], search_type="websearch"
+    )
+
+
 class PostgresEngine:
+    def matching(self, stories, query):
+        return stories.filter(search_vector=postgres_query(query))
+
     def search(self, stories, query):
-        # A query's language is unknown: read it as English or as Spanish.
-        search_query = SearchQuery(
-            query, config=POSTGRES_CONFIGS["en"], search_type="websearch"
-        ) | SearchQuery(query, config=POSTGRES_CONFIGS["es"], search_type="websearch")
-        return stories.filter(search_vector=search_query).annotate(
+        search_query = postgres_query(query)
+        return self.matching(stories, query).annotate(
             search_rank=SearchRank(F("search_vector"), search_query),
             # PostgreSQL computes this costly column only for the rows of the page.
             search_headline=SearchHeadline(
@@ -282,6 +291,15 @@ def search_vector():
 
 class SQLiteEngine:
     TABLE = "stories_search"
+
+    def matching(self, stories, query):
+        # The ids come from the FTS5 table alone: no join, so nothing is read
+        # from the index but the ids, and SQLite looks each story up once.
+        expression = fts5_expression(parse(query))
+        if expression is None:
+            return stories.none()
+        ids = RawSQL(f"SELECT rowid FROM {self.TABLE} WHERE {self.TABLE} MATCH %s", [expression])
+        return stories.filter(pk__in=ids)
 
     def search(self, stories, query):
         expression = fts5_expression(parse(query))
@@ -421,6 +439,13 @@ def engine_for(alias):
         raise ImproperlyConfigured(
             f"Search supports PostgreSQL and SQLite, not {vendor}."
         ) from None
+
+
+def matching(stories, query):
+    """``stories`` that match ``query``, unranked: what counts and facets need."""
+    if not has_terms(query):
+        return stories.none()
+    return engine_for(stories.db).matching(stories, clean_query(query))
 
 
 def search(stories, query):

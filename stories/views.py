@@ -72,8 +72,10 @@ class SearchView(PublishedStoriesMixin, ListView):
         stories = self.search_form.filter(Story.objects.published())
         self.query = self.search_form.cleaned_data.get("q", "")
         if self.query:
+            self.facets = stories.matching(self.query).facet_counts()
             stories = stories.search(self.query)
-        self.facets = stories.facet_counts()
+        else:
+            self.facets = stories.facet_counts()
         return stories.for_listing()
 
     def get_paginator(self, *args, **kwargs):

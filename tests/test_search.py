@@ -230,6 +230,19 @@ def test_rebuild_command_indexes_every_approved_story():
     assert found("kestrel") == ["Indexed"]
 
 
+@pytest.mark.parametrize(
+    "query", ["lantern", "lantern -lamp", '"old lantern"', "lamp or lantern", "the", "!!!"]
+)
+def test_matching_finds_what_search_finds_without_ranking(query):
+    make_published(title="One", body="An old lantern. " + FILLER)
+    make_published(title="Two", body="A lantern and a lamp. " + FILLER)
+    make_published(title="Three", body="A lamp. " + FILLER)
+    make_story(title="Pending", body="An old lantern. " + FILLER)
+    searched = set(Story.objects.published().search(query).values_list("title", flat=True))
+    matched = set(Story.objects.published().matching(query).values_list("title", flat=True))
+    assert matched == searched
+
+
 def test_facets_count_the_matching_stories():
     make_published(
         title="One", body="lantern " + FILLER, perspective="immigrants", themes=["public-safety"]
@@ -244,7 +257,8 @@ def test_facets_count_the_matching_stories():
     make_published(title="Three", body=FILLER, perspective="critics", themes=["legal-aid"])
     make_story(title="Pending", body="lantern " + FILLER, perspective="advocates")
 
-    facets = Story.objects.published().search("lantern").facet_counts()
+    facets = Story.objects.published().matching("lantern").facet_counts()
+    assert facets == Story.objects.published().search("lantern").facet_counts()
     assert facets["total"] == 2
     assert {p.slug: p.matching_count for p in facets["perspectives"]} == {
         "immigrants": 1,
