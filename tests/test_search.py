@@ -124,6 +124,15 @@ def test_hostile_queries_get_an_ordinary_page(client, query):
     assert response.context["paginator"].count <= 1
 
 
+def test_the_query_is_shown_back_escaped(client):
+    hostile = '"><script>alert(1)</script><img src=x onerror=alert(2)>'
+    html = client.get("/search/", {"q": hostile}).content.decode()
+    assert "<script>alert(1)" not in html
+    assert "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert 'value="&quot;&gt;&lt;script&gt;' in html
+
+
 def test_long_queries_are_cut_not_refused(client):
     make_published(title="Deported", body="My brother was deported. " + FILLER)
     response = client.get("/search/", {"q": "deported " + "zzz " * 600})
