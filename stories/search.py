@@ -26,8 +26,9 @@ SQLite: an FTS5 table (``stories_search``, created by migration 0004) whose
 rows hold words already folded (lower case, no accents) and stemmed in Python
 with Snowball, English or Spanish by the story's language, because FTS5's only
 stemmer is English. A query is parsed here (words, "quoted phrases", ``-word``,
-``or``), each word stemmed both ways, and every piece quoted, so FTS5 syntax
-typed by a reader is only ever text. bm25 ranks it, title weighted highest.
+``or``), each word stemmed and tagged for both languages, and every piece
+quoted, so FTS5 syntax typed by a reader is only ever text. bm25 ranks it,
+title weighted highest.
 """
 
 import functools
@@ -42,9 +43,9 @@ from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, models, transaction
-from django.db.models import Case, F, Func, OuterRef, Subquery, Value, When
+from django.db.models import Case, F, Func, OuterRef, Q, Subquery, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, Replace
+from django.db.models.functions import Coalesce, NullIf, Replace
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -136,9 +137,23 @@ def index_stem(word, language):
     return "" if folded in STOP_WORDS[language] else stem(folded, language)
 
 
+def marked(stem, language):
+    """A stem as the SQLite index holds it: tagged with its language.
+
+    English "policy" and Spanish "policía" share the Snowball stem "polici";
+    tagged ("en0polici", "es0polici") they stay apart, as they do in
+    PostgreSQL, where each reading of a query meets only stories in its language.
+    """
+    return f"{language}0{stem}"
+
+
 def stemmed(text, language):
     """The words of ``text``, folded, stemmed, stop words left out: what the SQLite index holds."""
-    return " ".join(filter(None, (index_stem(word, language) for word in words_of(text))))
+    return " ".join(
+        marked(stem, language)
+        for stem in (index_stem(word, language) for word in words_of(text))
+        if stem
+    )
 
 
 @dataclass(frozen=True)
@@ -179,13 +194,12 @@ def has_terms(query):
     )
 
 
-def query_stems(query):
-    """Every stem, in both languages, of the words a reader is looking for."""
+def query_stems(query, language):
+    """The stems of the words a reader is looking for, read in ``language``."""
     return {
         word_stem
         for term in parse(query)
         if not term.negated
-        for language in LANGUAGES
         for word_stem in stems_of(term.words, language)
     }
 
@@ -201,34 +215,48 @@ def highlight(marked_text):
     return mark_safe(html.replace(MARK_START, "").replace(MARK_END, ""))
 
 
-def postgres_query(query):
-    # A query's language is unknown: read it as English or as Spanish.
-    return SearchQuery(query, config=POSTGRES_CONFIGS["en"], search_type="websearch") | SearchQuery(
-        query, config=POSTGRES_CONFIGS["es"], search_type="websearch"
+def postgres_queries(query):
+    """A query read in each language: its language is unknown, each story's is known."""
+    return {
+        language: SearchQuery(query, config=config, search_type="websearch")
+        for language, config in POSTGRES_CONFIGS.items()
+    }
+
+
+def by_story_language(make_expression, queries):
+    """An expression that uses, for each story, the reading of the query in its language."""
+    return Case(
+        *(When(language=language, then=make_expression(q)) for language, q in queries.items()),
+        default=make_expression(queries["en"]),
     )
 
 
 class PostgresEngine:
     def matching(self, stories, query):
-        return stories.filter(search_vector=postgres_query(query))
+        readings = Q()
+        for language, search_query in postgres_queries(query).items():
+            readings |= Q(language=language, search_vector=search_query)
+        return stories.filter(readings)
 
     def search(self, stories, query):
-        search_query = postgres_query(query)
+        queries = postgres_queries(query)
+        body = Replace(
+            Replace(F("body"), Value("<"), Value(HEADLINE_LT)), Value(">"), Value(HEADLINE_GT)
+        )
         return self.matching(stories, query).annotate(
-            search_rank=SearchRank(F("search_vector"), search_query),
+            search_rank=by_story_language(lambda q: SearchRank(F("search_vector"), q), queries),
             # PostgreSQL computes this costly column only for the rows of the page.
-            search_headline=SearchHeadline(
-                Replace(
-                    Replace(F("body"), Value("<"), Value(HEADLINE_LT)),
-                    Value(">"),
-                    Value(HEADLINE_GT),
+            search_headline=by_story_language(
+                lambda q: SearchHeadline(
+                    body,
+                    q,
+                    config=story_config(),
+                    start_sel=MARK_START,
+                    stop_sel=MARK_END,
+                    max_words=SNIPPET_WORDS,
+                    min_words=SNIPPET_WORDS // 2,
                 ),
-                search_query,
-                config=story_config(),
-                start_sel=MARK_START,
-                stop_sel=MARK_END,
-                max_words=SNIPPET_WORDS,
-                min_words=SNIPPET_WORDS // 2,
+                queries,
             ),
         )
 
@@ -268,24 +296,27 @@ def search_vector():
     """A story's PostgreSQL search vector, built from its row and its themes' names."""
     from .models import TaggedTheme
 
-    def theme_names(field):
+    def theme_names(name):
         names = (
             TaggedTheme.objects.filter(content_object=OuterRef("pk"))
             .order_by()
             .values("content_object")
-            .annotate(names=StringAgg(f"tag__{field}", delimiter=" "))
+            .annotate(names=StringAgg(name, delimiter=" "))
             .values("names")
         )
         return Coalesce(Subquery(names), Value(""), output_field=models.TextField())
 
     config = story_config()
+    # Each story's themes in its own language: the Spanish name where a moderator wrote one.
+    spanish_name = Coalesce(NullIf(F("tag__name_es"), Value("")), F("tag__name"))
+    themes = Case(
+        When(language="es", then=theme_names(spanish_name)), default=theme_names(F("tag__name"))
+    )
     return (
         SearchVector("title", config=config, weight="A")
         + SearchVector("summary", config=config, weight="B")
         + SearchVector("body", config=config, weight="C")
-        + SearchVector("narrator_descriptor", "place", config=config, weight="D")
-        + SearchVector(theme_names("name"), config=POSTGRES_CONFIGS["en"], weight="D")
-        + SearchVector(theme_names("name_es"), config=POSTGRES_CONFIGS["es"], weight="D")
+        + SearchVector("narrator_descriptor", "place", themes, config=config, weight="D")
     )
 
 
@@ -316,7 +347,8 @@ class SQLiteEngine:
         return stories.filter(search_entry__document__match=expression).annotate(search_rank=-bm25)
 
     def snippet(self, story, query):
-        return excerpt(story.body, story.language, query_stems(query))
+        language = story.language if story.language in LANGUAGES else "en"
+        return excerpt(story.body, language, query_stems(query, language))
 
     def reindex(self, stories):
         from .models import Story
@@ -351,14 +383,11 @@ class SQLiteEngine:
 
 def fts5_row(story):
     language = story.language if story.language in LANGUAGES else "en"
-    themes = story.themes.all()
-    other = " ".join(
-        [
-            stemmed(f"{story.narrator_descriptor} {story.place}", language),
-            *(stemmed(theme.name, "en") for theme in themes),
-            *(stemmed(theme.name_es, "es") for theme in themes),
-        ]
-    )
+    theme_names = [
+        (theme.name_es or theme.name) if language == "es" else theme.name
+        for theme in story.themes.all()
+    ]
+    other = stemmed(" ".join([story.narrator_descriptor, story.place, *theme_names]), language)
     return (
         story.pk,
         story.pk,
@@ -373,7 +402,8 @@ def fts5_expression(terms):
     """An FTS5 query for ``terms``, or None when nothing positive is asked for.
 
     Like the PostgreSQL engine, it reads the query once as English and once as
-    Spanish and takes stories that match either reading. Every piece is a
+    Spanish; the stems of each reading carry their language's tag, so each
+    meets only the stories told in that language. Every piece is a
     double-quoted string of stems, which FTS5 reads as a word or a phrase and
     never as syntax.
     """
@@ -383,7 +413,7 @@ def fts5_expression(terms):
 
 def fts5_reading(terms, language):
     def quoted(term):
-        stems = stems_of(term.words, language)
+        stems = [marked(stem, language) for stem in stems_of(term.words, language)]
         return '"' + " ".join(stems) + '"' if stems else None
 
     expression = ""

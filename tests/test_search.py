@@ -67,12 +67,22 @@ def test_summary_descriptor_place_and_theme_names_are_searched():
     make_published(title="Descriptor", narrator_descriptor="crossing guard", body=FILLER)
     make_published(title="Place", place="Pacoima", body=FILLER)
     make_published(title="Theme", themes=["legal-aid"], body=FILLER)
+    make_published(title="Tema", themes=["legal-aid"], body=FILLER, language="es")
     assert found("curfew") == ["Summary"]
     assert found("guard") == ["Descriptor"]
     assert found("pacoima") == ["Place"]
+    # Each story carries its themes' names in its own language.
     assert found("legal aid") == ["Theme"]
-    # The theme's Spanish name, from a story in English.
-    assert found(Theme.objects.get(slug="legal-aid").name_es) == ["Theme"]
+    assert found(Theme.objects.get(slug="legal-aid").name_es) == ["Tema"]
+
+
+def test_each_story_is_searched_in_its_own_language():
+    # Snowball stems English "policy" and Spanish "policía" alike ("polici").
+    make_published(title="Policy", body="The sanctuary policy was debated. " + FILLER)
+    make_published(title="Policía", language="es", body="La policía llegó tarde. " + FILLER)
+    assert found("policia") == ["Policía"]
+    assert found("policy") == ["Policy"]
+    assert sorted(found("policy or policía")) == ["Policy", "Policía"]
 
 
 def test_phrases_or_and_exclusion():
@@ -208,6 +218,7 @@ def test_index_follows_deletion():
 
 def test_index_follows_theme_renames_and_merges(moderator_client):
     make_published(title="Welcome", body=FILLER, themes=["history-of-welcome"])
+    make_published(title="Acogida", body=FILLER, themes=["history-of-welcome"], language="es")
     theme = Theme.objects.get(slug="history-of-welcome")
     response = moderator_client.post(
         f"/admin/stories/theme/{theme.pk}/change/",
@@ -221,12 +232,13 @@ def test_index_follows_theme_renames_and_merges(moderator_client):
     )
     assert response.status_code == 302
     assert found("heritage") == ["Welcome"]
-    assert found("herencia") == ["Welcome"]
+    assert found("herencia") == ["Acogida"]
     assert found("welcome") == ["Welcome"]  # its own title
 
     theme.refresh_from_db()
     theme.merge_into(Theme.objects.get(slug="legal-aid"))
     assert found("heritage") == []
+    assert found("herencia") == []
     assert found("legal aid") == ["Welcome"]
 
 
