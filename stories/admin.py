@@ -181,7 +181,8 @@ class StoryAdmin(admin.ModelAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("themes")
+        # search_vector is PostgreSQL's index data: large, never shown, kept by reindex().
+        return super().get_queryset(request).prefetch_related("themes").defer("search_vector")
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

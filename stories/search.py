@@ -125,6 +125,11 @@ def stem(word, language):
     return stemmer.stemWord(word)
 
 
+def language_of(story):
+    """The language a story is indexed and searched in."""
+    return story.language if story.language in LANGUAGES else "en"
+
+
 def words_of(text):
     """The words of ``text``, as written (composed to NFC)."""
     return WORD.findall(unicodedata.normalize("NFC", text))
@@ -347,7 +352,7 @@ class SQLiteEngine:
         return stories.filter(search_entry__document__match=expression).annotate(search_rank=-bm25)
 
     def snippet(self, story, query):
-        language = story.language if story.language in LANGUAGES else "en"
+        language = language_of(story)
         return excerpt(story.body, language, query_stems(query, language))
 
     def reindex(self, stories):
@@ -382,7 +387,7 @@ class SQLiteEngine:
 
 
 def fts5_row(story):
-    language = story.language if story.language in LANGUAGES else "en"
+    language = language_of(story)
     theme_names = [
         (theme.name_es or theme.name) if language == "es" else theme.name
         for theme in story.themes.all()
@@ -412,22 +417,22 @@ def fts5_expression(terms):
 
 
 def fts5_reading(terms, language):
-    def quoted(term):
-        stems = [marked(stem, language) for stem in stems_of(term.words, language)]
-        return '"' + " ".join(stems) + '"' if stems else None
-
+    # A term whose words are all stop words in this language drops out of this reading.
+    quoted = [
+        (term, " ".join(marked(stem, language) for stem in stems_of(term.words, language)))
+        for term in terms
+    ]
+    quoted = [(term, f'"{stems}"') for term, stems in quoted if stems]
     expression = ""
-    for term in terms:
-        if term.negated or not quoted(term):
-            continue
-        if expression:
-            expression += " OR " if term.either else " AND "
-        expression += quoted(term)
+    for term, phrase in quoted:
+        if not term.negated:
+            joint = (" OR " if term.either else " AND ") if expression else ""
+            expression += joint + phrase
     if not expression:
         return None
-    for term in terms:
-        if term.negated and quoted(term):
-            expression = f"({expression}) NOT {quoted(term)}"
+    for term, phrase in quoted:
+        if term.negated:
+            expression = f"({expression}) NOT {phrase}"
     return expression
 
 
@@ -492,9 +497,9 @@ def search(stories, query):
 
 def attach_snippets(stories, query):
     """Give each story of a page of results ``snippet``: safe HTML, narrator text escaped."""
+    query = clean_query(query)
     for story in stories:
-        marked = engine_for(story._state.db).snippet(story, clean_query(query))
-        story.snippet = highlight(marked)
+        story.snippet = highlight(engine_for(story._state.db).snippet(story, query))
 
 
 def reindex(stories):
