@@ -177,14 +177,36 @@ LOGIN_URL = "admin:login"
 # How many stories one submitter may send per hour.
 SHARE_RATE_LIMIT = env_int("SHARE_RATE_LIMIT", 5)
 SHARE_RATE_PERIOD = env_int("SHARE_RATE_PERIOD", 3600)
+# Wrong withdrawal links one client may try per SHARE_RATE_PERIOD.
+WITHDRAW_RATE_LIMIT = env_int("WITHDRAW_RATE_LIMIT", 20)
 
 # How many reverse proxies in front of the site append to X-Forwarded-For.
 # 0 (the default) trusts only REMOTE_ADDR, which a client cannot forge.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
-# The version of the consent text shown on the share form; stored with each
-# story so the archive knows exactly what the narrator agreed to.
-CONSENT_VERSION = "2026-11"
+# Email carries one thing: a narrator's withdrawal link, when they gave an
+# address. Development prints messages to the console; with DEBUG off they go
+# to a real SMTP server, configured by these variables (docs/deploy.md).
+EMAIL_BACKEND = (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DJANGO_DEFAULT_FROM_EMAIL", "Perspectives <no-reply@localhost>"
+)
+
+# How long a withdrawn story's text is kept, in case the narrator withdrew it by
+# mistake, and how long a rejected story's text is kept for reconsideration;
+# then manage.py purge_private_data erases it (docs/privacy.md).
+WITHDRAWN_TEXT_GRACE_DAYS = env_int("WITHDRAWN_TEXT_GRACE_DAYS", 30)
+REJECTED_TEXT_RETENTION_DAYS = env_int("REJECTED_TEXT_RETENTION_DAYS", 90)
 
 LOGGING = {
     "version": 1,

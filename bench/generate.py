@@ -45,7 +45,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from stories import search  # noqa: E402
-from stories.models import Perspective, Story, TaggedTheme, Theme  # noqa: E402
+from stories.models import ConsentText, Perspective, Story, TaggedTheme, Theme  # noqa: E402
 
 BATCH = 2000
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -132,7 +132,7 @@ class Vocabulary:
         return WORD.sub(replace, text)
 
 
-def synthetic_story(rng, n, sentences, descriptors, perspectives, vocabularies, now):
+def synthetic_story(rng, n, sentences, descriptors, perspectives, vocabularies, now, consent):
     language = "es" if rng.random() < 0.35 else "en"
     pool = sentences[language]
     vocabulary = vocabularies[language]
@@ -157,8 +157,9 @@ def synthetic_story(rng, n, sentences, descriptors, perspectives, vocabularies, 
         status=Story.Status.APPROVED,
         published_at=now - datetime.timedelta(minutes=rng.randint(0, 5 * 365 * 24 * 60)),
         submitted_at=now - datetime.timedelta(days=5 * 365 + 1),
-        consent_given=True,
-        consent_version="bench",
+        consent=consent,
+        consent_language=language,
+        consent_given_at=now - datetime.timedelta(days=5 * 365 + 1),
     )
 
 
@@ -171,13 +172,21 @@ def generate(count, seed=2026):
     perspectives = list(Perspective.objects.all())
     themes = list(Theme.objects.all())
     now = timezone.now()
+    consent = ConsentText.objects.current()
     created = 0
     while created < count:
         size = min(BATCH, count - created)
         with transaction.atomic():
             stories = Story.objects.bulk_create(
                 synthetic_story(
-                    rng, created + i, sentences, descriptors, perspectives, vocabularies, now
+                    rng,
+                    created + i,
+                    sentences,
+                    descriptors,
+                    perspectives,
+                    vocabularies,
+                    now,
+                    consent,
                 )
                 for i in range(size)
             )

@@ -4,16 +4,24 @@ model's workflow methods; the status field itself is read-only, so no road
 around the audit trail exists in the admin.
 """
 
+import dataclasses
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import FilteredSelectMultiple
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, linebreaks
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
-from . import search
-from .models import InvalidTransition, ModerationEvent, Perspective, Story, Theme
+from . import search, shield
+from .models import ConsentText, InvalidTransition, ModerationEvent, Perspective, Story, Theme
 
 
 class ModerationEventInline(admin.TabularInline):
@@ -63,6 +71,27 @@ def workflow_action(method, description, done):
 
     action.__name__ = method
     return admin.action(permissions=["change"], description=description)(action)
+
+
+@dataclasses.dataclass
+class FindingForModerator:
+    finding: shield.Finding
+    kind: str
+    field: str
+    excerpt: str  # safe HTML: the finding marked in the text around it
+
+
+def findings_in_context(story, findings):
+    """Each finding with its field's name and a marked excerpt, for a moderator to judge."""
+    return [
+        FindingForModerator(
+            finding=finding,
+            kind=_("The narrator's own name") if finding.kind == "name" else finding.label,
+            field=capfirst(Story._meta.get_field(finding.field).verbose_name),
+            excerpt=shield.excerpt(getattr(story, finding.field), finding, width=80),
+        )
+        for finding in findings
+    ]
 
 
 class StoryAdminForm(forms.ModelForm):
@@ -120,22 +149,28 @@ class StoryAdmin(admin.ModelAdmin):
         ),
         "feature",
         "unfeature",
+        "redact_every_finding",
     )
     inlines = (ModerationEventInline,)
     readonly_fields = (
+        "identity_shield",
         "status",
         "slug",
         "published_at",
         "featured",
         "submitted_at",
         "withdrawn_at",
+        "erased_at",
         "contact_email",
-        "consent_given",
-        "consent_version",
+        "may_contact",
+        "consent_text",
+        "consent_language",
+        "consent_given_at",
         "submitter_hash",
         "suggested_theme",
     )
     fieldsets = (
+        (_("Identity shield"), {"fields": ("identity_shield",)}),
         (None, {"fields": ("title", "summary", "body", "content_note")}),
         (
             _("Narrator"),
@@ -163,6 +198,7 @@ class StoryAdmin(admin.ModelAdmin):
                     "is_sample",
                     "submitted_at",
                     "withdrawn_at",
+                    "erased_at",
                 )
             },
         ),
@@ -172,8 +208,10 @@ class StoryAdmin(admin.ModelAdmin):
                 "fields": (
                     "moderator_notes",
                     "contact_email",
-                    "consent_given",
-                    "consent_version",
+                    "may_contact",
+                    "consent_text",
+                    "consent_language",
+                    "consent_given_at",
                     "submitter_hash",
                 )
             },
@@ -194,6 +232,92 @@ class StoryAdmin(admin.ModelAdmin):
         if request.GET.get("status__exact") == Story.Status.PENDING:
             return ("submitted_at",)
         return ("-submitted_at",)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:story_id>/redact/",
+                self.admin_site.admin_view(self.redact_view),
+                name="stories_story_redact",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("findings"))
+    def identity_shield(self, story):
+        """The shield's findings, each in its context, and the way to redact them."""
+        if story.pk is None:
+            return "—"
+        findings = story.shield_findings()
+        if not findings:
+            return _("Nothing found that could identify someone. Read the story all the same.")
+        return render_to_string(
+            "admin/stories/story/identity_shield.html",
+            {
+                "findings": findings_in_context(story, findings),
+                "redact_url": reverse("admin:stories_story_redact", args=[story.pk]),
+            },
+        )
+
+    def redact_view(self, request, story_id):
+        story = get_object_or_404(Story, pk=story_id)
+        if not self.has_change_permission(request, story):
+            raise PermissionDenied
+        change_url = reverse("admin:stories_story_change", args=[story.pk])
+        findings = story.shield_findings()
+        if request.method == "POST":
+            redacted = story.redact(request.POST.getlist("finding"), by=request.user)
+            if redacted:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d detail redacted; the story's history records its kind.",
+                        "%(count)d details redacted; the story's history records their kinds.",
+                        len(redacted),
+                    )
+                    % {"count": len(redacted)},
+                    messages.SUCCESS,
+                )
+            else:
+                self.message_user(request, _("Nothing was selected to redact."), messages.WARNING)
+            return redirect(change_url)
+        return TemplateResponse(
+            request,
+            "admin/stories/story/redact.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Redact details that could identify someone"),
+                "story": story,
+                "findings": findings_in_context(story, findings),
+                "change_url": change_url,
+                "opts": self.model._meta,
+                "original": story,
+            },
+        )
+
+    @admin.action(permissions=["change"], description=_("Redact every identity-shield finding"))
+    def redact_every_finding(self, request, queryset):
+        count = 0
+        for story in queryset:
+            keys = [finding.key for finding in story.shield_findings()]
+            count += len(story.redact(keys, by=request.user))
+        self.message_user(
+            request,
+            ngettext("%(count)d detail redacted.", "%(count)d details redacted.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.display(description=_("consent text agreed to"))
+    def consent_text(self, story):
+        if story.consent is None:
+            return _("None recorded")
+        language = story.consent_language or "en"
+        return format_html(
+            "<p><strong>{}</strong></p>{}",
+            story.consent.version,
+            linebreaks(story.consent.text_in(language), autoescape=True),
+        )
 
     @admin.display(description=_("themes"))
     def theme_names(self, story):
@@ -306,6 +430,27 @@ class ModerationEventAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ConsentText)
+class ConsentTextAdmin(admin.ModelAdmin):
+    """Versions are added, never edited: each story keeps the words its narrator agreed to."""
+
+    list_display = ("version", "created_at", "story_count")
+    fields = ("version", "text_en", "text_es", "created_at")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(story_count=Count("stories"))
+
+    @admin.display(description=_("stories"), ordering="story_count")
+    def story_count(self, consent):
+        return consent.story_count
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -2,14 +2,18 @@ import datetime
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinLengthValidator
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from . import search
+from . import search, shield
 from .models import EARLIEST_YEAR, Perspective, Story, Theme
 
 BODY_MIN_LENGTH = 200
 BODY_MAX_LENGTH = 20_000
+SHOW_NOW, SHOW_LATER = "now", "later"
+# An embargo is for years, not generations; a typo like 20255 must not hide a story forever.
+LONGEST_EMBARGO_YEARS = 50
 
 
 class AccessibleFormMixin:
@@ -73,6 +77,31 @@ class ShareForm(AccessibleFormMixin, forms.ModelForm):
         required=False,
         min_value=EARLIEST_YEAR,
         help_text=_("A year is enough, for example 2017."),
+    )
+    may_contact = forms.BooleanField(
+        label=_("You may contact me about my story after it is published"),
+        required=False,
+        help_text=_(
+            "Without this, your email address is erased as soon as your story is approved."
+        ),
+    )
+    show_from = forms.ChoiceField(
+        label=_("When may your story be shown?"),
+        choices=[
+            (SHOW_NOW, _("As soon as a moderator has approved it")),
+            (SHOW_LATER, _("Not before a date I choose")),
+        ],
+        initial=SHOW_NOW,
+        widget=forms.RadioSelect,
+    )
+    embargo_date = forms.DateField(
+        label=_("Not before"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "Only if you chose a date above. Your story stays private until that day, "
+            "even once approved. Format: YYYY-MM-DD."
+        ),
     )
     consent = forms.BooleanField(
         label=_(
@@ -157,7 +186,30 @@ class ShareForm(AccessibleFormMixin, forms.ModelForm):
                 "narrator_name",
                 _("Give a name to show, or tick “Stay anonymous”."),
             )
+        if cleaned.get("show_from") == SHOW_LATER:
+            self._check_embargo_date(cleaned.get("embargo_date"))
         return cleaned
+
+    def _check_embargo_date(self, date):
+        if "embargo_date" in self.errors:
+            return
+        today = timezone.localdate()
+        if date is None:
+            self.add_error("embargo_date", _("Choose the date your story may be shown from."))
+        elif date <= today:
+            self.add_error("embargo_date", _("Choose a date after today."))
+        elif date.year > today.year + LONGEST_EMBARGO_YEARS:
+            self.add_error(
+                "embargo_date",
+                _("Choose a date within %(years)d years.") % {"years": LONGEST_EMBARGO_YEARS},
+            )
+
+    def shield_findings(self):
+        """What the identity shield finds in the fields that could become public."""
+        names = ()
+        if self.cleaned_data.get("stay_anonymous"):
+            names = (self.cleaned_data.get("narrator_name", ""),)
+        return shield.scan_fields(self.cleaned_data, names=names)
 
     @property
     def is_spam(self):
@@ -172,9 +224,15 @@ class ShareForm(AccessibleFormMixin, forms.ModelForm):
             if name not in {"themes", "stay_anonymous"}
         }
         data["is_anonymous"] = self.cleaned_data["stay_anonymous"]
-        if data["is_anonymous"]:
-            # An anonymous narrator's name is not needed by anyone: not kept.
-            data["narrator_name"] = ""
+        data["may_contact"] = bool(data["contact_email"] and self.cleaned_data["may_contact"])
+        if self.cleaned_data["show_from"] == SHOW_LATER:
+            day = self.cleaned_data["embargo_date"]
+            data["embargo_until"] = timezone.make_aware(
+                datetime.datetime.combine(day, datetime.time.min)
+            )
+        # An anonymous narrator's name, if typed, is kept privately until a
+        # moderator has decided (approval erases it): the identity shield
+        # looks for it in the story.
         return data
 
 

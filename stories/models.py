@@ -6,6 +6,8 @@ The one rule lives here: nothing is public until a moderator approves it, and
 every public road reads through ``Story.objects.published()``.
 """
 
+import datetime
+import hashlib
 from collections import Counter
 from dataclasses import dataclass
 
@@ -23,9 +25,14 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
-from . import search
+from . import search, shield
 
 EARLIEST_YEAR = 1900
+
+
+def hash_withdrawal_token(token):
+    """What the archive keeps of a withdrawal token: a leaked database cannot withdraw."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class BilingualNameMixin:
@@ -187,6 +194,62 @@ class TaggedTheme(TaggedItemBase):
         ]
 
 
+class ConsentTextQuerySet(models.QuerySet):
+    def current(self):
+        """The version the share form shows now: the newest."""
+        return self.order_by("-created_at", "-pk").first()
+
+    def get_by_natural_key(self, version):
+        return self.get(version=version)
+
+
+class ConsentText(models.Model):
+    """One version of what a narrator agrees to, word for word, in both languages.
+
+    A version is never edited once written: a change is a new version, so
+    each story keeps the exact text its narrator agreed to. Lines starting
+    with "- " are the points of a list; blank lines separate paragraphs.
+    """
+
+    version = models.CharField(_("version"), max_length=20, unique=True)
+    text_en = models.TextField(_("text in English"))
+    text_es = models.TextField(_("text in Spanish"))
+    created_at = models.DateTimeField(_("in use from"), default=timezone.now)
+
+    objects = ConsentTextQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("consent text")
+        verbose_name_plural = _("consent texts")
+
+    def __str__(self):
+        return self.version
+
+    def natural_key(self):
+        return (self.version,)
+
+    def text_in(self, language):
+        return self.text_es if language == "es" else self.text_en
+
+    def blocks(self, language):
+        """The text in ``language`` as paragraphs and lists, for a template to lay out."""
+        blocks = []
+        for chunk in self.text_in(language).strip().split("\n\n"):
+            lines = [line.strip() for line in chunk.splitlines() if line.strip()]
+            if lines and all(line.startswith("- ") for line in lines):
+                blocks.append(ConsentBlock(points=tuple(line[2:] for line in lines)))
+            elif lines:
+                blocks.append(ConsentBlock(paragraph=" ".join(lines)))
+        return blocks
+
+
+@dataclass(frozen=True)
+class ConsentBlock:
+    paragraph: str = ""
+    points: tuple = ()
+
+
 @dataclass(frozen=True)
 class LanguageCount:
     """A language facet, shaped like the annotated perspectives and themes beside it."""
@@ -211,6 +274,40 @@ class StoryQuerySet(models.QuerySet):
             status=Story.Status.WITHDRAWN,
             published_at__isnull=False,
             published_at__lte=F("withdrawn_at"),
+        )
+
+    def withdrawable_with(self, token):
+        """The pending or approved story this withdrawal token belongs to, or None."""
+        if not token:
+            return None
+        return self.filter(
+            withdrawal_token_hash=hash_withdrawal_token(token),
+            status__in=[Story.Status.PENDING, Story.Status.APPROVED],
+        ).first()
+
+    def due_for_erasure(self):
+        """Withdrawn and rejected stories kept long enough: their text is to be erased.
+
+        Withdrawn ones after a grace period (a narrator who withdrew by mistake
+        can still ask for the story back); rejected ones once a moderator has
+        had time to reconsider. Counted from the withdrawal, or from the last
+        rejection in the story's history.
+        """
+        now = timezone.now()
+        rejected_at = (
+            ModerationEvent.objects.filter(story=OuterRef("pk"), to_status=Story.Status.REJECTED)
+            .order_by("-created_at")
+            .values("created_at")[:1]
+        )
+        withdrawn_before = now - datetime.timedelta(days=settings.WITHDRAWN_TEXT_GRACE_DAYS)
+        rejected_before = now - datetime.timedelta(days=settings.REJECTED_TEXT_RETENTION_DAYS)
+        return (
+            self.filter(erased_at=None)
+            .annotate(rejected_at=Subquery(rejected_at))
+            .filter(
+                Q(status=Story.Status.WITHDRAWN, withdrawn_at__lte=withdrawn_before)
+                | Q(status=Story.Status.REJECTED, rejected_at__lte=rejected_before)
+            )
         )
 
     def for_listing(self):
@@ -357,8 +454,27 @@ class Story(models.Model):
     # --- Private: only moderators in the admin ever see these. ---
     suggested_theme = models.CharField(_("suggested theme"), max_length=80, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
-    consent_given = models.BooleanField(_("consent given"), default=False)
-    consent_version = models.CharField(_("consent text version"), max_length=20, blank=True)
+    may_contact = models.BooleanField(
+        _("may be contacted"),
+        default=False,
+        help_text=_("The narrator agreed to be contacted about the story after approval."),
+    )
+    consent = models.ForeignKey(
+        ConsentText,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stories",
+        verbose_name=_("consent text agreed to"),
+    )
+    consent_language = models.CharField(
+        _("consent read in"), max_length=8, choices=Language.choices, blank=True
+    )
+    consent_given_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    # SHA-256 of the narrator's withdrawal token; the token itself is shown once, never stored.
+    withdrawal_token_hash = models.CharField(
+        _("withdrawal token (hash)"), max_length=64, blank=True, db_index=True
+    )
     moderator_notes = models.TextField(_("moderator notes"), blank=True)
     submitter_hash = models.CharField(
         _("submitter network (keyed hash)"), max_length=64, blank=True
@@ -380,6 +496,13 @@ class Story(models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now, editable=False)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
+    erased_at = models.DateTimeField(
+        _("text erased"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the story's text and private details were erased; its events remain."),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = StoryQuerySet.as_manager()
@@ -405,7 +528,7 @@ class Story(models.Model):
         ]
 
     def __str__(self):
-        return self.title
+        return self.title or f"story {self.pk} (erased)"
 
     def get_absolute_url(self):
         return reverse("stories:story-detail", kwargs={"slug": self.slug})
@@ -449,6 +572,12 @@ class Story(models.Model):
                 story.published_at = max(now, story.embargo_until or now)
             if not story.slug:
                 story.slug = story._unique_slug()
+            # Kept only for review: the email to ask a question, the name of an
+            # anonymous narrator to check the story does not reveal it.
+            if not story.may_contact:
+                story.contact_email = ""
+            if story.is_anonymous:
+                story.narrator_name = ""
 
         return self._change_status(self.Status.APPROVED, by=by, note=note, before_save=publish)
 
@@ -464,6 +593,7 @@ class Story(models.Model):
 
         def stamp(story):
             story.withdrawn_at = timezone.now()
+            story.withdrawal_token_hash = ""  # a link works once
 
         return self._change_status(self.Status.WITHDRAWN, by=None, note=note, before_save=stamp)
 
@@ -518,9 +648,101 @@ class Story(models.Model):
             event = ModerationEvent.objects.create(
                 story=story, actor=by, from_status=from_status, to_status=to_status, note=note
             )
-        for field in ("status", "published_at", "slug", "withdrawn_at", "updated_at"):
+        for field in self.WORKFLOW_FIELDS:
             setattr(self, field, getattr(story, field))
         return event
+
+    # What _change_status() may change besides status, copied back to the caller's instance.
+    WORKFLOW_FIELDS = (
+        "status",
+        "published_at",
+        "slug",
+        "withdrawn_at",
+        "updated_at",
+        "contact_email",
+        "narrator_name",
+        "withdrawal_token_hash",
+    )
+
+    # What erase() clears: everything the narrator wrote or that could identify them.
+    ERASED_FIELDS = {
+        "title": "",
+        "body": "",
+        "summary": "",
+        "narrator_name": "",
+        "narrator_descriptor": "",
+        "place": "",
+        "year_happened": None,
+        "content_note": "",
+        "suggested_theme": "",
+        "contact_email": "",
+        "moderator_notes": "",
+        "submitter_hash": "",
+        "withdrawal_token_hash": "",
+    }
+
+    def shield_findings(self):
+        """What the identity shield finds in this story's public fields (stories/shield.py).
+
+        An anonymous narrator's own name is looked for too, while it is kept
+        (until approval).
+        """
+        names = (self.narrator_name,) if self.is_anonymous else ()
+        values = {name: getattr(self, name) for name in shield.SHIELDED_FIELDS}
+        return shield.scan_fields(values, names=names)
+
+    def redact(self, selected, *, by):
+        """Replace the chosen findings with "[redacted]" and record what kinds were redacted.
+
+        ``selected`` holds finding keys (``shield.Finding.key``), as a moderator
+        ticked them; the findings are found again on the locked row, so a key
+        that no longer matches the text redacts nothing. The event's note names
+        the kinds and fields, never the values. Returns the findings redacted.
+        """
+        with transaction.atomic():
+            story = Story.objects.select_for_update().get(pk=self.pk)
+            chosen = [f for f in story.shield_findings() if f.key in set(selected)]
+            if not chosen:
+                return []
+            for field in {finding.field for finding in chosen}:
+                in_field = [finding for finding in chosen if finding.field == field]
+                setattr(story, field, shield.redact(getattr(story, field), in_field))
+            story.save()
+            search.reindex(story)
+            ModerationEvent.objects.create(
+                story=story,
+                actor=by,
+                from_status=story.status,
+                to_status=story.status,
+                note="Redacted: "
+                + ", ".join(sorted({f"{finding.kind} in {finding.field}" for finding in chosen})),
+            )
+        for field in shield.SHIELDED_FIELDS:
+            setattr(self, field, getattr(story, field))
+        return chosen
+
+    def erase(self):
+        """Erase the story's text and private details for good; its events remain.
+
+        For stories withdrawn or rejected long enough ago (manage.py
+        purge_private_data): the text leaves the row, the search index, the
+        notes of its events and the admin's change log. The slug stays, so a
+        once-public address still answers 410 Gone rather than 404.
+        """
+        from django.contrib.admin.models import LogEntry
+        from django.contrib.contenttypes.models import ContentType
+
+        with transaction.atomic():
+            for field, value in self.ERASED_FIELDS.items():
+                setattr(self, field, value)
+            self.erased_at = timezone.now()
+            self.save()
+            self.themes.clear()
+            self.events.update(note="")
+            LogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(Story), object_id=str(self.pk)
+            ).update(object_repr=f"story {self.pk} (erased)", change_message="")
+            search.reindex(self)
 
     def _unique_slug(self):
         base = slugify(self.title, allow_unicode=True)[:200].strip("-") or f"story-{self.pk}"

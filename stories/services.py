@@ -1,28 +1,49 @@
-"""The one complex write: a narrator submitting a story."""
+"""The complex writes that start outside the admin: a narrator submitting a story."""
 
-from django.conf import settings
+import secrets
+
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
-from .models import ModerationEvent, Story
+from .models import ModerationEvent, Story, hash_withdrawal_token
 
 
 @transaction.atomic
-def submit_story(*, fields, themes, submitter_hash):
+def submit_story(*, fields, themes, submitter_hash, consent, consent_language):
     """Create a pending story with its themes and its first audit record.
 
     ``fields`` are the story's own model fields as the share form cleaned
-    them; the consent version is the one the form showed. Either all of it is
-    saved or none of it is.
+    them; ``consent`` is the ConsentText the form showed, in
+    ``consent_language``. Either all of it is saved or none of it is.
+    Returns the story and its withdrawal token, which exists nowhere else:
+    only its hash is stored.
     """
+    token = secrets.token_urlsafe(32)
     story = Story.objects.create(
         **fields,
         status=Story.Status.PENDING,
-        consent_given=True,
-        consent_version=settings.CONSENT_VERSION,
+        consent=consent,
+        consent_language=consent_language,
+        consent_given_at=timezone.now(),
         submitter_hash=submitter_hash,
+        withdrawal_token_hash=hash_withdrawal_token(token),
     )
     story.themes.set(themes)
     ModerationEvent.objects.create(
         story=story, actor=None, from_status="", to_status=Story.Status.PENDING, note="Submitted"
     )
-    return story
+    return story, token
+
+
+def email_withdrawal_link(story, link, language):
+    """Send the narrator their withdrawal link, in the language they wrote the form in.
+
+    Nothing here is logged: the message holds a link that withdraws a story.
+    """
+    with translation.override(language):
+        context = {"link": link}
+        subject = render_to_string("stories/email/withdrawal_subject.txt", context).strip()
+        body = render_to_string("stories/email/withdrawal_body.txt", context)
+    send_mail(subject, body, None, [story.contact_email])

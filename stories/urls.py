@@ -22,4 +22,7 @@ urlpatterns = [
     path("search/", views.SearchView.as_view(), name="search"),
     path("share/", views.share, name="share"),
     path("share/thanks/", views.share_thanks, name="share-thanks"),
+    path("withdraw/done/", views.withdraw_done, name="withdraw-done"),
+    path("withdraw/<str:token>/", views.withdraw, name="withdraw"),
+    path("privacy/", views.PrivacyView.as_view(), name="privacy"),
 ]

@@ -3,16 +3,21 @@ Public pages. Every story a reader can reach comes from
 ``Story.objects.published()``; the views only choose, order and page.
 """
 
+import dataclasses
+import functools
+
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.cache import never_cache
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import limits, search
+from . import limits, search, shield
 from .forms import SearchForm, ShareForm, StoryFilterForm
-from .models import Perspective, Story, Theme, theme_perspective_counts
-from .services import submit_story
+from .models import ConsentText, Perspective, Story, Theme, theme_perspective_counts
+from .services import email_withdrawal_link, submit_story
 
 STORIES_PER_PAGE = 20
 STORIES_PER_COLUMN = 3
@@ -170,37 +175,147 @@ class ThemeDetailView(TemplateView):
         return super().get_context_data(theme=theme, columns=columns, **kwargs)
 
 
-@never_cache
+# The session key that carries a new story's withdrawal token to the thank-you
+# page: never in a URL, where a cache, a log or a referrer could keep it.
+WITHDRAWAL_TOKEN_SESSION_KEY = "withdrawal_token"
+WITHDREW_SESSION_KEY = "withdrew_story"
+
+
+def private(view):
+    """A page that must never be stored or leak its address: no-store, no referrer."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return wrapper
+
+
+@private
 def share(request):
-    """The submission form: POST, then redirect to the thank-you page (never submit twice)."""
+    """The submission form; then, if the identity shield finds anything, a review step.
+
+    The review is the same form again, every field kept, with the findings
+    listed above it: the narrator edits and checks again, or sends anyway.
+    A sent story is followed by a redirect to the thank-you page, so a reload
+    never submits twice.
+    """
     form = ShareForm(request.POST or None)
+    consent = ConsentText.objects.current()
+    findings = []
     if request.method == "POST" and form.is_valid():
         if form.is_spam:
             return redirect("stories:share-thanks")
+        findings = form.shield_findings()
+        if not findings or "send_anyway" in request.POST:
+            return send_story(request, form, consent)
+    return render(
+        request,
+        "stories/share.html",
+        {
+            "form": form,
+            "consent": consent,
+            "consent_blocks": consent.blocks(get_language()),
+            "findings": [shown_in_context(form, finding) for finding in findings],
+        },
+    )
+
+
+@dataclasses.dataclass
+class FindingInContext:
+    finding: shield.Finding
+    field: object  # the bound form field it was found in
+    excerpt: str  # safe HTML: the text around it, escaped, the finding marked
+
+
+def shown_in_context(form, finding):
+    """A finding with some of the text around it, so the narrator sees where it is."""
+    return FindingInContext(
+        finding=finding,
+        field=form[finding.field],
+        excerpt=shield.excerpt(form.cleaned_data[finding.field], finding),
+    )
+
+
+def send_story(request, form, consent):
+    verdict = limits.hit(
+        request,
+        scope="share",
+        limit=settings.SHARE_RATE_LIMIT,
+        period=settings.SHARE_RATE_PERIOD,
+    )
+    if not verdict.allowed:
+        return rate_limited(request, verdict)
+    language = get_language()
+    story, token = submit_story(
+        fields=form.story_fields(),
+        themes=form.cleaned_data["themes"],
+        submitter_hash=limits.client_key(request),
+        consent=consent,
+        consent_language=language,
+    )
+    request.session[WITHDRAWAL_TOKEN_SESSION_KEY] = token
+    if story.contact_email:
+        link = request.build_absolute_uri(reverse("stories:withdraw", args=[token]))
+        email_withdrawal_link(story, link, language)
+    return redirect("stories:share-thanks")
+
+
+@private
+def share_thanks(request):
+    # Shown once: a reload, a back button or a shared screen later finds no link.
+    token = request.session.pop(WITHDRAWAL_TOKEN_SESSION_KEY, None)
+    link = request.build_absolute_uri(reverse("stories:withdraw", args=[token])) if token else None
+    return render(request, "stories/share_thanks.html", {"withdrawal_link": link})
+
+
+@private
+def withdraw(request, token):
+    """The narrator's private link: confirm, then withdraw. A bad link says nothing more."""
+    story = Story.objects.withdrawable_with(token)
+    if story is None:
         verdict = limits.hit(
             request,
-            scope="share",
-            limit=settings.SHARE_RATE_LIMIT,
+            scope="withdraw",
+            limit=settings.WITHDRAW_RATE_LIMIT,
             period=settings.SHARE_RATE_PERIOD,
         )
         if not verdict.allowed:
             return rate_limited(request, verdict)
-        submit_story(
-            fields=form.story_fields(),
-            themes=form.cleaned_data["themes"],
-            submitter_hash=limits.client_key(request),
-        )
-        return redirect("stories:share-thanks")
+        return render(request, "stories/withdraw_invalid.html", status=404)
+    if request.method == "POST":
+        story.withdraw(note="Withdrawn by the narrator with their private link")
+        request.session[WITHDREW_SESSION_KEY] = True
+        return redirect("stories:withdraw-done")
     return render(
         request,
-        "stories/share.html",
-        {"form": form, "consent_version": settings.CONSENT_VERSION},
+        "stories/withdraw_confirm.html",
+        {"story": story, "grace_days": settings.WITHDRAWN_TEXT_GRACE_DAYS},
     )
 
 
-@never_cache
-def share_thanks(request):
-    return render(request, "stories/share_thanks.html")
+@private
+def withdraw_done(request):
+    if not request.session.pop(WITHDREW_SESSION_KEY, False):
+        raise Http404
+    return render(
+        request, "stories/withdraw_done.html", {"grace_days": settings.WITHDRAWN_TEXT_GRACE_DAYS}
+    )
+
+
+class PrivacyView(TemplateView):
+    template_name = "stories/privacy.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            share_rate_period_minutes=settings.SHARE_RATE_PERIOD // 60,
+            withdrawn_grace_days=settings.WITHDRAWN_TEXT_GRACE_DAYS,
+            rejected_retention_days=settings.REJECTED_TEXT_RETENTION_DAYS,
+            **kwargs,
+        )
 
 
 def rate_limited(request, verdict):

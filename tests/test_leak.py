@@ -54,7 +54,7 @@ def archive(moderator):
             **fields,
         )
 
-    pending = hidden("zqpending")
+    pending = hidden("zqpending", is_anonymous=True, narrator_name="Zqanonpending Name")
     rejected = hidden("zqrejected")
     rejected.reject(by=moderator)
     withdrawn = hidden("zqwithdrawn")
@@ -74,7 +74,11 @@ def archive(moderator):
         suggested_theme="zqsuggested",
         year_happened=2019,
     )
-    make_published(title="Another visible story", perspective="critics", themes=["public-safety"])
+    anonymous = make_published(
+        title="Another visible story", perspective="critics", themes=["public-safety"]
+    )
+    # An anonymous narrator's name, should one ever stay in the row after approval.
+    Story.objects.filter(pk=anonymous.pk).update(is_anonymous=True, narrator_name="Zqanonvisible")
     hidden_stories = [pending, rejected, withdrawn, withdrawn_early, returned, embargoed]
     every_story = Story.objects.all()
     forbidden = {
@@ -84,6 +88,8 @@ def archive(moderator):
         *(s.contact_email for s in every_story),
         *(s.moderator_notes for s in every_story),
         *(s.submitter_hash for s in every_story if s.submitter_hash),
+        *(s.narrator_name for s in every_story if s.is_anonymous and s.narrator_name),
+        *(s.withdrawal_token_hash for s in every_story if s.withdrawal_token_hash),
         "zqsuggested",
     }
     return {"visible": visible, "hidden": hidden_stories, "forbidden": forbidden}
@@ -100,6 +106,8 @@ def sample_kwargs(name, archive):
         "stories:theme-detail": [
             {"slug": slug} for slug in Theme.objects.values_list("slug", flat=True)
         ],
+        # Wrong links only: a right one is the narrator's own page, tested in test_narrator_rights.
+        "stories:withdraw": [{"token": "no-such-token"}, {"token": "x" * 43}],
     }
     return options.get(name, [{}])
 

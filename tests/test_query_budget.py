@@ -71,3 +71,25 @@ def test_budget_holds_under_pytest_django_assertion(client, django_assert_max_nu
     for url in PAGES:
         with django_assert_max_num_queries(QUERY_BUDGET):
             client.get(url)
+
+
+def test_narrator_pages_stay_within_the_budget(client, django_assert_max_num_queries):
+    """The review step, the thank-you page and the withdrawal pages, whatever the archive holds.
+
+    Sending a story and withdrawing one are writes (the story, its themes, its
+    event, the search index, the session), not pages: they are not budgeted.
+    """
+    from .test_narrator_rights import RISKY_BODY, withdrawal_link_on
+    from .test_share import share_data
+
+    fill_archive(20)
+    with django_assert_max_num_queries(QUERY_BUDGET):
+        review = client.post("/share/", share_data(body=RISKY_BODY))
+    assert review.context["findings"]
+    client.post("/share/", share_data(body=RISKY_BODY, send_anyway="1"))
+    with django_assert_max_num_queries(QUERY_BUDGET):
+        thanks = client.get("/share/thanks/")
+    _link, token = withdrawal_link_on(thanks)
+    for url in (f"/withdraw/{token}/", "/withdraw/wrong-token/", "/privacy/", "/es/privacy/"):
+        with django_assert_max_num_queries(QUERY_BUDGET):
+            assert client.get(url).status_code in (200, 404)

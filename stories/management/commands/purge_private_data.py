@@ -1,0 +1,48 @@
+"""
+Erase what the archive promised to keep only for a while (docs/privacy.md).
+
+Meant for cron, once a day:
+
+    python manage.py purge_private_data
+
+- the text and private details of stories withdrawn more than
+  WITHDRAWN_TEXT_GRACE_DAYS ago, and of stories rejected more than
+  REJECTED_TEXT_RETENTION_DAYS ago (Story.erase(): the row, the search index,
+  event notes, the admin's change log); their events remain;
+- submitters' keyed address hashes once the rate-limit window has passed;
+- expired sessions, which may have carried a withdrawal token.
+"""
+
+import datetime
+from importlib import import_module
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from stories.models import Story
+
+
+class Command(BaseCommand):
+    help = (
+        "Erase withdrawn and rejected stories' text after their grace period, "
+        "old submitter hashes and expired sessions."
+    )
+
+    def handle(self, *args, **options):
+        erased = 0
+        for story in Story.objects.due_for_erasure().iterator():
+            story.erase()
+            erased += 1
+        window_start = timezone.now() - datetime.timedelta(seconds=settings.SHARE_RATE_PERIOD)
+        hashes = (
+            Story.objects.filter(submitted_at__lt=window_start)
+            .exclude(submitter_hash="")
+            .update(submitter_hash="")
+        )
+        # What Django's clearsessions does, for whichever session engine is configured.
+        import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+        self.stdout.write(
+            f"Erased the text of {erased} stories and {hashes} submitter hashes; "
+            "expired sessions cleared."
+        )
