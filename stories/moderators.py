@@ -20,6 +20,8 @@ MODERATOR_PERMISSIONS = {
         # Merging themes deletes the themes merged away.
         "delete_theme",
         "view_taggedtheme",
+        # Moderators read the consent texts; adding a version is for administrators.
+        "view_consenttext",
     ],
 }
 

@@ -182,13 +182,18 @@ WITHDREW_SESSION_KEY = "withdrew_story"
 
 
 def private(view):
-    """A page that must never be stored or leak its address: no-store, no referrer."""
+    """A page never stored by a cache, whose address never leaves the site in a referrer.
+
+    "same-origin" rather than "no-referrer": with no referrer at all, browsers
+    send "Origin: null" with the page's own forms, which Django's CSRF check
+    rightly refuses.
+    """
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         add_never_cache_headers(response)
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         return response
 
     return wrapper

@@ -94,11 +94,16 @@ def seeded_transactional_db(transactional_db):
 
     Transactional tests end by emptying every table; post_migrate then puts
     back permissions and the Moderators group, but not what the data
-    migration seeded, so it is seeded again here, and the search index is
+    migrations seeded (perspectives, themes, the first consent text), so it
+    is seeded again here, and the search index is
     brought in line with the (empty) stories table.
     """
     seed_migration = importlib.import_module("stories.migrations.0002_seed_perspectives_and_themes")
     seed_migration.seed(django_apps, schema_editor=None)
+    consent_migration = importlib.import_module(
+        "stories.migrations.0006_consent_withdrawal_erasure"
+    )
+    consent_migration.first_consent_version(ConsentText, "default")
     # Emptying the tables skips SQLite's FTS5 index, which Django does not manage.
     search.rebuild()
 

@@ -147,7 +147,7 @@ def test_thank_you_page_shows_the_withdrawal_link_once_and_stores_only_its_hash(
     for url, _status in response.redirect_chain:
         assert token not in url
     assert "no-store" in response["Cache-Control"]
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     story = Story.objects.get()
     assert story.withdrawal_token_hash == hash_withdrawal_token(token)
     assert token not in {str(value) for value in Story.objects.values().get().values()}
@@ -183,7 +183,7 @@ def test_withdrawing_a_pending_story(client):
     assert confirm.status_code == 200
     assert "It will never be published" in confirm.content.decode()
     assert "no-store" in confirm["Cache-Control"]
-    assert confirm["Referrer-Policy"] == "no-referrer"
+    assert confirm["Referrer-Policy"] == "same-origin"
     story.refresh_from_db()
     assert story.status == Story.Status.PENDING  # a visit alone changes nothing
 

@@ -28,10 +28,8 @@ TEXT_ES = """Al enviar su historia, usted acepta que:
 - puede pedir en cualquier momento que se retire su historia, y se quitará del sitio."""
 
 
-def record_first_consent_version(apps, schema_editor):
-    ConsentText = apps.get_model("stories", "ConsentText")
-    Story = apps.get_model("stories", "Story")
-    db = schema_editor.connection.alias
+def first_consent_version(ConsentText, db):
+    """The consent text the share form showed from 2026-11 (tests seed it again with this)."""
     first, _ = ConsentText.objects.using(db).get_or_create(
         version=FIRST_VERSION,
         defaults={
@@ -40,6 +38,13 @@ def record_first_consent_version(apps, schema_editor):
             "created_at": datetime.datetime(2026, 11, 1, 8, 0, tzinfo=datetime.timezone.utc),
         },
     )
+    return first
+
+
+def record_first_consent_version(apps, schema_editor):
+    db = schema_editor.connection.alias
+    first = first_consent_version(apps.get_model("stories", "ConsentText"), db)
+    Story = apps.get_model("stories", "Story")
     # The language each narrator read it in was not recorded before; it stays blank.
     for story in Story.objects.using(db).filter(consent_given=True).only("submitted_at"):
         story.consent = first

@@ -7,8 +7,10 @@ from stories.models import Perspective, Story
 TITLE = "Aprendí a manejar sin miedo"
 BODY = "Durante años manejé con miedo a cada patrulla que veía en el espejo. " * 4
 
-# Where each Tab lands, in order: every field, none skipped, the honeypot never.
+# Where each Tab lands after the skip link, in order: every field, none skipped,
+# the honeypot never.
 FOCUS_ORDER = [
+    "/es/privacy/",  # "what we keep, and for how long", above the form
     "title",
     "body",
     "summary",
@@ -23,6 +25,9 @@ FOCUS_ORDER = [
     "place",
     "year_happened",
     "contact_email",
+    "may_contact",
+    "show_from",
+    "embargo_date",
     "consent",
     "submit",
 ]
@@ -32,7 +37,7 @@ FOCUSED = """() => {
     const style = getComputedStyle(element);
     const box = element.getBoundingClientRect();
     return {
-        name: element.name || element.type || element.id,
+        name: element.name || element.type || element.id || element.getAttribute("href"),
         value: element.value,
         text: element.innerText,
         outline: style.outlineStyle === "none" ? 0 : parseFloat(style.outlineWidth),
