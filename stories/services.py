@@ -1,6 +1,8 @@
 """The complex writes that start outside the admin: a narrator submitting a story."""
 
+import logging
 import secrets
+import smtplib
 
 from django.core.mail import send_mail
 from django.db import transaction
@@ -8,6 +10,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from .models import ModerationEvent, Story, hash_withdrawal_token
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -40,10 +44,18 @@ def submit_story(*, fields, themes, submitter_hash, consent, consent_language):
 def email_withdrawal_link(story, link, language):
     """Send the narrator their withdrawal link, in the language they wrote the form in.
 
-    Nothing here is logged: the message holds a link that withdraws a story.
+    The story is saved already and the thank-you page shows the link anyway,
+    so a mail server that is down must not turn the narrator's submission
+    into an error page (and a second submission): the failure is logged,
+    without the address or the message, which holds a link that withdraws a story.
     """
     with translation.override(language):
         context = {"link": link}
         subject = render_to_string("stories/email/withdrawal_subject.txt", context).strip()
         body = render_to_string("stories/email/withdrawal_body.txt", context)
-    send_mail(subject, body, None, [story.contact_email])
+    try:
+        send_mail(subject, body, None, [story.contact_email])
+    except (OSError, smtplib.SMTPException) as error:
+        logger.error(
+            "Could not email story %s its withdrawal link: %s", story.pk, type(error).__name__
+        )

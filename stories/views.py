@@ -246,14 +246,9 @@ def shown_in_context(form, finding):
 
 
 def send_story(request, form, consent):
-    verdict = limits.hit(
-        request,
-        scope="share",
-        limit=settings.SHARE_RATE_LIMIT,
-        period=settings.SHARE_RATE_PERIOD,
-    )
-    if not verdict.allowed:
-        return rate_limited(request, verdict)
+    refused = over_limit(request, scope="share", limit=settings.SHARE_RATE_LIMIT)
+    if refused:
+        return refused
     language = get_language()
     story, token = submit_story(
         fields=form.story_fields(),
@@ -282,15 +277,8 @@ def withdraw(request, token):
     """The narrator's private link: confirm, then withdraw. A bad link says nothing more."""
     story = Story.objects.withdrawable_with(token)
     if story is None:
-        verdict = limits.hit(
-            request,
-            scope="withdraw",
-            limit=settings.WITHDRAW_RATE_LIMIT,
-            period=settings.SHARE_RATE_PERIOD,
-        )
-        if not verdict.allowed:
-            return rate_limited(request, verdict)
-        return render(request, "stories/withdraw_invalid.html", status=404)
+        refused = over_limit(request, scope="withdraw", limit=settings.WITHDRAW_RATE_LIMIT)
+        return refused or render(request, "stories/withdraw_invalid.html", status=404)
     if request.method == "POST":
         story.withdraw(note="Withdrawn by the narrator with their private link")
         request.session[WITHDREW_SESSION_KEY] = True
@@ -321,6 +309,12 @@ class PrivacyView(TemplateView):
             rejected_retention_days=settings.REJECTED_TEXT_RETENTION_DAYS,
             **kwargs,
         )
+
+
+def over_limit(request, *, scope, limit):
+    """Count this request; the 429 page if the client has used up ``limit`` this period."""
+    verdict = limits.hit(request, scope=scope, limit=limit, period=settings.SHARE_RATE_PERIOD)
+    return None if verdict.allowed else rate_limited(request, verdict)
 
 
 def rate_limited(request, verdict):

@@ -166,6 +166,16 @@ def test_the_link_is_emailed_when_the_narrator_gave_an_address(client):
     assert "clinic" not in message.body  # nothing of the story itself
 
 
+def test_a_mail_server_that_is_down_loses_nothing(client, settings, caplog):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
+    response = send(client, share_data())
+    _link, token = withdrawal_link_on(response)
+    assert Story.objects.count() == 1
+    assert "Could not email story" in caplog.text
+    assert "rosa@private.example.org" not in caplog.text and token not in caplog.text
+
+
 def test_no_email_without_an_address(client):
     send(client, share_data(contact_email=""))
     assert mail.outbox == []

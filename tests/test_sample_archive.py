@@ -34,7 +34,17 @@ def test_languages_anonymity_and_featuring(sample_archive):
     assert stories.filter(language="es").count() * 3 >= stories.count()
     anonymous = stories.filter(is_anonymous=True)
     assert anonymous.count() >= 5
-    assert not anonymous.exclude(narrator_name="").exists()
+    # An anonymous narrator's name is kept only until approval, for the identity shield.
+    assert not anonymous.filter(status=Story.Status.APPROVED).exclude(narrator_name="").exists()
+
+
+def test_a_pending_story_shows_moderators_the_identity_shield(sample_archive):
+    findings = {
+        finding.kind
+        for story in Story.objects.filter(status=Story.Status.PENDING)
+        for finding in story.shield_findings()
+    }
+    assert {"phone", "a_number", "name"} <= findings
     assert Story.objects.published().filter(featured=True).count() >= 3
 
 
