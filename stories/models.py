@@ -112,11 +112,21 @@ class ThemeQuerySet(models.QuerySet):
         return self.annotate(published_count=published_count(stories))
 
     def with_counts_among(self, stories):
-        """Each theme with ``matching_count``: how many of ``stories`` carry it."""
-        among = Q(tagged_stories__content_object__in=stories.order_by().values("pk"))
-        return self.annotate(matching_count=Count("tagged_stories", filter=among)).order_by(
-            *Theme._meta.ordering
+        """The themes that ``stories`` carry, each with ``matching_count``: two queries.
+
+        Counted from the story side, through the tags of ``stories`` alone:
+        counting from the theme side read every tag in the archive.
+        """
+        counts = dict(
+            TaggedTheme.objects.filter(content_object__in=stories.order_by().values("pk"))
+            .values_list("tag")
+            .annotate(count=Count("pk"))
+            .order_by()
         )
+        themes = [theme for theme in self.filter(pk__in=counts) if counts[theme.pk]]
+        for theme in themes:
+            theme.matching_count = counts[theme.pk]
+        return themes
 
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -327,7 +337,7 @@ class StoryQuerySet(models.QuerySet):
 
         Two queries go over the matching stories, however many: one grouped by
         perspective and language together (each facet is a sum over the other),
-        one over their themes; a third reads the perspectives' names.
+        one over their themes' tags; two more read the perspectives' and themes' names.
         """
         pairs = (
             Story.objects.filter(pk__in=self.order_by().values("pk"))
@@ -348,7 +358,7 @@ class StoryQuerySet(models.QuerySet):
             # Every story has exactly one perspective: this is the number of stories.
             "total": sum(by_perspective.values()),
             "perspectives": perspectives,
-            "themes": [t for t in Theme.objects.with_counts_among(self) if t.matching_count],
+            "themes": Theme.objects.with_counts_among(self),
             "languages": [
                 LanguageCount(code, label, by_language[code])
                 for code, label in Story.Language.choices
@@ -803,17 +813,17 @@ class SearchEntry(models.Model):
     only, and only the SQLite search engine queries it. Its columns hold stems,
     not text, so nothing is ever shown from it.
 
-    Each row's rowid is its story's id, and so is ``story_id``, which searches
-    join on: FTS5 answers a rowid lookup combined with MATCH, so a join on
-    rowid lets SQLite probe the index once per story in the archive; a join on
-    an unindexed column leaves it one plan, the fast one: run the MATCH once,
-    then fetch each matching story by its primary key.
+    Each row's rowid is its story's id, and searches join on it. SQLite
+    could also run that join the other way round, walking the stories and
+    probing the index once per story; the statistics that ANALYZE keeps
+    (migration 0007, rebuild_search_index, the daily purge_private_data) make
+    it run the MATCH once instead.
     """
 
     story = models.OneToOneField(
         Story,
         primary_key=True,
-        db_column="story_id",
+        db_column="rowid",
         db_constraint=False,
         on_delete=models.DO_NOTHING,
         related_name="search_entry",

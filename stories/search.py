@@ -18,11 +18,11 @@ publication time.
 
 PostgreSQL: a stored ``search_vector`` per story, built with the story's own
 language configuration (``perspectives_en`` / ``perspectives_es``: Snowball
-stemming after ``unaccent``, created by migration 0004), a GIN index, a
-``websearch`` query read in both languages, ``SearchRank`` and
-``SearchHeadline``.
+stemming after ``unaccent``, created by migration 0004), a GIN index per
+language (migration 0008), a ``websearch`` query read in both languages,
+``SearchRank`` and ``SearchHeadline``.
 
-SQLite: an FTS5 table (``stories_search``, created by migration 0004) whose
+SQLite: an FTS5 table (``stories_search``, migrations 0004 and 0007) whose
 rows hold words already folded (lower case, no accents) and stemmed in Python
 with Snowball, English or Spanish by the story's language, because FTS5's only
 stemmer is English. A query is parsed here (words, "quoted phrases", ``-word``,
@@ -288,6 +288,9 @@ class PostgresEngine:
 
         Story.objects.using(connection.alias).exclude(search_vector=None).update(search_vector=None)
 
+    def optimize(self, connection):
+        """Autovacuum keeps PostgreSQL's statistics."""
+
 
 def story_config():
     """The text search configuration of each story's own language."""
@@ -343,7 +346,6 @@ class SQLiteEngine:
             return stories.none()
         bm25 = Func(
             F("search_entry__document"),
-            Value(0.0),  # story_id
             *(Value(weight) for weight in FTS5_WEIGHTS),
             function="bm25",
             output_field=models.FloatField(),
@@ -364,8 +366,8 @@ class SQLiteEngine:
         rows = (fts5_row(story) for story in approved.iterator(chunk_size=500))
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"INSERT INTO {self.TABLE} (rowid, story_id, title, summary, body, other) "
-                "VALUES (%s, %s, %s, %s, %s, %s)",
+                f"INSERT INTO {self.TABLE} (rowid, title, summary, body, other) "
+                "VALUES (%s, %s, %s, %s, %s)",
                 rows,
             )
 
@@ -380,6 +382,12 @@ class SQLiteEngine:
         # Rows of stories deleted without forget() (by raw SQL, say) go too.
         self.clear(connections[stories.db])
         self.reindex(stories)
+        self.optimize(connections[stories.db])
+
+    def optimize(self, connection):
+        """Refresh the statistics SQLite plans searches with (SearchEntry says why)."""
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
     def clear(self, connection):
         with connection.cursor() as cursor:
@@ -394,7 +402,6 @@ def fts5_row(story):
     ]
     other = stemmed(" ".join([story.narrator_descriptor, story.place, *theme_names]), language)
     return (
-        story.pk,
         story.pk,
         stemmed(story.title, language),
         stemmed(story.summary, language),
@@ -517,6 +524,11 @@ def reindex(stories):
 def forget(ids, using):
     """Take deleted stories out of the index."""
     engine_for(using).forget(list(ids), connections[using])
+
+
+def optimize(using="default"):
+    """Keep the statistics the search's query plans depend on current (run daily)."""
+    engine_for(using).optimize(connections[using])
 
 
 def rebuild(using="default"):

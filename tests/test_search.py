@@ -391,4 +391,22 @@ def test_postgresql_search_condition_is_answered_by_the_gin_index():
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
     plan = Story.objects.search("kestrel").explain()
-    assert "Bitmap Index Scan on story_search_idx" in plan
+    assert "Bitmap Index Scan on story_search_en_idx" in plan
+    assert "Bitmap Index Scan on story_search_es_idx" in plan
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plan")
+def test_sqlite_runs_the_match_once_and_reads_visibility_from_the_index():
+    # What makes SQLite search fast (SearchEntry, migration 0007): the FTS5
+    # table is scanned first, once, and each match's visibility is read from
+    # story_visible_idx; counting matches runs the MATCH once, as a list.
+    for n in range(30):
+        make_published(title=f"Story {n}", body="kestrel " + FILLER, perspective="critics")
+    search.optimize()
+    stories = Story.objects.published().filter(perspective__slug="critics", language="en")
+    plan = stories.search("kestrel").explain()
+    first, second = plan.splitlines()[:2]
+    assert "SCAN stories_search VIRTUAL TABLE" in first, plan
+    assert "story_visible_idx" in second, plan
+    counting = stories.matching("kestrel").explain()
+    assert "LIST SUBQUERY" in counting and "CORRELATED" not in counting, counting

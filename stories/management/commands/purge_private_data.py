@@ -11,6 +11,9 @@ Meant for cron, once a day:
   event notes, the admin's change log); their events remain;
 - submitters' keyed address hashes once the rate-limit window has passed;
 - expired sessions, which may have carried a withdrawal token.
+
+It also refreshes the statistics that search plans rely on
+(``search.optimize``), as a daily job is where such upkeep belongs.
 """
 
 import datetime
@@ -20,6 +23,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from stories import search
 from stories.models import Story
 
 
@@ -42,6 +46,7 @@ class Command(BaseCommand):
         )
         # What Django's clearsessions does, for whichever session engine is configured.
         import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+        search.optimize()
         self.stdout.write(
             f"Erased the text of {erased} stories and {hashes} submitter hashes; "
             "expired sessions cleared."
