@@ -7,10 +7,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 # `make run` serves the site as readers meet it: DEBUG off, a secret key
-# generated once for this checkout, static files through WhiteNoise.
-SITE_ENV = DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$$(cat .secret_key)"
+# generated once for this checkout, static files through WhiteNoise; plain
+# HTTP, since it runs on this machine (production turns HTTPS on).
+SITE_ENV = DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_SECRET_KEY="$$(cat .secret_key)"
 
-.PHONY: run test install install-test lint messages clean
+.PHONY: run serve test install install-test lint messages clean
 
 run: install .secret_key
 	$(SITE_ENV) $(BIN)/python manage.py migrate --noinput -v0
@@ -19,6 +20,14 @@ run: install .secret_key
 	$(SITE_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
 	@echo "Perspectives is running on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
 	$(SITE_ENV) $(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
+
+# The production server: gunicorn with gunicorn.conf.py, on the database and
+# settings the environment names (docs/deploy.md). Migrations run first.
+serve: install
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py createcachetable
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/gunicorn -c gunicorn.conf.py archive.wsgi
 
 test: install-test
 	$(BIN)/pytest

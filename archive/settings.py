@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +49,41 @@ if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 
+# --- HTTPS and security headers ---------------------------------------------
+# Production (DEBUG off) is served over HTTPS unless DJANGO_HTTPS=0 says
+# otherwise, as `make run` does for a local demo on plain HTTP.
+HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS
+# Load balancers ask over plain HTTP, inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31_536_000) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+# Defaults of SecurityMiddleware, stated: nosniff, same-origin referrers and
+# opener; X_FRAME_OPTIONS is "DENY" by default too.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Scripts and styles only from our own static files, and nothing inline: a
+# cached page can never carry a stale nonce because there are none.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "object-src": [NONE],
+    }
+}
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -57,11 +93,14 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "taggit",
+    "csp",
     "stories",
 ]
 
 MIDDLEWARE = [
+    "archive.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -70,6 +109,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "archive.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "archive.urls"
@@ -183,6 +223,13 @@ WITHDRAW_RATE_LIMIT = env_int("WITHDRAW_RATE_LIMIT", 20)
 # How many reverse proxies in front of the site append to X-Forwarded-For.
 # 0 (the default) trusts only REMOTE_ADDR, which a client cannot forge.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT:
+    # Only behind our own proxies may this header say the request came over HTTPS.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Admin sign-in attempts one client may make per period, on the same limiter.
+ADMIN_LOGIN_RATE_LIMIT = env_int("ADMIN_LOGIN_RATE_LIMIT", 10)
+ADMIN_LOGIN_RATE_PERIOD = env_int("ADMIN_LOGIN_RATE_PERIOD", 900)
 
 # Email carries one thing: a narrator's withdrawal link, when they gave an
 # address. Development prints messages to the console; with DEBUG off they go
@@ -208,9 +255,24 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 WITHDRAWN_TEXT_GRACE_DAYS = env_int("WITHDRAWN_TEXT_GRACE_DAYS", 30)
 REJECTED_TEXT_RETENTION_DAYS = env_int("REJECTED_TEXT_RETENTION_DAYS", 90)
 
+# One JSON object per line on standard output, for whatever collects the
+# logs. Requests are logged by archive.middleware.RequestLogMiddleware: route,
+# status, duration and request id, never the address asked for (it can hold a
+# withdrawal link or a search) and nothing a narrator typed.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
+    "formatters": {"json": {"()": "archive.logging.JSONFormatter"}},
+    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "root": {"handlers": ["stdout"], "level": "WARNING"},
+    "loggers": {
+        "perspectives.requests": {
+            "handlers": ["stdout"],
+            "level": os.environ.get("DJANGO_REQUEST_LOG_LEVEL", "INFO"),
+            "propagate": False,
+        },
+        # Django's own "Not Found: <path>" lines would repeat addresses; our
+        # request log already has every answer, by route.
+        "django.request": {"handlers": ["stdout"], "level": "ERROR", "propagate": False},
+    },
 }

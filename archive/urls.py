@@ -3,6 +3,9 @@ from django.contrib import admin
 from django.urls import include, path
 
 from stories.health import healthz
+from stories.views import limit_sign_ins
+
+admin.site.login = limit_sign_ins(admin.site.login)
 
 # Machine endpoints stay unprefixed; pages for people are English at the
 # root and Spanish under /es/.

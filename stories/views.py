@@ -311,10 +311,35 @@ class PrivacyView(TemplateView):
         )
 
 
-def over_limit(request, *, scope, limit):
+def over_limit(request, *, scope, limit, period=None):
     """Count this request; the 429 page if the client has used up ``limit`` this period."""
-    verdict = limits.hit(request, scope=scope, limit=limit, period=settings.SHARE_RATE_PERIOD)
+    period = period or settings.SHARE_RATE_PERIOD
+    verdict = limits.hit(request, scope=scope, limit=limit, period=period)
     return None if verdict.allowed else rate_limited(request, verdict)
+
+
+def limit_sign_ins(login_view):
+    """The admin's sign-in, with each client's attempts counted by the shared limiter.
+
+    Every POST counts, successful or not: moderators sign in a few times a
+    day, and someone guessing passwords is stopped after a handful of tries
+    per client address, across every process and host.
+    """
+
+    @functools.wraps(login_view)
+    def wrapper(request, *args, **kwargs):
+        if request.method == "POST":
+            refused = over_limit(
+                request,
+                scope="admin-login",
+                limit=settings.ADMIN_LOGIN_RATE_LIMIT,
+                period=settings.ADMIN_LOGIN_RATE_PERIOD,
+            )
+            if refused:
+                return refused
+        return login_view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def rate_limited(request, verdict):

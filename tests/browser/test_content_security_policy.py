@@ -1,0 +1,43 @@
+"""The Content-Security-Policy allows no inline script or style: no page may need one."""
+
+from django.contrib.auth.models import Group
+
+from stories.models import Story
+from stories.moderators import MODERATORS_GROUP
+
+from .test_accessibility import page_paths
+
+
+def test_no_page_breaks_the_content_security_policy(page, site, django_user_model):
+    refused = []
+
+    def note_refusal(message):
+        if "Content Security Policy" in message.text:
+            refused.append((page.url, message.text))
+
+    page.on("console", note_refusal)
+    moderator = django_user_model.objects.create_user(
+        "csp", "csp@example.org", "policy-passphrase-2026", is_staff=True
+    )
+    moderator.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+    visited = 0
+    for prefix in ("", "/es"):
+        for path in page_paths().values():
+            page.goto(site + prefix + path)
+            visited += 1
+    page.goto(site + "/admin/")
+    page.get_by_label("Username").fill("csp")
+    page.get_by_label("Password").fill("policy-passphrase-2026")
+    page.get_by_role("button", name="Log in").click()
+    pending = Story.objects.filter(status=Story.Status.PENDING).first()
+    for path in (
+        "/admin/",
+        "/admin/stories/story/",
+        f"/admin/stories/story/{pending.pk}/change/",
+        f"/admin/stories/story/{pending.pk}/redact/",
+        "/admin/stories/theme/",
+    ):
+        page.goto(site + path)
+        visited += 1
+    assert visited == 35
+    assert refused == []
