@@ -100,6 +100,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "archive.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # ETags for every answer, and 304 for a browser that already has the page.
+    "django.middleware.http.ConditionalGetMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -173,6 +175,11 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 1_000_000},
         }
     }
+
+# How long a public page stays in the page cache (stories/pagecache.py). Any
+# change to the archive empties it at once; this bounds only what time alone
+# changes (an embargo lifting) or what a bulk update() changed. 0 turns it off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

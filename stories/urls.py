@@ -2,27 +2,30 @@ from django.urls import path, register_converter
 
 from . import views
 from .converters import UnicodeSlugConverter
+from .pagecache import cache_public_page as cached
 
 register_converter(UnicodeSlugConverter, "uslug")
 
 app_name = "stories"
 
+# The pages wrapped in cached() are the page cache's allowlist (pagecache.py):
+# read-only public pages. Forms and the narrator's private pages are not.
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("stories/", views.StoryListView.as_view(), name="story-list"),
-    path("stories/<uslug:slug>/", views.StoryDetailView.as_view(), name="story-detail"),
-    path("perspectives/", views.PerspectiveListView.as_view(), name="perspective-list"),
+    path("", cached(views.HomeView.as_view()), name="home"),
+    path("stories/", cached(views.StoryListView.as_view()), name="story-list"),
+    path("stories/<uslug:slug>/", cached(views.StoryDetailView.as_view()), name="story-detail"),
+    path("perspectives/", cached(views.PerspectiveListView.as_view()), name="perspective-list"),
     path(
         "perspectives/<uslug:slug>/",
-        views.PerspectiveDetailView.as_view(),
+        cached(views.PerspectiveDetailView.as_view()),
         name="perspective-detail",
     ),
-    path("themes/", views.ThemeListView.as_view(), name="theme-list"),
-    path("themes/<uslug:slug>/", views.ThemeDetailView.as_view(), name="theme-detail"),
-    path("search/", views.SearchView.as_view(), name="search"),
+    path("themes/", cached(views.ThemeListView.as_view()), name="theme-list"),
+    path("themes/<uslug:slug>/", cached(views.ThemeDetailView.as_view()), name="theme-detail"),
+    path("search/", cached(views.SearchView.as_view()), name="search"),
+    path("privacy/", cached(views.PrivacyView.as_view()), name="privacy"),
     path("share/", views.share, name="share"),
     path("share/thanks/", views.share_thanks, name="share-thanks"),
     path("withdraw/done/", views.withdraw_done, name="withdraw-done"),
     path("withdraw/<str:token>/", views.withdraw, name="withdraw"),
-    path("privacy/", views.PrivacyView.as_view(), name="privacy"),
 ]

@@ -1,0 +1,176 @@
+"""The page cache: public pages served from the cache, and never a page that is out of date."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from stories import pagecache
+from stories.models import Story, Theme
+
+from .conftest import make_published, make_story
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
+
+STORY_PAGES = ["/", "/stories/", "/perspectives/immigrants/", "/themes/public-safety/"]
+
+
+def archive_queries_for(client, url, **extra):
+    """The answer, and how many queries it made outside the cache's own table."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **extra)
+    return response, sum("perspectives_cache" not in q["sql"] for q in queries)
+
+
+def test_a_warm_page_is_served_from_the_cache(client):
+    make_published(title="Zqcached story", themes=["public-safety"])
+    first, cold = archive_queries_for(client, "/stories/")
+    second, warm = archive_queries_for(client, "/stories/")
+    assert second.content == first.content
+    assert cold > 0 and warm == 0
+    assert "max-age=0" in second["Cache-Control"] and "must-revalidate" in second["Cache-Control"]
+
+
+def test_the_cache_keeps_languages_and_query_strings_apart(client):
+    make_published(title="Zqcached story", language="es")
+    english = client.get("/stories/").content
+    spanish = client.get("/es/stories/").content
+    filtered = client.get("/stories/?language=en").content
+    assert english != spanish and english != filtered
+    assert client.get("/es/stories/").content == spanish
+    assert b'lang="es"' in spanish
+
+
+def test_conditional_get_answers_304(client):
+    make_published(title="Zqcached story")
+    etag = client.get("/stories/")["ETag"]
+    assert client.get("/stories/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "withdraw",
+        "return_to_review",
+        "redact",
+        "retag",
+        "rename_theme",
+        "merge_theme",
+        "feature",
+        "erase",
+    ],
+)
+def test_every_change_reaches_cached_pages_at_once(client, moderator, change):
+    story = make_published(
+        title="Zqvisible story", body="Call me at 213-555-0142. " * 20, themes=["public-safety"]
+    )
+    other = Theme.objects.get(slug="community-trust")
+    for url in [*STORY_PAGES, story.get_absolute_url(), "/search/?q=zqvisible"]:
+        assert client.get(url).status_code == 200  # warm
+    public_safety = Theme.objects.get(slug="public-safety")
+
+    if change == "withdraw":
+        story.withdraw()
+    elif change == "return_to_review":
+        story.return_to_review(by=moderator)
+    elif change == "redact":
+        story.redact([f.key for f in story.shield_findings()], by=moderator)
+    elif change == "retag":
+        story.themes.set([other])
+    elif change == "rename_theme":
+        public_safety.name_es = "Zqrenamed"
+        public_safety.save()
+    elif change == "merge_theme":
+        public_safety.merge_into(other)
+    elif change == "feature":
+        story.set_featured(True, by=moderator)
+    elif change == "erase":
+        story.withdraw()
+        story.erase()
+
+    expectations = {
+        "withdraw": lambda html: "Zqvisible" not in html,
+        "return_to_review": lambda html: "Zqvisible" not in html,
+        "redact": lambda html: "213-555-0142" not in html,
+        "retag": lambda html: True,
+        "rename_theme": lambda html: True,
+        "merge_theme": lambda html: True,
+        "feature": lambda html: True,
+        "erase": lambda html: "Zqvisible" not in html,
+    }
+    for url in STORY_PAGES:
+        assert expectations[change](client.get(url).content.decode()), url
+    detail = client.get(story.get_absolute_url())
+    if change in {"withdraw", "erase"}:
+        assert detail.status_code == 410
+    elif change == "return_to_review":
+        assert detail.status_code == 404
+    if change == "retag":
+        assert "Zqvisible" not in client.get("/themes/public-safety/").content.decode()
+        assert "Zqvisible" in client.get("/themes/community-trust/").content.decode()
+    if change == "rename_theme":
+        assert "Zqrenamed" in client.get("/es/themes/").content.decode()
+    if change == "merge_theme":
+        assert client.get("/themes/public-safety/").status_code == 404
+    if change == "feature":
+        assert "Zqvisible" in client.get("/").content.decode()
+    if change in {"withdraw", "return_to_review", "erase"}:
+        assert "Zqvisible" not in client.get("/search/?q=zqvisible").content.decode()
+
+
+def test_a_page_rendered_during_a_change_is_never_served_after_it(client, monkeypatch):
+    story = make_published(title="Zqrace story")
+    rendered_with = pagecache.generation()
+    # The page is rendered from the old rows while a withdrawal lands.
+    original = pagecache.generation
+    monkeypatch.setattr(pagecache, "generation", lambda: rendered_with)
+    client.get("/stories/")
+    monkeypatch.setattr(pagecache, "generation", original)
+    story.withdraw()
+    assert "Zqrace" not in client.get("/stories/").content.decode()
+
+
+def test_moderators_and_narrators_with_a_session_bypass_the_cache(client, moderator):
+    make_published(title="Zqcached story")
+    client.get("/stories/")
+    client.force_login(moderator)
+    _response, queries = archive_queries_for(client, "/stories/")
+    assert queries > 0
+
+
+def test_pages_with_forms_errors_and_private_pages_are_never_cached(client):
+    for url in ("/share/", "/stories/no-such-story/", "/withdraw/no-such-link/", "/healthz"):
+        client.get(url)
+        _response, queries = archive_queries_for(client, url)
+        assert queries >= 1, url
+        assert "public" not in client.get(url).get("Cache-Control", ""), url
+
+
+def test_an_embargo_lifts_within_the_cache_lifetime(client, moderator, monkeypatch, settings):
+    story = make_story(
+        title="Zqembargoed", embargo_until=timezone.now() + datetime.timedelta(minutes=5)
+    )
+    story.approve(by=moderator)
+    assert "Zqembargoed" not in client.get("/stories/").content.decode()
+    later = story.published_at + datetime.timedelta(seconds=settings.PAGE_CACHE_SECONDS + 1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    # The cached page has expired by then (the cache's clock is not faked, so expire it).
+    pagecache.bump_generation()
+    assert "Zqembargoed" in client.get("/stories/").content.decode()
+
+
+class CacheDown:
+    def __getattr__(self, name):
+        def refuse(*args, **kwargs):
+            raise ConnectionError("cache down")
+
+        return refuse
+
+
+def test_a_cache_that_cannot_be_written_does_not_stop_a_change(monkeypatch, caplog):
+    monkeypatch.setattr(pagecache, "cache", CacheDown())
+    story = make_published(title="Saved anyway")
+    assert Story.objects.get(pk=story.pk).status == Story.Status.APPROVED
+    assert "Could not renew the page cache generation" in caplog.text
