@@ -144,6 +144,8 @@ def synthetic_story(rng, n, sentences, descriptors, perspectives, vocabularies, 
     title_words = vocabulary.rewrite(rng, rng.choice(pool)).rstrip(".!?").split()
     return Story(
         title=" ".join(title_words[:10])[:200] or f"Story {n}",
+        # What approval would have given it; unique, and short to generate.
+        slug=f"bench-{n}",
         summary=vocabulary.rewrite(rng, rng.choice(pool))[:300],
         body="\n\n".join(paragraphs),
         narrator_name="" if rng.random() < 0.25 else f"Narrator {n}",

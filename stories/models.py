@@ -15,8 +15,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery, Value, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -56,26 +55,24 @@ class BilingualNameMixin:
         return self.description
 
 
-def published_count(stories_of_row):
-    """A subquery counting the published stories that ``stories_of_row`` selects.
-
-    Counting through ``Story.objects.published()`` keeps facet counts behind
-    the same gateway as the pages, so a hidden story is never counted.
-    """
-    counted = (
-        stories_of_row.order_by()
-        .annotate(group=Value(1))
-        .values("group")
-        .annotate(total=Count("pk", distinct=True))
-        .values("total")
-    )
-    return Coalesce(Subquery(counted), 0)
-
-
 class PerspectiveQuerySet(models.QuerySet):
     def with_published_counts(self):
-        stories = Story.objects.published().filter(perspective=OuterRef("pk"))
-        return self.annotate(published_count=published_count(stories))
+        """The perspectives, each with ``published_count``: two queries, however many stories.
+
+        Counted through ``Story.objects.published()`` in one grouped query,
+        so a hidden story is never counted (a subquery per perspective took
+        0.7 s at 100,000 stories).
+        """
+        counts = dict(
+            Story.objects.published()
+            .order_by()
+            .values_list("perspective")
+            .annotate(count=Count("pk"))
+        )
+        perspectives = list(self)
+        for perspective in perspectives:
+            perspective.published_count = counts.get(perspective.pk, 0)
+        return perspectives
 
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -108,25 +105,35 @@ class Perspective(BilingualNameMixin, models.Model):
 
 class ThemeQuerySet(models.QuerySet):
     def with_published_counts(self):
-        stories = Story.objects.published().filter(themes=OuterRef("pk"))
-        return self.annotate(published_count=published_count(stories))
+        """Every theme, each with ``published_count``: two queries, however many stories."""
+        counts = self._tag_counts_among(Story.objects.published())
+        themes = list(self)
+        for theme in themes:
+            theme.published_count = counts.get(theme.pk, 0)
+        return themes
 
     def with_counts_among(self, stories):
-        """The themes that ``stories`` carry, each with ``matching_count``: two queries.
+        """The themes that ``stories`` carry, each with ``matching_count``: two queries."""
+        counts = self._tag_counts_among(stories)
+        themes = list(self.filter(pk__in=counts))
+        for theme in themes:
+            theme.matching_count = counts[theme.pk]
+        return themes
+
+    @staticmethod
+    def _tag_counts_among(stories):
+        """{theme id: how many of ``stories`` carry it}, in one grouped query.
 
         Counted from the story side, through the tags of ``stories`` alone:
-        counting from the theme side read every tag in the archive.
+        counting from the theme side, a subquery per theme, read every tag in
+        the archive (1.8 s for the home page at 100,000 stories).
         """
-        counts = dict(
+        return dict(
             TaggedTheme.objects.filter(content_object__in=stories.order_by().values("pk"))
             .values_list("tag")
             .annotate(count=Count("pk"))
             .order_by()
         )
-        themes = [theme for theme in self.filter(pk__in=counts) if counts[theme.pk]]
-        for theme in themes:
-            theme.matching_count = counts[theme.pk]
-        return themes
 
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -168,9 +175,11 @@ class Theme(BilingualNameMixin, TagBase):
         Returns ``(perspective, stories, total)`` for every perspective, in
         display order, so an empty column shows a voice that is missing.
         """
-        tagged = Story.objects.published().filter(themes=self)
+        tagged = Story.objects.published().carrying_any_theme_of([self.pk])
         totals = dict(tagged.order_by().values_list("perspective_id").annotate(total=Count("pk")))
-        newest = tagged.for_listing().newest_per_perspective(per_perspective)
+        newest = tagged.for_listing().newest_per_perspective(
+            per_perspective, [perspective.pk for perspective in perspectives]
+        )
         by_perspective = {}
         for story in newest:
             by_perspective.setdefault(story.perspective_id, []).append(story)
@@ -380,15 +389,31 @@ class StoryQuerySet(models.QuerySet):
             .distinct()
         )
 
-    def newest_per_perspective(self, count):
-        """At most ``count`` newest stories of each perspective, in one query."""
-        return self.annotate(
-            rank_in_perspective=Window(
-                RowNumber(),
-                partition_by=[F("perspective_id")],
-                order_by=[F("published_at").desc(), F("pk").desc()],
-            )
-        ).filter(rank_in_perspective__lte=count)
+    def carrying_any_theme_of(self, themes):
+        """These stories, if tagged with any of ``themes``; each story once.
+
+        A correlated EXISTS, not a join: a story is checked against its own
+        tags as it is read, so a query that wants only the newest few stops
+        after finding them.
+        """
+        tagged = TaggedTheme.objects.filter(content_object=OuterRef("pk"), tag__in=themes)
+        return self.filter(Exists(tagged))
+
+    def newest_per_perspective(self, count, perspective_ids):
+        """At most ``count`` newest of these stories for each of the perspectives.
+
+        The ids come first, in one query over the perspectives: for each, the
+        k-th newest story's id is a subquery that reads that perspective's
+        stories newest first (story_persp_idx) and stops there. Numbering
+        every story of the set instead (a window function) read all of them:
+        0.1 to 0.3 s at 100,000 stories. Returns a queryset of those stories.
+        """
+        newest = self.filter(perspective_id=OuterRef("pk")).order_by("-published_at", "-pk")
+        ranks = {f"newest_{k}": Subquery(newest.values("pk")[k : k + 1]) for k in range(count)}
+        rows = (
+            Perspective.objects.filter(pk__in=perspective_ids).annotate(**ranks).values_list(*ranks)
+        )
+        return self.filter(pk__in=[pk for row in rows for pk in row if pk is not None])
 
 
 class Story(models.Model):
@@ -535,6 +560,14 @@ class Story(models.Model):
             models.Index(fields=["status", "-published_at"], name="story_public_idx"),
             models.Index(fields=["status", "submitted_at"], name="story_queue_idx"),
             models.Index(fields=["perspective", "status", "-published_at"], name="story_persp_idx"),
+            # The home page's featured stories, newest first, without walking the archive.
+            models.Index(
+                fields=["-published_at"],
+                condition=models.Q(featured=True, status="approved"),
+                name="story_featured_idx",
+            ),
+            # The browse page's list of years.
+            models.Index(fields=["status", "year_happened", "published_at"], name="story_year_idx"),
         ]
 
     def __str__(self):
@@ -627,15 +660,12 @@ class Story(models.Model):
 
     def other_perspectives(self):
         """The newest published story of each other perspective sharing a theme with this one."""
-        sharing_a_theme = Story.objects.published().filter(
-            themes__in=TaggedTheme.objects.filter(content_object=self).values("tag")
-        )
+        others = Perspective.objects.exclude(pk=self.perspective_id).values_list("pk", flat=True)
         return (
             Story.objects.published()
-            .filter(pk__in=sharing_a_theme.values("pk"))
-            .exclude(perspective=self.perspective_id)
+            .carrying_any_theme_of(TaggedTheme.objects.filter(content_object=self).values("tag"))
             .for_listing()
-            .newest_per_perspective(1)
+            .newest_per_perspective(1, list(others))
             .order_by("perspective__display_order")
         )
 
@@ -796,11 +826,15 @@ class ModerationEvent(models.Model):
 
 
 def theme_perspective_counts():
-    """How many published stories each (theme, perspective) pair has, in one query."""
+    """How many published stories each (theme, perspective) pair has, in one query.
+
+    A plain count: unique_story_theme means a story is tagged with a theme
+    once, and COUNT(DISTINCT) cost half a second at 100,000 stories.
+    """
     rows = (
         TaggedTheme.objects.filter(content_object__in=Story.objects.published())
         .values_list("tag_id", "content_object__perspective_id")
-        .annotate(total=Count("content_object", distinct=True))
+        .annotate(total=Count("pk"))
         .order_by()
     )
     return {(theme_id, perspective_id): total for theme_id, perspective_id, total in rows}

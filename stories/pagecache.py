@@ -5,16 +5,19 @@ at once whenever anything in the archive changes.
 - Only the pages ``cache_public_page`` wraps (stories/urls.py) are cached:
   read-only public pages. Forms, the thank-you and withdrawal pages, errors,
   ``/healthz`` and the admin never are.
-- Every key carries the archive's generation: a value that changes whenever
-  any model of the archive is saved or deleted (the signals connected in
-  ``apps.py``), so an approval, a return to review, a withdrawal, a redaction,
-  a retagging or a theme merge (and whatever later features change) reaches
-  every page at once, with no list of pages to keep. A page rendered while the
-  generation changed is stored under the old one and never served again.
+- Every page is stored with the archive's generation: a value that changes
+  whenever any model of the archive is saved or deleted (the signals connected
+  in ``apps.py``), and a page is served only while it is still current, so an
+  approval, a return to review, a withdrawal, a redaction, a retagging or a
+  theme merge (and whatever later features change) reaches every page at
+  once, with no list of pages to keep. A page rendered while the generation
+  changed is stored with the old one and never served. The generation and
+  the page are read in one round trip.
 - The generation is a timestamp, not a counter: if the cache ever loses it, a
   new one is taken, and no old page can come back.
-- Keys carry the full address (language prefix, query string) and the headers
-  the page varies on, through Django's own ``get_cache_key``/``learn_cache_key``.
+- Keys are the full address (language prefix, query string). Only the view's
+  own answer is kept (status 200, its headers and content), not a pickled
+  response object; the middleware adds the rest on every answer.
 - A short lifetime (``PAGE_CACHE_SECONDS``) bounds what an embargo release, a
   change made by a bulk ``update()`` (which sends no signal), waits for.
 - Readers with a session (moderators, a narrator who just sent a story) are
@@ -24,13 +27,15 @@ at once whenever anything in the archive changes.
 """
 
 import functools
+import hashlib
 import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.utils.cache import get_cache_key, learn_cache_key, patch_cache_control
+from django.http import HttpResponse
+from django.utils.cache import patch_cache_control
 
 GENERATION_KEY = "pages:generation"
 
@@ -68,11 +73,24 @@ def archive_changed(sender, using=None, **kwargs):
 
 
 def applies_to(request):
+    # Sessions (moderators; a narrator between the form and the thank-you page)
+    # and flash messages make a page someone's own: never served from, or kept in, the cache.
     return (
         settings.PAGE_CACHE_SECONDS > 0
         and request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
     )
+
+
+def page_key(request):
+    """The page's key: its full address, language prefix and query string included.
+
+    For the readers the cache serves (no session, no messages) a page varies
+    on nothing else: the language is in the address, whatever the browser asks.
+    """
+    address = request.build_absolute_uri().encode()
+    return "page:" + hashlib.sha256(address).hexdigest()
 
 
 def cache_public_page(view):
@@ -80,18 +98,24 @@ def cache_public_page(view):
     def wrapper(request, *args, **kwargs):
         if not applies_to(request):
             return view(request, *args, **kwargs)
-        prefix = f"page.{generation()}"
-        key = get_cache_key(request, prefix, "GET", cache=cache)
-        response = cache.get(key) if key else None
-        if response is None:
+        key = page_key(request)
+        # One round trip: the archive's generation and the page, stored with
+        # the generation it was rendered under.
+        found = cache.get_many([GENERATION_KEY, key])
+        current = found.get(GENERATION_KEY) or generation()
+        stored = found.get(key)
+        if stored and stored[0] == current:
+            _generation, headers, content = stored
+            response = HttpResponse(content)
+            for name, value in headers:
+                response[name] = value
+        else:
             response = view(request, *args, **kwargs)
             if hasattr(response, "render"):
                 response.render()
             if response.status_code == 200 and not response.cookies:
-                timeout = settings.PAGE_CACHE_SECONDS
-                cache.set(
-                    learn_cache_key(request, response, timeout, prefix, cache), response, timeout
-                )
+                page = (current, list(response.headers.items()), response.content)
+                cache.set(key, page, settings.PAGE_CACHE_SECONDS)
         patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
         return response
 

@@ -1,0 +1,162 @@
+"""
+Load: requests per second and latency of each public page under wrk, served by
+gunicorn as in production, against Django's own floor on this machine.
+
+    .venv/bin/python bench/load.py                   # PostgreSQL, 100,000 stories, 10 s a page
+    .venv/bin/python bench/load.py --duration 5 --stories 1000
+
+Needs wrk (`apt-get install wrk`), and PostgreSQL and Redis where docs/deploy.md
+puts them. The archive is bench/generate.py's, in the database bench_<stories>
+(bench/search.py builds it, or this script does). gunicorn runs with
+gunicorn.conf.py, DEBUG off, HTTPS off (loopback), Redis as the cache, and
+the settings of bench/floor_settings.py: the site plus /bench/floor/, a view that
+returns a fixed string through the same middleware, the fastest any Django
+page can be here. Each page is loaded for a fixed duration, first with the
+page cache off, then with it on and warm. Reported: requests/s, median and
+p99 latency, answers that were not 2xx, and throughput as a share of the
+floor's. It prints figures; it asserts nothing.
+"""
+
+import argparse
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from search import prepare  # noqa: E402  (bench/search.py builds and reuses the archives)
+
+PAGES = {
+    "floor": "/bench/floor/",
+    "home": "/",
+    "browse, page 1": "/stories/",
+    "browse, page 200": "/stories/?page=200",
+    "perspective": "/perspectives/immigrants/",
+    "theme (side by side)": "/themes/public-safety/",
+    "story": None,  # the newest story's address, found once the site is up
+    "search": "/search/?q=police",
+}
+
+
+def wait_for(url, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=60) as answer:
+                return answer.read().decode()
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"{url} did not answer within {seconds} s")
+
+
+def serve(database_url, redis_url, page_cache_seconds, bind):
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.floor_settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_HTTPS": "0",
+        "DJANGO_SECRET_KEY": "bench-only-not-a-secret-" + "x" * 40,
+        "DATABASE_URL": database_url,
+        "DATABASE_CONN_MAX_AGE": "60",
+        "REDIS_URL": redis_url,
+        "PAGE_CACHE_SECONDS": str(page_cache_seconds),
+        "GUNICORN_BIND": bind,
+        "DJANGO_REQUEST_LOG_LEVEL": "WARNING",
+    }
+    return subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "gunicorn.conf.py", "archive.wsgi"],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+LATENCY_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def to_ms(text):
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(number) * LATENCY_UNITS[unit]
+
+
+def load(url, duration, connections):
+    output = subprocess.run(
+        ["wrk", "--latency", "-t2", f"-c{connections}", f"-d{duration}s", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    not_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors = re.search(r"Socket errors: (.*)", output)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": to_ms(re.search(r"\s50%\s+(\S+)", output).group(1)),
+        "p99": to_ms(re.search(r"\s99%\s+(\S+)", output).group(1)),
+        "not_2xx": int(not_2xx.group(1)) if not_2xx else 0,
+        "socket_errors": errors.group(1).strip() if errors else "",
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--stories", type=int, default=100_000)
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per page")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/3")
+    parser.add_argument("--bind", default="127.0.0.1:8791")
+    args = parser.parse_args()
+
+    database_url = prepare("postgresql", args.stories, args.postgres)
+    base = f"http://{args.bind}"
+    print(
+        f"PostgreSQL, {args.stories} stories; gunicorn ({os.cpu_count()} cores); wrk -t2 "
+        f"-c{args.connections} -d{args.duration}s a page; latencies in ms."
+    )
+    results = {}
+    for mode, seconds in (("cache off", 0), ("cache warm", 60)):
+        server = serve(database_url, args.redis, seconds, args.bind)
+        try:
+            home = wait_for(base + "/")
+            story = re.search(r'href="(/stories/[^"?/]+/)"', home).group(1)
+            pages = {name: path or story for name, path in PAGES.items()}
+            for name, path in pages.items():
+                wait_for(base + path)  # warms the page cache when it is on
+                results[(mode, name)] = load(base + path, args.duration, args.connections)
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+
+    header = f"{'page':<22}" + "".join(
+        f" | {mode + ' req/s':>16}{'p50':>8}{'p99':>8}{'of floor':>9}{'non-2xx':>8}"
+        for mode in ("cache off", "cache warm")
+    )
+    print(header)
+    print("-" * len(header))
+    for name in PAGES:
+        row = f"{name:<22}"
+        for mode in ("cache off", "cache warm"):
+            figures = results[(mode, name)]
+            floor = results[(mode, "floor")]["rps"]
+            row += (
+                f" | {figures['rps']:>16.1f}{figures['p50']:>8.1f}{figures['p99']:>8.1f}"
+                f"{figures['rps'] / floor:>8.0%} {figures['not_2xx']:>8}"
+            )
+        print(row)
+    errors = {
+        key: value["socket_errors"] for key, value in results.items() if value["socket_errors"]
+    }
+    if errors:
+        print("Socket errors:", errors)
+
+
+if __name__ == "__main__":
+    main()
