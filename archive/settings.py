@@ -180,6 +180,10 @@ else:
 # change to the archive empties it at once; this bounds only what time alone
 # changes (an embargo lifting) or what a bulk update() changed. 0 turns it off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
+# The same for the counts pages make over the whole archive (stories per
+# perspective and theme, the years), kept apart so that they serve pages the
+# page cache does not hold (a filtered list, a reader with a session).
+COUNTS_CACHE_SECONDS = env_int("COUNTS_CACHE_SECONDS", 60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -25,6 +25,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from . import search, shield
+from .pagecache import counted_once_per_generation
 
 EARLIEST_YEAR = 1900
 
@@ -63,11 +64,14 @@ class PerspectiveQuerySet(models.QuerySet):
         so a hidden story is never counted (a subquery per perspective took
         0.7 s at 100,000 stories).
         """
-        counts = dict(
-            Story.objects.published()
-            .order_by()
-            .values_list("perspective")
-            .annotate(count=Count("pk"))
+        counts = counted_once_per_generation(
+            "stories-per-perspective",
+            lambda: dict(
+                Story.objects.published()
+                .order_by()
+                .values_list("perspective")
+                .annotate(count=Count("pk"))
+            ),
         )
         perspectives = list(self)
         for perspective in perspectives:
@@ -106,7 +110,9 @@ class Perspective(BilingualNameMixin, models.Model):
 class ThemeQuerySet(models.QuerySet):
     def with_published_counts(self):
         """Every theme, each with ``published_count``: two queries, however many stories."""
-        counts = self._tag_counts_among(Story.objects.published())
+        counts = counted_once_per_generation(
+            "stories-per-theme", lambda: self._tag_counts_among(Story.objects.published())
+        )
         themes = list(self)
         for theme in themes:
             theme.published_count = counts.get(theme.pk, 0)
@@ -176,7 +182,12 @@ class Theme(BilingualNameMixin, TagBase):
         display order, so an empty column shows a voice that is missing.
         """
         tagged = Story.objects.published().carrying_any_theme_of([self.pk])
-        totals = dict(tagged.order_by().values_list("perspective_id").annotate(total=Count("pk")))
+        totals = counted_once_per_generation(
+            f"theme-{self.pk}-stories-per-perspective",
+            lambda: dict(
+                tagged.order_by().values_list("perspective_id").annotate(total=Count("pk"))
+            ),
+        )
         newest = tagged.for_listing().newest_per_perspective(
             per_perspective, [perspective.pk for perspective in perspectives]
         )
@@ -831,13 +842,17 @@ def theme_perspective_counts():
     A plain count: unique_story_theme means a story is tagged with a theme
     once, and COUNT(DISTINCT) cost half a second at 100,000 stories.
     """
-    rows = (
-        TaggedTheme.objects.filter(content_object__in=Story.objects.published())
-        .values_list("tag_id", "content_object__perspective_id")
-        .annotate(total=Count("pk"))
-        .order_by()
-    )
-    return {(theme_id, perspective_id): total for theme_id, perspective_id, total in rows}
+
+    def count():
+        rows = (
+            TaggedTheme.objects.filter(content_object__in=Story.objects.published())
+            .values_list("tag_id", "content_object__perspective_id")
+            .annotate(total=Count("pk"))
+            .order_by()
+        )
+        return {(theme_id, perspective_id): total for theme_id, perspective_id, total in rows}
+
+    return counted_once_per_generation("stories-per-theme-and-perspective", count)
 
 
 class SearchEntry(models.Model):

@@ -17,6 +17,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from . import limits, search, shield
 from .forms import SearchForm, ShareForm, StoryFilterForm
 from .models import ConsentText, Perspective, Story, Theme, theme_perspective_counts
+from .pagecache import counted_once_per_generation
 from .services import email_withdrawal_link, submit_story
 
 STORIES_PER_PAGE = 20
@@ -33,7 +34,10 @@ class PublishedStoriesMixin:
 
     def filters_from_request(self, form_class):
         """The page's filter form, bound to the query string, offering the years stories have."""
-        return form_class(self.request.GET, years=Story.objects.published().years_happened())
+        years = counted_once_per_generation(
+            "years", lambda: list(Story.objects.published().years_happened())
+        )
+        return form_class(self.request.GET, years=years)
 
 
 class HomeView(PublishedStoriesMixin, TemplateView):

@@ -32,7 +32,7 @@ def test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Off unless a test asks for it (the page_cache fixture): query budgets count
     # the page's own queries, and the database cache's would blur them.
-    settings.PAGE_CACHE_SECONDS = 0
+    settings.PAGE_CACHE_SECONDS = settings.COUNTS_CACHE_SECONDS = 0
     if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
         # Keys of their own (CI also gives the tests a Redis database of their own).
         settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": "tests"}}
@@ -40,8 +40,8 @@ def test_settings(settings):
 
 @pytest.fixture
 def page_cache(settings):
-    """The page cache on, as in production."""
-    settings.PAGE_CACHE_SECONDS = 60
+    """The page cache and the count cache on, as in production."""
+    settings.PAGE_CACHE_SECONDS = settings.COUNTS_CACHE_SECONDS = 60
 
 
 @pytest.fixture(autouse=True)

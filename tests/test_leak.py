@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True, params=[0, 60], ids=["no page cache", "page cache"])
 def page_cache_seconds(request, settings):
     """Every road is checked as rendered, and as the page cache serves it."""
-    settings.PAGE_CACHE_SECONDS = request.param
+    settings.PAGE_CACHE_SECONDS = settings.COUNTS_CACHE_SECONDS = request.param
 
 
 # Roads that are not public, or not pages: never crawled for content.

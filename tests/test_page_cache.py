@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from stories import pagecache
-from stories.models import Story, Theme
+from stories.models import Perspective, Story, Theme
 
 from .conftest import make_published, make_story
 
@@ -184,3 +184,29 @@ def test_a_cache_that_cannot_be_written_does_not_stop_a_change(monkeypatch, capl
     story = make_published(title="Saved anyway")
     assert Story.objects.get(pk=story.pk).status == Story.Status.APPROVED
     assert "Could not renew the page cache generation" in caplog.text
+
+
+def test_archive_wide_counts_are_worked_out_once_per_change(settings):
+    settings.PAGE_CACHE_SECONDS = 0  # only the count cache
+
+    def critics_count():
+        with CaptureQueriesContext(connection) as queries:
+            perspectives = Perspective.objects.with_published_counts()
+        counted = any("stories_story" in q["sql"] for q in queries)
+        return {p.slug: p.published_count for p in perspectives}["critics"], counted
+
+    make_published(perspective="critics")
+    assert critics_count() == (1, True)
+    assert critics_count() == (1, False)  # from the cache, no story read
+    story = make_published(perspective="critics")
+    assert critics_count() == (2, True)
+    story.withdraw()
+    assert critics_count() == (1, True)
+
+
+def test_the_browse_page_counts_follow_a_change_with_pages_uncached(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    make_published(title="First", year_happened=2011)
+    assert "2011" in client.get("/stories/").content.decode()
+    make_published(title="Second", year_happened=2015)
+    assert "2015" in client.get("/stories/").content.decode()
