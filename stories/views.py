@@ -32,6 +32,18 @@ class PublishedStoriesMixin:
     def published_stories(self):
         return Story.objects.published().for_listing()
 
+    def count_name(self):
+        """A name to keep this list's length under per generation, or None to count each time."""
+        return None
+
+    def get_paginator(self, queryset, *args, **kwargs):
+        paginator = super().get_paginator(queryset, *args, **kwargs)
+        name = self.count_name()
+        if name:
+            # Counting every published story took 20 ms a page at 100,000 stories.
+            paginator.count = counted_once_per_generation(name, queryset.count)
+        return paginator
+
     def filters_from_request(self, form_class):
         """The page's filter form, bound to the query string, offering the years stories have."""
         years = counted_once_per_generation(
@@ -64,6 +76,13 @@ class StoryListView(PublishedStoriesMixin, ListView):
         # filter's join cannot repeat a story (DISTINCT over whole rows took
         # 0.5 s at 100,000 stories).
         return self.filter_form.filter(self.published_stories())
+
+    def count_name(self):
+        chosen = self.filter_form.cleaned_data
+        return "stories-listed:" + ":".join(
+            str(getattr(chosen.get(name), "pk", chosen.get(name)) or "")
+            for name in StoryFilterForm.LOOKUPS
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -150,6 +169,9 @@ class PerspectiveDetailView(PublishedStoriesMixin, ListView):
     def get_queryset(self):
         self.perspective = get_object_or_404(Perspective, slug=self.kwargs["slug"])
         return self.published_stories().filter(perspective=self.perspective)
+
+    def count_name(self):
+        return f"perspective-{self.perspective.pk}-stories"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(perspective=self.perspective, **kwargs)

@@ -210,3 +210,20 @@ def test_the_browse_page_counts_follow_a_change_with_pages_uncached(client, sett
     assert "2011" in client.get("/stories/").content.decode()
     make_published(title="Second", year_happened=2015)
     assert "2015" in client.get("/stories/").content.decode()
+
+
+def test_list_lengths_are_kept_per_filter_and_follow_a_change(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    make_published(perspective="critics", language="en")
+    make_published(perspective="critics", language="es")
+
+    def count(url):
+        return client.get(url).context["paginator"].count
+
+    assert count("/stories/") == 2
+    assert count("/stories/?language=es") == 1
+    assert count("/perspectives/critics/") == 2
+    make_published(perspective="critics", language="es")
+    assert count("/stories/") == 3
+    assert count("/stories/?language=es") == 2
+    assert count("/perspectives/critics/") == 3
