@@ -74,7 +74,9 @@ class DatabaseUnavailableMiddleware:
                 "event": "database_unavailable",
                 "request_id": getattr(request, "id", None),
                 "error": type(exception).__name__,
-            }
+            },
+            # The traceback tells an outage from a missing migration.
+            exc_info=exception,
         )
         response = HttpResponse(loader.get_template("503.html").render(), status=503)
         response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)

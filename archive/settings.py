@@ -157,13 +157,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Rate-limit counts must be shared by every worker process: Redis in
 # production, the database otherwise (created by `manage.py createcachetable`).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Pages and counts (stories/pagecache.py) live apart from the rate-limit
+# counts: a flood of distinct addresses can then only push out other pages.
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "perspectives",
-        }
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "perspectives-pages",
+        },
     }
 else:
     CACHES = {
@@ -173,7 +180,12 @@ else:
             # Culling would drop rate-limit counts and let a flood through;
             # expired rows are replaced in place, so the table stays small.
             "OPTIONS": {"MAX_ENTRIES": 1_000_000},
-        }
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "perspectives_pages",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        },
     }
 
 # How long a public page stays in the page cache (stories/pagecache.py). Any

@@ -758,6 +758,10 @@ class Story(models.Model):
             for field in {finding.field for finding in chosen}:
                 in_field = [finding for finding in chosen if finding.field == field]
                 setattr(story, field, shield.redact(getattr(story, field), in_field))
+            if story.slug and any(finding.field == "title" for finding in chosen):
+                # The old address spelled out what was just redacted: it goes
+                # (404, not 410) and the story takes one from the new title.
+                story.slug = story._unique_slug()
             story.save()
             search.reindex(story)
             ModerationEvent.objects.create(
@@ -768,7 +772,7 @@ class Story(models.Model):
                 note="Redacted: "
                 + ", ".join(sorted({f"{finding.kind} in {finding.field}" for finding in chosen})),
             )
-        for field in shield.SHIELDED_FIELDS:
+        for field in (*shield.SHIELDED_FIELDS, "slug"):
             setattr(self, field, getattr(story, field))
         return chosen
 

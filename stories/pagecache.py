@@ -32,12 +32,17 @@ import logging
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
+from django.utils.connection import ConnectionProxy
 
 GENERATION_KEY = "pages:generation"
+
+# The "pages" cache (settings.CACHES), apart from the rate-limit counts.
+cache = ConnectionProxy(caches, "pages")
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +66,18 @@ def bump_generation():
         cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
     except Exception as error:  # whatever the cache backend raises
         logger.warning("Could not renew the page cache generation: %s", type(error).__name__)
+
+
+def forget_everything():
+    """Drop every kept page and count (the daily purge_private_data calls it).
+
+    A page can hold text that has since been erased, or a reader's search
+    words. Redis deletes expired keys itself; the database cache keeps an
+    expired row until that very key is read again, so its table is emptied.
+    """
+    if isinstance(caches["pages"], DatabaseCache):
+        cache.clear()
+    bump_generation()
 
 
 def archive_changed(sender, using=None, **kwargs):

@@ -16,7 +16,14 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from . import limits, search, shield
 from .forms import SearchForm, ShareForm, StoryFilterForm
-from .models import ConsentText, Perspective, Story, Theme, theme_perspective_counts
+from .models import (
+    ConsentText,
+    InvalidTransition,
+    Perspective,
+    Story,
+    Theme,
+    theme_perspective_counts,
+)
 from .pagecache import counted_once_per_generation
 from .services import email_withdrawal_link, submit_story
 
@@ -309,7 +316,10 @@ def withdraw(request, token):
         refused = over_limit(request, scope="withdraw", limit=settings.WITHDRAW_RATE_LIMIT)
         return refused or render(request, "stories/withdraw_invalid.html", status=404)
     if request.method == "POST":
-        story.withdraw(note="Withdrawn by the narrator with their private link")
+        try:
+            story.withdraw(note="Withdrawn by the narrator with their private link")
+        except InvalidTransition:  # a second click, withdrawn a moment ago
+            return render(request, "stories/withdraw_invalid.html", status=404)
         request.session[WITHDREW_SESSION_KEY] = True
         return redirect("stories:withdraw-done")
     return render(

@@ -4,7 +4,7 @@ import itertools
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils import timezone
 
 from stories import search
@@ -35,7 +35,10 @@ def test_settings(settings):
     settings.PAGE_CACHE_SECONDS = settings.COUNTS_CACHE_SECONDS = 0
     if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
         # Keys of their own (CI also gives the tests a Redis database of their own).
-        settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": "tests"}}
+        settings.CACHES = {
+            alias: {**config, "KEY_PREFIX": f"tests-{alias}"}
+            for alias, config in settings.CACHES.items()
+        }
 
 
 @pytest.fixture
@@ -46,10 +49,12 @@ def page_cache(settings):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Rate-limit counts live in the cache; each test starts with none."""
-    cache.clear()
+    """Rate-limit counts, pages and counts live in the caches; each test starts with none."""
+    for alias in caches:
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in caches:
+        caches[alias].clear()
 
 
 def make_story(*, themes=(), perspective="immigrants", **fields):

@@ -459,3 +459,72 @@ def test_the_admin_shows_the_consent_text_agreed_to(moderator_client, risky_stor
     html = moderator_client.get(f"/admin/stories/story/{risky_story.pk}/change/").content.decode()
     assert "2026-11" in html
     assert "you may ask for your story to be withdrawn at any time" in html
+
+
+# --- Review follow-ups: tokens out of logs, slugs after redaction, double clicks ---
+
+
+def test_no_log_line_ever_holds_a_withdrawal_token():
+    import logging
+    import sys
+
+    from archive.logging import JSONFormatter
+
+    formatter = JSONFormatter()
+    record = logging.LogRecord(
+        "django.security.csrf", logging.WARNING, __file__, 1,
+        "Forbidden (CSRF cookie not set.): %s", ("/es/withdraw/zqSECRETtoken123/",), None,
+    )  # fmt: skip
+    assert "zqSECRET" not in formatter.format(record)
+    assert "/es/withdraw/[token]" in formatter.format(record)
+    try:
+        raise RuntimeError("while answering /withdraw/zqSECRETtoken456/")
+    except RuntimeError:
+        failing = logging.LogRecord(
+            "django.request", logging.ERROR, __file__, 1, "boom", (), sys.exc_info()
+        )
+    assert "zqSECRET" not in formatter.format(failing)
+    done = logging.LogRecord("x", logging.INFO, __file__, 1, "/withdraw/done/", (), None)
+    assert "/withdraw/done/" in formatter.format(done)
+
+
+def test_redacting_a_published_title_gives_the_story_a_new_address(client, moderator):
+    story = make_published(title="Call me at 323-555-0199 please")
+    old_address = story.get_absolute_url()
+    story.redact([f.key for f in story.shield_findings() if f.field == "title"], by=moderator)
+    story.refresh_from_db()
+    assert story.title == "Call me at [redacted] please"
+    assert "0199" not in story.slug
+    assert client.get(old_address).status_code == 404
+    assert client.get(story.get_absolute_url()).status_code == 200
+
+
+def test_a_second_click_on_withdraw_gets_the_link_page_not_an_error(client, monkeypatch):
+    story, token = submitted_with_link(client)
+    stale = Story.objects.withdrawable_with(token)
+    story.withdraw()
+    # The second click found the story before the first click's withdrawal landed.
+    monkeypatch.setattr(type(Story.objects.all()), "withdrawable_with", lambda self, t: stale)
+    response = client.post(f"/withdraw/{token}/")
+    assert response.status_code == 404
+    assert "This link does not work" in response.content.decode()
+
+
+def test_the_purge_leaves_no_erased_text_in_the_page_cache(client, rf, settings):
+    # Redis drops expired pages by itself; the database cache keeps a row until
+    # its key is read again, so the purge empties it.
+    if not settings.CACHES["pages"]["BACKEND"].endswith("DatabaseCache"):
+        pytest.skip("the database cache only")
+    from stories import pagecache
+
+    settings.PAGE_CACHE_SECONDS = settings.COUNTS_CACHE_SECONDS = 60
+    story = make_published(title="Zqcachedtext story", body="zqcachedbody " * 40)
+    urls = ["/stories/", story.get_absolute_url(), "/search/?q=zqprivatequery"]
+    for url in urls:
+        client.get(url)
+    keys = [pagecache.page_key(rf.get(url)) for url in urls]
+    assert all(pagecache.cache.get(key) for key in keys)
+    story.withdraw()
+    Story.objects.filter(pk=story.pk).update(withdrawn_at=days_ago(31))
+    call_command("purge_private_data", stdout=io.StringIO())
+    assert pagecache.cache.get_many(keys) == {}

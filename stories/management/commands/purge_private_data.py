@@ -10,7 +10,9 @@ Meant for cron, once a day:
   REJECTED_TEXT_RETENTION_DAYS ago (Story.erase(): the row, the search index,
   event notes, the admin's change log); their events remain;
 - submitters' keyed address hashes once the rate-limit window has passed;
-- expired sessions, which may have carried a withdrawal token.
+- expired sessions, which may have carried a withdrawal token;
+- every cached page and count (``pagecache.forget_everything``): a page may
+  hold erased text or a reader's search words.
 
 It also refreshes the statistics that search plans rely on
 (``search.optimize``), as a daily job is where such upkeep belongs.
@@ -23,7 +25,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from stories import search
+from stories import pagecache, search
 from stories.models import Story
 
 
@@ -46,6 +48,8 @@ class Command(BaseCommand):
         )
         # What Django's clearsessions does, for whichever session engine is configured.
         import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+        # Cached pages may still hold what was just erased.
+        pagecache.forget_everything()
         search.optimize()
         self.stdout.write(
             f"Erased the text of {erased} stories and {hashes} submitter hashes; "
