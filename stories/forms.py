@@ -113,6 +113,9 @@ class ShareForm(AccessibleFormMixin, forms.ModelForm):
     )
     # A field people never see; bots fill in every field they find.
     website = forms.CharField(label=_("Leave this field empty"), required=False)
+    # The version of the consent text this page showed: the story records what
+    # the narrator read, so a text changed since the page was opened is shown again.
+    consent_version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Story
@@ -169,8 +172,10 @@ class ShareForm(AccessibleFormMixin, forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, consent, **kwargs):
         super().__init__(*args, **kwargs)
+        self.consent = consent
+        self.initial["consent_version"] = consent.version
         this_year = datetime.date.today().year
         self.fields["year_happened"].validators.append(MaxValueValidator(this_year))
         self.fields["year_happened"].widget.attrs["max"] = this_year
@@ -188,6 +193,14 @@ class ShareForm(AccessibleFormMixin, forms.ModelForm):
             )
         if cleaned.get("show_from") == SHOW_LATER:
             self._check_embargo_date(cleaned.get("embargo_date"))
+        if cleaned.get("consent_version") != self.consent.version and "consent" not in self.errors:
+            self.add_error(
+                "consent",
+                _(
+                    "The consent text changed after you opened this page. "
+                    "Please read it again above and tick the box if you agree."
+                ),
+            )
         return cleaned
 
     def _check_embargo_date(self, date):

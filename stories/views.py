@@ -244,8 +244,8 @@ def share(request):
     A sent story is followed by a redirect to the thank-you page, so a reload
     never submits twice.
     """
-    form = ShareForm(request.POST or None)
     consent = ConsentText.objects.current()
+    form = ShareForm(request.POST or None, consent=consent)
     findings = []
     if request.method == "POST" and form.is_valid():
         if form.is_spam:

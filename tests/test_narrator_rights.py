@@ -262,7 +262,12 @@ def test_the_form_shows_the_current_consent_version_and_the_story_keeps_it(clien
     )
     assert "You agree to something new." in client.get(SHARE_URL).content.decode()
     assert "Acepta algo nuevo." in client.get(f"/es{SHARE_URL}").content.decode()
-    send(client, share_data(title="A later story"), prefix="/es")
+    # A page opened before the change still shows the old text: sent, it is refused.
+    refused = client.post(f"/es{SHARE_URL}", share_data(title="A later story"))
+    assert "El texto de consentimiento cambió" in refused.content.decode()
+    assert "Acepta algo nuevo." in refused.content.decode()
+    assert not Story.objects.filter(title="A later story").exists()
+    send(client, share_data(title="A later story", consent_version="2027-01"), prefix="/es")
     new_story = Story.objects.get(title="A later story")
     assert (new_story.consent.version, new_story.consent_language) == ("2027-01", "es")
     old_story.refresh_from_db()

@@ -33,6 +33,7 @@ def share_data(**overrides):
         "contact_email": "rosa@private.example.org",
         "show_from": "now",
         "consent": "on",
+        "consent_version": "2026-11",
         "website": "",
     }
     data.update(overrides)
