@@ -111,3 +111,24 @@ def test_every_page_type_passes_axe(page, site, language, save_screenshot):
     assert_no_violations(page, f"share form with errors ({language})")
     save_screenshot(f"{language} share with errors")
     assert checked == 15
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_database_down_page_passes_axe(page, site, language, save_screenshot):
+    from django.db import OperationalError
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    def refuse(self, *args, **kwargs):
+        raise OperationalError("connection refused (the test's database outage)")
+
+    prefix = "" if language == "en" else "/es"
+    original = BaseDatabaseWrapper.ensure_connection
+    BaseDatabaseWrapper.ensure_connection = refuse  # the live server's thread too
+    try:
+        response = page.goto(site + prefix + "/stories/")
+        assert response.status == 503
+        assert page.locator("html").get_attribute("lang") == language
+        assert_no_violations(page, f"database down ({language})")
+        save_screenshot(f"{language} database down")
+    finally:
+        BaseDatabaseWrapper.ensure_connection = original
