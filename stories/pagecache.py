@@ -2,9 +2,9 @@
 The page cache: whole public pages, kept in the shared cache, thrown away all
 at once whenever anything in the archive changes.
 
-- Only the pages ``cache_public_page`` wraps (stories/urls.py) are cached:
-  read-only public pages. Forms, the thank-you and withdrawal pages, errors,
-  ``/healthz`` and the admin never are.
+- Only the pages ``cache_public_page`` marks (stories/urls.py) are kept, by
+  ``PageCacheMiddleware``: read-only public pages. Forms, the thank-you and
+  withdrawal pages, errors, ``/healthz`` and the admin never are.
 - Every page is stored with the archive's generation: a value that changes
   whenever any model of the archive is saved or deleted (the signals connected
   in ``apps.py``), and a page is served only while it is still current, so an
@@ -15,18 +15,17 @@ at once whenever anything in the archive changes.
   the page are read in one round trip.
 - The generation is a timestamp, not a counter: if the cache ever loses it, a
   new one is taken, and no old page can come back.
-- Keys are the full address (language prefix, query string). Only the view's
-  own answer is kept (status 200, its headers and content), not a pickled
-  response object; the middleware adds the rest on every answer.
+- Keys are the full address (language prefix, query string). Only the answer
+  is kept (status 200, its headers and content), not a pickled response
+  object; the middleware outside the page cache adds the rest on every answer.
 - A short lifetime (``PAGE_CACHE_SECONDS``) bounds what an embargo release, a
   change made by a bulk ``update()`` (which sends no signal), waits for.
 - Readers with a session (moderators, a narrator who just sent a story) are
   never served from the cache and never fill it.
-- Browsers are told to revalidate every time (``max-age=0``); the ETag that
-  ConditionalGetMiddleware adds turns that into a 304.
+- Browsers are told to revalidate every time (``max-age=0``); the ETag, kept
+  with the page, lets ConditionalGetMiddleware turn that into a 304.
 """
 
-import functools
 import hashlib
 import logging
 import time
@@ -36,7 +35,9 @@ from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 from django.db import transaction
 from django.http import HttpResponse
-from django.utils.cache import patch_cache_control
+from django.urls import Resolver404, resolve
+from django.utils import translation
+from django.utils.cache import patch_cache_control, set_response_etag
 from django.utils.connection import ConnectionProxy
 
 GENERATION_KEY = "pages:generation"
@@ -117,15 +118,23 @@ def current_or_new(key, make, timeout):
     generation it was made in. ``make`` returns ``(value, keep)``; a value is
     kept for ``timeout`` seconds only if ``keep``, under the generation read
     before it was made: made from rows a change was replacing, it is never used.
+    While the cache cannot be reached, every value is made afresh.
     """
-    found = cache.get_many([GENERATION_KEY, key])
-    current = found.get(GENERATION_KEY) or generation()
+    try:
+        found = cache.get_many([GENERATION_KEY, key])
+        current = found.get(GENERATION_KEY) or generation()
+    except Exception as error:  # whatever the cache backend raises
+        logger.warning("Could not read the page cache: %s", type(error).__name__)
+        return make()[0]
     stored = found.get(key)
     if stored and stored[0] == current:
         return stored[1]
     value, keep = make()
     if keep:
-        cache.set(key, (current, value), timeout)
+        try:
+            cache.set(key, (current, value), timeout)
+        except Exception as error:  # whatever the cache backend raises
+            logger.warning("Could not write the page cache: %s", type(error).__name__)
     return value
 
 
@@ -142,29 +151,60 @@ def counted_once_per_generation(name, count):
 
 
 def cache_public_page(view):
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not applies_to(request):
-            return view(request, *args, **kwargs)
+    """Puts a view's pages on the allowlist that ``PageCacheMiddleware`` keeps."""
+    view.page_cache = True
+    return view
 
-        rendered = []
 
-        def render():
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render"):
-                response.render()
-            rendered.append(response)
+def is_public_page(request):
+    """Whether the address leads to a view on the allowlist.
+
+    Asked before LocaleMiddleware has run, so the address is resolved in the
+    language its prefix names. Costs some 50 µs; it spares every other
+    address (forms, the admin, ``/healthz``, unknown addresses) a cache read.
+    """
+    language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return False
+    return getattr(match.func, "page_cache", False)
+
+
+class PageCacheMiddleware:
+    """Serves a kept page before the rest of the middleware runs, and keeps new ones.
+
+    It sits outside the middleware that adds a page's own headers (CSP,
+    X-Frame-Options, Content-Language), so a page is kept with them, and a
+    reader served from the cache skips sessions, languages, CSRF and the
+    views altogether; the middleware outside it (security headers, conditional
+    GET, the request log) runs on every answer. Pages are kept only as they
+    were made: status 200, no cookies set.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not (applies_to(request) and is_public_page(request)):
+            return self.get_response(request)
+        made = []
+
+        def make():
+            response = self.get_response(request)
+            made.append(response)
             keep = response.status_code == 200 and not response.cookies
+            if keep:
+                patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+                # Worked out once here, rather than by ConditionalGetMiddleware on every answer.
+                set_response_etag(response)
             return (list(response.headers.items()), response.content), keep
 
-        headers, content = current_or_new(page_key(request), render, settings.PAGE_CACHE_SECONDS)
-        if rendered:
-            response = rendered[0]  # as the view made it, cookies and all
-        else:
-            response = HttpResponse(content)
-            for name, value in headers:
-                response[name] = value
-        patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+        headers, content = current_or_new(page_key(request), make, settings.PAGE_CACHE_SECONDS)
+        if made:
+            return made[0]  # as it was made, cookies and all
+        response = HttpResponse(content)
+        for name, value in headers:
+            response[name] = value
         return response
-
-    return wrapper

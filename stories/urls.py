@@ -8,7 +8,7 @@ register_converter(UnicodeSlugConverter, "uslug")
 
 app_name = "stories"
 
-# The pages wrapped in cached() are the page cache's allowlist (pagecache.py):
+# The views marked with cached() are the page cache's allowlist (pagecache.py):
 # read-only public pages. Forms and the narrator's private pages are not.
 urlpatterns = [
     path("", cached(views.HomeView.as_view()), name="home"),

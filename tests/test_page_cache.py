@@ -122,7 +122,8 @@ def test_every_change_reaches_cached_pages_at_once(client, moderator, change):
         assert "Zqvisible" not in client.get("/search/?q=zqvisible").content.decode()
 
 
-def test_a_page_rendered_during_a_change_is_never_served_after_it(rf):
+def test_a_page_rendered_during_a_change_is_never_served_after_it(rf, monkeypatch):
+    monkeypatch.setattr(pagecache, "is_public_page", lambda request: True)
     renders = []
 
     def view_during_a_change(request):
@@ -134,11 +135,14 @@ def test_a_page_rendered_during_a_change_is_never_served_after_it(rf):
         renders.append(request)
         return HttpResponse(f"render {len(renders)}")
 
-    during = pagecache.cache_public_page(view_during_a_change)
+    def serve(view):
+        return pagecache.PageCacheMiddleware(view)
+
+    during = serve(view_during_a_change)
     during(rf.get("/during/"))
     assert during(rf.get("/during/")).content == b"render 2"  # rendered again, not served
     renders.clear()
-    quiet = pagecache.cache_public_page(quiet_view)
+    quiet = serve(quiet_view)
     quiet(rf.get("/quiet/"))
     assert quiet(rf.get("/quiet/")).content == b"render 1"  # the control: served from the cache
 
@@ -185,6 +189,33 @@ def test_a_cache_that_cannot_be_written_does_not_stop_a_change(monkeypatch, capl
     story = make_published(title="Saved anyway")
     assert Story.objects.get(pk=story.pk).status == Story.Status.APPROVED
     assert "Could not renew the page cache generation" in caplog.text
+
+
+def test_readers_get_pages_while_the_cache_cannot_be_reached(client, monkeypatch, caplog):
+    make_published(title="Zqserved anyway")
+    monkeypatch.setattr(pagecache, "cache", CacheDown())
+    response = client.get("/stories/")
+    assert response.status_code == 200 and "Zqserved anyway" in response.content.decode()
+    assert "Could not read the page cache" in caplog.text
+
+
+def test_a_page_from_the_cache_carries_every_header_a_fresh_one_does(client):
+    make_published(title="Zqcached story")
+    fresh = client.get("/es/stories/")
+    kept = client.get("/es/stories/")
+    assert kept.wsgi_request.resolver_match is None  # served before URL resolution
+    for header in (
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "Content-Language",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+        "ETag",
+        "Cache-Control",
+    ):
+        assert kept[header] == fresh[header], header
+    assert kept["X-Request-ID"] != fresh["X-Request-ID"]
 
 
 def test_archive_wide_counts_are_worked_out_once_per_change(settings):
