@@ -14,8 +14,8 @@ SITE_ENV = DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_SECRET_KEY="$$(cat .secret_key)"
 .PHONY: run serve test install install-test lint messages clean
 
 run: install .secret_key
-	$(SITE_ENV) $(BIN)/python manage.py migrate --noinput -v0
 	$(SITE_ENV) $(BIN)/python manage.py createcachetable
+	$(SITE_ENV) $(BIN)/python manage.py migrate --noinput -v0
 	$(SITE_ENV) $(BIN)/python manage.py load_sample_archive
 	$(SITE_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
 	@echo "Perspectives is running on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
@@ -24,8 +24,8 @@ run: install .secret_key
 # The production server: gunicorn with gunicorn.conf.py, on the database and
 # settings the environment names (docs/deploy.md). Migrations run first.
 serve: install
-	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py createcachetable
+	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/gunicorn -c gunicorn.conf.py archive.wsgi
 

@@ -26,6 +26,7 @@ at once whenever anything in the archive changes.
   with the page, lets ConditionalGetMiddleware turn that into a 304.
 """
 
+import contextlib
 import hashlib
 import logging
 import time
@@ -33,7 +34,7 @@ import time
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import translation
@@ -56,6 +57,21 @@ def generation():
     return current
 
 
+def failure_contained():
+    """A block whose cache failure leaves the caller's database transaction usable.
+
+    The database cache writes through the same connection as the change that
+    called it; on PostgreSQL one failed statement (no cache table yet while
+    migrations run) would abort the whole transaction, so inside one it runs
+    in a savepoint of its own. Redis needs none.
+    """
+    if isinstance(caches["pages"], DatabaseCache):
+        alias = router.db_for_write(caches["pages"].cache_model_class)
+        if connections[alias].in_atomic_block:
+            return transaction.atomic(using=alias)
+    return contextlib.nullcontext()
+
+
 def bump_generation():
     """Every cached page is out of date from now on.
 
@@ -64,7 +80,8 @@ def bump_generation():
     within PAGE_CACHE_SECONDS, and the failure is logged.
     """
     try:
-        cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+        with failure_contained():
+            cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
     except Exception as error:  # whatever the cache backend raises
         logger.warning("Could not renew the page cache generation: %s", type(error).__name__)
 
@@ -121,8 +138,9 @@ def current_or_new(key, make, timeout):
     While the cache cannot be reached, every value is made afresh.
     """
     try:
-        found = cache.get_many([GENERATION_KEY, key])
-        current = found.get(GENERATION_KEY) or generation()
+        with failure_contained():
+            found = cache.get_many([GENERATION_KEY, key])
+            current = found.get(GENERATION_KEY) or generation()
     except Exception as error:  # whatever the cache backend raises
         logger.warning("Could not read the page cache: %s", type(error).__name__)
         return make()[0]
@@ -132,7 +150,8 @@ def current_or_new(key, make, timeout):
     value, keep = make()
     if keep:
         try:
-            cache.set(key, (current, value), timeout)
+            with failure_contained():
+                cache.set(key, (current, value), timeout)
         except Exception as error:  # whatever the cache backend raises
             logger.warning("Could not write the page cache: %s", type(error).__name__)
     return value
