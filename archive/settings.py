@@ -245,6 +245,11 @@ SHARE_RATE_LIMIT = env_int("SHARE_RATE_LIMIT", 5)
 SHARE_RATE_PERIOD = env_int("SHARE_RATE_PERIOD", 3600)
 # Wrong withdrawal links one client may try per SHARE_RATE_PERIOD.
 WITHDRAW_RATE_LIMIT = env_int("WITHDRAW_RATE_LIMIT", 20)
+# Reports one client may send per SHARE_RATE_PERIOD.
+REPORT_RATE_LIMIT = env_int("REPORT_RATE_LIMIT", 10)
+# Distinct readers whose open "personal information exposed" reports take a
+# story off the site and back to review, before any moderator has looked.
+REPORTS_TO_HIDE_STORY = env_int("REPORTS_TO_HIDE_STORY", 3)
 
 # How many reverse proxies in front of the site append to X-Forwarded-For.
 # 0 (the default) trusts only REMOTE_ADDR, which a client cannot forge.
@@ -280,6 +285,8 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 # then manage.py purge_private_data erases it (docs/privacy.md).
 WITHDRAWN_TEXT_GRACE_DAYS = env_int("WITHDRAWN_TEXT_GRACE_DAYS", 30)
 REJECTED_TEXT_RETENTION_DAYS = env_int("REJECTED_TEXT_RETENTION_DAYS", 90)
+# How long a resolved report keeps its details, the reporter's email and hash.
+RESOLVED_REPORT_RETENTION_DAYS = env_int("RESOLVED_REPORT_RETENTION_DAYS", 30)
 
 # One JSON object per line on standard output, for whatever collects the
 # logs. Requests are logged by archive.middleware.RequestLogMiddleware: route,

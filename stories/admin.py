@@ -21,12 +21,23 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
 from . import search, shield
-from .models import ConsentText, InvalidTransition, ModerationEvent, Perspective, Story, Theme
+from .desk import ModerationDeskMixin, RejectForm
+from .models import (
+    ConsentText,
+    InvalidTransition,
+    ModerationEvent,
+    Perspective,
+    Report,
+    Story,
+    StoryLink,
+    Theme,
+    ThemeSuggestion,
+)
 
 
 class ModerationEventInline(admin.TabularInline):
     model = ModerationEvent
-    fields = ("created_at", "actor", "from_status", "to_status", "note")
+    fields = ("created_at", "actor", "from_status", "to_status", "reason", "note")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -39,18 +50,19 @@ class ModerationEventInline(admin.TabularInline):
         return False
 
 
-def workflow_action(method, description, done):
+def workflow_action(method, description, done, **arguments):
     """An admin action that calls the workflow method ``method`` on each selected story.
 
     Stories whose status does not allow the change are skipped and counted,
-    never forced: the model's transition table decides.
+    never forced: the model's transition table decides. ``arguments`` go to
+    the method (a rejection's reason and note).
     """
 
     def action(modeladmin, request, queryset):
         changed = skipped = 0
         for story in queryset:
             try:
-                getattr(story, method)(by=request.user)
+                getattr(story, method)(by=request.user, **arguments)
             except InvalidTransition:
                 skipped += 1
             else:
@@ -104,13 +116,48 @@ class StoryAdminForm(forms.ModelForm):
         widget=FilteredSelectMultiple(_("themes"), is_stacked=False),
     )
 
+    # The version this form showed (Story.version): a save over a newer one is refused.
+    version_seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Story
         fields = "__all__"
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["version_seen"] = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            # Locked until the admin's transaction ends: of two saves at once,
+            # the second waits, then finds the first one's version.
+            current = Story.objects.select_for_update().get(pk=self.instance.pk).version
+            if cleaned.get("version_seen") != current:
+                raise forms.ValidationError(
+                    _(
+                        "Another moderator changed this story after you opened it, so your "
+                        "changes were not saved. Open the story again to see theirs, then "
+                        "make yours."
+                    ),
+                    code="stale",
+                )
+        return cleaned
+
+
+class StoryLinkInline(admin.TabularInline):
+    model = StoryLink
+    fk_name = "from_story"
+    fields = ("relation", "to_story")
+    autocomplete_fields = ("to_story",)
+    extra = 0
+    verbose_name = _("story in conversation with this one")
+    verbose_name_plural = _("Stories in conversation with this one")
+
 
 @admin.register(Story)
-class StoryAdmin(admin.ModelAdmin):
+class StoryAdmin(ModerationDeskMixin, admin.ModelAdmin):
     form = StoryAdminForm
     list_display = (
         "title",
@@ -133,11 +180,7 @@ class StoryAdmin(admin.ModelAdmin):
             _("Approve and publish selected stories"),
             ngettext_lazy("%(count)d story approved.", "%(count)d stories approved.", "count"),
         ),
-        workflow_action(
-            "reject",
-            _("Reject selected stories"),
-            ngettext_lazy("%(count)d story rejected.", "%(count)d stories rejected.", "count"),
-        ),
+        "reject",
         workflow_action(
             "return_to_review",
             _("Return selected stories to review"),
@@ -151,7 +194,7 @@ class StoryAdmin(admin.ModelAdmin):
         "unfeature",
         "redact_every_finding",
     )
-    inlines = (ModerationEventInline,)
+    inlines = (StoryLinkInline, ModerationEventInline)
     readonly_fields = (
         "identity_shield",
         "status",
@@ -171,7 +214,7 @@ class StoryAdmin(admin.ModelAdmin):
     )
     fieldsets = (
         (_("Identity shield"), {"fields": ("identity_shield",)}),
-        (None, {"fields": ("title", "summary", "body", "content_note")}),
+        (None, {"fields": ("title", "summary", "body", "content_note", "version_seen")}),
         (
             _("Narrator"),
             {
@@ -221,6 +264,38 @@ class StoryAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         # search_vector is PostgreSQL's index data: large, never shown, kept by reindex().
         return super().get_queryset(request).prefetch_related("themes").defer("search_vector")
+
+    def save_formset(self, request, form, formset, change):
+        for link in formset.save(commit=False):
+            if link.created_by_id is None:
+                link.created_by = request.user
+            link.save()
+        for link in formset.deleted_objects:
+            link.delete()
+
+    @admin.action(permissions=["change"], description=_("Reject selected stories"))
+    def reject(self, request, queryset):
+        """Asks for the reason first (RejectForm), then rejects through the workflow."""
+        form = RejectForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            return workflow_action(
+                "reject",
+                _("Reject selected stories"),
+                ngettext_lazy("%(count)d story rejected.", "%(count)d stories rejected.", "count"),
+                **form.cleaned_data,
+            )(self, request, queryset)
+        return TemplateResponse(
+            request,
+            "admin/stories/story/reject.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Reject stories"),
+                "form": form,
+                "stories": queryset,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -457,3 +532,163 @@ class ConsentTextAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ResolveReportsForm(forms.Form):
+    resolution = forms.ChoiceField(
+        label=_("How was it resolved?"),
+        choices=Report.Resolution.choices,
+        widget=forms.RadioSelect,
+    )
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    """Reports come from readers: moderators read and resolve them, never edit them."""
+
+    list_display = ("created_at", "story_link", "reason", "is_open", "resolution", "resolved_by")
+    list_filter = ("reason", ("resolved_at", admin.EmptyFieldListFilter), "resolution")
+    list_select_related = ("story", "resolved_by")
+    date_hierarchy = "created_at"
+    actions = ("resolve",)
+    fields = (
+        "story_link",
+        "reason",
+        "details",
+        "email",
+        "created_at",
+        "resolved_at",
+        "resolved_by",
+        "resolution",
+        "reporter_hash",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # Resolving is an action; the change page only shows the report.
+        return super().has_change_permission(request, obj) and obj is None
+
+    @admin.display(description=_("story"))
+    def story_link(self, report):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:stories_story_review", args=[report.story_id]),
+            report.story,
+        )
+
+    @admin.display(description=_("open"), boolean=True)
+    def is_open(self, report):
+        return report.resolved_at is None
+
+    @admin.action(permissions=["change"], description=_("Resolve selected reports"))
+    def resolve(self, request, queryset):
+        form = ResolveReportsForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            resolved = sum(
+                report.resolve(form.cleaned_data["resolution"], by=request.user)
+                for report in queryset
+            )
+            self.message_user(
+                request,
+                ngettext("%(count)d report resolved.", "%(count)d reports resolved.", resolved)
+                % {"count": resolved},
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/stories/report/resolve.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Resolve reports"),
+                "form": form,
+                "reports": queryset.select_related("story"),
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+class MapSuggestionForm(forms.Form):
+    theme = forms.ModelChoiceField(label=_("Existing theme"), queryset=Theme.objects.all())
+
+
+@admin.register(ThemeSuggestion)
+class ThemeSuggestionAdmin(admin.ModelAdmin):
+    """Themes narrators asked for: accept one as a theme, map it onto one, or decline it."""
+
+    list_display = ("name", "story_count", "decision", "theme", "decided_by", "created_at")
+    list_filter = ("decision",)
+    search_fields = ("name",)
+    actions = ("accept", "map_onto_theme", "decline")
+    fields = ("name", "story_count", "decision", "theme", "decided_by", "decided_at", "created_at")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("theme", "decided_by")
+            .annotate(story_count=Count("stories"))
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and obj is None
+
+    @admin.display(description=_("stories asking for it"), ordering="story_count")
+    def story_count(self, suggestion):
+        return suggestion.story_count
+
+    @admin.action(
+        permissions=["change"], description=_("Accept as new themes, tagging their stories")
+    )
+    def accept(self, request, queryset):
+        accepted = [suggestion.accept(by=request.user) for suggestion in queryset]
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d theme created; add its Spanish name under Themes.",
+                "%(count)d themes created; add their Spanish names under Themes.",
+                len(accepted),
+            )
+            % {"count": len(accepted)},
+            messages.SUCCESS,
+        )
+
+    @admin.action(permissions=["change"], description=_("Map onto an existing theme"))
+    def map_onto_theme(self, request, queryset):
+        form = MapSuggestionForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            for suggestion in queryset:
+                suggestion.map_onto(form.cleaned_data["theme"], by=request.user)
+            self.message_user(
+                request,
+                _("Their stories are now tagged with “%(theme)s”.")
+                % {"theme": form.cleaned_data["theme"].name},
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/stories/themesuggestion/map.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Map suggestions onto a theme"),
+                "form": form,
+                "suggestions": queryset,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(permissions=["change"], description=_("Decline"))
+    def decline(self, request, queryset):
+        for suggestion in queryset:
+            suggestion.decline(by=request.user)
+        self.message_user(request, _("Declined."), messages.SUCCESS)

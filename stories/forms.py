@@ -7,7 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import search, shield
-from .models import EARLIEST_YEAR, Perspective, Story, Theme
+from .models import EARLIEST_YEAR, Perspective, Report, Story, Theme
 
 BODY_MIN_LENGTH = 200
 BODY_MAX_LENGTH = 20_000
@@ -33,6 +33,21 @@ class AccessibleFormMixin:
                 field.widget.attrs["aria-describedby"] = " ".join(described_by)
 
 
+class HoneypotForm(forms.Form):
+    """A field people never see; bots fill in every field they find."""
+
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+
+    @property
+    def is_spam(self):
+        """Only bots fill in the hidden field; their posts are quietly dropped."""
+        return bool(self.cleaned_data.get("website"))
+
+
 class LocalNameChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.local_name
@@ -43,7 +58,7 @@ class LocalNameMultipleChoiceField(forms.ModelMultipleChoiceField):
         return obj.local_name
 
 
-class ShareForm(AccessibleFormMixin, forms.ModelForm):
+class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
     """What a narrator fills in. Everything typed is kept when the form comes back with errors."""
 
     body = forms.CharField(
@@ -111,8 +126,6 @@ class ShareForm(AccessibleFormMixin, forms.ModelForm):
         required=True,
         error_messages={"required": _("We can only publish your story with your consent.")},
     )
-    # A field people never see; bots fill in every field they find.
-    website = forms.CharField(label=_("Leave this field empty"), required=False)
     # The version of the consent text this page showed: the story records what
     # the narrator read, so a text changed since the page was opened is shown again.
     consent_version = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -182,7 +195,6 @@ class ShareForm(AccessibleFormMixin, forms.ModelForm):
         self.fields["title"].validators.append(MinLengthValidator(3))
         if not self.is_bound:
             self.initial.setdefault("language", "es" if get_language() == "es" else "en")
-        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
 
     def clean(self):
         cleaned = super().clean()
@@ -223,11 +235,6 @@ class ShareForm(AccessibleFormMixin, forms.ModelForm):
         if self.cleaned_data.get("stay_anonymous"):
             names = (self.cleaned_data.get("narrator_name", ""),)
         return shield.scan_fields(self.cleaned_data, names=names)
-
-    @property
-    def is_spam(self):
-        """Only bots fill in the hidden field; their posts are quietly dropped."""
-        return bool(self.cleaned_data.get("website"))
 
     def story_fields(self):
         """The cleaned values that become the story's own fields."""
@@ -311,3 +318,30 @@ class SearchForm(StoryFilterForm):
 
     def clean_q(self):
         return search.clean_query(self.cleaned_data["q"])
+
+
+class ReportForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
+    class Meta:
+        model = Report
+        fields = ["reason", "details", "email"]
+        labels = {
+            "reason": _("What is wrong with this story?"),
+            "details": _("Details"),
+            "email": _("Your email (private)"),
+        }
+        help_texts = {
+            "details": _(
+                "Optional. What should a moderator look at? Please do not repeat "
+                "the personal information itself."
+            ),
+            "email": _("Optional. Only if you would like an answer. Never published."),
+        }
+        widgets = {
+            "reason": forms.RadioSelect,
+            "details": forms.Textarea(attrs={"rows": 5, "maxlength": 2000}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # No pre-selected "---------": a reader chooses a reason.
+        self.fields["reason"].choices = Report.Reason.choices

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
@@ -25,7 +26,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from . import search, shield
-from .pagecache import counted_once_per_generation
+from .pagecache import bump_generation, counted_once_per_generation
 
 EARLIEST_YEAR = 1900
 
@@ -525,6 +526,14 @@ class Story(models.Model):
     submitter_hash = models.CharField(
         _("submitter network (keyed hash)"), max_length=64, blank=True
     )
+    theme_suggestion = models.ForeignKey(
+        "ThemeSuggestion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="stories",
+        verbose_name=_("theme suggestion"),
+    )
     embargo_until = models.DateTimeField(
         _("embargoed until"),
         null=True,
@@ -550,6 +559,9 @@ class Story(models.Model):
         help_text=_("When the story's text and private details were erased; its events remain."),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Raised by every save: a moderator's form carries the version it showed,
+    # and a save over someone else's newer one is refused (StoryAdminForm).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = StoryQuerySet.as_manager()
 
@@ -580,12 +592,26 @@ class Story(models.Model):
             # The browse page's list of years.
             models.Index(fields=["status", "year_happened", "published_at"], name="story_year_idx"),
         ]
+        # SQLite alone also has story_visible_idx, made by raw SQL (migration 0007,
+        # SearchEntry). A migration that makes Django remake this table on SQLite
+        # (adding a field with a default, say) drops it: such a migration must
+        # make it again, as 0010 does; test_search's plan test fails otherwise.
 
     def __str__(self):
         return self.title or f"story {self.pk} (erased)"
 
     def get_absolute_url(self):
         return reverse("stories:story-detail", kwargs={"slug": self.slug})
+
+    def save(self, *args, update_fields=None, **kwargs):
+        if self.suggested_theme and self.theme_suggestion_id is None and update_fields is None:
+            # Narrators who ask for the same theme in their own words are counted together.
+            self.theme_suggestion = ThemeSuggestion.objects.for_text(self.suggested_theme)
+        if not self._state.adding:
+            self.version += 1
+            if update_fields is not None:
+                update_fields = {*update_fields, "version"}
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     def delete(self, *args, **kwargs):
         pk = self.pk
@@ -635,8 +661,9 @@ class Story(models.Model):
 
         return self._change_status(self.Status.APPROVED, by=by, note=note, before_save=publish)
 
-    def reject(self, *, by, note=""):
-        return self._change_status(self.Status.REJECTED, by=by, note=note)
+    def reject(self, *, by, reason="", note=""):
+        """``reason`` is one of ModerationEvent.RejectionReason; ``note`` says more."""
+        return self._change_status(self.Status.REJECTED, by=by, note=note, reason=reason)
 
     def return_to_review(self, *, by, note=""):
         """Approved or rejected back to pending; ``by`` is None for the system."""
@@ -669,6 +696,27 @@ class Story(models.Model):
         self.featured = featured
         return True
 
+    def stories_in_conversation(self):
+        """The published stories a moderator linked to this one, as ``(relation, story)``.
+
+        The relation is worded from this story's side: a story that answers
+        this one is "A response", one this story answers is "Responds to".
+        """
+        links = (
+            StoryLink.objects.public()
+            .filter(Q(from_story=self) | Q(to_story=self))
+            .select_related("from_story__perspective", "to_story__perspective")
+            .defer(*(f"{side}__{field}" for side in ("from_story", "to_story")
+                     for field in ("body", "search_vector")))
+            .order_by("relation", "pk")
+        )  # fmt: skip
+        return [
+            (StoryLink.OUTGOING[link.relation], link.to_story)
+            if link.from_story_id == self.pk
+            else (StoryLink.INCOMING[link.relation], link.from_story)
+            for link in links
+        ]
+
     def other_perspectives(self):
         """The newest published story of each other perspective sharing a theme with this one."""
         others = Perspective.objects.exclude(pk=self.perspective_id).values_list("pk", flat=True)
@@ -680,7 +728,7 @@ class Story(models.Model):
             .order_by("perspective__display_order")
         )
 
-    def _change_status(self, to_status, *, by, note, before_save=None):
+    def _change_status(self, to_status, *, by, note, before_save=None, reason=""):
         """Move to ``to_status`` if the workflow allows it, and record the event.
 
         The row is locked and re-read first, so two moderators acting on the
@@ -697,7 +745,12 @@ class Story(models.Model):
             story.save()
             search.reindex(story)
             event = ModerationEvent.objects.create(
-                story=story, actor=by, from_status=from_status, to_status=to_status, note=note
+                story=story,
+                actor=by,
+                from_status=from_status,
+                to_status=to_status,
+                reason=reason,
+                note=note,
             )
         for field in self.WORKFLOW_FIELDS:
             setattr(self, field, getattr(story, field))
@@ -713,6 +766,7 @@ class Story(models.Model):
         "contact_email",
         "narrator_name",
         "withdrawal_token_hash",
+        "version",
     )
 
     # What erase() clears: everything the narrator wrote or that could identify them.
@@ -726,6 +780,7 @@ class Story(models.Model):
         "year_happened": None,
         "content_note": "",
         "suggested_theme": "",
+        "theme_suggestion": None,
         "contact_email": "",
         "moderator_notes": "",
         "submitter_hash": "",
@@ -794,6 +849,8 @@ class Story(models.Model):
             self.save()
             self.themes.clear()
             self.events.update(note="")
+            # A report can quote the story, or say who the narrator is.
+            self.reports.update(details="", email="")
             LogEntry.objects.filter(
                 content_type=ContentType.objects.get_for_model(Story), object_id=str(self.pk)
             ).update(object_repr=f"story {self.pk} (erased)", change_message="")
@@ -811,6 +868,15 @@ class Story(models.Model):
 class ModerationEvent(models.Model):
     """One line of a story's audit trail, written by the method that changed it."""
 
+    class RejectionReason(models.TextChoices):
+        OFF_TOPIC = "off_topic", _("Not about the city's sanctuary policies")
+        IDENTIFIES_SOMEONE = "identifies_someone", _("Could identify someone who has not agreed")
+        NOT_FIRST_HAND = "not_first_hand", _("Not a first-hand account")
+        HATE = "hate", _("Hate, harassment or a threat")
+        SPAM = "spam", _("Spam or advertising")
+        DUPLICATE = "duplicate", _("Duplicate of another story")
+        OTHER = "other", _("Another reason, given in the note")
+
     story = models.ForeignKey(
         Story, on_delete=models.CASCADE, related_name="events", verbose_name=_("story")
     )
@@ -827,6 +893,9 @@ class ModerationEvent(models.Model):
         _("from status"), max_length=16, choices=Story.Status.choices, blank=True
     )
     to_status = models.CharField(_("to status"), max_length=16, choices=Story.Status.choices)
+    reason = models.CharField(
+        _("rejection reason"), max_length=32, choices=RejectionReason.choices, blank=True
+    )
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
@@ -838,6 +907,276 @@ class ModerationEvent(models.Model):
 
     def __str__(self):
         return f"{self.story_id}: {self.from_status or '-'} → {self.to_status}"
+
+
+class ReportQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(resolved_at=None)
+
+
+class Report(models.Model):
+    """A reader's report that a published story breaks the archive's rules.
+
+    Who reported is known only by the keyed hash of their network, as
+    submitters are (stories/limits.py): enough to count distinct reporters,
+    never an address.
+    """
+
+    class Reason(models.TextChoices):
+        PERSONAL_INFORMATION = "personal_information", _("Personal information exposed")
+        HARASSMENT = "harassment", _("Harassment or hate")
+        FALSE_ATTRIBUTION = "false_attribution", _("False attribution")
+        SPAM = "spam", _("Spam")
+        OTHER = "other", _("Other")
+
+    class Resolution(models.TextChoices):
+        NO_ACTION = "no_action", _("No change needed")
+        STORY_EDITED = "story_edited", _("Story edited or redacted")
+        STORY_REMOVED = "story_removed", _("Story taken off the site")
+
+    story = models.ForeignKey(
+        Story, on_delete=models.CASCADE, related_name="reports", verbose_name=_("story")
+    )
+    reason = models.CharField(_("reason"), max_length=32, choices=Reason.choices)
+    details = models.TextField(_("details"), max_length=2000, blank=True)
+    email = models.EmailField(_("reporter's email"), blank=True)
+    reporter_hash = models.CharField(_("reporter network (keyed hash)"), max_length=64)
+    created_at = models.DateTimeField(_("reported"), default=timezone.now, editable=False)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True, editable=False)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="resolved_reports",
+        verbose_name=_("resolved by"),
+        editable=False,
+    )
+    resolution = models.CharField(
+        _("resolution"), max_length=32, choices=Resolution.choices, blank=True, editable=False
+    )
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        indexes = [models.Index(fields=["story", "resolved_at"], name="report_story_open_idx")]
+
+    def __str__(self):
+        return f"{self.get_reason_display()}: {self.story}"
+
+    @classmethod
+    def file(cls, story, *, reason, details, email, reporter_hash):
+        """Record a report; enough reporters of exposed personal information hide the story.
+
+        Counted by distinct reporter hash, so one person cannot take a story
+        down alone: at REPORTS_TO_HIDE_STORY, the story goes back to review at
+        once, recorded as the system's event, and a moderator decides.
+        """
+        report = cls.objects.create(
+            story=story, reason=reason, details=details, email=email, reporter_hash=reporter_hash
+        )
+        if reason == cls.Reason.PERSONAL_INFORMATION:
+            reporters = (
+                story.reports.open()
+                .filter(reason=cls.Reason.PERSONAL_INFORMATION)
+                .values("reporter_hash")
+                .distinct()
+                .count()
+            )
+            if (
+                reporters >= settings.REPORTS_TO_HIDE_STORY
+                and story.status == Story.Status.APPROVED
+            ):
+                try:
+                    story.return_to_review(
+                        by=None,
+                        note=f"Returned to review by the system: {reporters} readers reported "
+                        "personal information exposed.",
+                    )
+                except InvalidTransition:
+                    pass  # another report got there first
+        return report
+
+    def resolve(self, resolution, *, by):
+        """Close the report, recording who closed it and how; False if it was closed already."""
+        closed = Report.objects.filter(pk=self.pk, resolved_at=None).update(
+            resolved_at=timezone.now(), resolved_by=by, resolution=resolution
+        )
+        self.refresh_from_db(fields=["resolved_at", "resolved_by", "resolution"])
+        return bool(closed)
+
+
+def suggestion_key(text):
+    """The form two narrators' ways of writing one theme share: "Schools" and "schools"."""
+    return slugify(text.strip().casefold(), allow_unicode=True)[:80]
+
+
+class ThemeSuggestionQuerySet(models.QuerySet):
+    def for_text(self, text):
+        """The suggestion a narrator's words belong to, made on first use."""
+        key = suggestion_key(text)
+        if not key:
+            return None
+        suggestion, _created = self.get_or_create(key=key, defaults={"name": text.strip()[:80]})
+        return suggestion
+
+    def waiting(self):
+        """Suggestions no moderator has decided on, most asked-for first."""
+        return (
+            self.filter(decision=ThemeSuggestion.Decision.WAITING)
+            .annotate(story_count=Count("stories"))
+            .filter(story_count__gt=0)
+            .order_by("-story_count", "created_at")
+        )
+
+
+class ThemeSuggestion(models.Model):
+    """A theme narrators asked for, and what moderators decided about it."""
+
+    class Decision(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        ACCEPTED = "accepted", _("Accepted as a new theme")
+        MAPPED = "mapped", _("Mapped onto an existing theme")
+        DECLINED = "declined", _("Declined")
+
+    name = models.CharField(_("suggested as"), max_length=80)
+    key = models.CharField(_("key"), max_length=80, unique=True, editable=False)
+    decision = models.CharField(
+        _("decision"),
+        max_length=16,
+        choices=Decision.choices,
+        default=Decision.WAITING,
+        editable=False,
+    )
+    theme = models.ForeignKey(
+        Theme,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="suggestions",
+        verbose_name=_("theme"),
+        editable=False,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+        editable=False,
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("first suggested"), default=timezone.now, editable=False)
+
+    objects = ThemeSuggestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("theme suggestion")
+        verbose_name_plural = _("theme suggestions")
+
+    def __str__(self):
+        return self.name
+
+    def accept(self, *, by, name=None, name_es=""):
+        """Create the theme (named as suggested unless ``name`` says otherwise); tag the stories."""
+        with transaction.atomic():
+            theme = Theme.objects.create(name=name or self.name, name_es=name_es)
+            self._decide(self.Decision.ACCEPTED, theme, by)
+        return theme
+
+    def map_onto(self, theme, *, by):
+        """Tag the stories that asked for this suggestion with an existing theme."""
+        with transaction.atomic():
+            self._decide(self.Decision.MAPPED, theme, by)
+
+    def decline(self, *, by):
+        self._decide(self.Decision.DECLINED, None, by)
+
+    def _decide(self, decision, theme, by):
+        self.decision, self.theme = decision, theme
+        self.decided_by, self.decided_at = by, timezone.now()
+        self.save()
+        if theme is not None:
+            stories = Story.objects.filter(theme_suggestion=self)
+            already = TaggedTheme.objects.filter(tag=theme).values("content_object")
+            TaggedTheme.objects.bulk_create(
+                TaggedTheme(content_object=story, tag=theme)
+                for story in stories.exclude(pk__in=already)
+            )
+            # bulk_create sends no signal: the cached pages and the index learn it here.
+            bump_generation()
+            search.reindex(stories)
+
+
+class StoryLinkQuerySet(models.QuerySet):
+    def public(self):
+        """Links whose two stories are both published: only these are ever shown."""
+        published = Story.objects.published()
+        return self.filter(from_story__in=published, to_story__in=published)
+
+
+class StoryLink(models.Model):
+    """Two stories in conversation, linked by a moderator."""
+
+    class Relation(models.TextChoices):
+        RESPONDS_TO = "responds_to", _("responds to")
+        SAME_EVENT = "same_event", _("tells of the same event as")
+        CONTRASTING_VIEW = "contrasting_view", _("gives a contrasting view to")
+
+    from_story = models.ForeignKey(
+        Story, on_delete=models.CASCADE, related_name="links_out", verbose_name=_("story")
+    )
+    relation = models.CharField(_("relation"), max_length=32, choices=Relation.choices)
+    to_story = models.ForeignKey(
+        Story, on_delete=models.CASCADE, related_name="links_in", verbose_name=_("linked story")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("linked"), default=timezone.now, editable=False)
+
+    # How the story page words a link, seen from either of its two stories.
+    OUTGOING = {
+        Relation.RESPONDS_TO: _("Responds to"),
+        Relation.SAME_EVENT: _("The same event"),
+        Relation.CONTRASTING_VIEW: _("A contrasting view"),
+    }
+    INCOMING = {
+        Relation.RESPONDS_TO: _("A response"),
+        Relation.SAME_EVENT: _("The same event"),
+        Relation.CONTRASTING_VIEW: _("A contrasting view"),
+    }
+
+    objects = StoryLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("linked story")
+        verbose_name_plural = _("stories in conversation")
+        constraints = [
+            models.UniqueConstraint(fields=["from_story", "to_story"], name="unique_story_link"),
+            models.CheckConstraint(
+                condition=~Q(from_story=F("to_story")), name="story_link_not_to_itself"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.from_story} {self.get_relation_display()} {self.to_story}"
+
+    def clean(self):
+        if self.from_story_id and self.from_story_id == self.to_story_id:
+            raise ValidationError(_("A story cannot be linked to itself."))
+        if self.to_story_id and not Story.objects.published().filter(pk=self.to_story_id).exists():
+            raise ValidationError(_("Only a published story can be linked."))
 
 
 def theme_perspective_counts():

@@ -22,6 +22,16 @@ MODERATOR_PERMISSIONS = {
         "view_taggedtheme",
         # Moderators read the consent texts; adding a version is for administrators.
         "view_consenttext",
+        # Reports and theme suggestions are read and decided on ("change"), never
+        # written or deleted: they are what readers and narrators sent.
+        "view_report",
+        "change_report",
+        "view_themesuggestion",
+        "change_themesuggestion",
+        "view_storylink",
+        "add_storylink",
+        "change_storylink",
+        "delete_storylink",
     ],
 }
 

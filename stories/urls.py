@@ -14,6 +14,9 @@ urlpatterns = [
     path("", cached(views.HomeView.as_view()), name="home"),
     path("stories/", cached(views.StoryListView.as_view()), name="story-list"),
     path("stories/<uslug:slug>/", cached(views.StoryDetailView.as_view()), name="story-detail"),
+    path("stories/<uslug:slug>/report/", views.report_story, name="report"),
+    path("report/thanks/", views.report_thanks, name="report-thanks"),
+    path("about/moderation/", cached(views.ModerationFiguresView.as_view()), name="moderation"),
     path("perspectives/", cached(views.PerspectiveListView.as_view()), name="perspective-list"),
     path(
         "perspectives/<uslug:slug>/",

@@ -14,12 +14,14 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import limits, search, shield
-from .forms import SearchForm, ShareForm, StoryFilterForm
+from . import limits, search, shield, transparency
+from .forms import ReportForm, SearchForm, ShareForm, StoryFilterForm
 from .models import (
     ConsentText,
     InvalidTransition,
+    ModerationEvent,
     Perspective,
+    Report,
     Story,
     Theme,
     theme_perspective_counts,
@@ -157,7 +159,9 @@ class StoryDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            other_perspectives=self.object.other_perspectives(), **kwargs
+            other_perspectives=self.object.other_perspectives(),
+            in_conversation=self.object.stories_in_conversation(),
+            **kwargs,
         )
 
 
@@ -265,6 +269,35 @@ def share(request):
     )
 
 
+def report_story(request, slug):
+    """A reader's report on a published story; any other story answers 404."""
+    story = get_object_or_404(Story.objects.published(), slug=slug)
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if form.is_spam:
+            return redirect("stories:report-thanks")
+        refused = over_limit(request, scope="report", limit=settings.REPORT_RATE_LIMIT)
+        if refused:
+            return refused
+        Report.file(
+            story,
+            reason=form.cleaned_data["reason"],
+            details=form.cleaned_data["details"],
+            email=form.cleaned_data["email"],
+            reporter_hash=limits.client_key(request),
+        )
+        return redirect("stories:report-thanks")
+    return render(
+        request,
+        "stories/report.html",
+        {"story": story, "form": form, "reports_to_hide": settings.REPORTS_TO_HIDE_STORY},
+    )
+
+
+def report_thanks(request):
+    return render(request, "stories/report_thanks.html")
+
+
 @dataclasses.dataclass
 class FindingInContext:
     finding: shield.Finding
@@ -336,6 +369,23 @@ def withdraw_done(request):
     return render(
         request, "stories/withdraw_done.html", {"grace_days": settings.WITHDRAWN_TEXT_GRACE_DAYS}
     )
+
+
+class ModerationFiguresView(TemplateView):
+    """How moderation works, and its figures per perspective: counts only."""
+
+    template_name = "stories/moderation.html"
+
+    def get_context_data(self, **kwargs):
+        rows, total = transparency.figures()
+        return super().get_context_data(
+            rows=rows,
+            total=total,
+            window_days=transparency.DECISION_WINDOW_DAYS,
+            reports_to_hide=settings.REPORTS_TO_HIDE_STORY,
+            rejection_reasons=ModerationEvent.RejectionReason.choices,
+            **kwargs,
+        )
 
 
 class PrivacyView(TemplateView):

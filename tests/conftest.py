@@ -97,6 +97,8 @@ def admin_edit(client, story, **changes):
             "themes": [theme.pk for theme in story.themes.all()],
             "events-TOTAL_FORMS": "0",
             "events-INITIAL_FORMS": "0",
+            "links_out-TOTAL_FORMS": "0",
+            "links_out-INITIAL_FORMS": "0",
             **changes,
         }
     )

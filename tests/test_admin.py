@@ -37,15 +37,17 @@ def test_approve_action_publishes_and_records_the_moderator(moderator_client, mo
 
 
 @pytest.mark.parametrize(
-    ("make", "action", "expected"),
+    ("make", "action", "extra", "expected"),
     [
-        (make_story, "reject", Story.Status.REJECTED),
-        (make_published, "return_to_review", Story.Status.PENDING),
+        (make_story, "reject", {"apply": "1", "reason": "spam"}, Story.Status.REJECTED),
+        (make_published, "return_to_review", {}, Story.Status.PENDING),
     ],
 )
-def test_reject_and_return_to_review_actions(moderator_client, moderator, make, action, expected):
+def test_reject_and_return_to_review_actions(
+    moderator_client, moderator, make, action, extra, expected
+):
     story = make()
-    run_action(moderator_client, action, [story])
+    run_action(moderator_client, action, [story], **extra)
     story.refresh_from_db()
     assert story.status == expected
     assert ModerationEvent.objects.filter(story=story, actor=moderator).count() == 1

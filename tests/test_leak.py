@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.translation import override
 
-from stories.models import Perspective, Story, Theme
+from stories.models import Perspective, Report, Story, StoryLink, Theme
 
 from .conftest import make_published, make_story
 
@@ -86,6 +86,20 @@ def archive(moderator):
     )
     # An anonymous narrator's name, should one ever stay in the row after approval.
     Story.objects.filter(pk=anonymous.pk).update(is_anonymous=True, narrator_name="Zqanonvisible")
+    # A moderator linked the visible story to one that has since left the site.
+    StoryLink.objects.create(
+        from_story=visible, relation=StoryLink.Relation.RESPONDS_TO, to_story=returned
+    )
+    StoryLink.objects.create(
+        from_story=embargoed, relation=StoryLink.Relation.SAME_EVENT, to_story=visible
+    )
+    report = Report.file(
+        visible,
+        reason=Report.Reason.OTHER,
+        details="zqreportdetails",
+        email="zqreporter@example.org",
+        reporter_hash="f" * 64,
+    )
     hidden_stories = [pending, rejected, withdrawn, withdrawn_early, returned, embargoed]
     every_story = Story.objects.all()
     forbidden = {
@@ -98,6 +112,9 @@ def archive(moderator):
         *(s.narrator_name for s in every_story if s.is_anonymous and s.narrator_name),
         *(s.withdrawal_token_hash for s in every_story if s.withdrawal_token_hash),
         "zqsuggested",
+        report.details,
+        report.email,
+        report.reporter_hash,
     }
     return {"visible": visible, "hidden": hidden_stories, "forbidden": forbidden}
 
@@ -113,6 +130,7 @@ def sample_kwargs(name, archive):
         "stories:theme-detail": [
             {"slug": slug} for slug in Theme.objects.values_list("slug", flat=True)
         ],
+        "stories:report": [{"slug": slug} for slug in story_slugs],
         # Wrong links only: a right one is the narrator's own page, tested in test_narrator_rights.
         "stories:withdraw": [{"token": "no-such-token"}, {"token": "x" * 43}],
     }

@@ -1,12 +1,14 @@
 """Every public page runs a fixed number of queries, however many stories there are."""
 
+import itertools
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from stories.models import Perspective
+from stories.models import Perspective, Story, StoryLink
 
-from .conftest import make_published
+from .conftest import make_published, make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +47,9 @@ PAGES = [
     "/search/",
     "/search/?q=clinic+nurse",
     "/es/search/?q=clinic&perspective=critics&theme=public-safety&language=en&year=2012",
+    "/about/moderation/",
+    "/es/about/moderation/",
+    "/report/thanks/",
 ]
 
 
@@ -55,12 +60,25 @@ def count_queries(client, url):
     return len(queries)
 
 
-@pytest.mark.parametrize("url", [*PAGES, "story"])
-def test_page_queries_are_bounded_and_do_not_grow(client, url):
+def link_and_report(stories, moderator):
+    """Links between stories and decisions with reasons, as a busy archive has them."""
+    for story, other in itertools.pairwise(stories):
+        StoryLink.objects.get_or_create(
+            from_story=story, to_story=other, defaults={"relation": "responds_to"}
+        )
+    pending = make_story(title="Waiting")
+    pending.reject(by=moderator, reason="spam")
+
+
+@pytest.mark.parametrize("url", [*PAGES, "story", "report"])
+def test_page_queries_are_bounded_and_do_not_grow(client, url, moderator):
     first = fill_archive(5)
-    target = first.get_absolute_url() if url == "story" else url
+    link_and_report(list(Story.objects.published()), moderator)
+    targets = {"story": first.get_absolute_url(), "report": f"/stories/{first.slug}/report/"}
+    target = targets.get(url, url)
     small = count_queries(client, target)
     fill_archive(55)
+    link_and_report(list(Story.objects.published()), moderator)
     large = count_queries(client, target)
     assert large == small, f"{target}: {small} queries with 5 stories, {large} with 60"
     assert large <= QUERY_BUDGET, f"{target}: {large} queries"

@@ -10,7 +10,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -19,134 +18,377 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Perspective',
+            name="Perspective",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, unique=True, verbose_name='name')),
-                ('name_es', models.CharField(blank=True, max_length=80, verbose_name='name in Spanish')),
-                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='slug')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('description_es', models.TextField(blank=True, verbose_name='description in Spanish')),
-                ('display_order', models.PositiveSmallIntegerField(default=0, verbose_name='display order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=80, unique=True, verbose_name="name")),
+                (
+                    "name_es",
+                    models.CharField(blank=True, max_length=80, verbose_name="name in Spanish"),
+                ),
+                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="slug")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "description_es",
+                    models.TextField(blank=True, verbose_name="description in Spanish"),
+                ),
+                (
+                    "display_order",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="display order"),
+                ),
             ],
             options={
-                'verbose_name': 'perspective',
-                'verbose_name_plural': 'perspectives',
-                'ordering': ['display_order', 'name'],
+                "verbose_name": "perspective",
+                "verbose_name_plural": "perspectives",
+                "ordering": ["display_order", "name"],
             },
             bases=(stories.models.BilingualNameMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='Theme',
+            name="Theme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('slug', models.SlugField(allow_unicode=True, max_length=100, unique=True, verbose_name='slug')),
-                ('name_es', models.CharField(blank=True, max_length=100, verbose_name='name in Spanish')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('description_es', models.TextField(blank=True, verbose_name='description in Spanish')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                (
+                    "slug",
+                    models.SlugField(
+                        allow_unicode=True, max_length=100, unique=True, verbose_name="slug"
+                    ),
+                ),
+                (
+                    "name_es",
+                    models.CharField(blank=True, max_length=100, verbose_name="name in Spanish"),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "description_es",
+                    models.TextField(blank=True, verbose_name="description in Spanish"),
+                ),
             ],
             options={
-                'verbose_name': 'theme',
-                'verbose_name_plural': 'themes',
-                'ordering': ['name'],
+                "verbose_name": "theme",
+                "verbose_name_plural": "themes",
+                "ordering": ["name"],
             },
             bases=(stories.models.BilingualNameMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='Story',
+            name="Story",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('slug', models.SlugField(allow_unicode=True, blank=True, editable=False, help_text='Given at first approval, from the approved title.', max_length=220, null=True, unique=True, verbose_name='slug')),
-                ('body', models.TextField(verbose_name='story')),
-                ('summary', models.CharField(blank=True, max_length=300, verbose_name='summary')),
-                ('narrator_name', models.CharField(blank=True, max_length=100, verbose_name="narrator's name")),
-                ('is_anonymous', models.BooleanField(default=False, verbose_name='anonymous')),
-                ('narrator_descriptor', models.CharField(blank=True, help_text='For example "nurse, Boyle Heights".', max_length=150, verbose_name='narrator descriptor')),
-                ('language', models.CharField(choices=[('en', 'English'), ('es', 'Spanish')], default='en', max_length=8, verbose_name='language')),
-                ('place', models.CharField(blank=True, max_length=100, verbose_name='neighbourhood or city')),
-                ('year_happened', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1900), django.core.validators.MaxValueValidator(2100)], verbose_name='year it happened')),
-                ('content_note', models.CharField(blank=True, max_length=200, verbose_name='content note')),
-                ('featured', models.BooleanField(default=False, verbose_name='featured')),
-                ('is_sample', models.BooleanField(default=False, help_text='Fictional story from the sample archive.', verbose_name='sample content')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published')),
-                ('suggested_theme', models.CharField(blank=True, max_length=80, verbose_name='suggested theme')),
-                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='contact email')),
-                ('consent_given', models.BooleanField(default=False, verbose_name='consent given')),
-                ('consent_version', models.CharField(blank=True, max_length=20, verbose_name='consent text version')),
-                ('moderator_notes', models.TextField(blank=True, verbose_name='moderator notes')),
-                ('submitter_hash', models.CharField(blank=True, max_length=64, verbose_name='submitter address (keyed hash)')),
-                ('embargo_until', models.DateTimeField(blank=True, help_text='Approval publishes the story no earlier than this.', null=True, verbose_name='embargoed until')),
-                ('status', models.CharField(choices=[('pending', 'Pending review'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('withdrawn', 'Withdrawn')], default='pending', max_length=16, verbose_name='status')),
-                ('submitted_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='submitted')),
-                ('withdrawn_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='withdrawn')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('perspective', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='stories', to='stories.perspective', verbose_name='perspective')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "slug",
+                    models.SlugField(
+                        allow_unicode=True,
+                        blank=True,
+                        editable=False,
+                        help_text="Given at first approval, from the approved title.",
+                        max_length=220,
+                        null=True,
+                        unique=True,
+                        verbose_name="slug",
+                    ),
+                ),
+                ("body", models.TextField(verbose_name="story")),
+                ("summary", models.CharField(blank=True, max_length=300, verbose_name="summary")),
+                (
+                    "narrator_name",
+                    models.CharField(blank=True, max_length=100, verbose_name="narrator's name"),
+                ),
+                ("is_anonymous", models.BooleanField(default=False, verbose_name="anonymous")),
+                (
+                    "narrator_descriptor",
+                    models.CharField(
+                        blank=True,
+                        help_text='For example "nurse, Boyle Heights".',
+                        max_length=150,
+                        verbose_name="narrator descriptor",
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("en", "English"), ("es", "Spanish")],
+                        default="en",
+                        max_length=8,
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "place",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="neighbourhood or city"
+                    ),
+                ),
+                (
+                    "year_happened",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1900),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="year it happened",
+                    ),
+                ),
+                (
+                    "content_note",
+                    models.CharField(blank=True, max_length=200, verbose_name="content note"),
+                ),
+                ("featured", models.BooleanField(default=False, verbose_name="featured")),
+                (
+                    "is_sample",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Fictional story from the sample archive.",
+                        verbose_name="sample content",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="published"),
+                ),
+                (
+                    "suggested_theme",
+                    models.CharField(blank=True, max_length=80, verbose_name="suggested theme"),
+                ),
+                (
+                    "contact_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="contact email"),
+                ),
+                ("consent_given", models.BooleanField(default=False, verbose_name="consent given")),
+                (
+                    "consent_version",
+                    models.CharField(
+                        blank=True, max_length=20, verbose_name="consent text version"
+                    ),
+                ),
+                ("moderator_notes", models.TextField(blank=True, verbose_name="moderator notes")),
+                (
+                    "submitter_hash",
+                    models.CharField(
+                        blank=True, max_length=64, verbose_name="submitter address (keyed hash)"
+                    ),
+                ),
+                (
+                    "embargo_until",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Approval publishes the story no earlier than this.",
+                        null=True,
+                        verbose_name="embargoed until",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending review"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="submitted"
+                    ),
+                ),
+                (
+                    "withdrawn_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="withdrawn"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "perspective",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="stories",
+                        to="stories.perspective",
+                        verbose_name="perspective",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'story',
-                'verbose_name_plural': 'stories',
-                'ordering': ['-published_at', '-submitted_at'],
+                "verbose_name": "story",
+                "verbose_name_plural": "stories",
+                "ordering": ["-published_at", "-submitted_at"],
             },
         ),
         migrations.CreateModel(
-            name='TaggedTheme',
+            name="TaggedTheme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tagged_themes', to='stories.story')),
-                ('tag', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tagged_stories', to='stories.theme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "content_object",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tagged_themes",
+                        to="stories.story",
+                    ),
+                ),
+                (
+                    "tag",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tagged_stories",
+                        to="stories.theme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'story theme',
-                'verbose_name_plural': 'story themes',
+                "verbose_name": "story theme",
+                "verbose_name_plural": "story themes",
             },
         ),
         migrations.AddField(
-            model_name='story',
-            name='themes',
-            field=taggit.managers.TaggableManager(blank=True, help_text='A comma-separated list of tags.', through='stories.TaggedTheme', to='stories.Theme', verbose_name='themes'),
+            model_name="story",
+            name="themes",
+            field=taggit.managers.TaggableManager(
+                blank=True,
+                help_text="A comma-separated list of tags.",
+                through="stories.TaggedTheme",
+                to="stories.Theme",
+                verbose_name="themes",
+            ),
         ),
         migrations.CreateModel(
-            name='ModerationEvent',
+            name="ModerationEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(blank=True, choices=[('pending', 'Pending review'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('withdrawn', 'Withdrawn')], max_length=16, verbose_name='from')),
-                ('to_status', models.CharField(choices=[('pending', 'Pending review'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('withdrawn', 'Withdrawn')], max_length=16, verbose_name='to')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='when')),
-                ('actor', models.ForeignKey(blank=True, help_text='Empty when the narrator or the system acted.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='moderation_events', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('story', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='stories.story', verbose_name='story')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("pending", "Pending review"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=16,
+                        verbose_name="from",
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending review"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=16,
+                        verbose_name="to",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="when"),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty when the narrator or the system acted.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="moderation_events",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "story",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="stories.story",
+                        verbose_name="story",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'moderation event',
-                'verbose_name_plural': 'moderation events',
-                'ordering': ['created_at', 'pk'],
-                'indexes': [models.Index(fields=['story', 'created_at'], name='event_story_idx')],
+                "verbose_name": "moderation event",
+                "verbose_name_plural": "moderation events",
+                "ordering": ["created_at", "pk"],
+                "indexes": [models.Index(fields=["story", "created_at"], name="event_story_idx")],
             },
         ),
         migrations.AddConstraint(
-            model_name='taggedtheme',
-            constraint=models.UniqueConstraint(fields=('content_object', 'tag'), name='unique_story_theme'),
+            model_name="taggedtheme",
+            constraint=models.UniqueConstraint(
+                fields=("content_object", "tag"), name="unique_story_theme"
+            ),
         ),
         migrations.AddIndex(
-            model_name='story',
-            index=models.Index(fields=['status', '-published_at'], name='story_public_idx'),
+            model_name="story",
+            index=models.Index(fields=["status", "-published_at"], name="story_public_idx"),
         ),
         migrations.AddIndex(
-            model_name='story',
-            index=models.Index(fields=['status', 'submitted_at'], name='story_queue_idx'),
+            model_name="story",
+            index=models.Index(fields=["status", "submitted_at"], name="story_queue_idx"),
         ),
         migrations.AddIndex(
-            model_name='story',
-            index=models.Index(fields=['perspective', 'status', '-published_at'], name='story_persp_idx'),
+            model_name="story",
+            index=models.Index(
+                fields=["perspective", "status", "-published_at"], name="story_persp_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='story',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'approved', 'rejected', 'withdrawn'])), name='story_status_valid'),
+            model_name="story",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["pending", "approved", "rejected", "withdrawn"])
+                ),
+                name="story_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='story',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'approved'), _negated=True), ('published_at__isnull', False), _connector='OR'), name='story_approved_has_published_at'),
+            model_name="story",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "approved"), _negated=True),
+                    ("published_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="story_approved_has_published_at",
+            ),
         ),
     ]

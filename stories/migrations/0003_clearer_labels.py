@@ -6,31 +6,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('stories', '0002_seed_perspectives_and_themes'),
+        ("stories", "0002_seed_perspectives_and_themes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='moderationevent',
-            name='actor',
-            field=models.ForeignKey(blank=True, help_text='Empty when the narrator or the system acted.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='moderation_events', to=settings.AUTH_USER_MODEL, verbose_name='changed by'),
+            model_name="moderationevent",
+            name="actor",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Empty when the narrator or the system acted.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="moderation_events",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="changed by",
+            ),
         ),
         migrations.AlterField(
-            model_name='moderationevent',
-            name='from_status',
-            field=models.CharField(blank=True, choices=[('pending', 'Pending review'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('withdrawn', 'Withdrawn')], max_length=16, verbose_name='from status'),
+            model_name="moderationevent",
+            name="from_status",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("pending", "Pending review"),
+                    ("approved", "Approved"),
+                    ("rejected", "Rejected"),
+                    ("withdrawn", "Withdrawn"),
+                ],
+                max_length=16,
+                verbose_name="from status",
+            ),
         ),
         migrations.AlterField(
-            model_name='moderationevent',
-            name='to_status',
-            field=models.CharField(choices=[('pending', 'Pending review'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('withdrawn', 'Withdrawn')], max_length=16, verbose_name='to status'),
+            model_name="moderationevent",
+            name="to_status",
+            field=models.CharField(
+                choices=[
+                    ("pending", "Pending review"),
+                    ("approved", "Approved"),
+                    ("rejected", "Rejected"),
+                    ("withdrawn", "Withdrawn"),
+                ],
+                max_length=16,
+                verbose_name="to status",
+            ),
         ),
         migrations.AlterField(
-            model_name='story',
-            name='submitter_hash',
-            field=models.CharField(blank=True, max_length=64, verbose_name='submitter network (keyed hash)'),
+            model_name="story",
+            name="submitter_hash",
+            field=models.CharField(
+                blank=True, max_length=64, verbose_name="submitter network (keyed hash)"
+            ),
         ),
     ]

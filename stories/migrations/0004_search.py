@@ -60,26 +60,36 @@ def run_for(statements_by_vendor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('stories', '0003_clearer_labels'),
+        ("stories", "0003_clearer_labels"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SearchEntry',
+            name="SearchEntry",
             fields=[
-                ('story', models.OneToOneField(db_column='story_id', db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True, related_name='search_entry', serialize=False, to='stories.story')),
-                ('document', stories.search.FTS5Table(db_column='stories_search')),
+                (
+                    "story",
+                    models.OneToOneField(
+                        db_column="story_id",
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        primary_key=True,
+                        related_name="search_entry",
+                        serialize=False,
+                        to="stories.story",
+                    ),
+                ),
+                ("document", stories.search.FTS5Table(db_column="stories_search")),
             ],
             options={
-                'db_table': 'stories_search',
-                'managed': False,
+                "db_table": "stories_search",
+                "managed": False,
             },
         ),
         migrations.AddField(
-            model_name='story',
-            name='search_vector',
+            model_name="story",
+            name="search_vector",
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
         migrations.RunPython(

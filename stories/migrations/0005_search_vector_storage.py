@@ -19,8 +19,7 @@ def keep_vectors_in_the_row(apps, schema_editor):
     schema_editor.execute("ALTER TABLE stories_story ALTER COLUMN search_vector SET STORAGE MAIN")
     with schema_editor.connection.cursor() as cursor:
         cursor.execute(
-            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings "
-            "WHERE name = 'default_toast_compression'"
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
         )
         has_lz4 = cursor.fetchone()[0]
     if has_lz4:

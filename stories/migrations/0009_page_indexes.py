@@ -4,18 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('stories', '0008_search_index_per_language'),
+        ("stories", "0008_search_index_per_language"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='story',
-            index=models.Index(condition=models.Q(('featured', True), ('status', 'approved')), fields=['-published_at'], name='story_featured_idx'),
+            model_name="story",
+            index=models.Index(
+                condition=models.Q(("featured", True), ("status", "approved")),
+                fields=["-published_at"],
+                name="story_featured_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='story',
-            index=models.Index(fields=['status', 'year_happened', 'published_at'], name='story_year_idx'),
+            model_name="story",
+            index=models.Index(
+                fields=["status", "year_happened", "published_at"], name="story_year_idx"
+            ),
         ),
     ]

@@ -10,6 +10,8 @@ Meant for cron, once a day:
   REJECTED_TEXT_RETENTION_DAYS ago (Story.erase(): the row, the search index,
   event notes, the admin's change log); their events remain;
 - submitters' keyed address hashes once the rate-limit window has passed;
+- the details, email and address hash of reports resolved more than
+  RESOLVED_REPORT_RETENTION_DAYS ago (the reason and the resolution remain);
 - expired sessions, which may have carried a withdrawal token;
 - every cached page and count (``pagecache.forget_everything``): a page may
   hold erased text or a reader's search words.
@@ -26,7 +28,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from stories import pagecache, search
-from stories.models import Story
+from stories.models import Report, Story
 
 
 class Command(BaseCommand):
@@ -46,12 +48,20 @@ class Command(BaseCommand):
             .exclude(submitter_hash="")
             .update(submitter_hash="")
         )
+        resolved_before = timezone.now() - datetime.timedelta(
+            days=settings.RESOLVED_REPORT_RETENTION_DAYS
+        )
+        reports = (
+            Report.objects.filter(resolved_at__lte=resolved_before)
+            .exclude(details="", email="", reporter_hash="")
+            .update(details="", email="", reporter_hash="")
+        )
         # What Django's clearsessions does, for whichever session engine is configured.
         import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
         # Cached pages may still hold what was just erased.
         pagecache.forget_everything()
         search.optimize()
         self.stdout.write(
-            f"Erased the text of {erased} stories and {hashes} submitter hashes; "
-            "expired sessions cleared."
+            f"Erased the text of {erased} stories, {hashes} submitter hashes and the "
+            f"details of {reports} resolved reports; expired sessions cleared."
         )

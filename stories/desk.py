@@ -1,0 +1,199 @@
+"""
+The moderation desk: one admin page with every queue a moderator works, and a
+review page that takes one story at a time, oldest first, from the keyboard.
+Decisions go through the model's workflow methods, as everywhere else.
+"""
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    InvalidTransition,
+    ModerationEvent,
+    Perspective,
+    Report,
+    Story,
+    ThemeSuggestion,
+)
+
+DESK_LIST_LENGTH = 50
+# The window of the desk's counts per perspective.
+RECENT_DAYS = 30
+
+
+class RejectForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=[("", "---------"), *ModerationEvent.RejectionReason.choices],
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the story's history; never published."),
+    )
+
+
+def recent_counts_by_perspective(since):
+    """Per perspective: stories received since ``since`` still pending, approved and rejected.
+
+    Two queries: the perspectives with their pending counts, then the decisions.
+    """
+    perspectives = Perspective.objects.annotate(
+        pending=Count(
+            "stories",
+            filter=Q(stories__status=Story.Status.PENDING, stories__submitted_at__gte=since),
+        )
+    )
+    decisions = (
+        ModerationEvent.objects.filter(
+            created_at__gte=since,
+            to_status__in=[Story.Status.APPROVED, Story.Status.REJECTED],
+        )
+        .values_list("story__perspective_id", "to_status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    decided = {(perspective_id, status): count for perspective_id, status, count in decisions}
+    return [
+        {
+            "perspective": perspective,
+            "pending": perspective.pending,
+            "approved": decided.get((perspective.pk, Story.Status.APPROVED), 0),
+            "rejected": decided.get((perspective.pk, Story.Status.REJECTED), 0),
+        }
+        for perspective in perspectives
+    ]
+
+
+def next_in_queue(after=None):
+    """The oldest pending story, other than ``after``."""
+    queue = Story.objects.filter(status=Story.Status.PENDING).order_by("submitted_at", "pk")
+    if after is not None:
+        queue = queue.exclude(pk=after.pk)
+    return queue.only("pk").first()
+
+
+class ModerationDeskMixin:
+    """The desk and the one-story review, as views of the story admin."""
+
+    def get_urls(self):
+        return [
+            path("desk/", self.admin_site.admin_view(self.desk_view), name="stories_story_desk"),
+            path(
+                "<int:story_id>/review/",
+                self.admin_site.admin_view(self.review_view),
+                name="stories_story_review",
+            ),
+            *super().get_urls(),
+        ]
+
+    def desk_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        now = timezone.now()
+        pending = (
+            Story.objects.filter(status=Story.Status.PENDING)
+            .select_related("perspective")
+            .only("title", "submitted_at", "language", "perspective__name", "perspective__name_es")
+            .order_by("submitted_at", "pk")
+        )
+        pending = list(pending[: DESK_LIST_LENGTH + 1])
+        return TemplateResponse(
+            request,
+            "admin/stories/story/desk.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Moderation desk"),
+                "opts": self.model._meta,
+                "now": now,
+                "pending": pending[:DESK_LIST_LENGTH],
+                "more_pending": len(pending) > DESK_LIST_LENGTH,
+                "open_reports": Report.objects.open()
+                .select_related("story")
+                .defer("story__body", "story__search_vector")
+                .order_by("created_at")[:DESK_LIST_LENGTH],
+                "leaving_embargo": Story.objects.filter(
+                    status=Story.Status.APPROVED, published_at__gt=now
+                )
+                .only("title", "published_at")
+                .order_by("published_at")[:DESK_LIST_LENGTH],
+                "suggestions": ThemeSuggestion.objects.waiting()[:DESK_LIST_LENGTH],
+                "recent_days": RECENT_DAYS,
+                "recent_counts": recent_counts_by_perspective(
+                    now - datetime.timedelta(days=RECENT_DAYS)
+                ),
+            },
+        )
+
+    def review_view(self, request, story_id):
+        story = get_object_or_404(Story.objects.select_related("perspective"), pk=story_id)
+        if not self.has_change_permission(request, story):
+            raise PermissionDenied
+        reject_form = RejectForm(request.POST if request.POST.get("decision") == "reject" else None)
+        if request.method == "POST":
+            decided = self._decide(request, story, reject_form)
+            if decided:
+                following = next_in_queue(after=story)
+                if following is None:
+                    self.message_user(request, _("The queue is empty."), messages.INFO)
+                    return redirect("admin:stories_story_desk")
+                return redirect("admin:stories_story_review", following.pk)
+        following = next_in_queue(after=story)
+        return TemplateResponse(
+            request,
+            "admin/stories/story/review.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Review: %(title)s") % {"title": story},
+                "opts": self.model._meta,
+                "original": story,
+                "story": story,
+                "shield": self.identity_shield(story),
+                "open_reports": story.reports.open(),
+                "reject_form": reject_form,
+                "next_story": following,
+                "can_approve": Story.Status.APPROVED in Story.TRANSITIONS[story.status],
+                "can_reject": Story.Status.REJECTED in Story.TRANSITIONS[story.status],
+                "can_return": Story.Status.PENDING in Story.TRANSITIONS[story.status],
+                "change_url": reverse("admin:stories_story_change", args=[story.pk]),
+            },
+        )
+
+    def _decide(self, request, story, reject_form):
+        """Carry out the decision posted for ``story``; whether it was carried out."""
+        decision = request.POST.get("decision")
+        note = request.POST.get("note", "").strip()
+        try:
+            if decision == "approve":
+                story.approve(by=request.user, note=note)
+                done = _("Approved and published: %(title)s")
+            elif decision == "reject":
+                if not reject_form.is_valid():
+                    return False
+                story.reject(by=request.user, **reject_form.cleaned_data)
+                done = _("Rejected: %(title)s")
+            elif decision == "return_to_review":
+                story.return_to_review(by=request.user, note=note)
+                done = _("Returned to review: %(title)s")
+            else:
+                return False
+        except InvalidTransition:
+            self.message_user(
+                request,
+                _("Its status has changed meanwhile; nothing was done. It is now: %(status)s")
+                % {"status": Story.objects.get(pk=story.pk).get_status_display()},
+                messages.WARNING,
+            )
+            return False
+        self.message_user(request, done % {"title": story}, messages.SUCCESS)
+        return True
