@@ -53,7 +53,7 @@ def recent_counts_by_perspective(since):
             "stories",
             filter=Q(stories__status=Story.Status.PENDING, stories__submitted_at__gte=since),
         )
-    )
+    ).order_by(*Perspective._meta.ordering)  # a grouped query leaves Meta.ordering out
     decisions = (
         ModerationEvent.objects.filter(
             created_at__gte=since,

@@ -396,6 +396,7 @@ class PrivacyView(TemplateView):
             share_rate_period_minutes=settings.SHARE_RATE_PERIOD // 60,
             withdrawn_grace_days=settings.WITHDRAWN_TEXT_GRACE_DAYS,
             rejected_retention_days=settings.REJECTED_TEXT_RETENTION_DAYS,
+            resolved_report_retention_days=settings.RESOLVED_REPORT_RETENTION_DAYS,
             **kwargs,
         )
 

@@ -4,7 +4,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from stories.models import Story
+from stories.models import Story, StoryLink
 from tests.conftest import make_published
 
 # WCAG 2.0/2.1/2.2 A and AA, plus axe's best practices: heading order, one h1,
@@ -15,6 +15,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "
 def page_paths():
     story = Story.objects.published().first()
     withdrawn = Story.objects.withdrawn_after_publication().first()
+    in_conversation = StoryLink.objects.public().first().to_story
     return {
         "home": "/",
         "browse": "/stories/?language=es",
@@ -31,6 +32,10 @@ def page_paths():
         "withdraw link not working": "/withdraw/no-such-link/",
         "not found": "/stories/no-such-story/",
         "withdrawn": withdrawn.get_absolute_url(),
+        "story in conversation": in_conversation.get_absolute_url(),
+        "report": f"/stories/{story.slug}/report/",
+        "report thanks": "/report/thanks/",
+        "moderation": "/about/moderation/",
     }
 
 
@@ -110,7 +115,13 @@ def test_every_page_type_passes_axe(page, site, language, save_screenshot):
     expect(page.locator(".error-summary")).to_be_focused()
     assert_no_violations(page, f"share form with errors ({language})")
     save_screenshot(f"{language} share with errors")
-    assert checked == 15
+    # The report form's error state.
+    page.goto(site + prefix + page_paths()["report"])
+    page.locator("main button[type=submit]").click()
+    expect(page.locator(".error-summary")).to_be_focused()
+    assert_no_violations(page, f"report form with errors ({language})")
+    save_screenshot(f"{language} report with errors")
+    assert checked == 19
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
