@@ -34,10 +34,9 @@ class Figures:
     @property
     def rejection_reasons(self):
         """Rejection decisions by reason, as ``(label, count)``, the most frequent first."""
-        labels = dict(ModerationEvent.RejectionReason.choices)
         return [
-            (labels.get(reason, _("No reason recorded")), count)
-            for reason, count in self.reason_counts.most_common()
+            (label, self.reason_counts[reason])
+            for reason, label in _reason_labels(self.reason_counts)
         ]
 
     @property
@@ -49,6 +48,22 @@ class Figures:
     @property
     def decisions_in_window(self):
         return len(self.days_to_decision)
+
+
+def reasons_by_perspective(rows, total):
+    """The declines' reasons as a grid, most frequent first: ``(label, [count per row], total)``."""
+    return [
+        (label, [row.reason_counts.get(reason, 0) for row in rows], total.reason_counts[reason])
+        for reason, label in _reason_labels(total.reason_counts)
+    ]
+
+
+def _reason_labels(reason_counts):
+    labels = dict(ModerationEvent.RejectionReason.choices)
+    return [
+        (reason, labels.get(reason, _("No reason recorded")))
+        for reason, _count in reason_counts.most_common()
+    ]
 
 
 def figures():

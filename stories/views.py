@@ -381,6 +381,7 @@ class ModerationFiguresView(TemplateView):
         return super().get_context_data(
             rows=rows,
             total=total,
+            reasons_by_perspective=transparency.reasons_by_perspective(rows, total),
             window_days=transparency.DECISION_WINDOW_DAYS,
             reports_to_hide=settings.REPORTS_TO_HIDE_STORY,
             rejection_reasons=ModerationEvent.RejectionReason.choices,

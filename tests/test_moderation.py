@@ -484,6 +484,11 @@ def test_the_transparency_figures_follow_the_events(moderator):
         "Duplicate of another story": 2,
         "Spam or advertising": 1,
     }
+    grid = transparency.reasons_by_perspective(rows, total)
+    columns = [row.perspective.slug for row in rows]
+    duplicate = dict(zip(columns, grid[0][1], strict=True))
+    assert grid[0][0] == "Duplicate of another story" and grid[0][2] == 2
+    assert duplicate["critics"] == 2 and duplicate["immigrants"] == 0
 
 
 def test_the_transparency_page_shows_counts_and_no_story(client, moderator):

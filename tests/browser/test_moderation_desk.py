@@ -135,7 +135,7 @@ def test_the_transparency_page_shows_the_sample_archive_figures(
     # The sample archive: 46 stories, 38 of them public now (one waits for its
     # date), 4 waiting, 2 declined (off topic; a duplicate), 1 withdrawn.
     assert total[:5] == ["46", "38", "4", "2", "1"]
-    reasons = page.locator(".reason-counts").inner_text()
+    reasons = page.get_by_role("table").nth(1).inner_text()
     assert {"en": "Duplicate of another story", "es": "Duplicado de otra historia"}[
         language
     ] in reasons
