@@ -12,6 +12,7 @@ admin.site.login = limit_sign_ins(admin.site.login)
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("", include("stories.machine_urls")),
 ]
 
 urlpatterns += i18n_patterns(

@@ -1,3 +1,6 @@
+from django.urls import register_converter
+
+
 class UnicodeSlugConverter:
     """A slug that may hold non-ASCII letters ("familia-y-miedo", "niños").
 
@@ -13,3 +16,7 @@ class UnicodeSlugConverter:
 
     def to_url(self, value):
         return value
+
+
+# Registered here, once, for every URLconf that imports this module.
+register_converter(UnicodeSlugConverter, "uslug")

@@ -27,6 +27,7 @@ at once whenever anything in the archive changes.
 """
 
 import contextlib
+import functools
 import hashlib
 import logging
 import time
@@ -171,8 +172,13 @@ def counted_once_per_generation(name, count):
 
 def cache_public_page(view):
     """Puts a view's pages on the allowlist that ``PageCacheMiddleware`` keeps."""
-    view.page_cache = True
-    return view
+
+    @functools.wraps(view)
+    def public_page(request, *args, **kwargs):
+        return view(request, *args, **kwargs)
+
+    public_page.page_cache = True
+    return public_page
 
 
 def is_public_page(request):

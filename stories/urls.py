@@ -1,10 +1,10 @@
-from django.urls import path, register_converter
+from django.urls import path
 
-from . import views
-from .converters import UnicodeSlugConverter
+from . import (
+    converters,  # noqa: F401 (registers <uslug:>)
+    views,
+)
 from .pagecache import cache_public_page as cached
-
-register_converter(UnicodeSlugConverter, "uslug")
 
 app_name = "stories"
 

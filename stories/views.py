@@ -14,7 +14,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import limits, search, shield, transparency
+from . import limits, opendata, search, shield, transparency
 from .forms import ReportForm, SearchForm, ShareForm, StoryFilterForm
 from .models import (
     ConsentText,
@@ -158,9 +158,13 @@ class StoryDetailView(DetailView):
             raise
 
     def get_context_data(self, **kwargs):
+        record = opendata.PublicRecord.of(self.object)
+        base_url = f"{self.request.scheme}://{self.request.get_host()}"
         return super().get_context_data(
             other_perspectives=self.object.other_perspectives(),
             in_conversation=self.object.stories_in_conversation(),
+            permalink=base_url + record.permalink_path,
+            citations=opendata.citations(record, base_url),
             **kwargs,
         )
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from stories.models import Perspective, Report, Story, StoryLink, Theme
+from stories.sitemaps import SITEMAPS
 
 from .conftest import make_published, make_story
 
@@ -122,24 +123,42 @@ def archive(moderator):
 def sample_kwargs(name, archive):
     """Values to fill each route's parameters with, hidden stories' slugs included."""
     story_slugs = [s.slug for s in Story.objects.exclude(slug=None)] + ["no-such-story"]
+    story_ids = [*Story.objects.values_list("pk", flat=True), 999_999]
+    perspective_slugs = [
+        {"slug": slug} for slug in Perspective.objects.values_list("slug", flat=True)
+    ]
+    theme_slugs = [{"slug": slug} for slug in Theme.objects.values_list("slug", flat=True)]
     options = {
         "stories:story-detail": [{"slug": slug} for slug in story_slugs],
-        "stories:perspective-detail": [
-            {"slug": slug} for slug in Perspective.objects.values_list("slug", flat=True)
-        ],
-        "stories:theme-detail": [
-            {"slug": slug} for slug in Theme.objects.values_list("slug", flat=True)
-        ],
+        "stories:perspective-detail": perspective_slugs,
+        "stories:theme-detail": theme_slugs,
         "stories:report": [{"slug": slug} for slug in story_slugs],
+        "story-permalink": [{"story_id": pk} for pk in story_ids],
+        "story-citation": [
+            {"story_id": pk, "extension": extension}
+            for pk in story_ids
+            for extension in ("bib", "ris", "txt")
+        ],
+        "feed-perspective-rss": perspective_slugs,
+        "feed-perspective-atom": perspective_slugs,
+        "feed-theme-rss": theme_slugs,
+        "feed-theme-atom": theme_slugs,
+        "sitemap-section": [{"section": name} for name in (*SITEMAPS, "nonsense")],
         # Wrong links only: a right one is the narrator's own page, tested in test_narrator_rights.
         "stories:withdraw": [{"token": "no-such-token"}, {"token": "x" * 43}],
     }
     return options.get(name, [{}])
 
 
+def body_of(response):
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
 def assert_nothing_private(url, response, forbidden):
     assert response.status_code < 500, url
-    text = response.content.decode(errors="replace")
+    text = body_of(response).decode(errors="replace")
     for secret in forbidden:
         assert secret not in text, f"{secret!r} leaked on {url}"
 
@@ -182,7 +201,7 @@ def test_hidden_stories_have_no_public_address(client, archive):
 
 
 def test_crawl_from_the_home_pages_finds_nothing_private(client, archive):
-    to_visit = ["/", "/es/"]
+    to_visit = ["/", "/es/", "/sitemap.xml", "/export/"]
     seen = set()
     while to_visit and len(seen) < 600:
         url = to_visit.pop()
@@ -191,9 +210,13 @@ def test_crawl_from_the_home_pages_finds_nothing_private(client, archive):
         seen.add(url)
         response = client.get(url)
         assert_nothing_private(url, response, archive["forbidden"])
-        if "text/html" not in response.get("Content-Type", ""):
+        content_type = response.get("Content-Type", "")
+        if "html" not in content_type and "xml" not in content_type:
             continue
-        for href in re.findall(r'href="([^"#]+)', response.content.decode()):
+        text = body_of(response).decode()
+        # Pages link with href; the sitemap lists addresses in <loc>, absolute.
+        links = re.findall(r'href="([^"#]+)', text) + re.findall(r"<loc>([^<]+)</loc>", text)
+        for href in (link.removeprefix("http://testserver") for link in links):
             target = urljoin(url, href.replace("&amp;", "&"))
             parts = urlsplit(target)
             if parts.netloc or target.startswith(PRIVATE_PREFIXES):

@@ -1,0 +1,46 @@
+"""Roads for machines, unprefixed: feeds, the sitemap, exports, permanent addresses."""
+
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import path
+
+from . import converters, feeds, machine_views  # noqa: F401 (converters registers <uslug:>)
+from .pagecache import cache_public_page as cached
+from .sitemaps import SITEMAPS
+
+urlpatterns = [
+    path("s/<int:story_id>/", machine_views.story_permalink, name="story-permalink"),
+    path(
+        "s/<int:story_id>/cite.<str:extension>",
+        machine_views.citation_file,
+        name="story-citation",
+    ),
+    path("feeds/stories.rss", cached(feeds.NewStoriesFeed()), name="feed-stories-rss"),
+    path("feeds/stories.atom", cached(feeds.NewStoriesAtomFeed()), name="feed-stories-atom"),
+    path(
+        "feeds/perspectives/<uslug:slug>.rss",
+        cached(feeds.PerspectiveFeed()),
+        name="feed-perspective-rss",
+    ),
+    path(
+        "feeds/perspectives/<uslug:slug>.atom",
+        cached(feeds.PerspectiveAtomFeed()),
+        name="feed-perspective-atom",
+    ),
+    path("feeds/themes/<uslug:slug>.rss", cached(feeds.ThemeFeed()), name="feed-theme-rss"),
+    path("feeds/themes/<uslug:slug>.atom", cached(feeds.ThemeAtomFeed()), name="feed-theme-atom"),
+    path(
+        "sitemap.xml",
+        cached(sitemap_views.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        cached(sitemap_views.sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
+    path("export/", machine_views.export_index, name="export"),
+    path("export/stories.csv", machine_views.export_csv, name="export-csv"),
+    path("export/stories.json", machine_views.export_json, name="export-json"),
+]

@@ -1,0 +1,157 @@
+"""
+The roads for machines (unprefixed, DESIGN "URLs and languages"): the
+permanent address of a story, its citation files, and the export of the whole
+public archive. Everything is read through ``opendata``.
+"""
+
+import csv
+import json
+
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from . import opendata
+from .models import Story
+
+EXPORT_FIELDS = (
+    "id",
+    "identifier",
+    "url",
+    "title",
+    "creator",
+    "narrator_descriptor",
+    "perspective",
+    "themes",
+    "language",
+    "place",
+    "year_happened",
+    "date",
+    "summary",
+    "content_note",
+    "text",
+    "rights",
+)
+
+
+def base_url(request):
+    return f"{request.scheme}://{request.get_host()}"
+
+
+def story_permalink(request, story_id):
+    """``/s/<id>/``: the address citations use, which outlives a change of title."""
+    story = (
+        (Story.objects.published() | Story.objects.withdrawn_after_publication())
+        .filter(pk=story_id)
+        .only("slug")
+        .first()
+    )
+    if story is None:
+        raise Http404
+    # Not permanent: the slug it leads to can change.
+    return redirect(story.get_absolute_url())
+
+
+def public_record(story_id):
+    story = opendata.public_stories().filter(pk=story_id).first()
+    if story is None:
+        raise Http404
+    return opendata.PublicRecord.of(story)
+
+
+def citation_file(request, story_id, extension):
+    if extension not in ("bib", "ris"):
+        raise Http404
+    record = public_record(story_id)
+    if extension == "bib":
+        body, content_type = opendata.bibtex(record, base_url(request)), "application/x-bibtex"
+    else:
+        body, content_type = (
+            opendata.ris(record, base_url(request)),
+            "application/x-research-info-systems",
+        )
+    response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="perspectives-{record.id}.{extension}"'
+    return response
+
+
+def export_row(record, base):
+    return {
+        "id": record.id,
+        "identifier": base + record.permalink_path,
+        "url": base + record.path,
+        "title": record.title,
+        "creator": record.creator,
+        "narrator_descriptor": record.narrator_descriptor,
+        "perspective": record.perspective_name,
+        "themes": [name for _slug, name in record.themes],
+        "language": record.language,
+        "place": record.place,
+        "year_happened": record.year_happened,
+        "date": record.published_at.isoformat(),
+        "summary": record.summary,
+        "content_note": record.content_note,
+        "text": record.body,
+        "rights": str(opendata.RIGHTS),
+    }
+
+
+def export_records():
+    # In chunks: 100,000 stories never sit in memory at once.
+    for story in opendata.public_stories().iterator(chunk_size=500):
+        yield opendata.PublicRecord.of(story)
+
+
+class Echo:
+    """A file whose write() returns what it was given, for csv.writer to stream through."""
+
+    def write(self, value):
+        return value
+
+
+def export_index(request):
+    return JsonResponse(
+        {
+            "formats": {
+                "csv": request.build_absolute_uri(reverse("export-csv")),
+                "json": request.build_absolute_uri(reverse("export-json")),
+            },
+            "fields": list(EXPORT_FIELDS),
+            "rights": str(opendata.RIGHTS),
+        }
+    )
+
+
+def export_csv(request):
+    base = base_url(request)
+    writer = csv.writer(Echo())
+
+    def rows():
+        yield "\ufeff"  # so spreadsheet programs read the file as UTF-8
+        yield writer.writerow(EXPORT_FIELDS)
+        for record in export_records():
+            row = export_row(record, base)
+            row["themes"] = "; ".join(row["themes"])
+            yield writer.writerow([row[name] for name in EXPORT_FIELDS])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="perspectives-stories.csv"'
+    return response
+
+
+def export_json(request):
+    base = base_url(request)
+
+    def chunks():
+        yield "[\n"
+        first = True
+        for record in export_records():
+            yield ("" if first else ",\n") + json.dumps(
+                export_row(record, base), ensure_ascii=False
+            )
+            first = False
+        yield "\n]\n"
+
+    response = StreamingHttpResponse(chunks(), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="perspectives-stories.json"'
+    return response

@@ -1,0 +1,220 @@
+"""
+What the archive gives to machines: the one mapping from a published story to
+the record that feeds, the sitemap, exports and citations are built from.
+
+``PublicRecord.of(story)`` copies the public fields and nothing else, and the
+stories come from ``public_stories()``, which starts at
+``Story.objects.published()`` and loads only those fields: a private field is
+neither read from the database nor reachable from a record.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .models import Story
+
+# The story columns a record is made from. Everything else (contact email,
+# notes, hashes, consent, the narrator's typed name when anonymous...) stays in the row.
+PUBLIC_STORY_FIELDS = (
+    "id",
+    "slug",
+    "title",
+    "summary",
+    "body",
+    "narrator_name",
+    "is_anonymous",
+    "narrator_descriptor",
+    "language",
+    "place",
+    "year_happened",
+    "content_note",
+    "published_at",
+    "updated_at",
+    "perspective__slug",
+    "perspective__name",
+    "perspective__name_es",
+)
+
+DCMI_TYPE = "Text"
+ORAL_HISTORY = "Oral history"
+ARCHIVE_NAME = _("Perspectives: an oral-history archive of Los Angeles as a sanctuary city")
+RIGHTS = _(
+    "Each story is its narrator's own, published with their consent for reading, research "
+    "and teaching. Ask the archive before republishing a story."
+)
+
+
+def public_stories():
+    """Published stories with only their public fields loaded, newest first."""
+    return (
+        Story.objects.published()
+        .select_related("perspective")
+        .prefetch_related("themes")
+        .only(*PUBLIC_STORY_FIELDS)
+        .order_by("-published_at", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class PublicRecord:
+    """A published story as machines see it; built only from public fields."""
+
+    id: int
+    title: str
+    summary: str
+    body: str
+    creator: str  # the name shown with the story, or "Anonymous"
+    narrator_descriptor: str
+    language: str
+    place: str
+    year_happened: int | None
+    content_note: str
+    published_at: datetime.datetime
+    updated_at: datetime.datetime
+    perspective: str  # its slug
+    perspective_name: str
+    themes: tuple = field(default=())  # (slug, name) pairs
+    path: str = ""  # the story page, /stories/<slug>/
+    permalink_path: str = ""  # /s/<id>/, which lasts if the title (and slug) is redacted
+
+    @classmethod
+    def of(cls, story):
+        return cls(
+            id=story.pk,
+            title=story.title,
+            summary=story.summary,
+            body=story.body,
+            creator=str(story.display_name),
+            narrator_descriptor=story.narrator_descriptor,
+            language=story.language,
+            place=story.place,
+            year_happened=story.year_happened,
+            content_note=story.content_note,
+            published_at=story.published_at,
+            updated_at=story.updated_at,
+            perspective=story.perspective.slug,
+            perspective_name=story.perspective.name,
+            themes=tuple((theme.slug, theme.name) for theme in story.themes.all()),
+            path=story.get_absolute_url(),
+            permalink_path=permalink_path(story.pk),
+        )
+
+    @property
+    def coverage(self):
+        """Where and when: ``["Boyle Heights, Los Angeles", "2017"]``, whichever are known."""
+        where = f"{self.place}, Los Angeles" if self.place else "Los Angeles"
+        return [where, *([str(self.year_happened)] if self.year_happened else [])]
+
+    def dublin_core(self, base_url):
+        """The record in Dublin Core: ``[(element, value), ...]``, repeatable elements repeated."""
+        elements = [
+            ("title", self.title),
+            ("creator", self.creator),
+            *(("subject", name) for _slug, name in self.themes),
+            ("subject", self.perspective_name),
+            ("description", self.summary or self.body[:300]),
+            ("publisher", str(ARCHIVE_NAME)),
+            ("date", self.published_at.date().isoformat()),
+            ("type", DCMI_TYPE),
+            ("type", ORAL_HISTORY),
+            ("format", "text/html"),
+            ("language", self.language),
+            *(("coverage", value) for value in self.coverage),
+            ("rights", str(RIGHTS)),
+            ("identifier", base_url + self.permalink_path),
+        ]
+        return [(element, value) for element, value in elements if value]
+
+
+def permalink_path(story_id):
+    return reverse("story-permalink", kwargs={"story_id": story_id})
+
+
+# --- Citations -------------------------------------------------------------
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July",
+    "August", "September", "October", "November", "December",
+)  # fmt: skip
+MLA_MONTHS = (
+    "Jan.", "Feb.", "Mar.", "Apr.", "May", "June", "July",
+    "Aug.", "Sept.", "Oct.", "Nov.", "Dec.",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Citation:
+    style: str
+    text: str
+
+
+def citations(record, base_url):
+    """The record cited in Chicago, APA and MLA style, as plain text (templates escape it)."""
+    url = base_url + record.permalink_path
+    archive = str(ARCHIVE_NAME)
+    day = record.published_at.date()
+    chicago_date = f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
+    return [
+        Citation(
+            "Chicago",
+            f"{record.creator}. “{record.title}.” {archive}, {chicago_date}. {url}.",
+        ),
+        Citation(
+            "APA",
+            f"{record.creator}. ({day.year}, {MONTHS[day.month - 1]} {day.day}). "
+            f"{record.title} [Oral history]. {archive}. {url}",
+        ),
+        Citation(
+            "MLA",
+            f"{record.creator}. “{record.title}.” {archive}, "
+            f"{day.day} {MLA_MONTHS[day.month - 1]} {day.year}, {url}.",
+        ),
+    ]
+
+
+def bibtex(record, base_url):
+    """A BibTeX ``@misc`` entry; braces and backslashes in the text cannot break out of a field."""
+
+    def value(text):
+        cleaned = str(text).replace("\\", "").replace("{", "(").replace("}", ")")
+        return "{" + cleaned + "}"
+
+    day = record.published_at.date()
+    fields = [
+        ("title", value(record.title)),
+        # Double braces: a name, not "Last, First" for BibTeX to split.
+        ("author", "{" + value(record.creator) + "}"),
+        ("year", value(day.year)),
+        ("month", value(MONTHS[day.month - 1][:3].lower())),
+        ("howpublished", value(str(ARCHIVE_NAME))),
+        ("note", value("Oral history")),
+        ("language", value(record.language)),
+        ("url", value(base_url + record.permalink_path)),
+    ]
+    body = ",\n".join(f"  {name} = {text}" for name, text in fields)
+    return f"@misc{{perspectives{record.id},\n{body}\n}}\n"
+
+
+def ris(record, base_url):
+    """An RIS record (type GEN); a line break inside a value cannot start a new tag."""
+
+    def line(tag, text):
+        return f"{tag}  - {' '.join(str(text).split())}"
+
+    day = record.published_at.date()
+    lines = [
+        line("TY", "GEN"),
+        line("TI", record.title),
+        line("AU", record.creator),
+        line("PY", day.year),
+        line("DA", day.strftime("%Y/%m/%d")),
+        line("PB", str(ARCHIVE_NAME)),
+        line("LA", record.language),
+        *(line("KW", name) for _slug, name in record.themes),
+        line("UR", base_url + record.permalink_path),
+        line("ER", ""),
+    ]
+    return "\r\n".join(lines).rstrip() + "\r\n"

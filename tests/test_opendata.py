@@ -1,0 +1,267 @@
+"""Open data: feeds, the sitemap, exports, Dublin Core, citations and permanent addresses."""
+
+import csv
+import datetime
+import io
+import json
+
+import feedparser
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from lxml import etree
+
+from stories import opendata
+from stories.models import Story
+
+from .conftest import make_published, make_story
+
+pytestmark = pytest.mark.django_db
+
+SITEMAP = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+
+
+def body(response):
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+@pytest.fixture
+def archive(moderator):
+    visible = make_published(
+        title="Visible story",
+        summary="A visible summary.",
+        themes=["public-safety"],
+        perspective="critics",
+        place="Boyle Heights",
+        year_happened=2017,
+        contact_email="private@example.org",
+        moderator_notes="Private note",
+        may_contact=True,
+    )
+    anonymous = make_published(
+        title="Historia anónima", language="es", themes=["legal-aid"], is_anonymous=True
+    )
+    Story.objects.filter(pk=anonymous.pk).update(narrator_name="Zqtypedname")
+    pending = make_story(title="Pending story", themes=["public-safety"])
+    withdrawn = make_published(title="Withdrawn story", themes=["public-safety"])
+    withdrawn.withdraw()
+    return {"visible": visible, "anonymous": anonymous, "pending": pending, "withdrawn": withdrawn}
+
+
+# --- Feeds ---
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_the_archive_feed_lists_published_stories_only(client, archive, kind):
+    feed = feedparser.parse(body(client.get(f"/feeds/stories.{kind}")))
+    assert not feed.bozo, feed.bozo_exception
+    titles = [entry.title for entry in feed.entries]
+    assert titles == ["Historia anónima", "Visible story"]
+    entry = feed.entries[1]
+    assert entry.link == "http://testserver" + archive["visible"].get_absolute_url()
+    assert entry.id.endswith(f"/s/{archive['visible'].pk}/")
+    assert entry.summary == "A visible summary."
+    assert {tag.term for tag in entry.tags} >= {"Critics", "Public safety"}
+    assert feed.entries[0].author == "Anonymous"
+
+
+def test_subscribing_to_a_theme_feed_shows_a_newly_approved_story(client, archive, page_cache):
+    url = "/feeds/themes/public-safety.atom"
+    before = feedparser.parse(body(client.get(url)))
+    assert [entry.title for entry in before.entries] == ["Visible story"]
+    archive["pending"].approve(by=None)
+    after = feedparser.parse(body(client.get(url)))
+    assert [entry.title for entry in after.entries] == ["Pending story", "Visible story"]
+    assert feedparser.parse(body(client.get("/feeds/themes/legal-aid.rss"))).entries[0].title == (
+        "Historia anónima"
+    )
+    assert client.get("/feeds/themes/no-such-theme.rss").status_code == 404
+
+
+def test_perspective_feeds_and_the_pages_that_link_to_them(client, archive):
+    feed = feedparser.parse(body(client.get("/feeds/perspectives/critics.rss")))
+    assert [entry.title for entry in feed.entries] == ["Visible story"]
+    home = client.get("/").content.decode()
+    assert 'type="application/rss+xml"' in home and 'href="/feeds/stories.rss"' in home
+    assert (
+        'href="/feeds/perspectives/critics.atom"'
+        in client.get("/es/perspectives/critics/").content.decode()
+    )
+    assert (
+        'href="/feeds/themes/public-safety.rss"'
+        in client.get("/themes/public-safety/").content.decode()
+    )
+
+
+# --- Sitemap ---
+
+
+def test_the_sitemap_lists_every_public_page_in_both_languages(client, archive):
+    index = etree.fromstring(body(client.get("/sitemap.xml")))
+    sections = [loc.text for loc in index.iterfind("s:sitemap/s:loc", SITEMAP)]
+    assert len(sections) == 4
+    addresses = set()
+    for section in sections:
+        urlset = etree.fromstring(body(client.get(section.removeprefix("http://testserver"))))
+        for url in urlset.iterfind("s:url", SITEMAP):
+            addresses.add(url.findtext("s:loc", namespaces=SITEMAP))
+            if "/stories/visible-story/" in url.findtext("s:loc", namespaces=SITEMAP):
+                assert url.findtext("s:lastmod", namespaces=SITEMAP)
+                hreflangs = {link.get("hreflang") for link in url.iterfind("x:link", SITEMAP)}
+                assert hreflangs == {"en", "es", "x-default"}
+    for path in ("/stories/visible-story/", "/es/stories/visible-story/", "/es/", "/themes/"):
+        assert "http://testserver" + path in addresses
+    assert not any("pending" in address or "withdrawn" in address for address in addresses)
+
+
+# --- Exports ---
+
+
+def test_the_csv_and_json_exports_hold_every_published_story_and_nothing_private(client, archive):
+    csv_response = client.get("/export/stories.csv")
+    assert csv_response.streaming and csv_response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(body(csv_response).decode("utf-8-sig"))))
+    json_rows = json.loads(body(client.get("/export/stories.json")))
+    for exported in (rows, json_rows):
+        assert sorted(row["title"] for row in exported) == ["Historia anónima", "Visible story"]
+    visible = next(row for row in json_rows if row["title"] == "Visible story")
+    assert visible["themes"] == ["Public safety"] and visible["place"] == "Boyle Heights"
+    assert visible["identifier"] == f"http://testserver/s/{archive['visible'].pk}/"
+    everything = body(csv_response).decode() + json.dumps(json_rows)
+    for private in ("private@example.org", "Private note", "Zqtypedname", "Pending story"):
+        assert private not in everything
+    index = json.loads(client.get("/export/").content)
+    assert index["formats"]["csv"] == "http://testserver/export/stories.csv"
+
+
+def test_the_export_reads_the_archive_in_chunks(client, django_assert_max_num_queries):
+    for n in range(3):
+        make_published(title=f"Story {n}", themes=["public-safety"])
+    with django_assert_max_num_queries(4):
+        assert len(json.loads(body(client.get("/export/stories.json")))) == 3
+
+
+# --- Dublin Core ---
+
+
+def test_a_story_maps_onto_dublin_core(archive):
+    story = opendata.public_stories().get(pk=archive["visible"].pk)
+    elements = opendata.PublicRecord.of(story).dublin_core("https://archive.example")
+    assert elements == [
+        ("title", "Visible story"),
+        ("creator", story.narrator_name),
+        ("subject", "Public safety"),
+        ("subject", "Critics"),
+        ("description", "A visible summary."),
+        ("publisher", "Perspectives: an oral-history archive of Los Angeles as a sanctuary city"),
+        ("date", story.published_at.date().isoformat()),
+        ("type", "Text"),
+        ("type", "Oral history"),
+        ("format", "text/html"),
+        ("language", "en"),
+        ("coverage", "Boyle Heights, Los Angeles"),
+        ("coverage", "2017"),
+        ("rights", str(opendata.RIGHTS)),
+        ("identifier", f"https://archive.example/s/{story.pk}/"),
+    ]
+    anonymous = opendata.public_stories().get(pk=archive["anonymous"].pk)
+    assert ("creator", "Anonymous") in opendata.PublicRecord.of(anonymous).dublin_core("")
+
+
+def test_a_record_cannot_reach_a_private_field(archive):
+    story = opendata.public_stories().get(pk=archive["visible"].pk)
+    record = opendata.PublicRecord.of(story)
+    with CaptureQueriesContext(connection) as queries:
+        opendata.PublicRecord.of(story)
+    assert len(queries) == 0  # nothing deferred was loaded to make it
+    assert "private@example.org" not in repr(record) and "Private note" not in repr(record)
+    assert not hasattr(record, "contact_email")
+
+
+# --- Citations and permanent addresses ---
+
+
+def test_the_story_page_offers_citations_and_citation_files(client, archive):
+    story = archive["visible"]
+    Story.objects.filter(pk=story.pk).update(
+        published_at=datetime.datetime(2025, 3, 7, 12, tzinfo=datetime.UTC)
+    )
+    story.refresh_from_db()
+    page = client.get(story.get_absolute_url()).content.decode()
+    name = story.narrator_name
+    url = f"http://testserver/s/{story.pk}/"
+    assert (
+        f"{name}. “Visible story.” Perspectives: an oral-history archive of Los Angeles as a "
+        f"sanctuary city, March 7, 2025. {url}." in page
+    )
+    assert f"{name}. (2025, March 7). Visible story [Oral history]." in page
+    assert f"7 Mar. 2025, {url}." in page
+    bib = client.get(f"/s/{story.pk}/cite.bib")
+    assert bib["Content-Disposition"] == f'attachment; filename="perspectives-{story.pk}.bib"'
+    assert "title = {Visible story}" in bib.content.decode()
+    assert f"author = {{{{{name}}}}}" in bib.content.decode()
+    ris = client.get(f"/s/{story.pk}/cite.ris").content.decode()
+    assert ris.startswith("TY  - GEN\r\n") and "UR  - " + url in ris and ris.endswith("ER  -\r\n")
+
+
+def test_citation_files_cannot_be_broken_by_a_title(archive):
+    story = opendata.public_stories().get(pk=archive["visible"].pk)
+    record = opendata.PublicRecord.of(story)
+    hostile = opendata.PublicRecord(**{**record.__dict__, "title": "Evil} @misc{x,\nER  - \\"})
+    bib = opendata.bibtex(hostile, "")
+    assert bib.count("@misc{") == 1 and "title = {Evil) @misc(x,\nER  - }" in bib
+    ris = opendata.ris(hostile, "")
+    assert ris.count("ER  -") == 1 and "TI  - Evil} @misc{x, ER - \\" in ris
+
+
+def test_permanent_addresses_lead_to_the_story_while_it_is_public(client, archive):
+    visible = client.get(f"/s/{archive['visible'].pk}/")
+    assert visible.status_code == 302 and visible["Location"] == "/stories/visible-story/"
+    assert client.get(f"/s/{archive['pending'].pk}/").status_code == 404
+    gone = client.get(f"/s/{archive['withdrawn'].pk}/", follow=True)
+    assert gone.status_code == 410
+    assert client.get(f"/s/{archive['pending'].pk}/cite.bib").status_code == 404
+    assert client.get(f"/s/{archive['visible'].pk}/cite.exe").status_code == 404
+    assert client.get("/s/999999/").status_code == 404
+
+
+def test_an_embargoed_story_is_in_no_machine_road(client, moderator):
+    story = make_story(title="Zqlater", embargo_until=timezone.now() + datetime.timedelta(days=2))
+    story.approve(by=moderator)
+    for url in (
+        "/feeds/stories.rss",
+        "/sitemap-stories.xml",
+        "/export/stories.csv",
+        "/export/stories.json",
+    ):
+        assert b"Zqlater" not in body(client.get(url)) and b"zqlater" not in body(client.get(url))
+    assert client.get(f"/s/{story.pk}/").status_code == 404
+
+
+# --- Query budgets ---
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/feeds/stories.rss",
+        "/feeds/themes/public-safety.atom",
+        "/feeds/perspectives/critics.rss",
+        "/sitemap.xml",
+        "/sitemap-stories.xml",
+        "/sitemap-pages.xml",
+    ],
+)
+def test_list_endpoints_run_a_fixed_number_of_queries(client, url):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    make_published(title="First", perspective="critics", themes=["public-safety"])
+    few = queries()
+    for n in range(30):
+        make_published(title=f"Story {n}", perspective="critics", themes=["public-safety"])
+    many = queries()
+    assert many == few and many <= 10, (few, many)
