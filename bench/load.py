@@ -42,6 +42,8 @@ PAGES = {
     "theme (side by side)": "/themes/public-safety/",
     "story": None,  # the newest story's address, found once the site is up
     "search": "/search/?q=police",
+    "feed (RSS)": "/feeds/stories.rss",
+    "theme feed (Atom)": "/feeds/themes/public-safety.atom",
 }
 
 
@@ -80,12 +82,14 @@ def serve(database_url, redis_url, mode, bind):
         "GUNICORN_BIND": bind,
         "DJANGO_REQUEST_LOG_LEVEL": "WARNING",
     }
+    # Answers other than 2xx are logged (warnings and errors only): their causes are kept.
+    log = open(ROOT / "bench" / ".data" / f"load-{mode.replace(' ', '-')}.log", "w")
     return subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "gunicorn.conf.py", "archive.wsgi"],
         cwd=ROOT,
         env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
 
@@ -167,6 +171,7 @@ def main():
     }
     if errors:
         print("Socket errors:", errors)
+    print("The server's warnings and errors are in bench/.data/load-<mode>.log.")
 
 
 if __name__ == "__main__":

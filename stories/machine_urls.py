@@ -3,7 +3,7 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from . import converters, feeds, machine_views  # noqa: F401 (converters registers <uslug:>)
+from . import api, converters, feeds, machine_views  # noqa: F401 (converters registers <uslug:>)
 from .pagecache import cache_public_page as cached
 from .sitemaps import SITEMAPS
 
@@ -40,6 +40,13 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),
+    path("api/v1/", cached(api.root), name="api-root"),
+    path("api/v1/stories/", cached(api.stories), name="api-stories"),
+    path("api/v1/stories/<int:story_id>/", cached(api.story), name="api-story"),
+    path("api/v1/perspectives/", cached(api.perspectives), name="api-perspectives"),
+    path("api/v1/themes/", cached(api.themes), name="api-themes"),
+    path("api/v1/openapi.json", cached(api.openapi), name="api-openapi"),
+    path("api/v1/<path:rest>", api.not_found, name="api-not-found"),
     path("export/", machine_views.export_index, name="export"),
     path("export/stories.csv", machine_views.export_csv, name="export-csv"),
     path("export/stories.json", machine_views.export_json, name="export-json"),

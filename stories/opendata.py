@@ -11,10 +11,12 @@ neither read from the database nor reachable from a record.
 import datetime
 from dataclasses import dataclass, field
 
+from django.db.models import Max
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .models import Story
+from .pagecache import generation
 
 # The story columns a record is made from. Everything else (contact email,
 # notes, hashes, consent, the narrator's typed name when anonymous...) stays in the row.
@@ -47,15 +49,27 @@ RIGHTS = _(
 )
 
 
+def with_public_fields(stories):
+    """``stories`` (narrowed from ``Story.objects.published()``) with only public fields loaded."""
+    return (
+        stories.select_related("perspective").prefetch_related("themes").only(*PUBLIC_STORY_FIELDS)
+    )
+
+
 def public_stories():
     """Published stories with only their public fields loaded, newest first."""
-    return (
-        Story.objects.published()
-        .select_related("perspective")
-        .prefetch_related("themes")
-        .only(*PUBLIC_STORY_FIELDS)
-        .order_by("-published_at", "-pk")
-    )
+    return with_public_fields(Story.objects.published()).order_by("-published_at", "-pk")
+
+
+def archive_changed_at():
+    """When what is public last changed: the page cache's generation, or a publication since.
+
+    Every save renews the generation; an embargo lifting saves nothing, so the
+    newest publication time counts too. Answers' Last-Modified.
+    """
+    changed = datetime.datetime.fromtimestamp(generation() / 1e9, tz=datetime.UTC)
+    newest = Story.objects.published().aggregate(newest=Max("published_at"))["newest"]
+    return max(changed, newest) if newest else changed
 
 
 @dataclass(frozen=True)

@@ -181,8 +181,8 @@ def cache_public_page(view):
     return public_page
 
 
-def is_public_page(request):
-    """Whether the address leads to a view on the allowlist.
+def public_page_match(request):
+    """The address's URL match if it leads to a view on the allowlist, else None.
 
     Asked before LocaleMiddleware has run, so the address is resolved in the
     language its prefix names. Costs some 50 µs; it spares every other
@@ -193,8 +193,8 @@ def is_public_page(request):
         try:
             match = resolve(request.path_info)
         except Resolver404:
-            return False
-    return getattr(match.func, "page_cache", False)
+            return None
+    return match if getattr(match.func, "page_cache", False) else None
 
 
 class PageCacheMiddleware:
@@ -212,7 +212,8 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not (applies_to(request) and is_public_page(request)):
+        match = applies_to(request) and public_page_match(request)
+        if not match:
             return self.get_response(request)
         made = []
 
@@ -229,6 +230,8 @@ class PageCacheMiddleware:
         headers, content = current_or_new(page_key(request), make, settings.PAGE_CACHE_SECONDS)
         if made:
             return made[0]  # as it was made, cookies and all
+        # For the request log, which names the route of every answer.
+        request.resolver_match = match
         response = HttpResponse(content)
         for name, value in headers:
             response[name] = value

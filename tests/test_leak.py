@@ -144,6 +144,8 @@ def sample_kwargs(name, archive):
         "feed-theme-rss": theme_slugs,
         "feed-theme-atom": theme_slugs,
         "sitemap-section": [{"section": name} for name in (*SITEMAPS, "nonsense")],
+        "api-story": [{"story_id": pk} for pk in story_ids],
+        "api-not-found": [{"rest": "stories/hidden"}],
         # Wrong links only: a right one is the narrator's own page, tested in test_narrator_rights.
         "stories:withdraw": [{"token": "no-such-token"}, {"token": "x" * 43}],
     }
@@ -183,6 +185,7 @@ def test_every_route_in_the_urlconf_hides_what_is_not_public(client, archive):
                     "?theme=public-safety&perspective=immigrants",
                     # Every hidden story's title has "Hidden" in it.
                     "?q=hidden",
+                    "?q=zqpending&page_size=100",
                 ]
                 for query in query_strings:
                     response = client.get(url + query)
@@ -201,7 +204,7 @@ def test_hidden_stories_have_no_public_address(client, archive):
 
 
 def test_crawl_from_the_home_pages_finds_nothing_private(client, archive):
-    to_visit = ["/", "/es/", "/sitemap.xml", "/export/"]
+    to_visit = ["/", "/es/", "/sitemap.xml", "/export/", "/api/v1/"]
     seen = set()
     while to_visit and len(seen) < 600:
         url = to_visit.pop()
@@ -211,11 +214,15 @@ def test_crawl_from_the_home_pages_finds_nothing_private(client, archive):
         response = client.get(url)
         assert_nothing_private(url, response, archive["forbidden"])
         content_type = response.get("Content-Type", "")
-        if "html" not in content_type and "xml" not in content_type:
+        if not any(kind in content_type for kind in ("html", "xml", "json")):
             continue
         text = body_of(response).decode()
-        # Pages link with href; the sitemap lists addresses in <loc>, absolute.
-        links = re.findall(r'href="([^"#]+)', text) + re.findall(r"<loc>([^<]+)</loc>", text)
+        # Pages link with href; the sitemap lists addresses in <loc>; the API in its JSON.
+        links = (
+            re.findall(r'href="([^"#]+)', text)
+            + re.findall(r"<loc>([^<]+)</loc>", text)
+            + re.findall(r'"(http://testserver/[^"]+)"', text)
+        )
         for href in (link.removeprefix("http://testserver") for link in links):
             target = urljoin(url, href.replace("&amp;", "&"))
             parts = urlsplit(target)

@@ -1,0 +1,445 @@
+"""
+The read-only JSON API, /api/v1/ (docs/api.md).
+
+Built with Django itself: five GET endpoints without accounts or writes need
+forms to check parameters, the paginator, JsonResponse and the conditional-GET
+middleware, all of which Django has; a framework would bring serializers,
+authentication and a browsable API that nothing here uses. Every story comes
+from ``opendata`` (``Story.objects.published()``, public fields only).
+"""
+
+import functools
+
+from django import forms
+from django.core.paginator import EmptyPage, Paginator
+from django.http import Http404, JsonResponse
+from django.urls import reverse
+from django.utils.http import http_date, urlencode
+from django.views.decorators.http import require_safe
+
+from . import opendata, search
+from .models import Perspective, Story, Theme, theme_perspective_counts
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+class StoryQueryForm(forms.Form):
+    """The parameters of /api/v1/stories/; anything else is refused, so a typo is not ignored."""
+
+    q = forms.CharField(required=False, max_length=500)
+    perspective = forms.ModelChoiceField(
+        queryset=Perspective.objects.all(), to_field_name="slug", required=False
+    )
+    theme = forms.ModelChoiceField(
+        queryset=Theme.objects.all(), to_field_name="slug", required=False
+    )
+    language = forms.ChoiceField(choices=Story.Language.choices, required=False)
+    year = forms.IntegerField(required=False, min_value=1900, max_value=2100)
+    page = forms.IntegerField(required=False, min_value=1)
+    page_size = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE_SIZE)
+
+    def __init__(self, data):
+        super().__init__(data)
+        self.unknown = sorted(set(data) - set(self.fields))
+        self.repeated = sorted(name for name in data if len(data.getlist(name)) > 1)
+
+    def clean(self):
+        for name in self.unknown:
+            self.add_error(None, f"Unknown parameter: {name}.")
+        for name in self.repeated:
+            self.add_error(None, f"Give {name} once.")
+        return super().clean()
+
+    def stories(self):
+        stories = Story.objects.published()
+        data = self.cleaned_data
+        if data["perspective"]:
+            stories = stories.filter(perspective=data["perspective"])
+        if data["theme"]:
+            stories = stories.carrying_any_theme_of([data["theme"].pk])
+        if data["language"]:
+            stories = stories.filter(language=data["language"])
+        if data["year"]:
+            stories = stories.filter(year_happened=data["year"])
+        if search.has_terms(data["q"]):
+            return opendata.with_public_fields(stories.search(data["q"]))
+        return opendata.with_public_fields(stories).order_by("-published_at", "-pk")
+
+
+def error(status, message, **details):
+    return JsonResponse({"error": {"status": status, "message": message, **details}}, status=status)
+
+
+def api_view(view):
+    """GET and HEAD only; a missing object answers in JSON; answers say when the archive changed."""
+
+    @require_safe
+    @functools.wraps(view)
+    def answer(request, *args, **kwargs):
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404:
+            response = error(404, "Not found.")
+        if response.status_code == 200:
+            response["Last-Modified"] = http_date(opendata.archive_changed_at().timestamp())
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    return answer
+
+
+def absolute(request, path):
+    return request.build_absolute_uri(path)
+
+
+def story_summary(request, record):
+    return {
+        "id": record.id,
+        "url": absolute(request, record.path),
+        "permalink": absolute(request, record.permalink_path),
+        "api_url": absolute(request, reverse("api-story", args=[record.id])),
+        "title": record.title,
+        "summary": record.summary,
+        "creator": record.creator,
+        "narrator_descriptor": record.narrator_descriptor,
+        "perspective": {"slug": record.perspective, "name": record.perspective_name},
+        "themes": [{"slug": slug, "name": name} for slug, name in record.themes],
+        "language": record.language,
+        "place": record.place,
+        "year_happened": record.year_happened,
+        "published_at": record.published_at.isoformat(),
+        "updated_at": record.updated_at.isoformat(),
+    }
+
+
+@api_view
+def root(request):
+    return JsonResponse(
+        {
+            "stories": absolute(request, reverse("api-stories")),
+            "perspectives": absolute(request, reverse("api-perspectives")),
+            "themes": absolute(request, reverse("api-themes")),
+            "openapi": absolute(request, reverse("api-openapi")),
+            "documentation": "docs/api.md in the project's repository",
+        }
+    )
+
+
+@api_view
+def stories(request):
+    form = StoryQueryForm(request.GET)
+    if not form.is_valid():
+        return error(
+            400,
+            "Bad parameters.",
+            fields={name: errors for name, errors in form.errors.items() if name != "__all__"},
+            problems=form.non_field_errors(),
+        )
+    page_size = form.cleaned_data["page_size"] or DEFAULT_PAGE_SIZE
+    paginator = Paginator(form.stories(), page_size)
+    try:
+        page = paginator.page(form.cleaned_data["page"] or 1)
+    except EmptyPage:
+        return error(404, "No such page.", pages=paginator.num_pages)
+
+    def page_url(number):
+        query = {key: value for key, value in request.GET.items() if key != "page"}
+        return absolute(request, f"{reverse('api-stories')}?{urlencode({**query, 'page': number})}")
+
+    return JsonResponse(
+        {
+            "count": paginator.count,
+            "page": page.number,
+            "pages": paginator.num_pages,
+            "next": page_url(page.next_page_number()) if page.has_next() else None,
+            "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
+            "results": [story_summary(request, opendata.PublicRecord.of(story)) for story in page],
+        }
+    )
+
+
+@api_view
+def story(request, story_id):
+    found = opendata.public_stories().filter(pk=story_id).first()
+    if found is None:
+        raise Http404
+    record = opendata.PublicRecord.of(found)
+    base = f"{request.scheme}://{request.get_host()}"
+    dublin_core = {}
+    for element, value in record.dublin_core(base):
+        dublin_core.setdefault(element, []).append(value)
+    return JsonResponse(
+        {
+            **story_summary(request, record),
+            "text": record.body,
+            "content_note": record.content_note,
+            "dublin_core": dublin_core,
+            "citations": {
+                citation.style: citation.text for citation in opendata.citations(record, base)
+            },
+            "citation_files": {
+                extension: absolute(request, reverse("story-citation", args=[record.id, extension]))
+                for extension in ("bib", "ris")
+            },
+        }
+    )
+
+
+@api_view
+def perspectives(request):
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "slug": perspective.slug,
+                    "name": perspective.name,
+                    "name_es": perspective.name_es,
+                    "description": perspective.description,
+                    "description_es": perspective.description_es,
+                    "stories": perspective.published_count,
+                    "url": absolute(request, perspective.get_absolute_url()),
+                }
+                for perspective in Perspective.objects.with_published_counts()
+            ]
+        }
+    )
+
+
+@api_view
+def themes(request):
+    by_pair = theme_perspective_counts()
+    perspective_slugs = dict(Perspective.objects.values_list("pk", "slug"))
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "slug": theme.slug,
+                    "name": theme.name,
+                    "name_es": theme.name_es,
+                    "description": theme.description,
+                    "description_es": theme.description_es,
+                    "stories": theme.published_count,
+                    "stories_by_perspective": {
+                        slug: by_pair.get((theme.pk, pk), 0)
+                        for pk, slug in perspective_slugs.items()
+                    },
+                    "url": absolute(request, theme.get_absolute_url()),
+                }
+                for theme in Theme.objects.with_published_counts()
+            ]
+        }
+    )
+
+
+@require_safe
+def not_found(request, rest):
+    return error(404, "No such endpoint. See /api/v1/.")
+
+
+def openapi_description():
+    """The API described in OpenAPI 3.1, kept beside the code it describes (tests compare them)."""
+
+    def parameter(name, description, schema):
+        return {"name": name, "in": "query", "required": False, "description": description,
+                "schema": schema}  # fmt: skip
+
+    error_response = {
+        "description": "An error, as JSON.",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+    def ok(schema):
+        return {
+            "description": "OK. Carries ETag and Last-Modified; conditional requests get 304.",
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+        }
+
+    summary_properties = {
+        "id": {"type": "integer"},
+        "url": {"type": "string", "format": "uri"},
+        "permalink": {"type": "string", "format": "uri"},
+        "api_url": {"type": "string", "format": "uri"},
+        "title": {"type": "string"},
+        "summary": {"type": "string"},
+        "creator": {"type": "string", "description": "The name shown, or Anonymous."},
+        "narrator_descriptor": {"type": "string"},
+        "perspective": {"$ref": "#/components/schemas/Named"},
+        "themes": {"type": "array", "items": {"$ref": "#/components/schemas/Named"}},
+        "language": {"type": "string", "enum": ["en", "es"]},
+        "place": {"type": "string"},
+        "year_happened": {"type": ["integer", "null"]},
+        "published_at": {"type": "string", "format": "date-time"},
+        "updated_at": {"type": "string", "format": "date-time"},
+    }
+    category_properties = {
+        "slug": {"type": "string"},
+        "name": {"type": "string"},
+        "name_es": {"type": "string"},
+        "description": {"type": "string"},
+        "description_es": {"type": "string"},
+        "stories": {"type": "integer", "description": "Published stories."},
+        "url": {"type": "string", "format": "uri"},
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Perspectives API",
+            "version": "1",
+            "description": (
+                "Read-only JSON for the published stories of Perspectives, an oral-history "
+                "archive of Los Angeles as a sanctuary city. Only published stories and "
+                "their public fields are ever returned."
+            ),
+        },
+        "paths": {
+            "/api/v1/stories/": {
+                "get": {
+                    "summary": "Published stories, newest first, or ranked when q is given.",
+                    "parameters": [
+                        parameter(
+                            "q",
+                            "Words to search for (English and Spanish).",
+                            {"type": "string", "maxLength": 500},
+                        ),
+                        parameter("perspective", "A perspective's slug.", {"type": "string"}),
+                        parameter("theme", "A theme's slug.", {"type": "string"}),
+                        parameter(
+                            "language",
+                            "The story's language.",
+                            {"type": "string", "enum": ["en", "es"]},
+                        ),
+                        parameter(
+                            "year",
+                            "The year it happened.",
+                            {"type": "integer", "minimum": 1900, "maximum": 2100},
+                        ),
+                        parameter("page", "From 1.", {"type": "integer", "minimum": 1}),
+                        parameter(
+                            "page_size",
+                            "Stories a page (default 20).",
+                            {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+                        ),
+                    ],  # fmt: skip
+                    "responses": {
+                        "200": ok("StoryPage"),
+                        "400": error_response,
+                        "404": error_response,
+                    },  # fmt: skip
+                }
+            },
+            "/api/v1/stories/{id}/": {
+                "get": {
+                    "summary": "One published story, with its text and Dublin Core.",
+                    "parameters": [
+                        {
+                            "name": "id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "integer"},
+                        }
+                    ],  # fmt: skip
+                    "responses": {"200": ok("Story"), "404": error_response},
+                }
+            },
+            "/api/v1/perspectives/": {
+                "get": {
+                    "summary": "Every perspective, with its number of published stories.",
+                    "responses": {"200": ok("Perspectives")},
+                }
+            },
+            "/api/v1/themes/": {
+                "get": {
+                    "summary": "Every theme, with its published stories, per perspective too.",
+                    "responses": {"200": ok("Themes")},
+                }
+            },
+        },
+        "components": {
+            "schemas": {
+                "Named": {
+                    "type": "object",
+                    "properties": {"slug": {"type": "string"}, "name": {"type": "string"}},
+                },
+                "StorySummary": {"type": "object", "properties": summary_properties},
+                "Story": {
+                    "type": "object",
+                    "properties": {
+                        **summary_properties,
+                        "text": {"type": "string"},
+                        "content_note": {"type": "string"},
+                        "dublin_core": {
+                            "type": "object",
+                            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                        },
+                        "citations": {
+                            "type": "object",
+                            "additionalProperties": {"type": "string"},
+                        },
+                        "citation_files": {
+                            "type": "object",
+                            "additionalProperties": {"type": "string", "format": "uri"},
+                        },
+                    },
+                },
+                "StoryPage": {
+                    "type": "object",
+                    "properties": {
+                        "count": {"type": "integer"},
+                        "page": {"type": "integer"},
+                        "pages": {"type": "integer"},
+                        "next": {"type": ["string", "null"], "format": "uri"},
+                        "previous": {"type": ["string", "null"], "format": "uri"},
+                        "results": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/StorySummary"},
+                        },
+                    },
+                },
+                "Perspectives": {
+                    "type": "object",
+                    "properties": {
+                        "results": {
+                            "type": "array",
+                            "items": {"type": "object", "properties": category_properties},
+                        }
+                    },
+                },
+                "Themes": {
+                    "type": "object",
+                    "properties": {
+                        "results": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    **category_properties,
+                                    "stories_by_perspective": {
+                                        "type": "object",
+                                        "additionalProperties": {"type": "integer"},
+                                    },
+                                },
+                            },
+                        }
+                    },
+                },
+                "Error": {
+                    "type": "object",
+                    "properties": {
+                        "error": {
+                            "type": "object",
+                            "properties": {
+                                "status": {"type": "integer"},
+                                "message": {"type": "string"},
+                            },
+                        }
+                    },
+                },
+            }
+        },
+    }
+
+
+@api_view
+def openapi(request):
+    return JsonResponse(openapi_description())
