@@ -85,6 +85,28 @@ def workflow_action(method, description, done, **arguments):
     return admin.action(permissions=["change"], description=description)(action)
 
 
+def asked_before_acting(
+    modeladmin, request, *, action, title, form, objects, submit_label, intro="", outro=""
+):
+    """The page an admin action shows to ask for what it needs (stories/action_form.html)."""
+    return TemplateResponse(
+        request,
+        "admin/stories/action_form.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "opts": modeladmin.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action": action,
+            "title": title,
+            "form": form,
+            "objects": objects,
+            "submit_label": submit_label,
+            "intro": intro,
+            "outro": outro,
+        },
+    )  # fmt: skip
+
+
 @dataclasses.dataclass
 class FindingForModerator:
     finding: shield.Finding
@@ -284,17 +306,15 @@ class StoryAdmin(ModerationDeskMixin, admin.ModelAdmin):
                 ngettext_lazy("%(count)d story rejected.", "%(count)d stories rejected.", "count"),
                 **form.cleaned_data,
             )(self, request, queryset)
-        return TemplateResponse(
+        return asked_before_acting(
+            self,
             request,
-            "admin/stories/story/reject.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Reject stories"),
-                "form": form,
-                "stories": queryset,
-                "opts": self.model._meta,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
+            action="reject",
+            title=_("Reject stories"),
+            form=form,
+            objects=queryset,
+            intro=_("These stories will be rejected:"),
+            submit_label=_("Reject"),
         )
 
     def save_related(self, request, form, formsets, change):
@@ -481,17 +501,18 @@ class ThemeAdmin(admin.ModelAdmin):
                 messages.SUCCESS,
             )
             return None
-        return TemplateResponse(
+        return asked_before_acting(
+            self,
             request,
-            "admin/stories/theme/merge_themes.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Merge themes"),
-                "form": form,
-                "themes": queryset,
-                "opts": self.model._meta,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
+            action="merge_themes",
+            title=_("Merge themes"),
+            form=form,
+            objects=queryset,
+            intro=_(
+                "Every story tagged with a merged theme will be tagged with the theme you "
+                "choose; the other selected themes are then deleted."
+            ),
+            submit_label=_("Merge themes"),
         )
 
 
@@ -598,17 +619,18 @@ class ReportAdmin(admin.ModelAdmin):
                 messages.SUCCESS,
             )
             return None
-        return TemplateResponse(
+        return asked_before_acting(
+            self,
             request,
-            "admin/stories/report/resolve.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Resolve reports"),
-                "form": form,
-                "reports": queryset.select_related("story"),
-                "opts": self.model._meta,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
+            action="resolve",
+            title=_("Resolve reports"),
+            form=form,
+            objects=queryset.select_related("story"),
+            outro=_(
+                "Resolving a report changes nothing in the story: edit, redact, approve or "
+                "return it to review from the story itself."
+            ),
+            submit_label=_("Resolve"),
         )
 
 
@@ -674,17 +696,18 @@ class ThemeSuggestionAdmin(admin.ModelAdmin):
                 messages.SUCCESS,
             )
             return None
-        return TemplateResponse(
+        return asked_before_acting(
+            self,
             request,
-            "admin/stories/themesuggestion/map.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Map suggestions onto a theme"),
-                "form": form,
-                "suggestions": queryset,
-                "opts": self.model._meta,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
+            action="map_onto_theme",
+            title=_("Map suggestions onto a theme"),
+            form=form,
+            objects=queryset,
+            intro=_(
+                "The stories that asked for these suggestions will be tagged with the theme "
+                "you choose:"
+            ),
+            submit_label=_("Map onto this theme"),
         )
 
     @admin.action(permissions=["change"], description=_("Decline"))

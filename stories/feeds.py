@@ -62,20 +62,28 @@ class NewStoriesAtomFeed(NewStoriesFeed):
     subtitle = NewStoriesFeed.description
 
 
-class PerspectiveFeed(NewStoriesFeed):
+class CategoryFeed(NewStoriesFeed):
+    """New stories of one perspective or theme, found by its slug."""
+
+    model = None
+    title_text = None
+
     def get_object(self, request, slug):
-        return get_object_or_404(Perspective, slug=slug)
+        return get_object_or_404(self.model, slug=slug)
+
+    def title(self, category):
+        return self.title_text % {"name": category.name}
+
+    def link(self, category):
+        return category.get_absolute_url()
+
+
+class PerspectiveFeed(CategoryFeed):
+    model = Perspective
+    title_text = _("Perspectives: new stories from %(name)s")
 
     def narrow(self, stories, perspective):
         return stories.filter(perspective=perspective)
-
-    def title(self, perspective):
-        return _("Perspectives: new stories from %(perspective)s") % {
-            "perspective": perspective.name
-        }
-
-    def link(self, perspective):
-        return perspective.get_absolute_url()
 
 
 class PerspectiveAtomFeed(PerspectiveFeed):
@@ -83,18 +91,12 @@ class PerspectiveAtomFeed(PerspectiveFeed):
     subtitle = NewStoriesFeed.description
 
 
-class ThemeFeed(NewStoriesFeed):
-    def get_object(self, request, slug):
-        return get_object_or_404(Theme, slug=slug)
+class ThemeFeed(CategoryFeed):
+    model = Theme
+    title_text = _("Perspectives: new stories about %(name)s")
 
     def narrow(self, stories, theme):
         return stories.carrying_any_theme_of([theme.pk])
-
-    def title(self, theme):
-        return _("Perspectives: new stories about %(theme)s") % {"theme": theme.name}
-
-    def link(self, theme):
-        return theme.get_absolute_url()
 
 
 class ThemeAtomFeed(ThemeFeed):

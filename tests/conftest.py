@@ -5,6 +5,8 @@ import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from stories import search
@@ -83,6 +85,13 @@ def make_published(**fields):
     story = make_story(**fields)
     story.approve(by=None)
     return story
+
+
+def queries_made(client, url):
+    """How many queries answering ``url`` took (it must answer 200)."""
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200, url
+    return len(captured)
 
 
 def admin_edit(client, story, **changes):

@@ -3,14 +3,12 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from stories.api import openapi_description
 from stories.models import Story
 
-from .conftest import make_published, make_story
+from .conftest import make_published, make_story, queries_made
 
 pytestmark = pytest.mark.django_db
 
@@ -166,14 +164,9 @@ def test_the_openapi_description_matches_the_answers(client, archive):
     ],
 )
 def test_list_endpoints_run_a_fixed_number_of_queries(client, url):
-    def queries():
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(url).status_code == 200
-        return len(captured)
-
     make_published(title="First clinic", themes=["public-safety"])
-    few = queries()
+    few = queries_made(client, url)
     for n in range(25):
         make_published(title=f"Clinic {n}", themes=["public-safety", "legal-aid"])
-    many = queries()
+    many = queries_made(client, url)
     assert many == few and many <= 10, (few, many)
