@@ -286,6 +286,15 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 # then manage.py purge_private_data erases it (docs/privacy.md).
 WITHDRAWN_TEXT_GRACE_DAYS = env_int("WITHDRAWN_TEXT_GRACE_DAYS", 30)
 REJECTED_TEXT_RETENTION_DAYS = env_int("REJECTED_TEXT_RETENTION_DAYS", 90)
+# OAI-PMH (/oai/, stories/oai.py): the repository's name in its identifiers
+# (oai:<this>:story/<id>, a domain the archive controls; it must never change),
+# the address harvesters may write to, records a page, and how long a
+# resumption token stays valid.
+OAI_REPOSITORY_IDENTIFIER = os.environ.get("OAI_REPOSITORY_IDENTIFIER", "perspectives.example.org")
+OAI_ADMIN_EMAIL = os.environ.get("OAI_ADMIN_EMAIL", "archive@perspectives.example.org")
+OAI_PAGE_SIZE = env_int("OAI_PAGE_SIZE", 100)
+OAI_TOKEN_SECONDS = env_int("OAI_TOKEN_SECONDS", 24 * 3600)
+
 # How long a resolved report keeps its details, the reporter's email and hash.
 RESOLVED_REPORT_RETENTION_DAYS = env_int("RESOLVED_REPORT_RETENTION_DAYS", 30)
 

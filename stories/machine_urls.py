@@ -3,7 +3,7 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from . import api, converters, feeds, machine_views  # noqa: F401 (converters registers <uslug:>)
+from . import api, converters, feeds, machine_views, oai  # noqa: F401 (converters registers <uslug:>)
 from .pagecache import cache_public_page as cached
 from .sitemaps import SITEMAPS
 
@@ -47,6 +47,7 @@ urlpatterns = [
     path("api/v1/themes/", cached(api.themes), name="api-themes"),
     path("api/v1/openapi.json", cached(api.openapi), name="api-openapi"),
     path("api/v1/<path:rest>", api.not_found, name="api-not-found"),
+    path("oai/", oai.endpoint, name="oai"),
     path("export/", machine_views.export_index, name="export"),
     path("export/stories.csv", machine_views.export_csv, name="export-csv"),
     path("export/stories.json", machine_views.export_json, name="export-json"),

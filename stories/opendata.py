@@ -9,6 +9,7 @@ neither read from the database nor reachable from a record.
 """
 
 import datetime
+import re
 from dataclasses import dataclass, field
 
 from django.db.models import Max
@@ -47,6 +48,15 @@ RIGHTS = _(
     "Each story is its narrator's own, published with their consent for reading, research "
     "and teaching. Ask the archive before republishing a story."
 )
+
+
+# What XML 1.0 cannot carry (control characters other than tab and line breaks,
+# lone surrogates): a story holding one must not break a feed or OAI-PMH.
+NOT_IN_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text):
+    return NOT_IN_XML.sub("", text)
 
 
 def with_public_fields(stories):
@@ -98,15 +108,15 @@ class PublicRecord:
     def of(cls, story):
         return cls(
             id=story.pk,
-            title=story.title,
-            summary=story.summary,
-            body=story.body,
-            creator=str(story.display_name),
-            narrator_descriptor=story.narrator_descriptor,
+            title=xml_safe(story.title),
+            summary=xml_safe(story.summary),
+            body=xml_safe(story.body),
+            creator=xml_safe(str(story.display_name)),
+            narrator_descriptor=xml_safe(story.narrator_descriptor),
             language=story.language,
-            place=story.place,
+            place=xml_safe(story.place),
             year_happened=story.year_happened,
-            content_note=story.content_note,
+            content_note=xml_safe(story.content_note),
             published_at=story.published_at,
             updated_at=story.updated_at,
             perspective=story.perspective.slug,

@@ -267,3 +267,30 @@ def test_search_facets_count_only_visible_stories(client, archive):
         "community-trust": 1,
     }
     assert sum(language.matching_count for language in facets["languages"]) == 2
+
+
+def test_oai_pmh_shows_a_hidden_story_at_most_as_a_deleted_header(client, archive):
+    from lxml import etree
+
+    ns = {"oai": "http://www.openarchives.org/OAI/2.0/"}
+    hidden_ids = {str(story.pk) for story in archive["hidden"]}
+    for verb in ("ListRecords", "ListIdentifiers"):
+        response = client.get("/oai/", {"verb": verb, "metadataPrefix": "oai_dc"})
+        assert_nothing_private("/oai/", response, archive["forbidden"])
+        tree = etree.fromstring(response.content)
+        for header in tree.iterfind(".//oai:header", ns):
+            story_id = header.findtext("oai:identifier", namespaces=ns).rsplit("/", 1)[1]
+            if story_id in hidden_ids:
+                assert header.get("status") == "deleted"
+                assert not header.findall("oai:setSpec", ns)
+    for story in archive["hidden"]:
+        response = client.get(
+            "/oai/",
+            {
+                "verb": "GetRecord",
+                "metadataPrefix": "oai_dc",
+                "identifier": f"oai:perspectives.example.org:story/{story.pk}",
+            },
+        )
+        assert_nothing_private("/oai/", response, archive["forbidden"])
+        assert b"<metadata" not in response.content and b":metadata" not in response.content
