@@ -634,6 +634,21 @@ class ReportAdmin(admin.ModelAdmin):
         )
 
 
+class AcceptSuggestionForm(forms.Form):
+    name = forms.CharField(label=_("Theme name"), max_length=100)
+    name_es = forms.CharField(label=_("Name in Spanish"), max_length=100, required=False)
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if shield.scan(name):
+            raise forms.ValidationError(_("This name holds a detail that could identify someone."))
+        if Theme.objects.filter(name__iexact=name).exists():
+            raise forms.ValidationError(
+                _("A theme with this name exists: map the suggestion onto it instead.")
+            )
+        return name
+
+
 class MapSuggestionForm(forms.Form):
     theme = forms.ModelChoiceField(label=_("Existing theme"), queryset=Theme.objects.all())
 
@@ -668,26 +683,49 @@ class ThemeSuggestionAdmin(admin.ModelAdmin):
         return suggestion.story_count
 
     @admin.action(
-        permissions=["change"], description=_("Accept as new themes, tagging their stories")
+        permissions=["change"], description=_("Accept as a new theme, tagging its stories")
     )
     def accept(self, request, queryset):
-        accepted = [suggestion.accept(by=request.user) for suggestion in queryset]
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d theme created; add its Spanish name under Themes.",
-                "%(count)d themes created; add their Spanish names under Themes.",
-                len(accepted),
+        """One suggestion at a time, named by the moderator: a narrator's words become public."""
+        waiting = queryset.filter(decision=ThemeSuggestion.Decision.WAITING)
+        if waiting.count() != 1 or not request.user.has_perm("stories.add_theme"):
+            self.message_user(
+                request,
+                _("Select one waiting suggestion; accepting it needs the right to add themes."),
+                messages.ERROR,
             )
-            % {"count": len(accepted)},
-            messages.SUCCESS,
+            return None
+        suggestion = waiting.get()
+        form = AcceptSuggestionForm(
+            request.POST if "apply" in request.POST else None, initial={"name": suggestion.name}
+        )
+        if form.is_valid():
+            theme = suggestion.accept(by=request.user, **form.cleaned_data)
+            self.message_user(
+                request,
+                _("Theme “%(theme)s” created and its stories tagged.") % {"theme": theme.name},
+                messages.SUCCESS,
+            )
+            return None
+        return asked_before_acting(
+            self,
+            request,
+            action="accept",
+            title=_("Accept a theme suggestion"),
+            form=form,
+            objects=[suggestion],
+            intro=_(
+                "The theme's name is public. Write it as the archive would, without anything "
+                "that could identify a narrator."
+            ),
+            submit_label=_("Create the theme"),
         )
 
     @admin.action(permissions=["change"], description=_("Map onto an existing theme"))
     def map_onto_theme(self, request, queryset):
         form = MapSuggestionForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
-            for suggestion in queryset:
+            for suggestion in queryset.filter(decision=ThemeSuggestion.Decision.WAITING):
                 suggestion.map_onto(form.cleaned_data["theme"], by=request.user)
             self.message_user(
                 request,
@@ -712,6 +750,6 @@ class ThemeSuggestionAdmin(admin.ModelAdmin):
 
     @admin.action(permissions=["change"], description=_("Decline"))
     def decline(self, request, queryset):
-        for suggestion in queryset:
+        for suggestion in queryset.filter(decision=ThemeSuggestion.Decision.WAITING):
             suggestion.decline(by=request.user)
         self.message_user(request, _("Declined."), messages.SUCCESS)

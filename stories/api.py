@@ -14,7 +14,7 @@ from django import forms
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, JsonResponse
 from django.urls import reverse
-from django.utils.http import http_date, urlencode
+from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from . import opendata, search
@@ -72,7 +72,7 @@ def error(status, message, **details):
 
 
 def api_view(view):
-    """GET and HEAD only; a missing object answers in JSON; answers say when the archive changed."""
+    """GET and HEAD only; a missing object answers in JSON (machine_urls dates the answers)."""
 
     @require_safe
     @functools.wraps(view)
@@ -81,8 +81,6 @@ def api_view(view):
             response = view(request, *args, **kwargs)
         except Http404:
             response = error(404, "Not found.")
-        if response.status_code == 200:
-            response["Last-Modified"] = http_date(opendata.archive_changed_at().timestamp())
         response["Access-Control-Allow-Origin"] = "*"
         return response
 

@@ -4,15 +4,32 @@ perspective, one theme (Django's syndication framework). Items are
 ``opendata.PublicRecord``s, so a feed can only say what a story page says.
 """
 
+from dataclasses import dataclass
+
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from . import opendata
 from .models import Perspective, Theme
 
 FEED_LENGTH = 50
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a feed covers (the archive, or one perspective or theme) and the site's address."""
+
+    base_url: str
+    category: object = None
+
+
+@dataclass(frozen=True)
+class Item:
+    record: opendata.PublicRecord
+    guid: str  # the permanent address, absolute: Atom requires it, RSS readers expect it
 
 
 class NewStoriesFeed(Feed):
@@ -23,37 +40,43 @@ class NewStoriesFeed(Feed):
         "as a sanctuary city."
     )
 
-    def items(self, obj=None):
-        stories = opendata.public_stories()
-        if obj is not None:
-            stories = self.narrow(stories, obj)
-        return [opendata.PublicRecord.of(story) for story in stories[:FEED_LENGTH]]
+    def get_object(self, request, *args, **kwargs):
+        return Scope(base_url=f"{request.scheme}://{request.get_host()}")
 
-    def narrow(self, stories, obj):
+    def items(self, scope):
+        stories = opendata.public_stories()
+        if scope.category is not None:
+            stories = self.narrow(stories, scope.category)
+        records = [opendata.PublicRecord.of(story) for story in stories[:FEED_LENGTH]]
+        return [Item(record, scope.base_url + record.permalink_path) for record in records]
+
+    def narrow(self, stories, category):
         return stories
 
-    def item_title(self, record):
-        return record.title
+    def item_title(self, item):
+        return item.record.title
 
-    def item_description(self, record):
-        return record.summary or record.body[:300]
+    def item_description(self, item):
+        # Readers take a description as HTML: a narrator's words are shown as text.
+        return escape(item.record.summary or item.record.body[:300])
 
-    def item_link(self, record):
-        return record.path
+    def item_link(self, item):
+        return item.record.path
 
-    def item_guid(self, record):
-        return record.permalink_path
+    def item_guid(self, item):
+        return item.guid
 
-    def item_pubdate(self, record):
-        return record.published_at
+    def item_pubdate(self, item):
+        return item.record.published_at
 
-    def item_updateddate(self, record):
-        return record.updated_at
+    def item_updateddate(self, item):
+        return item.record.updated_at
 
-    def item_author_name(self, record):
-        return record.creator
+    def item_author_name(self, item):
+        return item.record.creator
 
-    def item_categories(self, record):
+    def item_categories(self, item):
+        record = item.record
         return [record.perspective_name, *(name for _slug, name in record.themes)]
 
 
@@ -69,13 +92,14 @@ class CategoryFeed(NewStoriesFeed):
     title_text = None
 
     def get_object(self, request, slug):
-        return get_object_or_404(self.model, slug=slug)
+        scope = super().get_object(request)
+        return Scope(scope.base_url, get_object_or_404(self.model, slug=slug))
 
-    def title(self, category):
-        return self.title_text % {"name": category.name}
+    def title(self, scope):
+        return self.title_text % {"name": scope.category.name}
 
-    def link(self, category):
-        return category.get_absolute_url()
+    def link(self, scope):
+        return scope.category.get_absolute_url()
 
 
 class PerspectiveFeed(CategoryFeed):

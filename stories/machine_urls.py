@@ -4,8 +4,15 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
 from . import api, converters, feeds, machine_views, oai  # noqa: F401 (converters registers <uslug:>)
-from .pagecache import cache_public_page as cached
+from .machine_views import dated_by_archive_change
+from .pagecache import cache_public_page
 from .sitemaps import SITEMAPS
+
+
+def cached(view):
+    """Kept by the page cache, and dated by the archive's last public change."""
+    return cache_public_page(dated_by_archive_change(view))
+
 
 urlpatterns = [
     path("s/<int:story_id>/", machine_views.story_permalink, name="story-permalink"),

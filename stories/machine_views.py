@@ -5,11 +5,13 @@ public archive. Everything is read through ``opendata``.
 """
 
 import csv
+import functools
 import json
 
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import http_date
 
 from . import opendata
 from .models import Story
@@ -34,22 +36,42 @@ EXPORT_FIELDS = (
 )
 
 
+def dated_by_archive_change(view):
+    """Last-Modified is when anything public last changed (``opendata.archive_changed_at``).
+
+    Not the newest date among what is listed now: when the newest item leaves
+    (withdrawn, returned to review), that date goes back, and a client asking
+    If-Modified-Since would keep the item it should lose.
+    """
+
+    @functools.wraps(view)
+    def dated(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200:
+            response["Last-Modified"] = http_date(opendata.archive_changed_at().timestamp())
+        return response
+
+    return dated
+
+
 def base_url(request):
     return f"{request.scheme}://{request.get_host()}"
 
 
 def story_permalink(request, story_id):
-    """``/s/<id>/``: the address citations use, which outlives a change of title."""
-    story = (
-        (Story.objects.published() | Story.objects.withdrawn_after_publication())
-        .filter(pk=story_id)
-        .only("slug")
-        .first()
-    )
-    if story is None:
-        raise Http404
-    # Not permanent: the slug it leads to can change.
-    return redirect(story.get_absolute_url())
+    """``/s/<id>/``: the address citations use, which outlives a change of title.
+
+    It leads to a public story's page. A story withdrawn after publication
+    answers 410 here, without leading on: its slug spells its old title, and
+    ids can be walked.
+    """
+    story = Story.objects.published().filter(pk=story_id).only("slug").first()
+    if story is not None:
+        # Not permanent: the slug it leads to can change.
+        return redirect(story.get_absolute_url())
+    if Story.objects.withdrawn_after_publication().filter(pk=story_id).exists():
+        return render(request, "stories/story_withdrawn.html", status=410)
+    raise Http404
 
 
 def public_record(story_id):
@@ -102,6 +124,15 @@ def export_records():
         yield opendata.PublicRecord.of(story)
 
 
+# A cell a spreadsheet would read as a formula ("=HYPERLINK(…)") is written as text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 class Echo:
     """A file whose write() returns what it was given, for csv.writer to stream through."""
 
@@ -132,7 +163,7 @@ def export_csv(request):
         for record in export_records():
             row = export_row(record, base)
             row["themes"] = "; ".join(row["themes"])
-            yield writer.writerow([row[name] for name in EXPORT_FIELDS])
+            yield writer.writerow([spreadsheet_safe(row[name]) for name in EXPORT_FIELDS])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="perspectives-stories.csv"'

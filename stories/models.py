@@ -204,6 +204,8 @@ class Theme(BilingualNameMixin, TagBase):
         """Move every story tagged with this theme onto ``target``, then delete this theme."""
         with transaction.atomic():
             already_tagged = TaggedTheme.objects.filter(tag=target).values("content_object")
+            retagged = Story.objects.filter(themes=self)
+            retagged.update(version=F("version") + 1)  # as in ThemeSuggestion._decide
             TaggedTheme.objects.filter(tag=self).exclude(content_object__in=already_tagged).update(
                 tag=target
             )
@@ -979,13 +981,18 @@ class Report(models.Model):
             story=story, reason=reason, details=details, email=email, reporter_hash=reporter_hash
         )
         if reason == cls.Reason.PERSONAL_INFORMATION:
-            reporters = (
-                story.reports.open()
-                .filter(reason=cls.Reason.PERSONAL_INFORMATION)
-                .values("reporter_hash")
-                .distinct()
-                .count()
+            # Since the story was last approved: a moderator who approves it again
+            # has judged the reports before, even if they left them open.
+            approved_at = (
+                story.events.filter(to_status=Story.Status.APPROVED)
+                .order_by("-created_at")
+                .values_list("created_at", flat=True)
+                .first()
             )
+            reports = story.reports.open().filter(reason=cls.Reason.PERSONAL_INFORMATION)
+            if approved_at is not None:
+                reports = reports.filter(created_at__gte=approved_at)
+            reporters = reports.values("reporter_hash").distinct().count()
             if (
                 reporters >= settings.REPORTS_TO_HIDE_STORY
                 and story.status == Story.Status.APPROVED
@@ -1108,6 +1115,8 @@ class ThemeSuggestion(models.Model):
                 TaggedTheme(content_object=story, tag=theme)
                 for story in stories.exclude(pk__in=already)
             )
+            # Their themes changed: a change form opened before must not save over it.
+            stories.update(version=F("version") + 1)
             # bulk_create sends no signal: the cached pages and the index learn it here.
             bump_generation()
             search.reindex(stories)
@@ -1177,6 +1186,9 @@ class StoryLink(models.Model):
             raise ValidationError(_("A story cannot be linked to itself."))
         if self.to_story_id and not Story.objects.published().filter(pk=self.to_story_id).exists():
             raise ValidationError(_("Only a published story can be linked."))
+        reverse = StoryLink.objects.filter(from_story=self.to_story_id, to_story=self.from_story_id)
+        if self.from_story_id and reverse.exists():
+            raise ValidationError(_("These two stories are linked already, the other way round."))
 
 
 def theme_perspective_counts():

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Max
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Story
@@ -77,8 +78,11 @@ def archive_changed_at():
     Every save renews the generation; an embargo lifting saves nothing, so the
     newest publication time counts too. Answers' Last-Modified.
     """
-    changed = datetime.datetime.fromtimestamp(generation() / 1e9, tz=datetime.UTC)
     newest = Story.objects.published().aggregate(newest=Max("published_at"))["newest"]
+    try:
+        changed = datetime.datetime.fromtimestamp(generation() / 1e9, tz=datetime.UTC)
+    except Exception:  # the cache is away: say "now", which is never too early
+        changed = timezone.now()
     return max(changed, newest) if newest else changed
 
 
@@ -127,6 +131,11 @@ class PublicRecord:
         )
 
     @property
+    def published_on(self):
+        """The day of publication where the archive is (its time zone), as the page shows it."""
+        return timezone.localtime(self.published_at).date()
+
+    @property
     def coverage(self):
         """Where and when: ``["Boyle Heights, Los Angeles", "2017"]``, whichever are known."""
         where = f"{self.place}, Los Angeles" if self.place else "Los Angeles"
@@ -141,7 +150,7 @@ class PublicRecord:
             ("subject", self.perspective_name),
             ("description", self.summary or self.body[:300]),
             ("publisher", str(ARCHIVE_NAME)),
-            ("date", self.published_at.date().isoformat()),
+            ("date", self.published_on.isoformat()),
             ("type", DCMI_TYPE),
             ("type", ORAL_HISTORY),
             ("format", "text/html"),
@@ -179,7 +188,7 @@ def citations(record, base_url):
     """The record cited in Chicago, APA and MLA style, as plain text (templates escape it)."""
     url = base_url + record.permalink_path
     archive = str(ARCHIVE_NAME)
-    day = record.published_at.date()
+    day = record.published_on
     chicago_date = f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
     return [
         Citation(
@@ -206,7 +215,7 @@ def bibtex(record, base_url):
         cleaned = str(text).replace("\\", "").replace("{", "(").replace("}", ")")
         return "{" + cleaned + "}"
 
-    day = record.published_at.date()
+    day = record.published_on
     fields = [
         ("title", value(record.title)),
         # Double braces: a name, not "Last, First" for BibTeX to split.
@@ -228,7 +237,7 @@ def ris(record, base_url):
     def line(tag, text):
         return f"{tag}  - {' '.join(str(text).split())}"
 
-    day = record.published_at.date()
+    day = record.published_on
     lines = [
         line("TY", "GEN"),
         line("TI", record.title),

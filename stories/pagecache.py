@@ -99,8 +99,14 @@ def forget_everything():
     bump_generation()
 
 
+# Rows no public page shows: a flood of reports must not empty the cache each time.
+PRIVATE_MODELS = {"report", "themesuggestion"}
+
+
 def archive_changed(sender, using=None, **kwargs):
     if sender._meta.app_label not in {"stories", "taggit"}:
+        return
+    if sender._meta.model_name in PRIVATE_MODELS:
         return
     bump_generation()
     # Again once the change is committed: a page rendered meanwhile from the

@@ -124,6 +124,30 @@ def test_one_reader_cannot_take_a_story_down_alone(client, settings):
     assert Report.objects.count() == 7
 
 
+def test_reports_made_before_a_story_was_approved_again_no_longer_count(client, moderator):
+    story = make_published(title="Reported story")
+    report_from(client, story, "203.0.113.1")
+    report_from(client, story, "203.0.113.2")
+    report_from(client, story, "203.0.113.3")
+    story.refresh_from_db()
+    assert story.status == Story.Status.PENDING
+    story.approve(by=moderator, note="Checked: nothing identifies anyone.")
+    report_from(client, story, "203.0.113.4")  # the reports stay open, but are judged
+    story.refresh_from_db()
+    assert story.status == Story.Status.APPROVED
+
+
+def test_a_flood_of_reports_does_not_empty_the_page_cache(client, page_cache, settings):
+    from stories import pagecache
+
+    settings.REPORT_RATE_LIMIT = 50
+    story = make_published(title="Reported story")
+    before = pagecache.generation()
+    for n in range(5):
+        report_from(client, story, f"203.0.113.{n}", reason=Report.Reason.SPAM)
+    assert pagecache.generation() == before
+
+
 def test_resolved_reports_no_longer_count(client, moderator):
     story = make_published(title="Reported story")
     report_from(client, story, "203.0.113.1")
@@ -342,11 +366,24 @@ def test_accepting_a_suggestion_creates_the_theme_and_tags_its_stories(moderator
     published = make_story(title="Also schools", suggested_theme="schools")
     published.approve(by=None)
     suggestion = ThemeSuggestion.objects.get()
+    data = {"action": "accept", "_selected_action": [suggestion.pk]}
+    asked = moderator_client.post("/admin/stories/themesuggestion/", data)
+    assert asked.status_code == 200 and 'value="Schools"' in asked.content.decode()
+    assert not Theme.objects.filter(name="Schools").exists()  # nothing public yet
+    for refused_name, problem in (
+        ("Call 323-555-0187", "could identify"),
+        ("public safety", "exists"),
+    ):
+        refused = moderator_client.post(
+            "/admin/stories/themesuggestion/", {**data, "apply": "1", "name": refused_name}
+        )
+        assert problem in refused.content.decode()
     moderator_client.post(
         "/admin/stories/themesuggestion/",
-        {"action": "accept", "_selected_action": [suggestion.pk]},
+        {**data, "apply": "1", "name": "Schools", "name_es": "Escuelas"},
     )
     theme = Theme.objects.get(name="Schools")
+    assert theme.name_es == "Escuelas"
     assert set(theme.tagged_stories.values_list("content_object", flat=True)) == {
         pending.pk,
         published.pk,
@@ -400,6 +437,24 @@ def test_linked_stories_show_on_both_pages_and_vanish_when_one_leaves(client, mo
     original.withdraw()
     page = client.get(answer.get_absolute_url()).content.decode()
     assert "The original" not in page and "Stories in conversation" not in page
+
+
+def test_two_stories_are_linked_once_whichever_way(moderator):
+    from django.core.exceptions import ValidationError
+
+    one, other = make_published(title="One"), make_published(title="Other")
+    StoryLink.objects.create(from_story=one, to_story=other, relation="same_event")
+    with pytest.raises(ValidationError, match="linked already"):
+        StoryLink(from_story=other, to_story=one, relation="responds_to").full_clean()
+
+
+def test_mapping_a_suggestion_or_merging_themes_outdates_open_change_forms(moderator):
+    story = make_story(title="Asked", suggested_theme="Policing", themes=["legal-aid"])
+    version = Story.objects.get(pk=story.pk).version
+    ThemeSuggestion.objects.get().map_onto(Theme.objects.get(slug="public-safety"), by=moderator)
+    assert Story.objects.get(pk=story.pk).version == version + 1
+    Theme.objects.get(slug="legal-aid").merge_into(Theme.objects.get(slug="public-safety"))
+    assert Story.objects.get(pk=story.pk).version == version + 2
 
 
 def test_a_moderator_links_stories_in_the_admin(moderator_client):
