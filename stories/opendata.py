@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from .models import Story
@@ -185,9 +185,13 @@ class Citation:
 
 
 def citations(record, base_url):
-    """The record cited in Chicago, APA and MLA style, as plain text (templates escape it)."""
+    """The record cited in Chicago, APA and MLA style, as plain text (templates escape it).
+
+    In English, as the three styles are written, whatever the page's language.
+    """
     url = base_url + record.permalink_path
-    archive = str(ARCHIVE_NAME)
+    with translation.override("en"):
+        archive = str(ARCHIVE_NAME)
     day = record.published_on
     chicago_date = f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
     return [

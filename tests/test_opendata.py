@@ -198,6 +198,9 @@ def test_the_story_page_offers_citations_and_citation_files(client, archive):
         f"sanctuary city, March 7, 2025. {url}." in page
     )
     assert f"{name}. (2025, March 7). Visible story [Oral history]." in page
+    # The styles are English ones: the Spanish page cites in English too, marked as such.
+    spanish = client.get("/es" + story.get_absolute_url()).content.decode()
+    assert '<dd class="citation" lang="en">' in spanish and "March 7, 2025" in spanish
     assert f"7 Mar. 2025, {url}." in page
     bib = client.get(f"/s/{story.pk}/cite.bib")
     assert bib["Content-Disposition"] == f'attachment; filename="perspectives-{story.pk}.bib"'
