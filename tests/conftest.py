@@ -94,10 +94,9 @@ def queries_made(client, url):
     return len(captured)
 
 
-def admin_edit(client, story, **changes):
-    """Save ``story``'s change form in the admin as a moderator would, with ``changes``."""
-    url = f"/admin/stories/story/{story.pk}/change/"
-    form = client.get(url).context["adminform"].form
+def admin_form_data(client, story, **changes):
+    """What the admin's change form for ``story`` posts as it stands, with ``changes``."""
+    form = client.get(f"/admin/stories/story/{story.pk}/change/").context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None}
     data.pop("embargo_until", None)
     data.update(
@@ -111,7 +110,14 @@ def admin_edit(client, story, **changes):
             **changes,
         }
     )
-    response = client.post(url, data)
+    return data
+
+
+def admin_edit(client, story, **changes):
+    """Save ``story``'s change form in the admin as a moderator would, with ``changes``."""
+    response = client.post(
+        f"/admin/stories/story/{story.pk}/change/", admin_form_data(client, story, **changes)
+    )
     assert response.status_code == 302, response.context["adminform"].form.errors
     return response
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from stories import transparency
 from stories.models import ModerationEvent, Report, Story, StoryLink, Theme, ThemeSuggestion
 
-from .conftest import admin_edit, make_published, make_story
+from .conftest import admin_edit, admin_form_data, make_published, make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -319,20 +319,8 @@ def test_the_second_of_two_moderators_saving_the_same_story_is_refused(client, m
     story.refresh_from_db()
     assert story.title == "First moderator's title"
 
-    form = client.get(url).context["adminform"].form
-    data = {k: v for k, v in form.initial.items() if v is not None}
-    data.pop("embargo_until", None)
-    data.update(
-        {
-            "perspective": story.perspective_id,
-            "themes": [],
-            "events-TOTAL_FORMS": "0",
-            "events-INITIAL_FORMS": "0",
-            "links_out-TOTAL_FORMS": "0",
-            "links_out-INITIAL_FORMS": "0",
-            "title": "Second moderator's title",
-            "version_seen": opened_by_second,
-        }
+    data = admin_form_data(
+        client, story, title="Second moderator's title", version_seen=opened_by_second
     )
     refused = client.post(url, data)
     assert refused.status_code == 200
@@ -462,19 +450,10 @@ def test_a_moderator_links_stories_in_the_admin(moderator_client):
     other = make_published(title="Linked story")
     hidden = make_story(title="Pending story")
     url = f"/admin/stories/story/{story.pk}/change/"
-    form = moderator_client.get(url).context["adminform"].form
-    base = {k: v for k, v in form.initial.items() if v is not None}
-    base.pop("embargo_until", None)
-    base.update(
-        {
-            "perspective": story.perspective_id,
-            "themes": [],
-            "events-TOTAL_FORMS": "0",
-            "events-INITIAL_FORMS": "0",
-            "links_out-TOTAL_FORMS": "1",
-            "links_out-INITIAL_FORMS": "0",
-            "links_out-0-relation": "same_event",
-        }
+    base = admin_form_data(
+        moderator_client,
+        story,
+        **{"links_out-TOTAL_FORMS": "1", "links_out-0-relation": "same_event"},
     )
     refused = moderator_client.post(url, {**base, "links_out-0-to_story": hidden.pk})
     assert refused.status_code == 200 and "Only a published story can be linked" in (
