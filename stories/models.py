@@ -606,6 +606,10 @@ class Story(models.Model):
         return reverse("stories:story-detail", kwargs={"slug": self.slug})
 
     def save(self, *args, update_fields=None, **kwargs):
+        now = timezone.now()
+        if self.status == self.Status.APPROVED and self.published_at and self.published_at > now:
+            # Approved, waiting for its date: a changed embargo moves the date.
+            self.published_at = max(now, self.embargo_until or now)
         if self.suggested_theme and self.theme_suggestion_id is None and update_fields is None:
             # Narrators who ask for the same theme in their own words are counted together.
             self.theme_suggestion = ThemeSuggestion.objects.for_text(self.suggested_theme)
@@ -650,7 +654,10 @@ class Story(models.Model):
     def approve(self, *, by, note=""):
         def publish(story):
             now = timezone.now()
-            if story.published_at is None or story.published_at > now:
+            embargoed = story.embargo_until is not None and story.embargo_until > now
+            # A story approved again keeps its first publication date, for
+            # citations, unless its narrator has since asked for a later one.
+            if story.published_at is None or story.published_at > now or embargoed:
                 story.published_at = max(now, story.embargo_until or now)
             if not story.slug:
                 story.slug = story._unique_slug()
@@ -845,18 +852,25 @@ class Story(models.Model):
         from django.contrib.contenttypes.models import ContentType
 
         with transaction.atomic():
+            # Locked and read again: a moderator may have reopened a rejected
+            # story since the purge listed it, and that story is not erased.
+            story = Story.objects.select_for_update().get(pk=self.pk)
+            if story.status not in (self.Status.WITHDRAWN, self.Status.REJECTED):
+                return False
             for field, value in self.ERASED_FIELDS.items():
-                setattr(self, field, value)
-            self.erased_at = timezone.now()
-            self.save()
-            self.themes.clear()
-            self.events.update(note="")
+                setattr(story, field, value)
+            story.erased_at = timezone.now()
+            story.save()
+            story.themes.clear()
+            story.events.update(note="")
             # A report can quote the story, or say who the narrator is.
-            self.reports.update(details="", email="")
+            story.reports.update(details="", email="")
             LogEntry.objects.filter(
                 content_type=ContentType.objects.get_for_model(Story), object_id=str(self.pk)
             ).update(object_repr=f"story {self.pk} (erased)", change_message="")
-            search.reindex(self)
+            search.reindex(story)
+        self.refresh_from_db()
+        return True
 
     def _unique_slug(self):
         base = slugify(self.title, allow_unicode=True)[:200].strip("-") or f"story-{self.pk}"

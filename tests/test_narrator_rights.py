@@ -533,3 +533,38 @@ def test_the_purge_leaves_no_erased_text_in_the_page_cache(client, rf, settings)
     Story.objects.filter(pk=story.pk).update(withdrawn_at=days_ago(31))
     call_command("purge_private_data", stdout=io.StringIO())
     assert pagecache.cache.get_many(keys) == {}
+
+
+def test_a_changed_embargo_moves_the_date_of_a_story_waiting_for_it(moderator):
+    story = make_story(title="Waiting", embargo_until=timezone.now() + datetime.timedelta(days=5))
+    story.approve(by=moderator)
+    later = timezone.now() + datetime.timedelta(days=40)
+    story.embargo_until = later
+    story.save()
+    assert Story.objects.get(pk=story.pk).published_at == later
+    story.embargo_until = None  # the narrator no longer asks to wait
+    story.save()
+    assert Story.objects.get(pk=story.pk).is_visible
+
+
+def test_approving_again_honours_an_embargo_asked_for_since(moderator):
+    story = make_published(title="Published once")
+    first = story.published_at
+    story.return_to_review(by=moderator)
+    story.approve(by=moderator)
+    assert story.published_at == first  # citations keep their date
+    story.return_to_review(by=moderator)
+    story.embargo_until = timezone.now() + datetime.timedelta(days=10)
+    story.save()
+    story.approve(by=moderator)
+    assert story.published_at == story.embargo_until and not story.is_visible
+
+
+def test_a_story_reopened_after_the_purge_listed_it_is_not_erased(moderator):
+    story = make_story(title="Reconsidered")
+    story.reject(by=moderator, reason="spam")
+    listed = Story.objects.get(pk=story.pk)  # as the purge holds it
+    story.return_to_review(by=moderator, note="Reconsidering")
+    assert listed.erase() is False
+    kept = Story.objects.get(pk=story.pk)
+    assert (kept.status, kept.title, kept.erased_at) == (Story.Status.PENDING, "Reconsidered", None)

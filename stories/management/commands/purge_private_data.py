@@ -38,10 +38,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        erased = 0
-        for story in Story.objects.due_for_erasure().iterator():
-            story.erase()
-            erased += 1
+        erased = sum(story.erase() for story in Story.objects.due_for_erasure().iterator())
         window_start = timezone.now() - datetime.timedelta(seconds=settings.SHARE_RATE_PERIOD)
         hashes = (
             Story.objects.filter(submitted_at__lt=window_start)
