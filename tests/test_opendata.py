@@ -312,3 +312,21 @@ def test_the_api_answers_while_the_cache_is_away(client, monkeypatch):
     monkeypatch.setattr(module, "generation", cache_away)
     response = client.get("/api/v1/stories/")
     assert response.status_code == 200 and response["Last-Modified"]
+
+
+def test_the_story_sitemap_reads_only_the_slice_it_shows(client):
+    from stories.sitemaps import StoryAddresses
+
+    stories = [make_published(title=f"Story {n}") for n in range(3)]
+    addresses = StoryAddresses()
+    assert len(addresses) == 6
+    with CaptureQueriesContext(connection) as queries:
+        middle = addresses[1:4]
+    assert [(slug, language) for slug, _updated, language in middle] == [
+        (stories[0].slug, "es"),
+        (stories[1].slug, "en"),
+        (stories[1].slug, "es"),
+    ]
+    assert len(queries) == 2  # the count, then the stories of the slice
+    with pytest.raises(TypeError):
+        addresses[0]
