@@ -1,4 +1,5 @@
 import datetime
+import secrets
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinLengthValidator
@@ -129,6 +130,10 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
     # The version of the consent text this page showed: the story records what
     # the narrator read, so a text changed since the page was opened is shown again.
     consent_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    # One id per form shown, sent back with it: sending the same form twice makes one story.
+    submission_id = forms.CharField(
+        widget=forms.HiddenInput, required=False, max_length=64, empty_value=None
+    )
 
     class Meta:
         model = Story
@@ -189,6 +194,7 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.consent = consent
         self.initial["consent_version"] = consent.version
+        self.initial["submission_id"] = secrets.token_urlsafe(24)
         this_year = datetime.date.today().year
         self.fields["year_happened"].validators.append(MaxValueValidator(this_year))
         self.fields["year_happened"].widget.attrs["max"] = this_year

@@ -36,6 +36,10 @@ def hash_withdrawal_token(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def hash_submission_id(submission_id):
+    return hashlib.sha256(submission_id.encode()).hexdigest()
+
+
 class BilingualNameMixin:
     """Curated names are written in English and Spanish by moderators.
 
@@ -520,6 +524,11 @@ class Story(models.Model):
         _("consent read in"), max_length=8, choices=Language.choices, blank=True
     )
     consent_given_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    # SHA-256 of the share form's one-time submission id: the same form sent twice
+    # (a double click, a reload, a resend after a dropped connection) is one story.
+    submission_hash = models.CharField(
+        _("submission (hash)"), max_length=64, null=True, blank=True, unique=True, editable=False
+    )
     # SHA-256 of the narrator's withdrawal token; the token itself is shown once, never stored.
     withdrawal_token_hash = models.CharField(
         _("withdrawal token (hash)"), max_length=64, blank=True, db_index=True
@@ -794,6 +803,7 @@ class Story(models.Model):
         "moderator_notes": "",
         "submitter_hash": "",
         "withdrawal_token_hash": "",
+        "submission_hash": None,
     }
 
     def shield_findings(self):

@@ -5,40 +5,64 @@ import secrets
 import smtplib
 
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from .models import ModerationEvent, Story, hash_withdrawal_token
+from .models import ModerationEvent, Story, hash_submission_id, hash_withdrawal_token
 
 logger = logging.getLogger(__name__)
 
 
-@transaction.atomic
-def submit_story(*, fields, themes, submitter_hash, consent, consent_language):
+class AlreadySubmitted(Exception):
+    """This form was sent before (a double click, a reload): its story exists already."""
+
+
+def submit_story(*, fields, themes, submitter_hash, consent, consent_language, submission_id=None):
     """Create a pending story with its themes and its first audit record.
 
     ``fields`` are the story's own model fields as the share form cleaned
     them; ``consent`` is the ConsentText the form showed, in
     ``consent_language``. Either all of it is saved or none of it is.
+    ``submission_id`` is the form's one-time id: sent twice, even at the same
+    instant, it makes one story (the second raises ``AlreadySubmitted``).
     Returns the story and its withdrawal token, which exists nowhere else:
     only its hash is stored.
     """
     token = secrets.token_urlsafe(32)
-    story = Story.objects.create(
-        **fields,
-        status=Story.Status.PENDING,
-        consent=consent,
-        consent_language=consent_language,
-        consent_given_at=timezone.now(),
-        submitter_hash=submitter_hash,
-        withdrawal_token_hash=hash_withdrawal_token(token),
-    )
-    story.themes.set(themes)
-    ModerationEvent.objects.create(
-        story=story, actor=None, from_status="", to_status=Story.Status.PENDING, note="Submitted"
-    )
+    submission_hash = hash_submission_id(submission_id) if submission_id else None
+    try:
+        with transaction.atomic():
+            story = Story.objects.create(
+                **fields,
+                status=Story.Status.PENDING,
+                consent=consent,
+                consent_language=consent_language,
+                consent_given_at=timezone.now(),
+                submitter_hash=submitter_hash,
+                withdrawal_token_hash=hash_withdrawal_token(token),
+                submission_hash=submission_hash,
+            )
+            story.themes.set(themes)
+            ModerationEvent.objects.create(
+                story=story,
+                actor=None,
+                from_status="",
+                to_status=Story.Status.PENDING,
+                note="Submitted",
+            )
+    except IntegrityError:
+        if was_submitted(submission_id):
+            raise AlreadySubmitted from None
+        raise
     return story, token
+
+
+def was_submitted(submission_id):
+    """Whether a story was made from the form with this one-time id."""
+    if not submission_id:
+        return False
+    return Story.objects.filter(submission_hash=hash_submission_id(submission_id)).exists()
 
 
 def email_withdrawal_link(story, link, language):

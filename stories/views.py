@@ -27,7 +27,7 @@ from .models import (
     theme_perspective_counts,
 )
 from .pagecache import counted_once_per_generation
-from .services import email_withdrawal_link, submit_story
+from .services import AlreadySubmitted, email_withdrawal_link, submit_story, was_submitted
 
 STORIES_PER_PAGE = 20
 STORIES_PER_COLUMN = 3
@@ -319,17 +319,25 @@ def shown_in_context(form, finding):
 
 
 def send_story(request, form, consent):
+    submission_id = form.cleaned_data["submission_id"]
+    if was_submitted(submission_id):
+        # The same form again (a double click, a reload): one story, the same page.
+        return redirect("stories:share-thanks")
     refused = over_limit(request, scope="share", limit=settings.SHARE_RATE_LIMIT)
     if refused:
         return refused
     language = get_language()
-    story, token = submit_story(
-        fields=form.story_fields(),
-        themes=form.cleaned_data["themes"],
-        submitter_hash=limits.client_key(request),
-        consent=consent,
-        consent_language=language,
-    )
+    try:
+        story, token = submit_story(
+            fields=form.story_fields(),
+            themes=form.cleaned_data["themes"],
+            submitter_hash=limits.client_key(request),
+            consent=consent,
+            consent_language=language,
+            submission_id=submission_id,
+        )
+    except AlreadySubmitted:  # sent twice at the same instant: the other one made it
+        return redirect("stories:share-thanks")
     request.session[WITHDRAWAL_TOKEN_SESSION_KEY] = token
     if story.contact_email:
         link = request.build_absolute_uri(reverse("stories:withdraw", args=[token]))

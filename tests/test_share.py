@@ -278,3 +278,58 @@ def test_broken_multipart_body_gets_a_400(client):
 def test_hostile_filter_values_never_cause_a_server_error(client, query):
     response = client.get(f"/stories/?{query}")
     assert response.status_code in (200, 404)
+
+
+def test_the_same_form_sent_twice_makes_one_story_and_the_same_thank_you_page(client):
+    form = client.get("/share/").context["form"]
+    submission_id = form.initial["submission_id"]
+    data = {**share_data(), "submission_id": submission_id}
+    first = client.post("/share/", data)
+    again = client.post("/share/", data)  # a double click, or a reload of the post
+    assert first.status_code == again.status_code == 302
+    assert first["Location"] == again["Location"] == "/share/thanks/"
+    assert Story.objects.count() == 1
+    assert Story.objects.get().events.count() == 1
+    # Another form (another id) is another story.
+    client.post("/share/", {**data, "submission_id": "another-form"})
+    assert Story.objects.count() == 2
+
+
+def test_a_second_send_does_not_use_up_the_rate_limit(client, settings):
+    settings.SHARE_RATE_LIMIT = 1
+    data = {**share_data(), "submission_id": "one-form"}
+    client.post("/share/", data)
+    assert client.post("/share/", data).status_code == 302  # not 429: it is the same story
+    assert Story.objects.count() == 1
+
+
+def test_a_send_racing_another_of_the_same_form_is_told_it_was_sent(client, monkeypatch):
+    from stories import views
+
+    data = {**share_data(), "submission_id": "racing-form"}
+    client.post("/share/", data)
+    # As if the other request had not yet committed when this one looked.
+    monkeypatch.setattr(views, "was_submitted", lambda submission_id: False)
+    response = client.post("/share/", data)
+    assert response.status_code == 302 and response["Location"] == "/share/thanks/"
+    assert Story.objects.count() == 1
+
+
+def test_a_ten_megabyte_body_of_form_fields_is_refused_at_once(client):
+    body = "title=" + "x" * (10 * 1024 * 1024)
+    response = client.generic(
+        "POST", "/share/", body, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400
+    assert not Story.objects.exists()
+
+
+def test_the_same_form_sent_at_once_from_six_connections_makes_one_story(
+    seeded_transactional_db, settings
+):
+    settings.SHARE_RATE_LIMIT = 10
+    data = share_data(submission_id="one-form-six-times")
+    statuses = post_concurrently([("198.51.100.9", data)] * 6)
+    assert [status for _, status in statuses] == [302] * 6
+    assert Story.objects.count() == 1
+    assert ModerationEvent.objects.count() == 1
