@@ -5,12 +5,16 @@ Public pages. Every story a reader can reach comes from
 
 import dataclasses
 import functools
+import logging
 
 from django.conf import settings
-from django.http import Http404
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -28,6 +32,8 @@ from .models import (
 )
 from .pagecache import counted_once_per_generation
 from .services import AlreadySubmitted, email_withdrawal_link, submit_story, was_submitted
+
+logger = logging.getLogger(__name__)
 
 STORIES_PER_PAGE = 20
 STORIES_PER_COLUMN = 3
@@ -245,6 +251,41 @@ def private(view):
 
 @private
 def share(request):
+    """The submission form (``share_form``), and what a narrator sees if saving fails.
+
+    A post that meets a database that does not answer, at any point, gets a
+    page saying the story was not saved that shows back what they typed (from
+    the post itself: the form needs the database to render), rendered without
+    the request, as the 503 page is. It is never a bare 500.
+    """
+    try:
+        return share_form(request)
+    except (OperationalError, InterfaceError):
+        if request.method != "POST":
+            raise  # nothing typed to keep: the 503 page
+        logger.exception("A story could not be saved: the database did not answer.")
+        return story_not_saved(request.POST)
+
+
+# What the not-saved page shows back: the narrator's words (not their email or name).
+KEPT_WHEN_NOT_SAVED = ("title", "summary", "body", "content_note", "narrator_descriptor", "place")
+
+
+def story_not_saved(posted):
+    fields = ShareForm.base_fields
+    typed = [
+        (capfirst(fields[name].label), posted[name], 14 if name == "body" else 3)
+        for name in KEPT_WHEN_NOT_SAVED
+        if posted.get(name, "").strip()
+    ]
+    response = HttpResponse(
+        loader.get_template("stories/share_not_saved.html").render({"typed": typed}), status=503
+    )
+    response["Retry-After"] = "30"
+    return response
+
+
+def share_form(request):
     """The submission form; then, if the identity shield finds anything, a review step.
 
     The review is the same form again, every field kept, with the findings

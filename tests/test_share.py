@@ -333,3 +333,23 @@ def test_the_same_form_sent_at_once_from_six_connections_makes_one_story(
     assert [status for _, status in statuses] == [302] * 6
     assert Story.objects.count() == 1
     assert ModerationEvent.objects.count() == 1
+
+
+def test_a_story_the_database_cannot_take_is_shown_back_never_a_500(client, monkeypatch):
+    from django.db import OperationalError
+
+    from stories import services
+
+    def database_away(*args, **kwargs):
+        raise OperationalError("connection refused (the test's outage)")
+
+    monkeypatch.setattr(services.Story.objects, "create", database_away)
+    data = share_data(body="Mi historia, palabra por palabra. " * 10, submission_id="down")
+    response = client.post("/es/share/", data)
+    page = response.content.decode()
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert "Su historia no se guardó" in page
+    assert "Mi historia, palabra por palabra." in page and "The day the clinic" in page
+    assert "rosa@private.example.org" not in page  # their words, not their private details
+    assert "no-store" in response["Cache-Control"]
+    assert not Story.objects.exists()

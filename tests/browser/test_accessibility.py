@@ -145,3 +145,31 @@ def test_the_database_down_page_passes_axe(page, site, language, save_screenshot
         save_screenshot(f"{language} database down")
     finally:
         BaseDatabaseWrapper.ensure_connection = original
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_story_the_database_could_not_take_is_shown_back(
+    page, site, language, monkeypatch, save_screenshot
+):
+    from django.db import OperationalError
+
+    from stories import services
+
+    from .test_narrator_safety import BODY, LABELS, fill_risky_story
+
+    def database_away(*args, **kwargs):
+        raise OperationalError("connection refused (the test's outage)")
+
+    prefix = "" if language == "en" else "/es"
+    page.goto(site + prefix + "/share/")
+    fill_risky_story(page, LABELS[language], "Lo que escribí no se pierde")
+    monkeypatch.setattr(services.Story.objects, "create", database_away)
+    page.get_by_role("button", name=LABELS[language]["send"]).click()
+    page.get_by_role("button", name=LABELS[language]["send anyway"]).click()
+    expect(page.locator("h1")).to_have_text(
+        {"en": "Your story was not saved", "es": "Su historia no se guardó"}[language]
+    )
+    kept = [area.input_value() for area in page.locator("textarea").all()]
+    assert "Lo que escribí no se pierde" in kept and BODY.strip() in [v.strip() for v in kept]
+    assert_no_violations(page, f"story not saved ({language})")
+    save_screenshot(f"{language} story not saved")
