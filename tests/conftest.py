@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from stories import search
 from stories.models import ConsentText, Perspective, Story, Theme
@@ -20,6 +20,19 @@ LONG_BODY = (
     "She had waited two years with the pain in her knee because she was afraid. "
     "The nurse spoke Spanish and nobody asked for anything but her name. "
 )
+
+
+@pytest.fixture(autouse=True)
+def english_to_begin_with():
+    """Each test starts in English.
+
+    The test client leaves its thread in the language of the last page it
+    asked for, and reverse() follows it: a test after one that asked for a
+    Spanish page would otherwise build /es/ addresses.
+    """
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
