@@ -1,5 +1,6 @@
 import importlib
 import itertools
+import threading
 
 import pytest
 from django.apps import apps as django_apps
@@ -98,6 +99,31 @@ def make_published(**fields):
     story = make_story(**fields)
     story.approve(by=None)
     return story
+
+
+def run_at_once(work, count):
+    """``work(n)`` in ``count`` threads released together; returns what they raised.
+
+    Each thread has its own database connection, closed when it is done.
+    """
+    barrier = threading.Barrier(count)
+    failures = []
+
+    def run(n):
+        try:
+            barrier.wait()
+            work(n)
+        except Exception as error:  # handed back to the test's thread
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return failures
 
 
 def queries_made(client, url):

@@ -8,7 +8,7 @@ from django.test import Client
 
 from stories.models import InvalidTransition, ModerationEvent, Story
 
-from .conftest import make_story
+from .conftest import make_story, run_at_once
 from .test_share import SHARE_URL, share_data
 
 pytestmark = pytest.mark.skipif(
@@ -17,28 +17,6 @@ pytestmark = pytest.mark.skipif(
 
 THREADS = 50
 SUBMISSIONS_EACH = 10
-
-
-def run_at_once(work, count):
-    """``work(n)`` in ``count`` threads released together; their exceptions are raised."""
-    barrier = threading.Barrier(count)
-    failures = []
-
-    def run(n):
-        try:
-            barrier.wait()
-            work(n)
-        except Exception as error:  # collected and raised in the test's thread
-            failures.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return failures
 
 
 def test_fifty_threads_of_ten_submissions_save_five_hundred_stories_once_each(

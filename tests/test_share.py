@@ -1,13 +1,12 @@
 import threading
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from stories import limits
 from stories.models import ModerationEvent, Perspective, Story, Theme
 
-from .conftest import LONG_BODY
+from .conftest import LONG_BODY, run_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -210,24 +209,16 @@ def post_concurrently(posts):
     """Send each (address, data) post from its own thread and connection at once."""
     from django.test import Client
 
-    barrier = threading.Barrier(len(posts))
     statuses = []
     lock = threading.Lock()
 
-    def send(address, data):
-        try:
-            barrier.wait()
-            status = Client().post(SHARE_URL, data, REMOTE_ADDR=address).status_code
-            with lock:
-                statuses.append((address, status))
-        finally:
-            connection.close()
+    def send(n):
+        address, data = posts[n]
+        status = Client().post(SHARE_URL, data, REMOTE_ADDR=address).status_code
+        with lock:
+            statuses.append((address, status))
 
-    threads = [threading.Thread(target=send, args=post) for post in posts]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    assert run_at_once(send, len(posts)) == []
     return statuses
 
 
