@@ -482,8 +482,14 @@ class Story(models.Model):
         related_name="stories",
         verbose_name=_("perspective"),
     )
+    # Ordered, so a story lists its themes the same way on every page, in every
+    # feed and after a restore (the order of the tagging rows is not kept).
     themes = TaggableManager(
-        through=TaggedTheme, blank=True, verbose_name=_("themes"), help_text=""
+        through=TaggedTheme,
+        blank=True,
+        verbose_name=_("themes"),
+        help_text="",
+        ordering=["name", "pk"],
     )
     language = models.CharField(
         _("language"), max_length=8, choices=Language.choices, default=Language.ENGLISH

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from stories.models import Story
+from stories.models import Story, Theme
 
 from .conftest import make_published, make_story
 
@@ -220,3 +220,14 @@ def test_healthz_reports_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_a_story_lists_its_themes_in_name_order_whatever_order_they_were_tagged(client):
+    story = make_published()
+    for slug in ("public-safety", "city-services", "legal-aid"):  # one tagging row at a time
+        story.themes.add(Theme.objects.get(slug=slug))
+    listed = [theme.slug for theme in Story.objects.for_listing().get(pk=story.pk).themes.all()]
+    assert listed == ["city-services", "legal-aid", "public-safety"]
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert page.index("/themes/city-services/") < page.index("/themes/legal-aid/")
+    assert page.index("/themes/legal-aid/") < page.index("/themes/public-safety/")
