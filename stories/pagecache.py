@@ -106,12 +106,40 @@ PRIVATE_MODELS = {"report", "themesuggestion"}
 def archive_changed(sender, using=None, **kwargs):
     if sender._meta.app_label not in {"stories", "taggit"}:
         return
-    if sender._meta.model_name in PRIVATE_MODELS:
+    if sender._meta.model_name in PRIVATE_MODELS or only_a_pending_story(
+        sender, using=using, **kwargs
+    ):
         return
     bump_generation()
     # Again once the change is committed: a page rendered meanwhile from the
     # old rows would otherwise be stored under the new generation.
     transaction.on_commit(bump_generation, using=using)
+
+
+def only_a_pending_story(sender, instance=None, created=False, using=None, **kwargs):
+    """Whether a change touches only a story still waiting for review.
+
+    A narrator's submission (the story, its themes, its first event) changes
+    no page a reader can see, so it keeps the cache: otherwise a steady flow
+    of submissions, or a flood of spam, would empty it every time and leave
+    every reader on an uncached page. The moderation figures of
+    /about/moderation/ count pending stories; they may then be up to
+    ``PAGE_CACHE_SECONDS`` late. A story that returns to review is an
+    existing story saved, and still empties the cache.
+    """
+    from .models import ModerationEvent, Story, TaggedTheme
+
+    pending = Story.Status.PENDING
+    if sender is Story:
+        return created and instance.status == pending
+    if sender is ModerationEvent:
+        return created and instance.from_status == "" and instance.to_status == pending
+    if sender is TaggedTheme and isinstance(instance, Story):  # m2m_changed: the story itself
+        return instance.status == pending
+    if sender is TaggedTheme:
+        stories = Story.objects.using(using).filter(pk=instance.content_object_id)
+        return stories.filter(status=pending).exists()
+    return False
 
 
 def applies_to(request):

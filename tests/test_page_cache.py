@@ -127,6 +127,38 @@ def test_every_change_reaches_cached_pages_at_once(client, moderator, change):
         assert "Zqvisible" not in client.get("/search/?q=zqvisible").content.decode()
 
 
+def test_a_narrators_submission_keeps_the_cache_and_its_approval_renews_it(client, moderator):
+    from django.test import Client
+
+    from .test_share import SHARE_URL, share_data
+
+    make_published(title="Zqvisible story")
+    for url in STORY_PAGES:
+        client.get(url)  # warm
+    narrator = Client()
+    sent = narrator.post(SHARE_URL, share_data(title="Zqsubmitted story", submission_id="zq-1"))
+    assert sent.status_code == 302
+    for url in STORY_PAGES:
+        assert archive_queries_for(client, url)[1] == 0, f"{url} left the cache"
+
+    submitted = Story.objects.get(title="Zqsubmitted story")
+    submitted.themes.set([Theme.objects.get(slug="public-safety")])  # retagged while pending
+    assert archive_queries_for(client, "/themes/public-safety/")[1] == 0
+    submitted.approve(by=moderator)
+    for url in STORY_PAGES:
+        assert "Zqsubmitted" in client.get(url).content.decode(), url
+
+
+def test_a_story_returned_to_review_then_retagged_stays_off_every_page(client, moderator):
+    story = make_published(title="Zqvisible story", themes=["public-safety"])
+    story.return_to_review(by=moderator)
+    for url in STORY_PAGES:
+        client.get(url)  # warm, without the story
+    story.themes.set([Theme.objects.get(slug="community-trust")])
+    for url in [*STORY_PAGES, "/themes/community-trust/"]:
+        assert "Zqvisible" not in client.get(url).content.decode(), url
+
+
 def test_a_page_rendered_during_a_change_is_never_served_after_it(rf, monkeypatch):
     monkeypatch.setattr(pagecache, "public_page_match", lambda request: True)
     renders = []
