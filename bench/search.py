@@ -65,7 +65,7 @@ def answer_with_search(query):
     from stories.models import Story
 
     total = Story.objects.published().matching(query).count()
-    page = list(Story.objects.published().search(query).for_listing()[:20])
+    page = search.ranked_slice(Story.objects.published().search(query).for_listing(), 0, 20)
     search.attach_snippets(page, query)
     return total
 
@@ -76,7 +76,7 @@ def answer_like_the_search_page(query):
     from stories.models import Story
 
     total = Story.objects.published().matching(query).facet_counts()["total"]
-    page = list(Story.objects.published().search(query).for_listing()[:20])
+    page = search.ranked_slice(Story.objects.published().search(query).for_listing(), 0, 20)
     search.attach_snippets(page, query)
     return total
 

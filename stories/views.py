@@ -124,8 +124,10 @@ class SearchView(PublishedStoriesMixin, ListView):
             self.facets = stories.facet_counts()
         return stories.for_listing()
 
-    def get_paginator(self, *args, **kwargs):
-        paginator = super().get_paginator(*args, **kwargs)
+    def get_paginator(self, queryset, *args, **kwargs):
+        # Ranked results are read a page at a time, ids first (search.ranked_slice).
+        paginator_class = search.RankedPaginator if self.query else self.paginator_class
+        paginator = paginator_class(queryset, *args, **kwargs)
         # The facets have counted the matches already; counting them again would
         # be one more pass over every match.
         paginator.count = self.facets["total"]

@@ -366,6 +366,23 @@ def test_search_combines_with_filters_and_pages(client):
     assert 'href="?q=lantern&amp;page=2"' in first.content.decode()
 
 
+def test_pages_read_ids_first_come_in_the_ranked_order(client):
+    for n in range(45):
+        # Ranks differ: the word is in the title of some, in the body of all, more or less often.
+        make_published(
+            title=f"Lantern {n}" if n % 3 == 0 else f"Story {n}",
+            body=("lantern " * (1 + n % 4)) + FILLER,
+        )
+    ranked = list(Story.objects.published().search("lantern").for_listing())
+    for number, (bottom, top) in enumerate([(0, 20), (20, 40), (40, 45)], start=1):
+        page = client.get("/search/", {"q": "lantern", "page": number}).context["stories"]
+        assert [story.pk for story in page] == [story.pk for story in ranked[bottom:top]]
+        assert all(story.snippet for story in page)
+    assert [s.pk for s in search.ranked_slice(
+        Story.objects.published().search("lantern"), 5, 9
+    )] == [s.pk for s in ranked[5:9]]  # fmt: skip
+
+
 def test_spanish_search_page(client):
     make_published(title="La cocina", language="es", body="Mi familia cocinaba. " + FILLER)
     response = client.get("/es/search/", {"q": "familias"})
