@@ -246,28 +246,39 @@ class PostgresEngine:
 
     def search(self, stories, query):
         queries = postgres_queries(query)
+        return self.matching(stories, query).annotate(
+            search_rank=by_story_language(lambda q: SearchRank(F("search_vector"), q), queries),
+        )
+
+    def snippets(self, stories, query):
+        """ts_headline of each story's body, in one query for the page's stories."""
+        from .models import Story
+
+        queries = postgres_queries(query)
         body = Replace(
             Replace(F("body"), Value("<"), Value(HEADLINE_LT)), Value(">"), Value(HEADLINE_GT)
         )
-        return self.matching(stories, query).annotate(
-            search_rank=by_story_language(lambda q: SearchRank(F("search_vector"), q), queries),
-            # PostgreSQL computes this costly column only for the rows of the page.
-            search_headline=by_story_language(
-                lambda q: SearchHeadline(
-                    body,
-                    q,
-                    config=story_config(),
-                    start_sel=MARK_START,
-                    stop_sel=MARK_END,
-                    max_words=SNIPPET_WORDS,
-                    min_words=SNIPPET_WORDS // 2,
-                ),
-                queries,
+        headline = by_story_language(
+            lambda q: SearchHeadline(
+                body,
+                q,
+                config=story_config(),
+                start_sel=MARK_START,
+                stop_sel=MARK_END,
+                max_words=SNIPPET_WORDS,
+                min_words=SNIPPET_WORDS // 2,
             ),
+            queries,
         )
-
-    def snippet(self, story, query):
-        return story.search_headline.replace(HEADLINE_LT, "<").replace(HEADLINE_GT, ">")
+        headlines = (
+            Story.objects.using(stories[0]._state.db)
+            .filter(pk__in=[story.pk for story in stories])
+            .annotate(headline=headline)
+            .values_list("pk", "headline")
+        )
+        return {
+            pk: text.replace(HEADLINE_LT, "<").replace(HEADLINE_GT, ">") for pk, text in headlines
+        }
 
     def reindex(self, stories):
         from .models import Story
@@ -354,9 +365,14 @@ class SQLiteEngine:
         # bm25 is lower for better matches; the interface ranks higher-is-better.
         return stories.filter(search_entry__document__match=expression).annotate(search_rank=-bm25)
 
-    def snippet(self, story, query):
-        language = language_of(story)
-        return excerpt(story.body, language, query_stems(query, language))
+    def snippets(self, stories, query):
+        """Cut in Python, from the bodies the page has read already."""
+        return {
+            story.pk: excerpt(
+                story.body, language_of(story), query_stems(query, language_of(story))
+            )
+            for story in stories
+        }
 
     def reindex(self, stories):
         from .models import Story
@@ -503,18 +519,21 @@ def search(stories, query):
     )
 
 
-def ranked_slice(stories, bottom, top):
-    """Results ``bottom`` to ``top`` of a ranked search (``search()``), as a list.
+def ranked_slice(results, bottom, top):
+    """Results ``bottom`` to ``top`` of a ranked search (``search()``), ready to list.
 
     Ranking sorts every match, and sorting whole rows (the body and every
-    column a page shows) costs more than ranking them: so the matches are
-    sorted with their ids alone, and only the page's rows are read, with
-    their snippets, in a second query (a "deferred join"). On 100,000 stories
-    this took the first page of "police" (13,115 matches) on PostgreSQL from
-    78 ms to 48 ms (docs/performance.md).
+    column a page shows) costs more than ranking them; so the matches are
+    ranked and sorted with their ids alone, and then only the page's stories
+    are read, by id, with no second match (a "deferred join"). On 100,000
+    stories this took the first page of "police" (13,115 matches) on
+    PostgreSQL from 78 to 48 ms, and on SQLite from 78 to 40 ms
+    (docs/performance.md).
     """
-    ids = list(stories.values_list("pk", flat=True)[bottom:top])
-    rows = {story.pk: story for story in stories.filter(pk__in=ids)}
+    from .models import Story
+
+    ids = list(results.values_list("pk", flat=True)[bottom:top])
+    rows = Story.objects.using(results.db).for_listing().in_bulk(ids)
     return [rows[pk] for pk in ids]
 
 
@@ -532,9 +551,12 @@ class RankedPaginator(Paginator):
 
 def attach_snippets(stories, query):
     """Give each story of a page of results ``snippet``: safe HTML, narrator text escaped."""
+    if not stories:
+        return
     query = clean_query(query)
+    snippets = engine_for(stories[0]._state.db).snippets(stories, query)
     for story in stories:
-        story.snippet = highlight(engine_for(story._state.db).snippet(story, query))
+        story.snippet = highlight(snippets[story.pk])
 
 
 def reindex(stories):

@@ -9,6 +9,8 @@ apart from the leading and trailing whitespace that Django's forms strip;
 there is no Unicode normalisation.
 """
 
+import os
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,8 +21,9 @@ from .conftest import LONG_BODY, make_published
 
 pytestmark = pytest.mark.django_db
 
+# 40 examples a target on every run; HYPOTHESIS_EXAMPLES=1000 for a deeper search by hand.
 EXAMPLES = settings(
-    max_examples=40,
+    max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", 40)),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
