@@ -65,8 +65,7 @@ def answer_with_search(query):
     from stories.models import Story
 
     total = Story.objects.published().matching(query).count()
-    page = search.ranked_slice(Story.objects.published().search(query).for_listing(), 0, 20)
-    search.attach_snippets(page, query)
+    search.ranked_slice(Story.objects.published().search(query), query, 0, 20)
     return total
 
 
@@ -76,8 +75,7 @@ def answer_like_the_search_page(query):
     from stories.models import Story
 
     total = Story.objects.published().matching(query).facet_counts()["total"]
-    page = search.ranked_slice(Story.objects.published().search(query).for_listing(), 0, 20)
-    search.attach_snippets(page, query)
+    search.ranked_slice(Story.objects.published().search(query), query, 0, 20)
     return total
 
 

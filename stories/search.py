@@ -4,8 +4,9 @@ Full-text search: one interface, two engines, chosen by the database in use.
 - ``Story.objects.published().search(query)`` narrows to the matching stories
   and ranks them, best first (title over summary over body);
   ``.matching(query)`` only narrows, for counts and facets, which need no rank.
-- ``attach_snippets(stories, query)`` gives each story of a page a short,
-  escaped excerpt of its text with the matched words in ``<mark>``.
+- ``ranked_slice(results, query, bottom, top)`` reads one page of them and
+  gives each story a short, escaped excerpt of its text with the matched
+  words in ``<mark>``.
 - ``reindex(stories)`` keeps the index current. The model methods that change
   what the public could find (approval, return to review, withdrawal, edits in
   the admin, theme renames and merges, deletion) call it; it is not done by
@@ -250,11 +251,8 @@ class PostgresEngine:
             search_rank=by_story_language(lambda q: SearchRank(F("search_vector"), q), queries),
         )
 
-    def snippets(self, stories, query):
-        """ts_headline of each story's body, in one query for the page's stories."""
-        from .models import Story
-
-        queries = postgres_queries(query)
+    def with_snippets(self, stories, query):
+        """``stories`` with ts_headline of each body: computed only for the rows read."""
         body = Replace(
             Replace(F("body"), Value("<"), Value(HEADLINE_LT)), Value(">"), Value(HEADLINE_GT)
         )
@@ -268,17 +266,12 @@ class PostgresEngine:
                 max_words=SNIPPET_WORDS,
                 min_words=SNIPPET_WORDS // 2,
             ),
-            queries,
+            postgres_queries(query),
         )
-        headlines = (
-            Story.objects.using(stories[0]._state.db)
-            .filter(pk__in=[story.pk for story in stories])
-            .annotate(headline=headline)
-            .values_list("pk", "headline")
-        )
-        return {
-            pk: text.replace(HEADLINE_LT, "<").replace(HEADLINE_GT, ">") for pk, text in headlines
-        }
+        return stories.annotate(search_headline=headline)
+
+    def snippet(self, story, query):
+        return story.search_headline.replace(HEADLINE_LT, "<").replace(HEADLINE_GT, ">")
 
     def reindex(self, stories):
         from .models import Story
@@ -365,14 +358,13 @@ class SQLiteEngine:
         # bm25 is lower for better matches; the interface ranks higher-is-better.
         return stories.filter(search_entry__document__match=expression).annotate(search_rank=-bm25)
 
-    def snippets(self, stories, query):
-        """Cut in Python, from the bodies the page has read already."""
-        return {
-            story.pk: excerpt(
-                story.body, language_of(story), query_stems(query, language_of(story))
-            )
-            for story in stories
-        }
+    def with_snippets(self, stories, query):
+        """Snippets are cut in Python, from the bodies read for the page."""
+        return stories
+
+    def snippet(self, story, query):
+        language = language_of(story)
+        return excerpt(story.body, language, query_stems(query, language))
 
     def reindex(self, stories):
         from .models import Story
@@ -519,26 +511,39 @@ def search(stories, query):
     )
 
 
-def ranked_slice(results, bottom, top):
-    """Results ``bottom`` to ``top`` of a ranked search (``search()``), ready to list.
+def ranked_slice(results, query, bottom, top):
+    """Results ``bottom`` to ``top`` of ``results`` (``search(query)``), each with its snippet.
 
     Ranking sorts every match, and sorting whole rows (the body and every
     column a page shows) costs more than ranking them; so the matches are
     ranked and sorted with their ids alone, and then only the page's stories
-    are read, by id, with no second match (a "deferred join"). On 100,000
-    stories this took the first page of "police" (13,115 matches) on
-    PostgreSQL from 78 to 48 ms, and on SQLite from 78 to 40 ms
+    are read, by id, with their snippets and no second match (a "deferred
+    join"). On 100,000 stories this took the first page of "police" (13,115
+    matches) on PostgreSQL from 100 to 83 ms, and on SQLite from 78 to 53 ms
     (docs/performance.md).
+
+    ``snippet`` is safe HTML: the narrator's text escaped, the matched words
+    in ``<mark>``.
     """
     from .models import Story
 
+    engine = engine_for(results.db)
+    query = clean_query(query)
     ids = list(results.values_list("pk", flat=True)[bottom:top])
-    rows = Story.objects.using(results.db).for_listing().in_bulk(ids)
-    return [rows[pk] for pk in ids]
+    rows = Story.objects.using(results.db).for_listing()
+    found = engine.with_snippets(rows, query).in_bulk(ids)
+    page = [found[pk] for pk in ids]
+    for story in page:
+        story.snippet = highlight(engine.snippet(story, query))
+    return page
 
 
 class RankedPaginator(Paginator):
-    """Pages of ranked search results, each read with ``ranked_slice()``."""
+    """Pages of the ranked results of ``query``, each read with ``ranked_slice()``."""
+
+    def __init__(self, object_list, per_page, *, query, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.query = query
 
     def page(self, number):
         number = self.validate_number(number)
@@ -546,17 +551,8 @@ class RankedPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        return self._get_page(ranked_slice(self.object_list, bottom, top), number, self)
-
-
-def attach_snippets(stories, query):
-    """Give each story of a page of results ``snippet``: safe HTML, narrator text escaped."""
-    if not stories:
-        return
-    query = clean_query(query)
-    snippets = engine_for(stories[0]._state.db).snippets(stories, query)
-    for story in stories:
-        story.snippet = highlight(snippets[story.pk])
+        page = ranked_slice(self.object_list, self.query, bottom, top)
+        return self._get_page(page, number, self)
 
 
 def reindex(stories):

@@ -125,9 +125,11 @@ class SearchView(PublishedStoriesMixin, ListView):
         return stories.for_listing()
 
     def get_paginator(self, queryset, *args, **kwargs):
-        # Ranked results are read a page at a time, ids first (search.ranked_slice).
-        paginator_class = search.RankedPaginator if self.query else self.paginator_class
-        paginator = paginator_class(queryset, *args, **kwargs)
+        if self.query:
+            # Ranked results are read a page at a time, ids first (search.ranked_slice).
+            paginator = search.RankedPaginator(queryset, *args, query=self.query, **kwargs)
+        else:
+            paginator = super().get_paginator(queryset, *args, **kwargs)
         # The facets have counted the matches already; counting them again would
         # be one more pass over every match.
         paginator.count = self.facets["total"]
@@ -135,8 +137,6 @@ class SearchView(PublishedStoriesMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if self.query:
-            search.attach_snippets(context["stories"], self.query)
         context.update(
             search_form=self.search_form,
             query=self.query,
