@@ -530,9 +530,11 @@ def ranked_slice(results, query, bottom, top):
     engine = engine_for(results.db)
     query = clean_query(query)
     ids = list(results.values_list("pk", flat=True)[bottom:top])
-    rows = Story.objects.using(results.db).for_listing()
+    # Read through the public gateway again: a story withdrawn between the
+    # two queries drops out of the page instead of being shown.
+    rows = Story.objects.using(results.db).published().for_listing()
     found = engine.with_snippets(rows, query).in_bulk(ids)
-    page = [found[pk] for pk in ids]
+    page = [found[pk] for pk in ids if pk in found]
     for story in page:
         story.snippet = highlight(engine.snippet(story, query))
     return page
