@@ -77,6 +77,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF],
         "font-src": [SELF],
         "connect-src": [SELF],
+        # Recordings, from the guarded view on this site.
+        "media-src": [SELF],
         "form-action": [SELF],
         "base-uri": [NONE],
         "frame-ancestors": [NONE],
@@ -224,7 +226,37 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Narrators' recordings: private files, served only by a view that checks
+    # the story and the moderator's clearance (never a MEDIA_URL). A directory
+    # outside the static and media roots by default; object storage through
+    # django-storages in production (docs/deploy.md).
+    "recordings": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": os.environ.get("RECORDINGS_ROOT", str(BASE_DIR / "recordings")),
+            "base_url": None,
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    },
 }
+
+# The largest recording a narrator or a moderator may upload, in bytes (50 MB by
+# default). Apart from DATA_UPLOAD_MAX_MEMORY_SIZE below, which limits the
+# form's other fields and never counts files; stories.uploads stops reading a
+# file as soon as it passes this size.
+RECORDING_MAX_BYTES = env_int("RECORDING_MAX_BYTES", 50 * 1000 * 1000)
+FILE_UPLOAD_HANDLERS = [
+    "stories.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Uploads past the memory handler's 2.5 MB wait here, readable by the site alone.
+FILE_UPLOAD_PERMISSIONS = 0o600
+# Behind nginx, recordings can be handed to it to send (with its own support for
+# range requests): the internal location that maps onto the recordings
+# directory, e.g. "/_recordings/" (docs/deploy.md). Empty: Django sends them.
+RECORDINGS_ACCEL_REDIRECT = os.environ.get("RECORDINGS_ACCEL_REDIRECT", "")
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
@@ -234,6 +266,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # fields and URL-encoding while refusing absurd bodies with a 400.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+# A form takes a recording and, in the admin, a transcript file: a few files at most.
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
 
 TAGGIT_CASE_INSENSITIVE = True
 
@@ -246,6 +280,9 @@ SHARE_RATE_LIMIT = env_int("SHARE_RATE_LIMIT", 5)
 SHARE_RATE_PERIOD = env_int("SHARE_RATE_PERIOD", 3600)
 # Wrong withdrawal links one client may try per SHARE_RATE_PERIOD.
 WITHDRAW_RATE_LIMIT = env_int("WITHDRAW_RATE_LIMIT", 20)
+# Recordings one client may upload to the share form per SHARE_RATE_PERIOD:
+# each is checked and held on the server before the story is sent.
+RECORDING_UPLOAD_RATE_LIMIT = env_int("RECORDING_UPLOAD_RATE_LIMIT", 10)
 # Reports one client may send per SHARE_RATE_PERIOD.
 REPORT_RATE_LIMIT = env_int("REPORT_RATE_LIMIT", 10)
 # Distinct readers whose open "personal information exposed" reports take a

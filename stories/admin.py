@@ -10,28 +10,32 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, linebreaks
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
-from . import search, shield
+from . import ranges, search, shield, transcripts
 from .desk import ModerationDeskMixin, RejectForm
+from .forms import RecordingField, stored_recording
 from .models import (
     ConsentText,
     InvalidTransition,
     ModerationEvent,
     Perspective,
+    Recording,
     Report,
     Story,
     StoryLink,
     Theme,
     ThemeSuggestion,
+    TranscriptSegment,
+    recordings_storage,
 )
 
 
@@ -121,8 +125,8 @@ def findings_in_context(story, findings):
         FindingForModerator(
             finding=finding,
             kind=_("The narrator's own name") if finding.kind == "name" else finding.label,
-            field=capfirst(Story._meta.get_field(finding.field).verbose_name),
-            excerpt=shield.excerpt(getattr(story, finding.field), finding, width=80),
+            field=story.shielded_field_label(finding.field),
+            excerpt=shield.excerpt(story.shielded_text(finding.field), finding, width=80),
         )
         for finding in findings
     ]
@@ -141,6 +145,21 @@ class StoryAdminForm(forms.ModelForm):
     # The version this form showed (Story.version): a save over a newer one is refused.
     version_seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
+    transcript_webvtt = forms.CharField(
+        label=_("Replace the transcript with WebVTT"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Paste a WebVTT file (it starts with the line “WEBVTT”) to replace every "
+            "paragraph of the transcript below; speaker names in it are left out."
+        ),
+    )
+    transcript_file = forms.FileField(
+        label=_("…or upload a WebVTT file"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": ".vtt,text/vtt"}),
+    )
+
     class Meta:
         model = Story
         fields = "__all__"
@@ -150,8 +169,38 @@ class StoryAdminForm(forms.ModelForm):
         if self.instance.pk:
             self.initial["version_seen"] = self.instance.version
 
+    def clean_transcript_file(self):
+        uploaded = self.cleaned_data.get("transcript_file")
+        if not uploaded:
+            return ""
+        if uploaded.size > transcripts.MAX_CHARACTERS * 4:  # UTF-8 takes at most 4 bytes each
+            raise forms.ValidationError(
+                transcripts.TOO_LONG,
+                code="too_long",
+                params={"cues": transcripts.MAX_CUES, "characters": transcripts.MAX_CHARACTERS},
+            )
+        try:
+            return uploaded.read().decode("utf-8")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(
+                _("A WebVTT file is UTF-8 text; this file is not."), code="not_utf8"
+            ) from None
+
+    def transcript_cues(self):
+        """The cues of a pasted or uploaded WebVTT transcript, or None if neither was given."""
+        for name in ("transcript_webvtt", "transcript_file"):
+            text = self.cleaned_data.get(name)
+            if text and text.strip():
+                try:
+                    return transcripts.parse_webvtt(text)
+                except forms.ValidationError as error:
+                    self.add_error(name, error)
+                    return None
+        return None
+
     def clean(self):
         cleaned = super().clean()
+        cleaned["transcript_cues"] = self.transcript_cues()
         if self.instance.pk:
             # Locked until the admin's transaction ends: of two saves at once,
             # the second waits, then finds the first one's version.
@@ -166,6 +215,107 @@ class StoryAdminForm(forms.ModelForm):
                     code="stale",
                 )
         return cleaned
+
+
+class RecordingAdminForm(forms.ModelForm):
+    audio = RecordingField(
+        label=_("Audio file"),
+        required=False,
+        help_text=_(
+            "MP3, M4A, AAC, OGG or WAV. Checked by its content; names, places and devices "
+            "in its tags are removed. A new file replaces the old one and must be "
+            "listened to again."
+        ),
+    )
+    cleared = forms.BooleanField(
+        label=_("Listened to and cleared"),
+        required=False,
+        help_text=_(
+            "Readers hear the recording only once you have listened to all of it and found "
+            "nothing in it that could identify someone who has not agreed."
+        ),
+    )
+
+    class Meta:
+        model = Recording
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["cleared"] = self.instance.is_cleared
+
+    def clean_audio(self):
+        uploaded = self.cleaned_data.get("audio")
+        # Kept at once, held until the story is saved (purge_private_data drops it otherwise).
+        return stored_recording(uploaded) if uploaded else None
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None and cleaned.get("cleared") and not cleaned.get("audio"):
+            self.add_error("audio", _("Choose the recording's file."))
+        return cleaned
+
+    def save_recording(self, story, *, by):
+        """Store, replace or clear the story's recording as this form says."""
+        recording = self.instance if self.instance.pk else None
+        new = self.cleaned_data.get("audio")
+        if new is not None:
+            recording = recording.replace_with(new) if recording else new
+            if recording.story_id is None:
+                recording.attach_to(story)
+        if recording is not None:
+            recording.set_cleared(self.cleaned_data["cleared"], by=by)
+
+
+class RecordingInline(admin.StackedInline):
+    model = Recording
+    form = RecordingAdminForm
+    fields = ("player", "audio", "cleared", "mime_type", "length", "size", "cleared_by")
+    readonly_fields = ("player", "mime_type", "length", "size", "cleared_by")
+    max_num = 1
+    extra = 1
+    verbose_name_plural = _("Recording")
+
+    @admin.display(description=_("listen"))
+    def player(self, recording):
+        if recording.pk is None:
+            return "—"
+        url = reverse("admin:stories_story_recording", args=[recording.story_id])
+        return format_html('<audio controls preload="none" src="{}"></audio>', url)
+
+    @admin.display(description=_("length"))
+    def length(self, recording):
+        return recording.length if recording.pk else "—"
+
+
+class TranscriptInline(admin.TabularInline):
+    model = TranscriptSegment
+    fields = ("start", "text")
+    extra = 1
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
+    verbose_name = _("transcript paragraph")
+    verbose_name_plural = _("Transcript")
+
+
+class RecordingListFilter(admin.SimpleListFilter):
+    title = _("recording")
+    parameter_name = "recording"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("waiting", _("Waiting to be listened to")),
+            ("cleared", _("Listened to and cleared")),
+            ("none", _("No recording")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "waiting":
+            return queryset.filter(recording__isnull=False, recording__cleared_at=None)
+        if self.value() == "cleared":
+            return queryset.filter(recording__cleared_at__isnull=False)
+        if self.value() == "none":
+            return queryset.filter(recording__isnull=True)
+        return queryset
 
 
 class StoryLinkInline(admin.TabularInline):
@@ -188,13 +338,22 @@ class StoryAdmin(ModerationDeskMixin, admin.ModelAdmin):
         "status",
         "language",
         "featured",
+        "has_recording",
         "submitted_at",
         "published_at",
     )
-    list_filter = ("status", "perspective", "themes", "language", "featured", "is_sample")
+    list_filter = (
+        "status",
+        "perspective",
+        "themes",
+        "language",
+        RecordingListFilter,
+        "featured",
+        "is_sample",
+    )
     search_fields = ("title", "body", "narrator_name")
     date_hierarchy = "submitted_at"
-    list_select_related = ("perspective",)
+    list_select_related = ("perspective", "recording")
     list_per_page = 50
     actions = (
         workflow_action(
@@ -216,7 +375,7 @@ class StoryAdmin(ModerationDeskMixin, admin.ModelAdmin):
         "unfeature",
         "redact_every_finding",
     )
-    inlines = (StoryLinkInline, ModerationEventInline)
+    inlines = (RecordingInline, TranscriptInline, StoryLinkInline, ModerationEventInline)
     readonly_fields = (
         "identity_shield",
         "status",
@@ -251,6 +410,10 @@ class StoryAdmin(ModerationDeskMixin, admin.ModelAdmin):
             },
         ),
         (_("Classification"), {"fields": ("perspective", "themes", "suggested_theme")}),
+        (
+            _("Transcript of the recording"),
+            {"fields": ("transcript_webvtt", "transcript_file")},
+        ),
         (
             _("Publication"),
             {
@@ -288,12 +451,28 @@ class StoryAdmin(ModerationDeskMixin, admin.ModelAdmin):
         return super().get_queryset(request).prefetch_related("themes").defer("search_vector")
 
     def save_formset(self, request, form, formset, change):
-        for link in formset.save(commit=False):
-            if link.created_by_id is None:
-                link.created_by = request.user
-            link.save()
-        for link in formset.deleted_objects:
-            link.delete()
+        if formset.model is Recording:
+            self.save_recording(request, formset)
+            return
+        for item in formset.save(commit=False):
+            if isinstance(item, StoryLink) and item.created_by_id is None:
+                item.created_by = request.user
+            item.save()
+        for item in formset.deleted_objects:
+            item.delete()
+
+    def save_recording(self, request, formset):
+        """The recording's form stores, replaces, clears or deletes it through the model."""
+        # What the admin's change message reads (formset.save() would have set them).
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for recording_form in formset.forms:
+            if not recording_form.has_changed():
+                continue
+            if formset._should_delete_form(recording_form):
+                if recording_form.instance.pk:
+                    recording_form.instance.delete()
+                continue
+            recording_form.save_recording(formset.instance, by=request.user)
 
     @admin.action(permissions=["change"], description=_("Reject selected stories"))
     def reject(self, request, queryset):
@@ -319,6 +498,10 @@ class StoryAdmin(ModerationDeskMixin, admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        cues = form.cleaned_data.get("transcript_cues")
+        if cues:
+            # After the paragraphs' own forms: a pasted transcript replaces them all.
+            TranscriptSegment.replace_transcript(form.instance, cues)
         # After the themes are saved: the index holds their names too.
         search.reindex(form.instance)
 
@@ -334,6 +517,11 @@ class StoryAdmin(ModerationDeskMixin, admin.ModelAdmin):
                 "<int:story_id>/redact/",
                 self.admin_site.admin_view(self.redact_view),
                 name="stories_story_redact",
+            ),
+            path(
+                "<int:story_id>/recording/",
+                self.admin_site.admin_view(self.recording_view),
+                name="stories_story_recording",
             ),
             *super().get_urls(),
         ]
@@ -389,6 +577,27 @@ class StoryAdmin(ModerationDeskMixin, admin.ModelAdmin):
                 "original": story,
             },
         )
+
+    def recording_view(self, request, story_id):
+        """The recording, whatever its story's status or clearance: moderators listen first."""
+        recording = get_object_or_404(Recording, story=story_id)
+        if not self.has_view_permission(request, recording.story):
+            raise PermissionDenied
+        return ranges.file_response(
+            request,
+            recordings_storage(),
+            recording.stored_as,
+            content_type=recording.mime_type,
+            download_name=f"story-{story_id}.{recording.extension}",
+        )
+
+    @admin.display(description=_("recording"))
+    def has_recording(self, story):
+        try:
+            recording = story.recording
+        except Recording.DoesNotExist:
+            return "—"
+        return _("cleared") if recording.is_cleared else _("waiting to be listened to")
 
     @admin.action(permissions=["change"], description=_("Redact every identity-shield finding"))
     def redact_every_finding(self, request, queryset):

@@ -91,6 +91,17 @@ def absolute(request, path):
     return request.build_absolute_uri(path)
 
 
+def recording_json(request, recording):
+    if recording is None:
+        return None
+    return {
+        "url": absolute(request, recording.path),
+        "type": recording.mime_type,
+        "duration": recording.duration,
+        "size": recording.size,
+    }
+
+
 def story_summary(request, record):
     return {
         "id": record.id,
@@ -108,6 +119,7 @@ def story_summary(request, record):
         "year_happened": record.year_happened,
         "published_at": record.published_at.isoformat(),
         "updated_at": record.updated_at.isoformat(),
+        "recording": recording_json(request, record.recording),
     }
 
 
@@ -269,6 +281,10 @@ def openapi_description():
         "year_happened": {"type": ["integer", "null"]},
         "published_at": {"type": "string", "format": "date-time"},
         "updated_at": {"type": "string", "format": "date-time"},
+        "recording": {
+            "oneOf": [{"$ref": "#/components/schemas/Recording"}, {"type": "null"}],
+            "description": "The story's recording, once a moderator has listened to it.",
+        },
     }
     category_properties = {
         "slug": {"type": "string"},
@@ -360,6 +376,19 @@ def openapi_description():
                     "properties": {"slug": {"type": "string"}, "name": {"type": "string"}},
                 },
                 "StorySummary": {"type": "object", "properties": summary_properties},
+                "Recording": {
+                    "type": "object",
+                    "properties": {
+                        "url": {
+                            "type": "string",
+                            "format": "uri",
+                            "description": "Answers HTTP range requests.",
+                        },
+                        "type": {"type": "string", "description": "Its media type."},
+                        "duration": {"type": "number", "description": "Seconds."},
+                        "size": {"type": "integer", "description": "Bytes."},
+                    },
+                },
                 "Story": {
                     "type": "object",
                     "properties": {

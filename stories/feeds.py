@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Enclosure
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
@@ -29,7 +29,12 @@ class Scope:
 @dataclass(frozen=True)
 class Item:
     record: opendata.PublicRecord
-    guid: str  # the permanent address, absolute: Atom requires it, RSS readers expect it
+    base_url: str
+
+    @property
+    def guid(self):
+        """The permanent address, absolute: Atom requires it, RSS readers expect it."""
+        return self.base_url + self.record.permalink_path
 
 
 class NewStoriesFeed(Feed):
@@ -48,13 +53,19 @@ class NewStoriesFeed(Feed):
         if scope.category is not None:
             stories = self.narrow(stories, scope.category)
         records = [opendata.PublicRecord.of(story) for story in stories[:FEED_LENGTH]]
-        return [Item(record, scope.base_url + record.permalink_path) for record in records]
+        return [Item(record, scope.base_url) for record in records]
 
     def narrow(self, stories, category):
         return stories
 
     def item_title(self, item):
         return item.record.title
+
+    def item_enclosures(self, item):
+        recording = item.record.recording
+        if recording is None:
+            return []
+        return [Enclosure(item.base_url + recording.path, str(recording.size), recording.mime_type)]
 
     def item_description(self, item):
         # Readers take a description as HTML: a narrator's words are shown as text.

@@ -2,13 +2,14 @@ import datetime
 import secrets
 
 from django import forms
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinLengthValidator
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from . import search, shield
-from .models import EARLIEST_YEAR, Perspective, Report, Story, Theme
+from . import audio, search, shield
+from .models import EARLIEST_YEAR, Perspective, Recording, Report, Story, Theme
 
 BODY_MIN_LENGTH = 200
 BODY_MAX_LENGTH = 20_000
@@ -47,6 +48,32 @@ class HoneypotForm(forms.Form):
     def is_spam(self):
         """Only bots fill in the hidden field; their posts are quietly dropped."""
         return bool(self.cleaned_data.get("website"))
+
+
+class RecordingField(forms.FileField):
+    """An audio upload, refused past RECORDING_MAX_BYTES (stories/uploads.py stops reading it).
+
+    The content is checked where it is stored (``Recording.store``), once.
+    """
+
+    widget = forms.FileInput(attrs={"accept": "audio/*,.mp3,.m4a,.aac,.ogg,.opus,.wav"})
+
+    def validate(self, value):
+        super().validate(value)
+        if value and value.size > settings.RECORDING_MAX_BYTES:
+            raise forms.ValidationError(
+                _("This recording is too large: send one of at most %(size)d MB."),
+                code="too_large",
+                params={"size": settings.RECORDING_MAX_BYTES // 1_000_000},
+            )
+
+
+def stored_recording(uploaded, *, story=None):
+    """Keep an upload ``RecordingField`` cleaned as a ``Recording``; a refusal is a form error."""
+    try:
+        return Recording.store(uploaded, story=story)
+    except audio.RecordingRefused as refused:
+        raise forms.ValidationError(refused.message, code="not_audio") from None
 
 
 class LocalNameChoiceField(forms.ModelChoiceField):
@@ -127,6 +154,16 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
         required=True,
         error_messages={"required": _("We can only publish your story with your consent.")},
     )
+    recording = RecordingField(
+        label=_("A recording of your story"),
+        required=False,
+        help_text=_(
+            "Optional. If you would rather speak than write, or both: MP3, M4A, AAC, OGG or "
+            "WAV, up to %(size)d MB. Names, places and the device that recorded it are "
+            "removed from the file. A moderator listens to it before anyone else can."
+        ),
+    )
+    remove_recording = forms.BooleanField(label=_("Remove this recording"), required=False)
     # The version of the consent text this page showed: the story records what
     # the narrator read, so a text changed since the page was opened is shown again.
     consent_version = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -190,9 +227,13 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, consent, **kwargs):
+    def __init__(self, *args, consent, held_recording=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.consent = consent
+        # A recording this form was sent with before (through the shield's review
+        # step, or with errors elsewhere), held on the server: never asked for again.
+        self.held_recording = held_recording
+        self.fields["recording"].help_text %= {"size": settings.RECORDING_MAX_BYTES // 1_000_000}
         self.initial["consent_version"] = consent.version
         self.initial["submission_id"] = secrets.token_urlsafe(24)
         this_year = datetime.date.today().year
@@ -201,6 +242,25 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
         self.fields["title"].validators.append(MinLengthValidator(3))
         if not self.is_bound:
             self.initial.setdefault("language", "es" if get_language() == "es" else "en")
+
+    def clean_recording(self):
+        """A new recording is kept (held) as soon as it passes: the form may come back."""
+        uploaded = self.cleaned_data.get("recording")
+        return stored_recording(uploaded) if uploaded else None
+
+    def settle_recording(self):
+        """After validation: the recording that goes with this form from now on, or None.
+
+        A new one takes the place of the held one; "Remove this recording"
+        drops it. What is replaced or removed is deleted at once.
+        """
+        cleaned = getattr(self, "cleaned_data", {})  # an empty POST leaves the form unbound
+        new = cleaned.get("recording")
+        if new is not None or cleaned.get("remove_recording"):
+            if self.held_recording is not None:
+                self.held_recording.delete()
+            self.held_recording = new
+        return self.held_recording
 
     def clean(self):
         cleaned = super().clean()
@@ -290,6 +350,7 @@ class StoryFilterForm(forms.Form):
         required=False,
         empty_value=None,
     )
+    recording = forms.BooleanField(label=_("Only stories with a recording"), required=False)
 
     # Which story field each filter narrows.
     LOOKUPS = {
@@ -312,6 +373,8 @@ class StoryFilterForm(forms.Form):
             value = self.cleaned_data.get(field)
             if value:
                 stories = stories.filter(**{lookup: value})
+        if self.cleaned_data.get("recording"):
+            stories = stories.with_public_recording()
         return stories
 
 

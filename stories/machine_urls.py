@@ -54,6 +54,13 @@ urlpatterns = [
     path("api/v1/themes/", cached(api.themes), name="api-themes"),
     path("api/v1/openapi.json", cached(api.openapi), name="api-openapi"),
     path("api/v1/<path:rest>", api.not_found, name="api-not-found"),
+    # Never cached (DESIGN, "Caching"): each answer checks the story and the clearance.
+    path("recordings/<int:story_id>/", machine_views.recording, name="story-recording"),
+    path(
+        "recordings/<int:story_id>/captions.vtt",
+        machine_views.captions,
+        name="story-captions",
+    ),
     path("oai/", oai.endpoint, name="oai"),
     path("export/", machine_views.export_index, name="export"),
     path("export/stories.csv", machine_views.export_csv, name="export-csv"),

@@ -9,12 +9,13 @@ import functools
 import json
 
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import http_date
+from django.views.decorators.http import require_safe
 
-from . import opendata
-from .models import Story
+from . import opendata, ranges
+from .models import Story, TranscriptSegment, recordings_storage
 
 EXPORT_FIELDS = (
     "id",
@@ -32,6 +33,9 @@ EXPORT_FIELDS = (
     "summary",
     "content_note",
     "text",
+    "recording",
+    "recording_type",
+    "recording_duration",
     "rights",
 )
 
@@ -114,6 +118,9 @@ def export_row(record, base):
         "summary": record.summary,
         "content_note": record.content_note,
         "text": record.body,
+        "recording": base + record.recording.path if record.recording else "",
+        "recording_type": record.recording.mime_type if record.recording else "",
+        "recording_duration": record.recording.duration if record.recording else None,
         "rights": str(opendata.RIGHTS),
     }
 
@@ -185,4 +192,49 @@ def export_json(request):
 
     response = StreamingHttpResponse(chunks(), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="perspectives-stories.json"'
+    return response
+
+
+def heard_story(story_id):
+    """The visible story ``story_id`` whose recording a moderator has cleared, or 404.
+
+    The same 404 whatever the reason (no such story, not visible, no recording,
+    not cleared), so the answer tells nobody that a recording exists.
+    """
+    stories = Story.objects.published().with_public_recording().select_related("recording")
+    return get_object_or_404(stories.only("pk", "language", *RECORDING_COLUMNS), pk=story_id)
+
+
+RECORDING_COLUMNS = (
+    "recording__stored_as",
+    "recording__mime_type",
+    "recording__duration",
+    "recording__cleared_at",
+)
+
+
+@require_safe
+def recording(request, story_id):
+    """A story's recording, with range requests (players seek), never cached."""
+    story = heard_story(story_id)
+    return ranges.file_response(
+        request,
+        recordings_storage(),
+        story.recording.stored_as,
+        content_type=story.recording.mime_type,
+        download_name=f"story-{story.pk}.{story.recording.extension}",
+    )
+
+
+@require_safe
+def captions(request, story_id):
+    """The recording's transcript as WebVTT, for the player's captions track."""
+    story = heard_story(story_id)
+    if not story.transcript.exists():
+        raise Http404
+    response = HttpResponse(
+        TranscriptSegment.as_webvtt(story, duration=story.recording.duration),
+        content_type="text/vtt; charset=utf-8",
+    )
+    response["Cache-Control"] = "no-store"
     return response

@@ -8,24 +8,26 @@ every public road reads through ``Story.objects.published()``.
 
 import datetime
 import hashlib
+import uuid
 from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
-from . import search, shield
+from . import audio, search, shield, transcripts
 from .pagecache import bump_generation, counted_once_per_generation
 
 EARLIEST_YEAR = 1900
@@ -349,7 +351,16 @@ class StoryQuerySet(models.QuerySet):
 
     def for_listing(self):
         # The search vector is PostgreSQL's index data: large, and never shown.
-        return self.select_related("perspective").prefetch_related("themes").defer("search_vector")
+        # The recording (if any) comes with the row: cards mark stories that have one.
+        return (
+            self.select_related("perspective", "recording")
+            .prefetch_related("themes")
+            .defer("search_vector")
+        )
+
+    def with_public_recording(self):
+        """These stories, if they have a recording that a moderator has listened to and cleared."""
+        return self.filter(recording__cleared_at__isnull=False)
 
     def search(self, query):
         """These stories that match ``query``, best first (stories/search.py)."""
@@ -395,8 +406,12 @@ class StoryQuerySet(models.QuerySet):
 
     def delete(self):
         ids = list(self.values_list("pk", flat=True))
+        recordings = Recording.objects.using(self.db).filter(story__in=ids)
+        files = list(recordings.values_list("stored_as", flat=True))
         deleted = super().delete()
         search.forget(ids, using=self.db)
+        # Their recordings went with them, by cascade, which leaves the files behind.
+        forget_files(files, using=self.db)
         return deleted
 
     def years_happened(self):
@@ -635,9 +650,13 @@ class Story(models.Model):
         super().save(*args, update_fields=update_fields, **kwargs)
 
     def delete(self, *args, **kwargs):
-        pk = self.pk
+        pk, using = self.pk, self._state.db
+        files = list(
+            Recording.objects.using(using).filter(story=pk).values_list("stored_as", flat=True)
+        )
         deleted = super().delete(*args, **kwargs)
-        search.forget([pk], using=self._state.db)
+        search.forget([pk], using=using)
+        forget_files(files, using=using)
         return deleted
 
     @property
@@ -657,6 +676,19 @@ class Story(models.Model):
             and self.withdrawn_at is not None
             and self.published_at <= self.withdrawn_at
         )
+
+    @property
+    def public_recording(self):
+        """The recording readers may hear, or None: only once a moderator has cleared it.
+
+        Whether the story itself is visible is the caller's business: this is
+        read from stories that came through ``published()``.
+        """
+        try:
+            recording = self.recording
+        except Recording.DoesNotExist:
+            return None
+        return recording if recording.is_cleared else None
 
     @property
     def display_name(self):
@@ -694,11 +726,17 @@ class Story(models.Model):
         return self._change_status(self.Status.PENDING, by=by, note=note)
 
     def withdraw(self, *, note=""):
-        """The narrator takes the story back. Final."""
+        """The narrator takes the story back. Final.
+
+        The recording goes at once, file and all: the text is kept for a grace
+        period (in case of a mistake), but a voice is the narrator's own
+        identity, and nothing about a withdrawn story needs it.
+        """
 
         def stamp(story):
             story.withdrawn_at = timezone.now()
             story.withdrawal_token_hash = ""  # a link works once
+            Recording.objects.filter(story=story).delete()
 
         return self._change_status(self.Status.WITHDRAWN, by=None, note=note, before_save=stamp)
 
@@ -813,14 +851,32 @@ class Story(models.Model):
     }
 
     def shield_findings(self):
-        """What the identity shield finds in this story's public fields (stories/shield.py).
+        """What the identity shield finds in this story's public text (stories/shield.py).
 
-        An anonymous narrator's own name is looked for too, while it is kept
-        (until approval).
+        Its own fields, and each paragraph of its transcript. An anonymous
+        narrator's own name is looked for too, while it is kept (until approval).
         """
         names = (self.narrator_name,) if self.is_anonymous else ()
         values = {name: getattr(self, name) for name in shield.SHIELDED_FIELDS}
-        return shield.scan_fields(values, names=names)
+        findings = shield.scan_fields(values, names=names)
+        for segment in self.transcript.all():
+            findings.extend(shield.scan(segment.text, field=segment.shield_field, names=names))
+        return findings
+
+    def shielded_text(self, field):
+        """The text a finding's ``field`` names: a story field, or a transcript paragraph."""
+        segment_pk = TranscriptSegment.pk_from_shield_field(field)
+        if segment_pk is None:
+            return getattr(self, field)
+        return self.transcript.get(pk=segment_pk).text
+
+    def shielded_field_label(self, field):
+        """How a moderator reads a finding's ``field``: "Story", "Transcript at 1:05"."""
+        segment_pk = TranscriptSegment.pk_from_shield_field(field)
+        if segment_pk is None:
+            return capfirst(self._meta.get_field(field).verbose_name)
+        segment = self.transcript.get(pk=segment_pk)
+        return _("Transcript at %(time)s") % {"time": transcripts.clock(segment.start)}
 
     def redact(self, selected, *, by):
         """Replace the chosen findings with "[redacted]" and record what kinds were redacted.
@@ -837,7 +893,13 @@ class Story(models.Model):
                 return []
             for field in {finding.field for finding in chosen}:
                 in_field = [finding for finding in chosen if finding.field == field]
-                setattr(story, field, shield.redact(getattr(story, field), in_field))
+                segment_pk = TranscriptSegment.pk_from_shield_field(field)
+                if segment_pk is None:
+                    setattr(story, field, shield.redact(getattr(story, field), in_field))
+                else:
+                    segment = story.transcript.get(pk=segment_pk)
+                    segment.text = shield.redact(segment.text, in_field)
+                    segment.save(update_fields=["text"])
             if story.slug and any(finding.field == "title" for finding in chosen):
                 # The old address spelled out what was just redacted: it goes
                 # (404, not 410) and the story takes one from the new title.
@@ -850,7 +912,14 @@ class Story(models.Model):
                 from_status=story.status,
                 to_status=story.status,
                 note="Redacted: "
-                + ", ".join(sorted({f"{finding.kind} in {finding.field}" for finding in chosen})),
+                + ", ".join(
+                    sorted(
+                        {
+                            f"{finding.kind} in {finding.field.partition('-')[0]}"
+                            for finding in chosen
+                        }
+                    )
+                ),
             )
         for field in (*shield.SHIELDED_FIELDS, "slug"):
             setattr(self, field, getattr(story, field))
@@ -878,6 +947,8 @@ class Story(models.Model):
             story.erased_at = timezone.now()
             story.save()
             story.themes.clear()
+            Recording.objects.filter(story=story).delete()
+            story.transcript.all().delete()
             story.events.update(note="")
             # A report can quote the story, or say who the narrator is.
             story.reports.update(details="", email="")
@@ -1219,6 +1290,227 @@ class StoryLink(models.Model):
         reverse = StoryLink.objects.filter(from_story=self.to_story_id, to_story=self.from_story_id)
         if self.from_story_id and reverse.exists():
             raise ValidationError(_("These two stories are linked already, the other way round."))
+
+
+def recordings_storage():
+    """Where recordings are kept: the "recordings" storage (settings.STORAGES), read each time.
+
+    Never a storage with a public address: a recording is only ever served by
+    the view that checks its story and its clearance (views.recording).
+    """
+    return storages["recordings"]
+
+
+class RecordingQuerySet(models.QuerySet):
+    def held_since_before(self, moment):
+        """Uploads still held for a share form (no story yet) since before ``moment``."""
+        return self.filter(story=None, created_at__lt=moment)
+
+    def delete(self):
+        names = list(self.values_list("stored_as", flat=True))
+        deleted = super().delete()
+        forget_files(names, using=self.db)
+        return deleted
+
+
+def forget_files(names, *, using):
+    """Delete recording files once the deletion of their rows is committed.
+
+    After the commit, not before: a transaction rolled back must not leave a
+    row whose file is gone. Files are deleted by name, which is all a
+    queryset's delete() (or a cascade from a story) leaves to go on.
+    """
+
+    def delete_files():
+        storage = recordings_storage()
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files, using=using)
+
+
+class Recording(models.Model):
+    """A story's audio, checked, stripped of its tags and kept through the storage API.
+
+    Held for a share form before its story exists (``story`` empty, found
+    again through the narrator's session), then attached to the story. Readers
+    hear it only once the story is visible and a moderator has listened to it
+    and cleared it: a voice can say what the identity shield finds in text.
+    """
+
+    story = models.OneToOneField(
+        Story,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="recording",
+        verbose_name=_("story"),
+    )
+    # A name of our own making: the uploaded file's name can hold the narrator's.
+    stored_as = models.CharField(_("stored as"), max_length=200, unique=True, editable=False)
+    mime_type = models.CharField(
+        _("type"), max_length=32, choices=[(t, t) for t in audio.ACCEPTED_TYPES], editable=False
+    )
+    duration = models.FloatField(_("length (seconds)"), editable=False)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), editable=False)
+    cleared_at = models.DateTimeField(
+        _("listened to and cleared"), null=True, blank=True, editable=False
+    )
+    cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cleared by"),
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now, editable=False)
+
+    objects = RecordingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("recording")
+        verbose_name_plural = _("recordings")
+
+    def __str__(self):
+        return _("Recording, %(length)s") % {"length": self.length}
+
+    def get_absolute_url(self):
+        return reverse("story-recording", kwargs={"story_id": self.story_id})
+
+    @classmethod
+    def store(cls, uploaded, *, story=None):
+        """Check ``uploaded`` by its content, strip its tags and keep it (stories/audio.py).
+
+        Raises ``audio.RecordingRefused`` for anything that is not a recording
+        the archive takes.
+        """
+        with audio.prepared_recording(uploaded) as checked:
+            name = recordings_storage().save(
+                f"recordings/{uuid.uuid4().hex}.{checked.extension}", checked.file
+            )
+        try:
+            return cls.objects.create(
+                story=story,
+                stored_as=name,
+                mime_type=checked.mime_type,
+                duration=checked.duration,
+                size=checked.size,
+            )
+        except Exception:
+            recordings_storage().delete(name)
+            raise
+
+    def replace_with(self, new):
+        """Put the held recording ``new`` in this one's place; this one and its file go."""
+        with transaction.atomic():
+            story = self.story
+            self.delete()
+            new.attach_to(story)
+        return new
+
+    @property
+    def is_cleared(self):
+        return self.cleared_at is not None
+
+    @property
+    def length(self):
+        return transcripts.clock(datetime.timedelta(seconds=self.duration))
+
+    @property
+    def extension(self):
+        return audio.ACCEPTED_TYPES[self.mime_type]
+
+    def attach_to(self, story):
+        self.story = story
+        self.save(update_fields=["story"])
+
+    def set_cleared(self, cleared, *, by):
+        """Record that a moderator listened and cleared it (or took that back), with an event."""
+        with transaction.atomic():
+            recording = Recording.objects.select_for_update().get(pk=self.pk)
+            if recording.is_cleared == cleared:
+                return False
+            recording.cleared_at = timezone.now() if cleared else None
+            recording.cleared_by = by if cleared else None
+            recording.save(update_fields=["cleared_at", "cleared_by"])
+            story = recording.story
+            ModerationEvent.objects.create(
+                story=story,
+                actor=by,
+                from_status=story.status,
+                to_status=story.status,
+                note="Recording listened to and cleared" if cleared else "Recording held back",
+            )
+        self.cleared_at, self.cleared_by = recording.cleared_at, recording.cleared_by
+        return True
+
+    def open(self):
+        return recordings_storage().open(self.stored_as, "rb")
+
+    def delete(self, *args, **kwargs):
+        name, using = self.stored_as, self._state.db
+        deleted = super().delete(*args, **kwargs)
+        forget_files([name], using=using)
+        return deleted
+
+
+class TranscriptSegment(models.Model):
+    """One paragraph of a recording's transcript, from the time it starts to the next one."""
+
+    story = models.ForeignKey(
+        Story, on_delete=models.CASCADE, related_name="transcript", verbose_name=_("story")
+    )
+    start = models.DurationField(
+        _("starts at"), help_text=_("Minutes and seconds into the recording, e.g. 1:05.")
+    )
+    text = models.TextField(_("text"), max_length=transcripts.MAX_CUE_LENGTH)
+
+    class Meta:
+        ordering = ["start", "pk"]
+        verbose_name = _("transcript paragraph")
+        verbose_name_plural = _("transcript")
+
+    SHIELD_FIELD_PREFIX = "transcript-"
+
+    def __str__(self):
+        return transcripts.clock(self.start)
+
+    @property
+    def shield_field(self):
+        """How the identity shield names this paragraph in a finding (Finding.field)."""
+        return f"{self.SHIELD_FIELD_PREFIX}{self.pk}"
+
+    @classmethod
+    def pk_from_shield_field(cls, field):
+        if not field.startswith(cls.SHIELD_FIELD_PREFIX):
+            return None
+        return int(field.removeprefix(cls.SHIELD_FIELD_PREFIX))
+
+    @property
+    def seconds(self):
+        return self.start.total_seconds()
+
+    @classmethod
+    def replace_transcript(cls, story, cues):
+        """The story's transcript becomes ``cues`` (transcripts.Cue), in one transaction."""
+        with transaction.atomic():
+            story.transcript.all().delete()
+            cls.objects.bulk_create(
+                cls(story=story, start=cue.start, text=cue.text) for cue in cues
+            )
+            # bulk_create sends no signal: cached pages learn of it here.
+            bump_generation()
+
+    @staticmethod
+    def as_webvtt(story, duration=None):
+        cues = [
+            transcripts.Cue(start=segment.start, end=None, text=segment.text)
+            for segment in story.transcript.all()
+        ]
+        return transcripts.to_webvtt(cues, duration=duration)
 
 
 def theme_perspective_counts():

@@ -32,6 +32,16 @@ MODERATOR_PERMISSIONS = {
         "add_storylink",
         "change_storylink",
         "delete_storylink",
+        # A recording is uploaded, replaced, cleared or taken away on its story's page,
+        # and its transcript edited paragraph by paragraph there.
+        "view_recording",
+        "add_recording",
+        "change_recording",
+        "delete_recording",
+        "view_transcriptsegment",
+        "add_transcriptsegment",
+        "change_transcriptsegment",
+        "delete_transcriptsegment",
     ],
 }
 

@@ -40,6 +40,13 @@ PUBLIC_STORY_FIELDS = (
     "perspective__slug",
     "perspective__name",
     "perspective__name_es",
+    # A recording is public as its guarded address, its type and length, once cleared.
+    "recording__id",
+    "recording__story_id",
+    "recording__mime_type",
+    "recording__duration",
+    "recording__size",
+    "recording__cleared_at",
 )
 
 DCMI_TYPE = "Text"
@@ -63,7 +70,9 @@ def xml_safe(text):
 def with_public_fields(stories):
     """``stories`` (narrowed from ``Story.objects.published()``) with only public fields loaded."""
     return (
-        stories.select_related("perspective").prefetch_related("themes").only(*PUBLIC_STORY_FIELDS)
+        stories.select_related("perspective", "recording")
+        .prefetch_related("themes")
+        .only(*PUBLIC_STORY_FIELDS)
     )
 
 
@@ -87,6 +96,34 @@ def archive_changed_at():
 
 
 @dataclass(frozen=True)
+class PublicRecording:
+    """A story's cleared recording, as machines see it: never its file, only its guarded road."""
+
+    path: str  # /recordings/<story id>/, which checks the story and the clearance each time
+    mime_type: str
+    duration: float  # seconds
+    size: int  # bytes
+
+    @classmethod
+    def of(cls, story):
+        recording = story.public_recording
+        if recording is None:
+            return None
+        return cls(
+            path=recording.get_absolute_url(),
+            mime_type=recording.mime_type,
+            duration=round(recording.duration, 3),
+            size=recording.size,
+        )
+
+    @property
+    def iso_duration(self):
+        """The length in ISO 8601 (``PT1M5S``), as Dublin Core's extent is written."""
+        minutes, seconds = divmod(round(self.duration), 60)
+        return f"PT{minutes}M{seconds}S" if minutes else f"PT{seconds}S"
+
+
+@dataclass(frozen=True)
 class PublicRecord:
     """A published story as machines see it; built only from public fields."""
 
@@ -107,6 +144,7 @@ class PublicRecord:
     themes: tuple = field(default=())  # (slug, name) pairs
     path: str = ""  # the story page, /stories/<slug>/
     permalink_path: str = ""  # /s/<id>/, which lasts if the title (and slug) is redacted
+    recording: PublicRecording | None = None
 
     @classmethod
     def of(cls, story):
@@ -128,6 +166,7 @@ class PublicRecord:
             themes=tuple((theme.slug, theme.name) for theme in story.themes.all()),
             path=story.get_absolute_url(),
             permalink_path=permalink_path(story.pk),
+            recording=PublicRecording.of(story),
         )
 
     @property
@@ -152,8 +191,18 @@ class PublicRecord:
             ("publisher", str(ARCHIVE_NAME)),
             ("date", self.published_on.isoformat()),
             ("type", DCMI_TYPE),
+            *((("type", "Sound"),) if self.recording else ()),
             ("type", ORAL_HISTORY),
             ("format", "text/html"),
+            *(
+                (
+                    ("format", self.recording.mime_type),
+                    ("format", self.recording.iso_duration),
+                    ("relation", base_url + self.recording.path),
+                )
+                if self.recording
+                else ()
+            ),
             ("language", self.language),
             *(("coverage", value) for value in self.coverage),
             ("rights", str(RIGHTS)),

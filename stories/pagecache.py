@@ -127,9 +127,13 @@ def only_a_pending_story(sender, instance=None, created=False, using=None, **kwa
     ``PAGE_CACHE_SECONDS`` late. A story that returns to review is an
     existing story saved, and still empties the cache.
     """
-    from .models import ModerationEvent, Story, TaggedTheme
+    from .models import ModerationEvent, Recording, Story, TaggedTheme
 
     pending = Story.Status.PENDING
+    if sender is Recording:  # held for a share form, or sent with a story under review
+        if instance.story_id is None:
+            return True
+        return Story.objects.using(using).filter(pk=instance.story_id, status=pending).exists()
     if sender is Story:
         return created and instance.status == pending
     if sender is ModerationEvent:

@@ -24,11 +24,21 @@ class AlreadySubmitted(Exception):
     """This form was sent before (a double click, a reload): its story exists already."""
 
 
-def submit_story(*, fields, themes, submitter_hash, consent, consent_language, submission_id=None):
-    """Create a pending story with its themes and its first audit record.
+def submit_story(
+    *,
+    fields,
+    themes,
+    submitter_hash,
+    consent,
+    consent_language,
+    submission_id=None,
+    recording=None,
+):
+    """Create a pending story with its themes, its recording and its first audit record.
 
     ``fields`` are the story's own model fields as the share form cleaned
-    them; ``consent`` is the ConsentText the form showed, in
+    them; ``recording`` is a Recording held for the form (or None), checked
+    and stripped already; ``consent`` is the ConsentText the form showed, in
     ``consent_language``. Either all of it is saved or none of it is.
     ``submission_id`` is the form's one-time id: sent twice, even at the same
     instant, it makes one story (the second raises ``AlreadySubmitted``).
@@ -55,6 +65,8 @@ def submit_story(*, fields, themes, submitter_hash, consent, consent_language, s
             TaggedTheme.objects.bulk_create(
                 TaggedTheme(content_object=story, tag=theme) for theme in themes
             )
+            if recording is not None:
+                recording.attach_to(story)
             ModerationEvent.objects.create(
                 story=story,
                 actor=None,

@@ -25,6 +25,7 @@ from .models import (
     InvalidTransition,
     ModerationEvent,
     Perspective,
+    Recording,
     Report,
     Story,
     Theme,
@@ -96,7 +97,7 @@ class StoryListView(PublishedStoriesMixin, ListView):
         chosen = self.filter_form.cleaned_data
         return "stories-listed:" + ":".join(
             str(getattr(chosen.get(name), "pk", chosen.get(name)) or "")
-            for name in StoryFilterForm.LOOKUPS
+            for name in self.filter_form.fields
         )
 
     def get_context_data(self, **kwargs):
@@ -168,7 +169,10 @@ class StoryDetailView(DetailView):
     def get_context_data(self, **kwargs):
         record = opendata.PublicRecord.of(self.object)
         base_url = f"{self.request.scheme}://{self.request.get_host()}"
+        heard = self.object.public_recording is not None
         return super().get_context_data(
+            # A transcript is the recording's: shown (and searched for) with it only.
+            transcript=list(self.object.transcript.all()) if heard else [],
             other_perspectives=self.object.other_perspectives(),
             in_conversation=self.object.stories_in_conversation(),
             permalink=base_url + record.permalink_path,
@@ -292,18 +296,31 @@ def share_form(request):
 
     The review is the same form again, every field kept, with the findings
     listed above it: the narrator edits and checks again, or sends anyway.
-    A sent story is followed by a redirect to the thank-you page, so a reload
-    never submits twice.
+    A recording sent with the form is held on the server meanwhile, for this
+    session and this form only, and never asked for again. A sent story is
+    followed by a redirect to the thank-you page, so a reload never submits twice.
     """
     consent = ConsentText.objects.current()
-    form = ShareForm(request.POST or None, consent=consent)
+    if request.method == "POST" and request.FILES.get("recording"):
+        refused = over_limit(request, scope="recording", limit=settings.RECORDING_UPLOAD_RATE_LIMIT)
+        if refused:
+            return refused
+    form = ShareForm(
+        request.POST or None,
+        request.FILES or None,
+        consent=consent,
+        held_recording=held_recording(request),
+    )
     findings = []
-    if request.method == "POST" and form.is_valid():
-        if form.is_spam:
-            return redirect("stories:share-thanks")
-        findings = form.shield_findings()
-        if not findings or "send_anyway" in request.POST:
-            return send_story(request, form, consent)
+    if request.method == "POST":
+        valid = form.is_valid()
+        hold_recording(request, form)
+        if valid:
+            if form.is_spam:
+                return redirect("stories:share-thanks")
+            findings = form.shield_findings()
+            if not findings or "send_anyway" in request.POST:
+                return send_story(request, form, consent)
     return render(
         request,
         "stories/share.html",
@@ -314,6 +331,36 @@ def share_form(request):
             "findings": [shown_in_context(form, finding) for finding in findings],
         },
     )
+
+
+# The session key under which a recording waits for the form it was sent with.
+HELD_RECORDING_SESSION_KEY = "held_recording"
+
+
+def held_recording(request):
+    """The recording held for the form this POST comes from, or None.
+
+    Tied to the form's one-time submission id as well as the session: on a
+    shared computer, the next person to open the form never finds the last
+    one's recording.
+    """
+    held = request.session.get(HELD_RECORDING_SESSION_KEY)
+    if request.method != "POST" or not held:
+        return None
+    if held["submission"] != request.POST.get("submission_id"):
+        return None
+    return Recording.objects.filter(pk=held["id"], story=None).first()
+
+
+def hold_recording(request, form):
+    recording = form.settle_recording()
+    if recording is None:
+        request.session.pop(HELD_RECORDING_SESSION_KEY, None)
+    else:
+        request.session[HELD_RECORDING_SESSION_KEY] = {
+            "id": recording.pk,
+            "submission": request.POST.get("submission_id"),
+        }
 
 
 def report_story(request, slug):
@@ -374,6 +421,7 @@ def send_story(request, form, consent):
         story, token = submit_story(
             fields=form.story_fields(),
             themes=form.cleaned_data["themes"],
+            recording=form.held_recording,
             submitter_hash=limits.client_key(request),
             consent=consent,
             consent_language=language,
@@ -381,6 +429,7 @@ def send_story(request, form, consent):
         )
     except AlreadySubmitted:  # sent twice at the same instant: the other one made it
         return redirect("stories:share-thanks")
+    request.session.pop(HELD_RECORDING_SESSION_KEY, None)
     request.session[WITHDRAWAL_TOKEN_SESSION_KEY] = token
     if story.contact_email:
         link = request.build_absolute_uri(reverse("stories:withdraw", args=[token]))

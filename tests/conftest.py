@@ -1,17 +1,21 @@
+import datetime
 import importlib
+import io
 import itertools
 import threading
+import wave
 
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 from django.core.cache import caches
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from stories import search
-from stories.models import ConsentText, Perspective, Story, Theme
+from stories.models import ConsentText, Perspective, Recording, Story, Theme, TranscriptSegment
 from stories.moderators import MODERATORS_GROUP
 
 _counter = itertools.count(1)
@@ -55,6 +59,19 @@ def test_settings(settings):
             alias: {**config, "KEY_PREFIX": f"tests-{alias}"}
             for alias, config in settings.CACHES.items()
         }
+
+
+@pytest.fixture(autouse=True)
+def recordings_on_disk(settings, tmp_path):
+    """Each test keeps its recordings in a directory of its own, never the project's."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "recordings": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "recordings"), "base_url": None},
+        },
+    }
+    return tmp_path / "recordings"
 
 
 @pytest.fixture
@@ -101,6 +118,37 @@ def make_published(**fields):
     return story
 
 
+def wav_bytes(seconds=2.0, rate=8000):
+    """A short WAV of a quiet tone, written with the standard library."""
+    frames = bytearray()
+    for n in range(int(seconds * rate)):
+        level = 2000 if (n // 20) % 2 else -2000  # a 200 Hz square wave
+        frames += level.to_bytes(2, "little", signed=True)
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as recording:
+        recording.setnchannels(1)
+        recording.setsampwidth(2)
+        recording.setframerate(rate)
+        recording.writeframes(bytes(frames))
+    return buffer.getvalue()
+
+
+def wav_upload(seconds=2.0, name="recording.wav"):
+    return SimpleUploadedFile(name, wav_bytes(seconds), content_type="audio/wav")
+
+
+def give_recording(story, *, cleared=False, transcript=(), by=None):
+    """Attach a generated WAV to ``story``; ``transcript`` is ``[(seconds, text), ...]``."""
+    recording = Recording.store(wav_upload(), story=story)
+    if cleared:
+        recording.set_cleared(True, by=by)
+    TranscriptSegment.objects.bulk_create(
+        TranscriptSegment(story=story, start=datetime.timedelta(seconds=start), text=text)
+        for start, text in transcript
+    )
+    return recording
+
+
 def run_at_once(work, count):
     """``work(n)`` in ``count`` threads released together; returns what they raised.
 
@@ -135,9 +183,12 @@ def queries_made(client, url):
 
 def admin_form_data(client, story, **changes):
     """What the admin's change form for ``story`` posts as it stands, with ``changes``."""
-    form = client.get(f"/admin/stories/story/{story.pk}/change/").context["adminform"].form
+    context = client.get(f"/admin/stories/story/{story.pk}/change/").context
+    form = context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None}
     data.pop("embargo_until", None)
+    for inline in context["inline_admin_formsets"]:
+        data.update(inline_form_data(inline.formset))
     data.update(
         {
             "perspective": story.perspective_id,
@@ -149,6 +200,22 @@ def admin_form_data(client, story, **changes):
             **changes,
         }
     )
+    return data
+
+
+def inline_form_data(formset):
+    """What an inline's forms post as they are shown: its management form, then each field."""
+    data = {
+        formset.management_form.add_prefix(name): value
+        for name, value in formset.management_form.initial.items()
+    }
+    for inline_form in formset.forms:
+        for name in inline_form.fields:
+            value = inline_form[name].value()
+            if value is True:
+                data[inline_form.add_prefix(name)] = "on"
+            elif value not in (None, False, ""):
+                data[inline_form.add_prefix(name)] = value
     return data
 
 

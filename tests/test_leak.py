@@ -16,7 +16,7 @@ from django.utils.translation import override
 from stories.models import Perspective, Report, Story, StoryLink, Theme
 from stories.sitemaps import SITEMAPS
 
-from .conftest import make_published, make_story
+from .conftest import give_recording, make_published, make_story
 from .crawling import body_of, crawl
 
 pytestmark = pytest.mark.django_db
@@ -92,6 +92,13 @@ def archive(moderator):
     StoryLink.objects.create(
         from_story=embargoed, relation=StoryLink.Relation.SAME_EVENT, to_story=visible
     )
+    # Recordings: each hidden story's, with a transcript holding its marker; and a
+    # visible story's that no moderator has cleared, whose transcript is private too.
+    for story in (pending, rejected, returned, embargoed):
+        marker = story.body.split()[0]
+        give_recording(story, cleared=True, transcript=[(0, f"{marker}transcript")])
+    give_recording(visible, cleared=True, transcript=[(0, "Heard"), (5, "Said later")])
+    uncleared = give_recording(anonymous, cleared=False, transcript=[(0, "zquncleared transcript")])
     report = Report.file(
         visible,
         reason=Report.Reason.OTHER,
@@ -111,6 +118,11 @@ def archive(moderator):
         *(s.narrator_name for s in every_story if s.is_anonymous and s.narrator_name),
         *(s.withdrawal_token_hash for s in every_story if s.withdrawal_token_hash),
         "zqsuggested",
+        *(f"{s.body.split()[0]}transcript" for s in hidden_stories if s.body),
+        "zquncleared",
+        # A recording's file is never named, nor linked, for a story whose recording is not heard.
+        uncleared.stored_as,
+        *(f"/recordings/{s.pk}/" for s in [*hidden_stories, anonymous]),
         report.details,
         report.email,
         report.reporter_hash,
@@ -143,6 +155,8 @@ def sample_kwargs(name, archive):
         "feed-theme-atom": theme_slugs,
         "sitemap-section": [{"section": name} for name in (*SITEMAPS, "nonsense")],
         "api-story": [{"story_id": pk} for pk in story_ids],
+        "story-recording": [{"story_id": pk} for pk in story_ids],
+        "story-captions": [{"story_id": pk} for pk in story_ids],
         "api-not-found": [{"rest": "stories/hidden"}],
         # Wrong links only: a right one is the narrator's own page, tested in test_narrator_rights.
         "stories:withdraw": [{"token": "no-such-token"}, {"token": "x" * 43}],
@@ -204,6 +218,7 @@ def test_crawl_from_the_home_pages_finds_nothing_private(client, archive):
         for secret in archive["forbidden"]:
             assert secret not in text, f"{secret!r} leaked on {url}"
     assert any(archive["visible"].slug in url for url in seen)
+    assert f"/recordings/{archive['visible'].pk}/" in seen
     assert len(seen) > 40
     assert not any(s.slug and s.slug in url for s in archive["hidden"] for url in seen)
 

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from stories.models import Perspective, Story, StoryLink
 
-from .conftest import make_published, make_story
+from .conftest import give_recording, make_published, make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +31,9 @@ def fill_archive(count):
         )
         for n in range(count)
     ]
+    # Some with a recording and its transcript: the cards mark them, the story page plays one.
+    for story in stories[::4]:
+        give_recording(story, cleared=True, transcript=[(0, "First words"), (4.5, "Then more")])
     return stories[0]
 
 
@@ -38,6 +41,7 @@ PAGES = [
     "/",
     "/stories/",
     "/stories/?perspective=critics&theme=public-safety&language=en&year=2012",
+    "/stories/?recording=on",
     "/perspectives/",
     "/perspectives/critics/",
     "/themes/",
@@ -46,6 +50,7 @@ PAGES = [
     "/es/themes/public-safety/",
     "/search/",
     "/search/?q=clinic+nurse",
+    "/search/?q=clinic&recording=on",
     "/es/search/?q=clinic&perspective=critics&theme=public-safety&language=en&year=2012",
     "/about/moderation/",
     "/es/about/moderation/",
