@@ -168,7 +168,7 @@ def _confirmed_duration(path, recording_format):
     if _format_of(path) is not recording_format:
         raise _Unreadable("stripping changed what the file is")
     recording = recording_format.opens_as(path)
-    duration = float(recording.info.length)
+    duration = float(recording_format.duration_of(path, recording))
     if not (math.isfinite(duration) and duration > 0):
         raise _Unreadable("no length")
     return duration
@@ -182,6 +182,7 @@ class _Format:
     mime_type: str
     opens_as: type
     strip: Callable[[str], None]
+    duration_of: Callable[[str, object], float] = lambda path, recording: recording.info.length
 
 
 def _format_of(path):
@@ -552,6 +553,25 @@ def _wave_audio_chunks(source):
     return kept
 
 
+# PCM, IEEE float, and WAVE_FORMAT_EXTENSIBLE (PCM or float in every file met in practice).
+_WAVE_UNCOMPRESSED_FORMATS = {0x0001, 0x0003, 0xFFFE}
+
+
+def _wave_duration(path, recording):
+    # mutagen counts one sample per block. In a compressed WAV (ADPCM, GSM, ...)
+    # a block holds many: there the fact chunk gives the number of samples.
+    info = recording.info
+    if info.audio_format in _WAVE_UNCOMPRESSED_FORMATS:
+        return info.length
+    with open(path, "rb") as stripped:
+        for kind, start, size in _wave_audio_chunks(stripped):
+            if kind == b"fact" and size >= 4 and info.sample_rate > 0:
+                stripped.seek(start)
+                (samples,) = struct.unpack("<I", stripped.read(4))
+                return samples / info.sample_rate
+    raise _Unreadable("a compressed WAV without a sample count")
+
+
 def _write_riff_wave(source, chunks, target):
     riff_size = 4 + sum(8 + size + (size & 1) for _kind, _start, size in chunks)
     target.write(struct.pack("<4sI4s", b"RIFF", riff_size, b"WAVE"))
@@ -588,4 +608,4 @@ _OGG_OPUS = _Format("audio/ogg", OggOpus, functools.partial(_strip_ogg_comments,
 _OGG_VORBIS = _Format(
     "audio/ogg", OggVorbis, functools.partial(_strip_ogg_comments, opens_as=OggVorbis)
 )
-_WAVE = _Format("audio/wav", WAVE, _keep_only_wave_audio_chunks)
+_WAVE = _Format("audio/wav", WAVE, _keep_only_wave_audio_chunks, _wave_duration)

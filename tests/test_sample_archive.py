@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.utils.text import slugify
 
-from stories.models import ModerationEvent, Perspective, Story, Theme
+from stories.models import ModerationEvent, Perspective, Recording, Story, Theme, recordings_storage
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +84,18 @@ def test_load_sample_archive_does_not_load_twice(sample_archive):
     call_command("load_sample_archive", verbosity=0)
     call_command("loaddata", "sample_archive", verbosity=0)
     assert Story.objects.count() == count
+
+
+def test_sample_recordings_are_written_and_one_waits_to_be_heard(sample_archive, client):
+    recordings = Recording.objects.select_related("story")
+    assert recordings.count() >= 3
+    for recording in recordings:
+        with recordings_storage().open(recording.stored_as) as audio:
+            assert len(audio.read()) == recording.size
+    heard = [r.story for r in recordings if r.is_cleared and r.story.is_visible]
+    assert {story.language for story in heard} == {"en", "es"}
+    assert all(story.transcript.count() >= 5 for story in heard)
+    assert recordings.filter(cleared_at=None, story__status=Story.Status.PENDING).exists()
+    assert recordings.filter(cleared_at=None, story__status=Story.Status.APPROVED).exists()
+    response = client.get(f"/recordings/{heard[0].pk}/", HTTP_RANGE="bytes=0-3")
+    assert b"".join(response.streaming_content) == b"RIFF"

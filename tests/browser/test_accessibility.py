@@ -16,6 +16,7 @@ def page_paths():
     story = Story.objects.published().first()
     withdrawn = Story.objects.withdrawn_after_publication().first()
     in_conversation = StoryLink.objects.public().first().to_story
+    heard = Story.objects.published().filter(recording__cleared_at__isnull=False).first()
     return {
         "home": "/",
         "browse": "/stories/?language=es",
@@ -33,6 +34,8 @@ def page_paths():
         "not found": "/stories/no-such-story/",
         "withdrawn": withdrawn.get_absolute_url(),
         "story in conversation": in_conversation.get_absolute_url(),
+        "story with a recording": heard.get_absolute_url(),
+        "stories with a recording": "/stories/?recording=on",
         "report": f"/stories/{story.slug}/report/",
         "report thanks": "/report/thanks/",
         "moderation": "/about/moderation/",

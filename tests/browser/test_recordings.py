@@ -1,0 +1,116 @@
+"""A recording: sent with a story, kept private until cleared, followed through its transcript."""
+
+from django.contrib.auth.models import Group
+from playwright.sync_api import expect
+
+from stories.models import Story
+from stories.moderators import MODERATORS_GROUP
+from tests.conftest import wav_bytes
+
+TITLE = "The night shift at the bus depot"
+BODY = "I drove the last bus on Vermont for nine years, and I saw the city change. " * 4
+
+
+def heard_story():
+    """The sample archive's published story with a cleared recording and a transcript."""
+    return Story.objects.published().filter(recording__cleared_at__isnull=False).first()
+
+
+def test_a_reader_jumps_through_the_recording_by_its_transcript(page, site, save_screenshot):
+    story = heard_story()
+    page.goto(site + story.get_absolute_url())
+    audio = page.locator("audio#recording-player")
+    expect(audio).to_be_visible()
+    # The player read the recording's length from the guarded road.
+    page.wait_for_function("document.querySelector('audio').readyState >= 1")
+    assert page.evaluate("document.querySelector('audio').duration") > 60
+
+    paragraphs = page.locator("ol.transcript li")
+    third = paragraphs.nth(2)
+    start = float(third.get_attribute("data-start"))
+    assert start > 10
+    third.locator("p").click()  # the words, not only the time
+    page.wait_for_function(f"Math.abs(document.querySelector('audio').currentTime - {start}) < 1.5")
+    expect(third).to_have_class("current")
+    expect(third).to_have_attribute("aria-current", "true")
+    expect(paragraphs.nth(0)).not_to_have_attribute("aria-current", "true")
+    save_screenshot("story with recording, third paragraph playing")
+
+    # By keyboard: the times are links.
+    first_time = paragraphs.nth(0).get_by_role("link")
+    first_time.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelector('audio').currentTime < 1.5")
+    expect(paragraphs.nth(0)).to_have_attribute("aria-current", "true")
+
+
+def test_without_javascript_the_player_and_transcript_are_there(browser, site):
+    story = heard_story()
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site + story.get_absolute_url())
+    expect(page.locator("audio#recording-player")).to_be_visible()
+    expect(page.locator("audio track[kind=captions]")).to_have_count(1)
+    link = page.locator("ol.transcript li").nth(1).get_by_role("link")
+    assert f"/recordings/{story.pk}/#t=" in link.get_attribute("href")
+    context.close()
+
+
+def test_a_recording_stays_private_until_a_moderator_clears_it(
+    page, site, django_user_model, tmp_path, save_screenshot
+):
+    moderator = django_user_model.objects.create_user(
+        "lupe", "lupe@example.org", "journey-passphrase-2026", is_staff=True
+    )
+    moderator.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+    recording_file = tmp_path / "my-story.wav"
+    recording_file.write_bytes(wav_bytes(seconds=3.0))
+
+    # A narrator sends a story with a recording; the shield asks them to check a detail.
+    page.goto(site + "/share/")
+    page.get_by_label("Title").fill(TITLE)
+    page.get_by_role("textbox", name="Your story (required)").fill(
+        BODY + " My number is (213) 555-0147."
+    )
+    page.get_by_label("Law enforcement").check()
+    page.get_by_label("Stay anonymous", exact=False).check()
+    page.get_by_label("A recording of your story").set_input_files(recording_file)
+    page.get_by_label("I agree", exact=False).check()
+    page.get_by_role("button", name="Send my story for review").click()
+    expect(page.locator("h1")).to_have_text("Check your story before you send it")
+    expect(page.get_by_text("Your recording (0:03) is kept with this form.")).to_be_visible()
+    save_screenshot("share review with a held recording")
+    page.get_by_role("button", name="Send anyway").click()
+    page.wait_for_url("**/share/thanks/")
+
+    story = Story.objects.get(title=TITLE)
+    recording_url = f"{site}/recordings/{story.pk}/"
+    assert page.request.get(recording_url).status == 404
+
+    # A moderator approves the story: it is public, its recording not yet.
+    page.goto(site + "/admin/")
+    page.get_by_label("Username").fill("lupe")
+    page.get_by_label("Password").fill("journey-passphrase-2026")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{site}/admin/stories/story/{story.pk}/review/")
+    page.get_by_role("button", name="Approve and publish").click()
+    story.refresh_from_db()
+    assert story.is_visible
+    assert page.request.get(recording_url).status == 404
+    page.goto(site + story.get_absolute_url())
+    expect(page.locator("audio")).to_have_count(0)
+
+    # They listen on the story's page in the admin, then clear it.
+    page.goto(f"{site}/admin/stories/story/{story.pk}/change/")
+    admin_player = page.locator(".inline-related audio")
+    expect(admin_player).to_be_visible()
+    page.get_by_role("checkbox", name="Listened to and cleared").check()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    response = page.request.get(recording_url, headers={"Range": "bytes=0-3"})
+    assert response.status == 206
+    assert response.body() == b"RIFF"
+    page.goto(site + story.get_absolute_url())
+    expect(page.locator("audio#recording-player")).to_be_visible()
+    save_screenshot("story with a newly cleared recording")
