@@ -251,8 +251,6 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
-# Uploads past the memory handler's 2.5 MB wait here, readable by the site alone.
-FILE_UPLOAD_PERMISSIONS = 0o600
 # Behind nginx, recordings can be handed to it to send (with its own support for
 # range requests): the internal location that maps onto the recordings
 # directory, e.g. "/_recordings/" (docs/deploy.md). Empty: Django sends them.

@@ -223,8 +223,8 @@ class RecordingAdminForm(forms.ModelForm):
         required=False,
         help_text=_(
             "MP3, M4A, AAC, OGG or WAV. Checked by its content; names, places and devices "
-            "in its tags are removed. A new file replaces the old one and must be "
-            "listened to again."
+            "in its tags are removed. A new file replaces the old one; it must be listened "
+            "to, and cleared, again."
         ),
     )
     cleared = forms.BooleanField(
@@ -251,20 +251,28 @@ class RecordingAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk is None and cleaned.get("cleared") and not cleaned.get("audio"):
-            self.add_error("audio", _("Choose the recording's file."))
+        if self.instance.pk is None and cleaned.get("cleared"):
+            self.add_error(
+                "cleared",
+                _("Save the recording first, listen to all of it, then mark it cleared."),
+            )
         return cleaned
 
     def save_recording(self, story, *, by):
-        """Store, replace or clear the story's recording as this form says."""
-        recording = self.instance if self.instance.pk else None
+        """Store, replace or clear the story's recording as this form says.
+
+        A new file is never cleared by the save that brings it, even with the
+        box still ticked from the file before: it is cleared once listened to,
+        on this page's player, and saved again.
+        """
         new = self.cleaned_data.get("audio")
         if new is not None:
-            recording = recording.replace_with(new) if recording else new
-            if recording.story_id is None:
-                recording.attach_to(story)
-        if recording is not None:
-            recording.set_cleared(self.cleaned_data["cleared"], by=by)
+            if self.instance.pk:
+                self.instance.replace_with(new)
+            else:
+                new.attach_to(story)
+        elif self.instance.pk:
+            self.instance.set_cleared(self.cleaned_data["cleared"], by=by)
 
 
 class RecordingInline(admin.StackedInline):
@@ -275,6 +283,8 @@ class RecordingInline(admin.StackedInline):
     max_num = 1
     extra = 1
     verbose_name_plural = _("Recording")
+    # Its public road answers only once cleared: moderators listen through the player here.
+    view_on_site = False
 
     @admin.display(description=_("listen"))
     def player(self, recording):
@@ -292,7 +302,13 @@ class TranscriptInline(admin.TabularInline):
     model = TranscriptSegment
     fields = ("start", "text")
     extra = 1
-    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
+    # A table's column heads are not labels: each field says what it is to a screen reader.
+    formfield_overrides = {
+        models.DurationField: {
+            "widget": forms.TextInput(attrs={"aria-label": _("starts at"), "size": 10})
+        },
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "aria-label": _("text")})},
+    }
     verbose_name = _("transcript paragraph")
     verbose_name_plural = _("Transcript")
 

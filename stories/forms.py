@@ -227,9 +227,10 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, consent, held_recording=None, **kwargs):
+    def __init__(self, *args, consent, held_recording=None, may_upload=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.consent = consent
+        self.may_upload = may_upload
         # A recording this form was sent with before (through the shield's review
         # step, or with errors elsewhere), held on the server: never asked for again.
         self.held_recording = held_recording
@@ -246,6 +247,14 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
     def clean_recording(self):
         """A new recording is kept (held) as soon as it passes: the form may come back."""
         uploaded = self.cleaned_data.get("recording")
+        if uploaded and not self.may_upload:
+            raise forms.ValidationError(
+                _(
+                    "You have sent several recordings in a short time. Send your story "
+                    "without one, or try again in an hour."
+                ),
+                code="rate_limited",
+            )
         return stored_recording(uploaded) if uploaded else None
 
     def settle_recording(self):

@@ -659,6 +659,17 @@ class Story(models.Model):
         forget_files(files, using=using)
         return deleted
 
+    def touch(self):
+        """Record that what readers see of the story changed, not its own fields.
+
+        For a recording cleared, held back or removed: feeds, the API and
+        OAI-PMH date a story by ``updated_at``, and harvesters ask for what
+        changed since. Not through save(): the story's version stays, so no
+        moderator's open form is refused for it.
+        """
+        self.updated_at = timezone.now()
+        Story.objects.filter(pk=self.pk).update(updated_at=self.updated_at)
+
     @property
     def is_visible(self):
         return (
@@ -1437,6 +1448,7 @@ class Recording(models.Model):
             recording.cleared_by = by if cleared else None
             recording.save(update_fields=["cleared_at", "cleared_by"])
             story = recording.story
+            story.touch()
             ModerationEvent.objects.create(
                 story=story,
                 actor=by,
@@ -1452,6 +1464,8 @@ class Recording(models.Model):
 
     def delete(self, *args, **kwargs):
         name, using = self.stored_as, self._state.db
+        if self.is_cleared and self.story_id:
+            self.story.touch()  # readers (and harvesters) heard it: its story changed
         deleted = super().delete(*args, **kwargs)
         forget_files([name], using=using)
         return deleted

@@ -13,15 +13,15 @@ can instead be handed to nginx, which then answers ranges itself: set
 RECORDINGS_ACCEL_REDIRECT to the address prefix of an ``internal`` nginx
 location whose ``alias`` is the storage's directory, for instance::
 
-    RECORDINGS_ACCEL_REDIRECT = "/_protected/recordings/"
+    RECORDINGS_ACCEL_REDIRECT = "/_recordings/"
 
-    location /_protected/recordings/ {
+    location /_recordings/ {
         internal;                          # never reachable from outside
         alias /srv/perspectives/media/;    # the storage's location, trailing slash
     }
 
 A recording named ``recordings/story 12.mp3`` is then sent as
-``X-Accel-Redirect: /_protected/recordings/recordings/story%2012.mp3``;
+``X-Accel-Redirect: /_recordings/recordings/story%2012.mp3``;
 nginx decodes the percent-escapes, refuses ``..``, and keeps the
 Content-Type, Content-Disposition and Cache-Control headers set here.
 """

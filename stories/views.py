@@ -301,15 +301,12 @@ def share_form(request):
     followed by a redirect to the thank-you page, so a reload never submits twice.
     """
     consent = ConsentText.objects.current()
-    if request.method == "POST" and request.FILES.get("recording"):
-        refused = over_limit(request, scope="recording", limit=settings.RECORDING_UPLOAD_RATE_LIMIT)
-        if refused:
-            return refused
     form = ShareForm(
         request.POST or None,
         request.FILES or None,
         consent=consent,
         held_recording=held_recording(request),
+        may_upload=may_upload_recording(request),
     )
     findings = []
     if request.method == "POST":
@@ -335,6 +332,19 @@ def share_form(request):
 
 # The session key under which a recording waits for the form it was sent with.
 HELD_RECORDING_SESSION_KEY = "held_recording"
+
+
+def may_upload_recording(request):
+    """Whether this client may send one more recording (each is checked and kept at once).
+
+    Counted only when a recording comes with the post; over the limit, the
+    form refuses the recording alone and keeps everything typed.
+    """
+    if request.method != "POST" or not request.FILES.get("recording"):
+        return True
+    period = settings.SHARE_RATE_PERIOD
+    limit = settings.RECORDING_UPLOAD_RATE_LIMIT
+    return limits.hit(request, scope="recording", limit=limit, period=period).allowed
 
 
 def held_recording(request):

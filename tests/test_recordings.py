@@ -125,7 +125,12 @@ def test_uploads_are_rate_limited_per_client(client, settings):
     for _ in range(2):
         assert client.post(SHARE_URL, {**fake, "recording": wav_upload()}).status_code == 200
     response = client.post(SHARE_URL, {**fake, "recording": wav_upload()})
-    assert response.status_code == 429
+    assert response.status_code == 200
+    assert "You have sent several recordings in a short time." in response.content.decode()
+    # The second replaced the first, held for the same form; the third was not kept.
+    assert Recording.objects.count() == 1
+    # A story without a recording is still taken.
+    assert client.post(SHARE_URL, share_data()).status_code == 302
 
 
 # --- The guarded road ---------------------------------------------------------
@@ -286,19 +291,51 @@ def admin_post(client, story, **changes):
     return client.post(change_url(story), admin_form_data(client, story, **changes))
 
 
-def test_a_moderator_uploads_and_clears_a_recording(moderator_client, moderator):
+def test_a_moderator_uploads_then_clears_a_recording(moderator_client, moderator):
+    story = make_story()
+    response = admin_post(moderator_client, story, **{"recording-0-audio": wav_upload()})
+    assert response.status_code == 302
+    recording = Story.objects.get(pk=story.pk).recording
+    assert not recording.is_cleared
+    # Listened to on the page's player, then cleared.
+    response = admin_post(moderator_client, story, **{"recording-0-cleared": "on"})
+    assert response.status_code == 302
+    recording.refresh_from_db()
+    assert recording.is_cleared and recording.cleared_by == moderator
+    assert ModerationEvent.objects.filter(
+        story=story, note="Recording listened to and cleared", actor=moderator
+    ).exists()
+
+
+def test_a_new_file_is_never_cleared_by_the_save_that_brings_it(moderator_client, moderator):
+    story = make_story()
+    give_recording(story, cleared=True, by=moderator)
+    # The box is still ticked from the file before.
+    response = admin_post(moderator_client, story, **{"recording-0-audio": wav_upload(3.0)})
+    assert response.status_code == 302
+    recording = Story.objects.get(pk=story.pk).recording
+    assert recording.duration == pytest.approx(3.0)
+    assert not recording.is_cleared
+    assert Recording.objects.count() == 1
+
+
+def test_a_recording_cannot_be_cleared_before_it_is_saved(moderator_client):
     story = make_story()
     response = admin_post(
         moderator_client,
         story,
         **{"recording-0-audio": wav_upload(), "recording-0-cleared": "on"},
     )
-    assert response.status_code == 302, response.content.decode()[:3000]
-    recording = Story.objects.get(pk=story.pk).recording
-    assert recording.is_cleared and recording.cleared_by == moderator
-    assert ModerationEvent.objects.filter(
-        story=story, note="Recording listened to and cleared", actor=moderator
-    ).exists()
+    assert response.status_code == 200
+    assert "Save the recording first, listen to all of it" in response.content.decode()
+
+
+def test_clearing_a_recording_dates_its_story_as_changed(moderator):
+    story = make_published()
+    recording = give_recording(story)
+    before = Story.objects.get(pk=story.pk).updated_at
+    recording.set_cleared(True, by=moderator)
+    assert Story.objects.get(pk=story.pk).updated_at > before
 
 
 def test_the_admin_refuses_a_file_that_is_not_audio(moderator_client):

@@ -30,6 +30,7 @@ def test_no_page_breaks_the_content_security_policy(page, site, django_user_mode
     page.get_by_label("Password").fill("policy-passphrase-2026")
     page.get_by_role("button", name="Log in").click()
     pending = Story.objects.filter(status=Story.Status.PENDING).first()
+    with_recording = Story.objects.filter(recording__isnull=False).first()
     for path in (
         "/admin/",
         "/admin/stories/story/",
@@ -38,10 +39,12 @@ def test_no_page_breaks_the_content_security_policy(page, site, django_user_mode
         "/admin/stories/theme/",
         "/admin/stories/story/desk/",
         f"/admin/stories/story/{pending.pk}/review/",
+        f"/admin/stories/story/{with_recording.pk}/change/",
+        f"/admin/stories/story/{with_recording.pk}/review/",
         "/admin/stories/report/",
         "/admin/stories/themesuggestion/",
     ):
         page.goto(site + path)
         visited += 1
-    assert visited == 47
+    assert visited == 53
     assert refused == []

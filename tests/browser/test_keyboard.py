@@ -16,6 +16,7 @@ FOCUS_ORDER = [
     "summary",
     "language",
     "content_note",
+    "recording",
     "perspective",
     "themes",
     "suggested_theme",

@@ -112,11 +112,13 @@ def test_a_moderator_works_the_queue_from_the_desk_by_keyboard(
     assert second.events.last().reason == "off_topic"  # the first reason in the list
 
 
-def assert_no_violations_in_admin(page, name):
+def assert_no_violations_in_admin(page, name, within=None):
+    """axe over an admin page, or only over the parts ``within`` selects (a CSS selector)."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(
         page,
+        context=within,
         options={"runOnly": {"type": "tag", "values": ADMIN_TAGS}, "resultTypes": ["violations"]},
     )
     assert not results.response["violations"], f"{name}: {results.generate_report()}"
