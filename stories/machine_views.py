@@ -7,6 +7,7 @@ public archive. Everything is read through ``opendata``.
 import csv
 import functools
 import json
+import logging
 
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +17,8 @@ from django.views.decorators.http import require_safe
 
 from . import opendata, ranges
 from .models import Story, TranscriptSegment, recordings_storage
+
+logger = logging.getLogger(__name__)
 
 EXPORT_FIELDS = (
     "id",
@@ -217,13 +220,19 @@ RECORDING_COLUMNS = (
 def recording(request, story_id):
     """A story's recording, with range requests (players seek), never cached."""
     story = heard_story(story_id)
-    return ranges.file_response(
-        request,
-        recordings_storage(),
-        story.recording.stored_as,
-        content_type=story.recording.mime_type,
-        download_name=f"story-{story.pk}.{story.recording.extension}",
-    )
+    try:
+        return ranges.file_response(
+            request,
+            recordings_storage(),
+            story.recording.stored_as,
+            content_type=story.recording.mime_type,
+            download_name=f"story-{story.pk}.{story.recording.extension}",
+        )
+    except FileNotFoundError:
+        # A database restored without its recordings (docs/deploy.md, "Backups"): the
+        # operator learns it from the log, a reader gets the same 404 as for any other.
+        logger.error("The recording of story %s is missing from its storage.", story.pk)
+        raise Http404 from None
 
 
 @require_safe

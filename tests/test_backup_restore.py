@@ -65,6 +65,8 @@ def run(arguments, database_url, **options):
     environment = {
         **os.environ,
         "DATABASE_URL": database_url,
+        # The recordings are restored with the database (docs/deploy.md): here, the very files.
+        "RECORDINGS_ROOT": settings.STORAGES["recordings"]["OPTIONS"]["location"],
         "PAGE_CACHE_SECONDS": "0",
         "COUNTS_CACHE_SECONDS": "0",
     }

@@ -188,6 +188,14 @@ def test_withdrawal_deletes_the_recording_file(client, django_capture_on_commit_
     assert client.get(f"/recordings/{story.pk}/").status_code == 404
 
 
+def test_a_recording_missing_from_storage_is_not_found_and_logged(client, caplog):
+    story = make_published()
+    recording = give_recording(story, cleared=True)
+    recordings_storage().delete(recording.stored_as)
+    assert client.get(f"/recordings/{story.pk}/").status_code == 404
+    assert f"The recording of story {story.pk} is missing" in caplog.text
+
+
 def test_the_web_server_can_send_the_file(client, settings):
     settings.RECORDINGS_ACCEL_REDIRECT = "/_recordings/"
     story = make_published()
