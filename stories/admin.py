@@ -13,10 +13,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import linebreaks_filter
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html, linebreaks
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
@@ -636,7 +637,9 @@ class StoryAdmin(ModerationDeskMixin, admin.ModelAdmin):
         return format_html(
             "<p><strong>{}</strong></p>{}",
             story.consent.version,
-            linebreaks(story.consent.text_in(language), autoescape=True),
+            # The filter, not django.utils.html.linebreaks: it escapes the text and marks
+            # its own paragraphs safe, where the plain function's <p> would be escaped here.
+            linebreaks_filter(story.consent.text_in(language), autoescape=True),
         )
 
     @admin.display(description=_("themes"))

@@ -187,3 +187,10 @@ def test_createmoderator_command_makes_a_staff_user_in_the_group(monkeypatch, dj
     assert not user.has_perm("stories.delete_story")
     assert not user.has_perm("auth.add_user")
     assert Permission.objects.filter(user=user).count() == 0
+
+
+def test_the_consent_a_narrator_agreed_to_reads_as_paragraphs(moderator_client):
+    story = make_story()
+    html = moderator_client.get(f"/admin/stories/story/{story.pk}/change/").content.decode()
+    assert "<p>By sending your story you agree that:</p>" in html
+    assert "&lt;p&gt;" not in html

@@ -108,6 +108,7 @@ def test_a_recording_stays_private_until_a_moderator_clears_it(
     page.goto(f"{site}/admin/stories/story/{story.pk}/change/")
     admin_player = page.locator(".inline-related audio")
     expect(admin_player).to_be_visible()
+    save_screenshot("admin story with a recording to listen to")
     # The recording's and the transcript's parts of the form (Django's own widgets for
     # themes and the embargo date have findings of their own, docs/accessibility.md).
     assert_no_violations_in_admin(
