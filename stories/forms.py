@@ -158,9 +158,9 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
         label=_("A recording of your story"),
         required=False,
         help_text=_(
-            "Optional. If you would rather speak than write, or both: MP3, M4A, AAC, OGG or "
-            "WAV, up to %(size)d MB. Names, places and the device that recorded it are "
-            "removed from the file. A moderator listens to it before anyone else can."
+            "Optional. Your story told in your own voice, beside the written one: MP3, M4A, "
+            "AAC, OGG or WAV, up to %(size)d MB. Names, places and the device that recorded "
+            "it are removed from the file. A moderator listens to it before anyone else can."
         ),
     )
     remove_recording = forms.BooleanField(label=_("Remove this recording"), required=False)
