@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
-from django.utils.feedgenerator import Atom1Feed, Enclosure
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +16,30 @@ from . import opendata
 from .models import Perspective, Theme
 
 FEED_LENGTH = 50
+
+
+MEDIA_RSS = "http://search.yahoo.com/mrss/"
+
+
+class WithRecordingLength:
+    """Media RSS's ``<media:content>`` for a recording: its length, which an enclosure lacks."""
+
+    def root_attributes(self):
+        return {**super().root_attributes(), "xmlns:media": MEDIA_RSS}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        recording = item.get("recording")
+        if recording:
+            handler.addQuickElement("media:content", attrs=recording)
+
+
+class StoriesRssFeed(WithRecordingLength, Rss201rev2Feed):
+    pass
+
+
+class StoriesAtomFeed(WithRecordingLength, Atom1Feed):
+    pass
 
 
 @dataclass(frozen=True)
@@ -38,6 +62,7 @@ class Item:
 
 
 class NewStoriesFeed(Feed):
+    feed_type = StoriesRssFeed
     title = _("Perspectives: new stories")
     link = "/stories/"
     description = _(
@@ -67,6 +92,20 @@ class NewStoriesFeed(Feed):
             return []
         return [Enclosure(item.base_url + recording.path, str(recording.size), recording.mime_type)]
 
+    def item_extra_kwargs(self, item):
+        recording = item.record.recording
+        if recording is None:
+            return {}
+        return {
+            "recording": {
+                "url": item.base_url + recording.path,
+                "type": recording.mime_type,
+                "medium": "audio",
+                "fileSize": str(recording.size),
+                "duration": str(round(recording.duration)),
+            }
+        }
+
     def item_description(self, item):
         # Readers take a description as HTML: a narrator's words are shown as text.
         return escape(item.record.summary or item.record.body[:300])
@@ -92,7 +131,7 @@ class NewStoriesFeed(Feed):
 
 
 class NewStoriesAtomFeed(NewStoriesFeed):
-    feed_type = Atom1Feed
+    feed_type = StoriesAtomFeed
     subtitle = NewStoriesFeed.description
 
 
@@ -122,7 +161,7 @@ class PerspectiveFeed(CategoryFeed):
 
 
 class PerspectiveAtomFeed(PerspectiveFeed):
-    feed_type = Atom1Feed
+    feed_type = StoriesAtomFeed
     subtitle = NewStoriesFeed.description
 
 
@@ -135,5 +174,5 @@ class ThemeFeed(CategoryFeed):
 
 
 class ThemeAtomFeed(ThemeFeed):
-    feed_type = Atom1Feed
+    feed_type = StoriesAtomFeed
     subtitle = NewStoriesFeed.description

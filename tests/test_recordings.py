@@ -472,6 +472,23 @@ def test_feeds_enclose_the_guarded_recording(client):
     assert enclosure.type == "audio/wav"
     assert enclosure.length == str(recording.size)
     assert enclosures["Written only"] == []
+    media = {entry.title: entry.get("media_content") for entry in feed.entries}
+    assert media[story.title] == [
+        {
+            "url": f"http://testserver/recordings/{story.pk}/",
+            "type": "audio/wav",
+            "medium": "audio",
+            "filesize": str(recording.size),
+            "duration": "2",
+        }
+    ]
+    assert media["Written only"] is None
+    atom = feedparser.parse(client.get("/feeds/stories.atom").content)
+    [entry] = [entry for entry in atom.entries if entry.title == story.title]
+    assert entry.media_content[0]["duration"] == "2"
+    assert [link.href for link in entry.links if link.rel == "enclosure"] == [
+        f"http://testserver/recordings/{story.pk}/"
+    ]
 
 
 def test_the_api_gives_the_guarded_url_duration_and_type(client):
