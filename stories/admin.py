@@ -122,12 +122,13 @@ class FindingForModerator:
 
 def findings_in_context(story, findings):
     """Each finding with its field's name and a marked excerpt, for a moderator to judge."""
+    texts = story.shielded_texts()
     return [
         FindingForModerator(
             finding=finding,
             kind=_("The narrator's own name") if finding.kind == "name" else finding.label,
-            field=story.shielded_field_label(finding.field),
-            excerpt=shield.excerpt(story.shielded_text(finding.field), finding, width=80),
+            field=texts[finding.field].label,
+            excerpt=shield.excerpt(texts[finding.field].text, finding, width=80),
         )
         for finding in findings
     ]

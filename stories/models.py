@@ -290,6 +290,15 @@ class ConsentBlock:
 
 
 @dataclass(frozen=True)
+class ShieldedText:
+    """A text the identity shield reads (Story.shielded_texts), as a moderator sees it named."""
+
+    label: str
+    text: str
+    segment: object = None  # the TranscriptSegment it is, for a transcript paragraph
+
+
+@dataclass(frozen=True)
 class LanguageCount:
     """A language facet, shaped like the annotated perspectives and themes beside it."""
 
@@ -868,26 +877,28 @@ class Story(models.Model):
         narrator's own name is looked for too, while it is kept (until approval).
         """
         names = (self.narrator_name,) if self.is_anonymous else ()
-        values = {name: getattr(self, name) for name in shield.SHIELDED_FIELDS}
-        findings = shield.scan_fields(values, names=names)
+        return [
+            finding
+            for field, shielded in self.shielded_texts().items()
+            for finding in shield.scan(shielded.text, field=field, names=names)
+        ]
+
+    def shielded_texts(self):
+        """Every text the shield reads, by the name its findings give it (``Finding.field``).
+
+        A story field by its own name; a transcript paragraph as
+        "transcript-<pk>", labelled with its time. One query for the transcript.
+        """
+        texts = {
+            name: ShieldedText(
+                capfirst(self._meta.get_field(name).verbose_name), getattr(self, name)
+            )
+            for name in shield.SHIELDED_FIELDS
+        }
         for segment in self.transcript.all():
-            findings.extend(shield.scan(segment.text, field=segment.shield_field, names=names))
-        return findings
-
-    def shielded_text(self, field):
-        """The text a finding's ``field`` names: a story field, or a transcript paragraph."""
-        segment_pk = TranscriptSegment.pk_from_shield_field(field)
-        if segment_pk is None:
-            return getattr(self, field)
-        return self.transcript.get(pk=segment_pk).text
-
-    def shielded_field_label(self, field):
-        """How a moderator reads a finding's ``field``: "Story", "Transcript at 1:05"."""
-        segment_pk = TranscriptSegment.pk_from_shield_field(field)
-        if segment_pk is None:
-            return capfirst(self._meta.get_field(field).verbose_name)
-        segment = self.transcript.get(pk=segment_pk)
-        return _("Transcript at %(time)s") % {"time": transcripts.clock(segment.start)}
+            label = _("Transcript at %(time)s") % {"time": transcripts.clock(segment.start)}
+            texts[segment.shield_field] = ShieldedText(label, segment.text, segment)
+        return texts
 
     def redact(self, selected, *, by):
         """Replace the chosen findings with "[redacted]" and record what kinds were redacted.
@@ -902,15 +913,15 @@ class Story(models.Model):
             chosen = [f for f in story.shield_findings() if f.key in set(selected)]
             if not chosen:
                 return []
+            texts = story.shielded_texts()
             for field in {finding.field for finding in chosen}:
                 in_field = [finding for finding in chosen if finding.field == field]
-                segment_pk = TranscriptSegment.pk_from_shield_field(field)
-                if segment_pk is None:
-                    setattr(story, field, shield.redact(getattr(story, field), in_field))
+                redacted = shield.redact(texts[field].text, in_field)
+                if texts[field].segment is None:
+                    setattr(story, field, redacted)
                 else:
-                    segment = story.transcript.get(pk=segment_pk)
-                    segment.text = shield.redact(segment.text, in_field)
-                    segment.save(update_fields=["text"])
+                    texts[field].segment.text = redacted
+                    texts[field].segment.save(update_fields=["text"])
             if story.slug and any(finding.field == "title" for finding in chosen):
                 # The old address spelled out what was just redacted: it goes
                 # (404, not 410) and the story takes one from the new title.
@@ -1487,21 +1498,13 @@ class TranscriptSegment(models.Model):
         verbose_name = _("transcript paragraph")
         verbose_name_plural = _("transcript")
 
-    SHIELD_FIELD_PREFIX = "transcript-"
-
     def __str__(self):
         return transcripts.clock(self.start)
 
     @property
     def shield_field(self):
         """How the identity shield names this paragraph in a finding (Finding.field)."""
-        return f"{self.SHIELD_FIELD_PREFIX}{self.pk}"
-
-    @classmethod
-    def pk_from_shield_field(cls, field):
-        if not field.startswith(cls.SHIELD_FIELD_PREFIX):
-            return None
-        return int(field.removeprefix(cls.SHIELD_FIELD_PREFIX))
+        return f"transcript-{self.pk}"
 
     @property
     def seconds(self):

@@ -409,7 +409,7 @@ def test_the_identity_shield_reads_and_redacts_transcripts(moderator):
     findings = story.shield_findings()
     [phone] = [f for f in findings if f.kind == "phone"]
     assert phone.field.startswith("transcript-")
-    assert story.shielded_field_label(phone.field) == "Transcript at 0:07"
+    assert story.shielded_texts()[phone.field].label == "Transcript at 0:07"
     story.redact([phone.key], by=moderator)
     assert TranscriptSegment.objects.get(start=datetime.timedelta(seconds=7)).text == (
         "Call me at [redacted] tonight"
