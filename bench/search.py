@@ -10,10 +10,11 @@ archive is generated once with bench/generate.py (SQLite files are kept in
 bench/.data/, PostgreSQL databases are named bench_<size>) and reused while
 it still holds that many stories. Then 50 fixed queries, English and Spanish,
 rare and common words, phrases, ``or`` and exclusions, are each answered
-three ways. "search": the number of matches (``matching().count()``) and the
-first page of 20 ranked stories with their snippets (``search()``). "page":
-what the search page adds, the facet counts (perspective, theme, language;
-their sum is the number of matches) instead of the count. "icontains": a scan
+three ways. "search": the number of matches and the first page of 20 ranked
+stories with their snippets (``search.find()``, then ``search.with_snippets()``).
+"page": what the search page does, the facet counts (perspective, theme,
+language; their sum is the number of matches) instead of the count, and the
+same page. "icontains": a scan
 of title, summary and body for every word, newest first, its count and first
 page. Every query runs once to warm up, then once timed. It prints figures;
 it asserts nothing.
@@ -58,25 +59,26 @@ def django_setup():
 def answer_with_search(query):
     """A search on its own: the number of matches and the first page, ranked, with snippets.
 
-    Counted with ``matching()``, as the interface offers for counts: a count
-    needs no rank.
+    One ``find()`` gives the count and the page's ids; the page's stories are
+    then read with their snippets.
     """
     from stories import search
     from stories.models import Story
 
-    total = Story.objects.published().matching(query).count()
-    search.ranked_slice(Story.objects.published().search(query), query, 0, 20)
-    return total
+    findings = search.find(Story.objects.published(), query, 0, 20)
+    search.with_snippets(findings.ids, query)
+    return findings.total
 
 
 def answer_like_the_search_page(query):
     """The search page: the facet counts (whose sum is the number of matches), then the page."""
     from stories import search
-    from stories.models import Story
+    from stories.models import Story, facets_of
 
-    total = Story.objects.published().matching(query).facet_counts()["total"]
-    search.ranked_slice(Story.objects.published().search(query), query, 0, 20)
-    return total
+    findings = search.find(Story.objects.published(), query, 0, 20, facets=True)
+    facets_of(findings.pairs, findings.themes)
+    search.with_snippets(findings.ids, query)
+    return findings.total
 
 
 def answer_with_icontains(query):

@@ -62,9 +62,20 @@ class StoryQueryForm(forms.Form):
             stories = stories.filter(language=data["language"])
         if data["year"]:
             stories = stories.filter(year_happened=data["year"])
-        if search.has_terms(data["q"]):
-            return opendata.with_public_fields(stories.search(data["q"]))
-        return opendata.with_public_fields(stories).order_by("-published_at", "-pk")
+        return stories
+
+    def paginator(self, page_size):
+        """Newest first, or, given words to search for, best first (search.RankedPaginator)."""
+        stories, query = self.stories(), self.cleaned_data["q"]
+        if search.has_terms(query):
+            return search.RankedPaginator(stories, page_size, query=query, read=public_in_order)
+        return Paginator(
+            opendata.with_public_fields(stories).order_by("-published_at", "-pk"), page_size
+        )
+
+
+def public_in_order(ids):
+    return search.in_order(opendata.with_public_fields(Story.objects.published()), ids)
 
 
 def error(status, message, **details):
@@ -147,7 +158,7 @@ def stories(request):
             problems=form.non_field_errors(),
         )
     page_size = form.cleaned_data["page_size"] or DEFAULT_PAGE_SIZE
-    paginator = Paginator(form.stories(), page_size)
+    paginator = form.paginator(page_size)
     try:
         page = paginator.page(form.cleaned_data["page"] or 1)
     except EmptyPage:

@@ -118,31 +118,34 @@ class ThemeQuerySet(models.QuerySet):
     def with_published_counts(self):
         """Every theme, each with ``published_count``: two queries, however many stories."""
         counts = counted_once_per_generation(
-            "stories-per-theme", lambda: self._tag_counts_among(Story.objects.published())
+            "stories-per-theme", lambda: self.counts_among(Story.objects.published())
         )
         themes = list(self)
         for theme in themes:
             theme.published_count = counts.get(theme.pk, 0)
         return themes
 
-    def with_counts_among(self, stories):
-        """The themes that ``stories`` carry, each with ``matching_count``: two queries."""
-        counts = self._tag_counts_among(stories)
+    def with_counts(self, counts):
+        """The themes in ``counts`` ({theme id: stories}), each with ``matching_count``."""
         themes = list(self.filter(pk__in=counts))
         for theme in themes:
             theme.matching_count = counts[theme.pk]
         return themes
 
-    @staticmethod
-    def _tag_counts_among(stories):
-        """{theme id: how many of ``stories`` carry it}, in one grouped query.
+    def counts_among(self, stories):
+        """{theme id: how many of ``stories`` carry it}, in one grouped query."""
+        return dict(self.tally_among(stories.order_by().values("pk")))
 
-        Counted from the story side, through the tags of ``stories`` alone:
+    @staticmethod
+    def tally_among(story_ids):
+        """The grouped query behind ``counts_among()``: (theme id, count) rows.
+
+        Counted from the story side, through the tags of those stories alone:
         counting from the theme side, a subquery per theme, read every tag in
         the archive (1.8 s for the home page at 100,000 stories).
         """
-        return dict(
-            TaggedTheme.objects.filter(content_object__in=stories.order_by().values("pk"))
+        return (
+            TaggedTheme.objects.filter(content_object__in=story_ids)
             .values_list("tag")
             .annotate(count=Count("pk"))
             .order_by()
@@ -307,14 +310,49 @@ class LanguageCount:
     matching_count: int
 
 
+def facets_of(pairs, theme_counts):
+    """The facets beside a list of stories, from how many each (perspective,
+    language) pair and each theme has: two queries read their names.
+
+    Each perspective's and each language's count is a sum over the other.
+    Every story has exactly one perspective, so their sum is the number of stories.
+    """
+    by_perspective, by_language = Counter(), Counter()
+    for (perspective_id, language), count in pairs.items():
+        by_perspective[perspective_id] += count
+        by_language[language] += count
+    perspectives = []
+    for perspective in Perspective.objects.all():
+        if by_perspective[perspective.pk]:
+            perspective.matching_count = by_perspective[perspective.pk]
+            perspectives.append(perspective)
+    return {
+        "total": sum(by_perspective.values()),
+        "perspectives": perspectives,
+        "themes": Theme.objects.with_counts(theme_counts),
+        "languages": [
+            LanguageCount(code, label, by_language[code])
+            for code, label in Story.Language.choices
+            if by_language[code]
+        ],
+    }
+
+
 class InvalidTransition(Exception):
     """A status change that the workflow table does not allow."""
 
 
 class StoryQuerySet(models.QuerySet):
+    # Set by published() on the set of every public story, nothing left out.
+    # Narrowing it makes a new queryset, which does not carry the mark.
+    is_every_public_story = False
+
     def published(self):
         """The one gateway for every public road: approved and past its publication time."""
-        return self.filter(status=Story.Status.APPROVED, published_at__lte=timezone.now())
+        stories = self.filter(status=Story.Status.APPROVED, published_at__lte=timezone.now())
+        # Search counts the matches among every public story in its index alone (search.py).
+        stories.is_every_public_story = not self.query.has_filters()
+        return stories
 
     def withdrawn_after_publication(self):
         """Withdrawn stories that readers once saw: their address answers 410 Gone."""
@@ -379,39 +417,25 @@ class StoryQuerySet(models.QuerySet):
         """These stories that match ``query``, in no particular order: cheaper to count."""
         return search.matching(self, query)
 
-    def facet_counts(self):
-        """How many of these stories there are, and each perspective, theme and language has.
-
-        Two queries go over the matching stories, however many: one grouped by
-        perspective and language together (each facet is a sum over the other),
-        one over their themes' tags; two more read the perspectives' and themes' names.
-        """
-        pairs = (
+    def counts_by_perspective_and_language(self):
+        """{(perspective id, language): how many of these stories}, in one grouped query."""
+        rows = (
             Story.objects.filter(pk__in=self.order_by().values("pk"))
             .values_list("perspective_id", "language")
             .annotate(count=Count("pk"))
             .order_by()
         )
-        by_perspective, by_language = Counter(), Counter()
-        for perspective_id, language, count in pairs:
-            by_perspective[perspective_id] += count
-            by_language[language] += count
-        perspectives = []
-        for perspective in Perspective.objects.all():
-            if by_perspective[perspective.pk]:
-                perspective.matching_count = by_perspective[perspective.pk]
-                perspectives.append(perspective)
-        return {
-            # Every story has exactly one perspective: this is the number of stories.
-            "total": sum(by_perspective.values()),
-            "perspectives": perspectives,
-            "themes": Theme.objects.with_counts_among(self),
-            "languages": [
-                LanguageCount(code, label, by_language[code])
-                for code, label in Story.Language.choices
-                if by_language[code]
-            ],
-        }
+        return Counter({(perspective, language): count for perspective, language, count in rows})
+
+    def facet_counts(self):
+        """How many of these stories there are, and each perspective, theme and language has.
+
+        Two queries go over these stories, however many: one grouped by
+        perspective and language together, one over their themes' tags.
+        """
+        return facets_of(
+            self.counts_by_perspective_and_language(), Theme.objects.counts_among(self)
+        )
 
     def delete(self):
         ids = list(self.values_list("pk", flat=True))

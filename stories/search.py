@@ -4,9 +4,11 @@ Full-text search: one interface, two engines, chosen by the database in use.
 - ``Story.objects.published().search(query)`` narrows to the matching stories
   and ranks them, best first (title over summary over body);
   ``.matching(query)`` only narrows, for counts and facets, which need no rank.
-- ``ranked_slice(results, query, bottom, top)`` reads one page of them and
-  gives each story a short, escaped excerpt of its text with the matched
-  words in ``<mark>``.
+- ``find(stories, query, bottom, top)`` counts the matches (and, if asked,
+  divides them into facets) and ranks them, giving the ids of one page, in
+  as few readings of the matches as the engine allows; ``RankedPaginator``
+  pages with it. ``with_snippets(ids, query)`` reads the page's stories,
+  each with a short, escaped excerpt of its text, matched words in ``<mark>``.
 - ``reindex(stories)`` keeps the index current. The model methods that change
   what the public could find (approval, return to review, withdrawal, edits in
   the admin, theme renames and merges, deletion) call it; it is not done by
@@ -36,7 +38,8 @@ import functools
 import re
 import threading
 import unicodedata
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import snowballstemmer
@@ -48,6 +51,8 @@ from django.db import connections, models, transaction
 from django.db.models import Case, F, Func, OuterRef, Q, Subquery, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, NullIf, Replace
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -64,6 +69,9 @@ SNOWBALL_ALGORITHMS = {"en": "english", "es": "spanish"}
 # place, theme names); in the proportions of PostgreSQL's default weights for
 # the A, B, C and D parts of the search vector (1.0, 0.4, 0.2, 0.1).
 FTS5_WEIGHTS = (10.0, 4.0, 2.0, 1.0)
+# How many of the best matches beyond a page SQLite ranks without its filters
+# before it falls back to ranking every match through the join.
+FTS5_FIRST_CANDIDATES = 200
 
 # The engines wrap matched words in these private-use characters; they become
 # <mark> only after the text around them has been escaped.
@@ -170,6 +178,21 @@ class Term:
     either: bool = False  # joined to the term before it by "or"
 
 
+@dataclass
+class Findings:
+    """What one reading of a query's matches gives: how many, how they divide, one ranked page.
+
+    ``total`` is the number of matches. ``pairs`` ({(perspective id,
+    language): matches}) and ``themes`` ({theme id: matches}) are the facet
+    counts, filled only when asked for. ``ids`` are the page's stories, best first.
+    """
+
+    total: int
+    ids: list
+    pairs: Counter = field(default_factory=Counter)
+    themes: dict = field(default_factory=dict)
+
+
 def parse(query):
     """Read a query the way PostgreSQL's websearch_to_tsquery does."""
     terms, either = [], False
@@ -249,6 +272,62 @@ class PostgresEngine:
         queries = postgres_queries(query)
         return self.matching(stories, query).annotate(
             search_rank=by_story_language(lambda q: SearchRank(F("search_vector"), q), queries),
+        )
+
+    def find(self, stories, query, bottom, top, facets):
+        """Count (or divide into facets) and rank the matches in one statement.
+
+        What a common word costs is reading its matches' rows, not ranking
+        them: "court" reads 15,000 pages of the table for its 18,718 matches
+        at 100,000 stories. Separate queries for the count, the facets and the
+        page each read them again. Here the matches' ids and ranks are read
+        once into a materialized CTE, and every figure and the page are taken
+        from it (docs/performance.md).
+        """
+        from .models import Theme
+
+        matches = (
+            self.search(stories, query)
+            .order_by()
+            .values_list("pk", "perspective_id", "language", "search_rank")
+        )
+        matches_sql, params = matches.query.sql_with_params()
+        params = list(params)
+        if facets:
+            tags = Theme.objects.tally_among(RawSQL("SELECT id FROM matches", ()))
+            tags_sql, tags_params = tags.query.sql_with_params()
+            figures = (
+                "(SELECT json_agg(json_build_array(perspective_id, language, n)) FROM"
+                " (SELECT perspective_id, language, count(*) AS n FROM matches"
+                "  GROUP BY perspective_id, language) AS pairs),"
+                " (SELECT json_agg(json_build_array(theme, n))"
+                f" FROM ({tags_sql}) AS themes (theme, n))"
+            )
+            params += tags_params
+        else:
+            figures = "(SELECT count(*) FROM matches), NULL"
+        # The same order as search(): rank, then the newest id among equals.
+        page = (
+            "(SELECT array_agg(id ORDER BY rank DESC, id DESC) FROM"
+            " (SELECT id, rank FROM matches ORDER BY rank DESC, id DESC"
+            "  LIMIT %s OFFSET %s) AS page)"
+        )
+        params += [top - bottom, bottom]
+        with connections[stories.db].cursor() as cursor:
+            cursor.execute(
+                "WITH matches (id, perspective_id, language, rank) AS MATERIALIZED"
+                f" ({matches_sql}) SELECT {figures}, {page}",
+                params,
+            )
+            counted, themes, ids = cursor.fetchone()
+        if not facets:
+            return Findings(total=counted, ids=ids or [])
+        pairs = Counter({(perspective, language): n for perspective, language, n in counted or []})
+        return Findings(
+            total=sum(pairs.values()),
+            ids=ids or [],
+            pairs=pairs,
+            themes=dict(themes or []),
         )
 
     def with_snippets(self, stories, query):
@@ -357,6 +436,82 @@ class SQLiteEngine:
         )
         # bm25 is lower for better matches; the interface ranks higher-is-better.
         return stories.filter(search_entry__document__match=expression).annotate(search_rank=-bm25)
+
+    def find(self, stories, query, bottom, top, facets):
+        from .models import Theme
+
+        matches = self.matching(stories, query)
+        if not facets:
+            return Findings(
+                total=self.count(stories, query), ids=self.ranked_ids(stories, query, bottom, top)
+            )
+        pairs = matches.counts_by_perspective_and_language()
+        return Findings(
+            total=sum(pairs.values()),
+            ids=self.ranked_ids(stories, query, bottom, top),
+            pairs=pairs,
+            themes=Theme.objects.counts_among(matches),
+        )
+
+    def count(self, stories, query):
+        """How many of ``stories`` match ``query``.
+
+        Among every public story, counted in the FTS5 table alone (0.7 ms for
+        the 13,116 matches of "police" at 100,000 stories, where looking each
+        up among the stories takes 8 ms). Only approved stories are indexed,
+        so the approved ones still waiting for their publication time are the
+        only ones to take away.
+        """
+        from .models import Story
+
+        if not stories.is_every_public_story:
+            return self.matching(stories, query).count()
+        waiting = (
+            Story.objects.using(stories.db)
+            .filter(status=Story.Status.APPROVED, published_at__gt=timezone.now())
+            .values("pk")
+        )
+        waiting_sql, waiting_params = waiting.query.sql_with_params()
+        expression = fts5_expression(parse(query))
+        with connections[stories.db].cursor() as cursor:
+            cursor.execute(
+                f"SELECT (SELECT count(*) FROM {self.TABLE} WHERE {self.TABLE} MATCH %s)"
+                f" - (SELECT count(*) FROM {self.TABLE} WHERE {self.TABLE} MATCH %s"
+                f"    AND rowid IN ({waiting_sql}))",
+                [expression, expression, *waiting_params],
+            )
+            return cursor.fetchone()[0]
+
+    def ranked_ids(self, stories, query, bottom, top):
+        """The ids of matches ``bottom`` to ``top``, best first, ranked by FTS5 alone if it can.
+
+        Every indexed story is approved, and nearly all are visible: so the
+        best few hundred matches are ranked in the FTS5 table alone, without
+        a join, and only those are then looked up among ``stories``. A join
+        would look up every match (13,115 for "police" at 100,000 stories)
+        before it could rank them. When the filters keep too few of the
+        best, the join ranks them all.
+        """
+        expression = fts5_expression(parse(query))
+        if expression is None:
+            return []
+        weights = ", ".join(str(weight) for weight in FTS5_WEIGHTS)
+        wanted = FTS5_FIRST_CANDIDATES + top
+        kept = stories.filter(pk=RawSQL("best.rowid", ())).values("pk")
+        kept_sql, kept_params = kept.query.sql_with_params()
+        with connections[stories.db].cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid, EXISTS ({kept_sql}) FROM"
+                f" (SELECT rowid, bm25({self.TABLE}, {weights}) AS score FROM {self.TABLE}"
+                f"  WHERE {self.TABLE} MATCH %s ORDER BY score, rowid DESC LIMIT %s) AS best"
+                " ORDER BY score, rowid DESC",
+                [*kept_params, expression, wanted],
+            )
+            candidates = cursor.fetchall()
+        ranked = [pk for pk, is_kept in candidates if is_kept]
+        if len(ranked) >= top or len(candidates) < wanted:
+            return ranked[bottom:top]
+        return list(search(stories, query).values_list("pk", flat=True)[bottom:top])
 
     def with_snippets(self, stories, query):
         """Snippets are cut in Python, from the bodies read for the page."""
@@ -504,57 +659,86 @@ def search(stories, query):
     if not has_terms(query):
         return stories.none()
     query = clean_query(query)
-    return (
-        engine_for(stories.db)
-        .search(stories, query)
-        .order_by("-search_rank", "-published_at", "-pk")
-    )
+    return engine_for(stories.db).search(stories, query).order_by("-search_rank", "-pk")
 
 
-def ranked_slice(results, query, bottom, top):
-    """Results ``bottom`` to ``top`` of ``results`` (``search(query)``), each with its snippet.
+def find(stories, query, bottom, top, *, facets=False):
+    """How many of ``stories`` match ``query``, and the ids of matches ``bottom`` to ``top``.
 
-    Ranking sorts every match, and sorting whole rows (the body and every
-    column a page shows) costs more than ranking them; so the matches are
-    ranked and sorted with their ids alone, and then only the page's stories
-    are read, by id, with their snippets and no second match (a "deferred
-    join"). On 100,000 stories this took the first page of "police" (13,115
-    matches) on PostgreSQL from 100 to 83 ms, and on SQLite from 78 to 53 ms
-    (docs/performance.md).
+    The ids are best first. With ``facets``, also how the matches divide by
+    perspective and language and by theme (``Findings``). Each engine reads
+    the matches as few times as it can: PostgreSQL once for everything,
+    SQLite ranks the best of them in its FTS5 table alone.
+    """
+    if not has_terms(query):
+        return Findings(total=0, ids=[])
+    return engine_for(stories.db).find(stories, clean_query(query), bottom, top, facets)
+
+
+def in_order(stories, ids):
+    """The stories of ``stories`` with these ids, in the order of ``ids``.
+
+    Read through the public gateway again, a story withdrawn since its id was
+    found drops out of the page instead of being shown.
+    """
+    found = stories.in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
+def with_snippets(ids, query, using="default"):
+    """The public stories with these ids, in that order, each with its ``snippet``.
 
     ``snippet`` is safe HTML: the narrator's text escaped, the matched words
     in ``<mark>``.
     """
     from .models import Story
 
-    engine = engine_for(results.db)
+    engine = engine_for(using)
     query = clean_query(query)
-    ids = list(results.values_list("pk", flat=True)[bottom:top])
-    # Read through the public gateway again: a story withdrawn between the
-    # two queries drops out of the page instead of being shown.
-    rows = Story.objects.using(results.db).published().for_listing()
-    found = engine.with_snippets(rows, query).in_bulk(ids)
-    page = [found[pk] for pk in ids if pk in found]
+    rows = Story.objects.using(using).published().for_listing()
+    page = in_order(engine.with_snippets(rows, query), ids)
     for story in page:
         story.snippet = highlight(engine.snippet(story, query))
     return page
 
 
 class RankedPaginator(Paginator):
-    """Pages of the ranked results of ``query``, each read with ``ranked_slice()``."""
+    """Pages of the stories of ``object_list`` that match ``query``, best first.
 
-    def __init__(self, object_list, per_page, *, query, **kwargs):
+    A page is one ``find()``: the number of matches (with ``facets``, the
+    facet counts too, kept as ``findings``) and the page's ids. Ranking sorts
+    every match, so only ids are sorted; ``read(ids)`` then loads the page's
+    stories, in that order. Sorting whole rows, the body and every column a
+    page shows, cost more than ranking them (docs/performance.md).
+    """
+
+    def __init__(self, object_list, per_page, *, query, read, facets=False, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.query = query
+        self.read = read
+        self.facets = facets
+        self.findings = None
+
+    @cached_property
+    def count(self):
+        # Asked before a page is read (for the number of the last page, say).
+        if self.findings is None:
+            self.findings = find(self.object_list, self.query, 0, 0, facets=self.facets)
+        return self.findings.total
 
     def page(self, number):
+        try:
+            bottom = (max(int(number), 1) - 1) * self.per_page
+        except (TypeError, ValueError):
+            bottom = 0  # validate_number() refuses it once the count is known
+        top = bottom + self.per_page + self.orphans
+        self.findings = find(self.object_list, self.query, bottom, top, facets=self.facets)
+        self.count = self.findings.total
         number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        page = ranked_slice(self.object_list, self.query, bottom, top)
-        return self._get_page(page, number, self)
+        shown = self.per_page
+        if bottom + shown + self.orphans >= self.count:
+            shown = self.count - bottom
+        return self._get_page(self.read(self.findings.ids[:shown]), number, self)
 
 
 def reindex(stories):

@@ -29,6 +29,7 @@ from .models import (
     Report,
     Story,
     Theme,
+    facets_of,
     theme_perspective_counts,
 )
 from .pagecache import counted_once_per_generation
@@ -118,26 +119,31 @@ class SearchView(PublishedStoriesMixin, ListView):
         self.search_form = self.filters_from_request(SearchForm)
         stories = self.search_form.filter(Story.objects.published())
         self.query = self.search_form.cleaned_data.get("q", "")
-        if self.query:
-            self.facets = stories.matching(self.query).facet_counts()
-            stories = stories.search(self.query)
-        else:
-            self.facets = stories.facet_counts()
-        return stories.for_listing()
+        return stories
 
     def get_paginator(self, queryset, *args, **kwargs):
         if self.query:
-            # Ranked results are read a page at a time, ids first (search.ranked_slice).
-            paginator = search.RankedPaginator(queryset, *args, query=self.query, **kwargs)
-        else:
-            paginator = super().get_paginator(queryset, *args, **kwargs)
-        # The facets have counted the matches already; counting them again would
-        # be one more pass over every match.
+            # The facets come with the page, from one reading of the matches (search.find).
+            return search.RankedPaginator(
+                queryset,
+                *args,
+                query=self.query,
+                read=functools.partial(search.with_snippets, query=self.query),
+                facets=True,
+                **kwargs,
+            )
+        paginator = super().get_paginator(queryset.for_listing(), *args, **kwargs)
+        self.facets = queryset.facet_counts()
+        # The facets have counted the stories already; counting them again would
+        # be one more pass over every one.
         paginator.count = self.facets["total"]
         return paginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        if self.query:
+            findings = context["paginator"].findings
+            self.facets = facets_of(findings.pairs, findings.themes)
         context.update(
             search_form=self.search_form,
             query=self.query,

@@ -12,7 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from stories import search
-from stories.models import Story, Theme
+from stories.models import Story, Theme, facets_of
 
 from .conftest import admin_edit, make_published, make_story
 
@@ -290,6 +290,11 @@ def test_facets_count_the_matching_stories():
         "legal-aid": 1,
     }
     assert {f.slug: f.matching_count for f in facets["languages"]} == {"en": 1, "es": 1}
+    # The search page reads the same facets, the count and the page from one find().
+    findings = search.find(Story.objects.published(), "lantern", 0, 20, facets=True)
+    assert facets_of(findings.pairs, findings.themes) == facets
+    assert findings.total == search.find(Story.objects.published(), "lantern", 0, 20).total == 2
+    assert findings.ids == [s.pk for s in Story.objects.published().search("lantern")]
 
 
 def test_facets_follow_the_filters_too(client):
@@ -378,8 +383,69 @@ def test_pages_read_ids_first_come_in_the_ranked_order(client):
         page = client.get("/search/", {"q": "lantern", "page": number}).context["stories"]
         assert [story.pk for story in page] == [story.pk for story in ranked[bottom:top]]
         assert all(story.snippet for story in page)
-    middle = search.ranked_slice(Story.objects.published().search("lantern"), "lantern", 5, 9)
-    assert [s.pk for s in middle] == [s.pk for s in ranked[5:9]]
+    middle = search.find(Story.objects.published(), "lantern", 5, 9)
+    assert middle.total == 45
+    assert middle.ids == [s.pk for s in ranked[5:9]]
+
+
+def test_hidden_stories_among_the_best_matches_are_skipped_and_not_counted(moderator):
+    # SQLite ranks the best matches in its index alone, where approved stories
+    # not yet public are too; they must drop out of the page and the count.
+    embargoed = make_story(
+        title="Lantern lantern lantern",
+        body="lantern " * 5 + FILLER,
+        embargo_until=timezone.now() + datetime.timedelta(days=3),
+    )
+    embargoed.approve(by=moderator)
+    visible = [make_published(title=f"Story {n}", body="lantern " + FILLER) for n in range(3)]
+    for facets in (True, False):
+        findings = search.find(Story.objects.published(), "lantern", 0, 2, facets=facets)
+        assert findings.total == 3
+        assert embargoed.pk not in findings.ids and len(findings.ids) == 2
+        assert set(findings.ids) < {story.pk for story in visible}
+
+
+def test_only_the_whole_public_archive_is_counted_as_such():
+    # SQLite counts matches among every public story in its index alone;
+    # any narrower set must be counted story by story.
+    make_published(title="Lantern", body="lantern " + FILLER, perspective="critics")
+    make_published(title="Other lantern", body="lantern " + FILLER)
+    assert Story.objects.published().is_every_public_story
+    narrowed = [
+        Story.objects.published().filter(perspective__slug="critics"),
+        Story.objects.filter(perspective__slug="critics").published(),
+        Story.objects.published().exclude(title="Other lantern"),
+    ]
+    for stories in narrowed:
+        assert not stories.is_every_public_story
+        assert search.find(stories, "lantern", 0, 20).total == 1
+
+
+def test_filters_that_keep_only_weak_matches_still_page_in_rank_order(monkeypatch):
+    # With room for only two candidates beyond a page, the filter below keeps
+    # none of the best matches: SQLite must rank every match through the join.
+    monkeypatch.setattr(search, "FTS5_FIRST_CANDIDATES", 2)
+    for n in range(8):
+        make_published(title=f"Lantern {n}", body="lantern lantern " + FILLER)
+    for n in range(5):
+        make_published(
+            title=f"Story {n}", body="lantern " + FILLER * (n + 1), perspective="critics"
+        )
+    critics = Story.objects.published().filter(perspective__slug="critics")
+    ranked = [story.pk for story in critics.search("lantern")]
+    assert len(ranked) == 5
+    for bottom, top in [(0, 2), (2, 4), (4, 6)]:
+        findings = search.find(critics, "lantern", bottom, top)
+        assert findings.ids == ranked[bottom:top]
+        assert findings.total == 5
+
+
+def test_a_page_past_the_last_is_not_found(client):
+    make_published(title="Lantern", body="lantern " + FILLER)
+    assert client.get("/search/", {"q": "lantern", "page": 2}).status_code == 404
+    assert client.get("/search/", {"q": "lantern", "page": "two"}).status_code == 404
+    last = client.get("/search/", {"q": "lantern", "page": "last"})
+    assert [story.title for story in last.context["stories"]] == ["Lantern"]
 
 
 def test_spanish_search_page(client):
