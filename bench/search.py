@@ -73,10 +73,10 @@ def answer_with_search(query):
 def answer_like_the_search_page(query):
     """The search page: the facet counts (whose sum is the number of matches), then the page."""
     from stories import search
-    from stories.models import Story, facets_of
+    from stories.models import Perspective, Story, Theme, facets_of
 
     findings = search.find(Story.objects.published(), query, 0, 20, facets=True)
-    facets_of(findings.pairs, findings.themes)
+    facets_of(findings.pairs, findings.themes, Perspective.objects.all(), Theme.objects.all())
     search.with_snippets(findings.ids, query)
     return findings.total
 

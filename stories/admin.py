@@ -466,7 +466,7 @@ class StoryAdmin(ModerationDeskMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         # search_vector is PostgreSQL's index data: large, never shown, kept by reindex().
-        return super().get_queryset(request).prefetch_related("themes").defer("search_vector")
+        return super().get_queryset(request).with_themes().defer("search_vector")
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Recording:
@@ -645,7 +645,7 @@ class StoryAdmin(ModerationDeskMixin, admin.ModelAdmin):
 
     @admin.display(description=_("themes"))
     def theme_names(self, story):
-        return ", ".join(theme.name for theme in story.themes.all())
+        return ", ".join(theme.name for theme in story.theme_list)
 
     def view_on_site(self, story):
         return story.get_absolute_url() if story.is_visible else None

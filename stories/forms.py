@@ -334,20 +334,9 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
 class StoryFilterForm(forms.Form):
     """The filters of the browse page, read from the query string."""
 
-    perspective = forms.ModelChoiceField(
-        label=_("Perspective"),
-        queryset=Perspective.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("All perspectives"),
-    )
-    theme = forms.ModelChoiceField(
-        label=_("Theme"),
-        queryset=Theme.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("All themes"),
-    )
+    # Chosen by slug; cleaned to the Perspective or Theme itself.
+    perspective = forms.ChoiceField(label=_("Perspective"), required=False)
+    theme = forms.ChoiceField(label=_("Theme"), required=False)
     language = forms.ChoiceField(
         label=_("Language"),
         choices=[("", _("All languages")), *Story.Language.choices],
@@ -371,9 +360,28 @@ class StoryFilterForm(forms.Form):
 
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # Read once, for the menus, to check what was chosen, and for the names
+        # of the search page's facets: a query each, where a ModelChoiceField
+        # and the facets would read them again.
+        self.perspectives = list(Perspective.objects.all())
+        self.themes = list(Theme.objects.all())
+        self.fields["perspective"].choices = self._choices(_("All perspectives"), self.perspectives)
+        self.fields["theme"].choices = self._choices(_("All themes"), self.themes)
         self.fields["year"].choices = [("", _("Any year"))] + [(y, y) for y in years]
-        for name in ("perspective", "theme"):
-            self.fields[name].label_from_instance = lambda obj: obj.local_name
+
+    @staticmethod
+    def _choices(everything, options):
+        return [("", everything), *((option.slug, option.local_name) for option in options)]
+
+    def clean_perspective(self):
+        return self._chosen(self.perspectives, self.cleaned_data["perspective"])
+
+    def clean_theme(self):
+        return self._chosen(self.themes, self.cleaned_data["theme"])
+
+    @staticmethod
+    def _chosen(options, slug):
+        return next((option for option in options if option.slug == slug), None)
 
     def filter(self, stories):
         """Narrow ``stories`` by whichever filters are valid; invalid ones are ignored."""

@@ -125,13 +125,6 @@ class ThemeQuerySet(models.QuerySet):
             theme.published_count = counts.get(theme.pk, 0)
         return themes
 
-    def with_counts(self, counts):
-        """The themes in ``counts`` ({theme id: stories}), each with ``matching_count``."""
-        themes = list(self.filter(pk__in=counts))
-        for theme in themes:
-            theme.matching_count = counts[theme.pk]
-        return themes
-
     def counts_among(self, stories):
         """{theme id: how many of ``stories`` carry it}, in one grouped query."""
         return dict(self.tally_among(stories.order_by().values("pk")))
@@ -310,9 +303,9 @@ class LanguageCount:
     matching_count: int
 
 
-def facets_of(pairs, theme_counts):
+def facets_of(pairs, theme_counts, perspectives, themes):
     """The facets beside a list of stories, from how many each (perspective,
-    language) pair and each theme has: two queries read their names.
+    language) pair and each theme has, named from ``perspectives`` and ``themes``.
 
     Each perspective's and each language's count is a sum over the other.
     Every story has exactly one perspective, so their sum is the number of stories.
@@ -321,21 +314,24 @@ def facets_of(pairs, theme_counts):
     for (perspective_id, language), count in pairs.items():
         by_perspective[perspective_id] += count
         by_language[language] += count
-    perspectives = []
-    for perspective in Perspective.objects.all():
-        if by_perspective[perspective.pk]:
-            perspective.matching_count = by_perspective[perspective.pk]
-            perspectives.append(perspective)
     return {
         "total": sum(by_perspective.values()),
-        "perspectives": perspectives,
-        "themes": Theme.objects.with_counts(theme_counts),
+        "perspectives": with_matching_counts(perspectives, by_perspective),
+        "themes": with_matching_counts(themes, theme_counts),
         "languages": [
             LanguageCount(code, label, by_language[code])
             for code, label in Story.Language.choices
             if by_language[code]
         ],
     }
+
+
+def with_matching_counts(options, counts):
+    """The ``options`` (perspectives or themes) that ``counts`` has, with ``matching_count``."""
+    counted = [option for option in options if counts.get(option.pk)]
+    for option in counted:
+        option.matching_count = counts[option.pk]
+    return counted
 
 
 class InvalidTransition(Exception):
@@ -399,11 +395,15 @@ class StoryQuerySet(models.QuerySet):
     def for_listing(self):
         # The search vector is PostgreSQL's index data: large, and never shown.
         # The recording (if any) comes with the row: cards mark stories that have one.
-        return (
-            self.select_related("perspective", "recording")
-            .prefetch_related("themes")
-            .defer("search_vector")
-        )
+        return self.select_related("perspective", "recording").with_themes().defer("search_vector")
+
+    def with_themes(self):
+        """These stories, each with its themes read ahead (``Story.theme_list``): one query.
+
+        taggit's own prefetch ("themes") also builds a queryset for each story
+        as it hands the themes out: 0.2 ms a story, 4 ms for a page of twenty.
+        """
+        return self.prefetch_related(models.Prefetch("themes", to_attr="themes_read_ahead"))
 
     def with_public_recording(self):
         """These stories, if they have a recording that a moderator has listened to and cleared."""
@@ -426,16 +426,6 @@ class StoryQuerySet(models.QuerySet):
             .order_by()
         )
         return Counter({(perspective, language): count for perspective, language, count in rows})
-
-    def facet_counts(self):
-        """How many of these stories there are, and each perspective, theme and language has.
-
-        Two queries go over these stories, however many: one grouped by
-        perspective and language together, one over their themes' tags.
-        """
-        return facets_of(
-            self.counts_by_perspective_and_language(), Theme.objects.counts_among(self)
-        )
 
     def delete(self):
         ids = list(self.values_list("pk", flat=True))
@@ -667,6 +657,14 @@ class Story(models.Model):
 
     def get_absolute_url(self):
         return reverse("stories:story-detail", kwargs={"slug": self.slug})
+
+    @property
+    def theme_list(self):
+        """The story's themes, by name: read ahead by ``with_themes()``, or read now."""
+        try:
+            return self.themes_read_ahead
+        except AttributeError:
+            return list(self.themes.all())
 
     def save(self, *args, update_fields=None, **kwargs):
         now = timezone.now()

@@ -70,9 +70,7 @@ def xml_safe(text):
 def with_public_fields(stories):
     """``stories`` (narrowed from ``Story.objects.published()``) with only public fields loaded."""
     return (
-        stories.select_related("perspective", "recording")
-        .prefetch_related("themes")
-        .only(*PUBLIC_STORY_FIELDS)
+        stories.select_related("perspective", "recording").with_themes().only(*PUBLIC_STORY_FIELDS)
     )
 
 
@@ -163,7 +161,7 @@ class PublicRecord:
             updated_at=story.updated_at,
             perspective=story.perspective.slug,
             perspective_name=story.perspective.name,
-            themes=tuple((theme.slug, theme.name) for theme in story.themes.all()),
+            themes=tuple((theme.slug, theme.name) for theme in story.theme_list),
             path=story.get_absolute_url(),
             permalink_path=permalink_path(story.pk),
             recording=PublicRecording.of(story),

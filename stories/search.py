@@ -526,7 +526,7 @@ class SQLiteEngine:
 
         connection = connections[stories.db]
         self.forget(list(stories.values_list("pk", flat=True)), connection)
-        approved = stories.filter(status=Story.Status.APPROVED).prefetch_related("themes")
+        approved = stories.filter(status=Story.Status.APPROVED).with_themes()
         rows = (fts5_row(story) for story in approved.iterator(chunk_size=500))
         with connection.cursor() as cursor:
             cursor.executemany(
@@ -562,7 +562,7 @@ def fts5_row(story):
     language = language_of(story)
     theme_names = [
         (theme.name_es or theme.name) if language == "es" else theme.name
-        for theme in story.themes.all()
+        for theme in story.theme_list
     ]
     other = stemmed(" ".join([story.narrator_descriptor, story.place, *theme_names]), language)
     return (

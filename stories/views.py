@@ -133,17 +133,23 @@ class SearchView(PublishedStoriesMixin, ListView):
                 **kwargs,
             )
         paginator = super().get_paginator(queryset.for_listing(), *args, **kwargs)
-        self.facets = queryset.facet_counts()
+        self.facets = self.facets_named(
+            queryset.counts_by_perspective_and_language(), Theme.objects.counts_among(queryset)
+        )
         # The facets have counted the stories already; counting them again would
         # be one more pass over every one.
         paginator.count = self.facets["total"]
         return paginator
 
+    def facets_named(self, pairs, theme_counts):
+        form = self.search_form
+        return facets_of(pairs, theme_counts, form.perspectives, form.themes)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if self.query:
             findings = context["paginator"].findings
-            self.facets = facets_of(findings.pairs, findings.themes)
+            self.facets = self.facets_named(findings.pairs, findings.themes)
         context.update(
             search_form=self.search_form,
             query=self.query,

@@ -100,6 +100,8 @@ def test_bad_parameters_get_a_400_in_json(client, archive, query, problem):
 
 def test_a_page_past_the_end_and_unknown_things_are_json_404s(client, archive):
     assert get(client, "/api/v1/stories/?page=9", status=404).json()["error"]["pages"] == 1
+    searched = get(client, "/api/v1/stories/?q=clinic&page=9", status=404).json()["error"]
+    assert searched["pages"] == 1
     assert get(client, f"/api/v1/stories/{archive['hidden'].pk}/", status=404).json()["error"]
     assert get(client, "/api/v1/stories/999999/", status=404)
     assert get(client, "/api/v1/nothing-here", status=404)

@@ -51,6 +51,8 @@ PAGES = [
     "/search/",
     "/search/?q=clinic+nurse",
     "/search/?q=clinic&recording=on",
+    # Filters that keep some matches: the chosen perspective and theme are read with the menus.
+    "/search/?q=clinic&perspective=immigrants&theme=public-safety",
     "/es/search/?q=clinic&perspective=critics&theme=public-safety&language=en&year=2012",
     "/about/moderation/",
     "/es/about/moderation/",

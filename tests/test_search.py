@@ -12,7 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from stories import search
-from stories.models import Story, Theme, facets_of
+from stories.models import Perspective, Story, Theme, facets_of
 
 from .conftest import admin_edit, make_published, make_story
 
@@ -278,9 +278,11 @@ def test_facets_count_the_matching_stories():
     make_published(title="Three", body=FILLER, perspective="critics", themes=["legal-aid"])
     make_story(title="Pending", body="lantern " + FILLER, perspective="advocates")
 
-    facets = Story.objects.published().matching("lantern").facet_counts()
-    assert facets == Story.objects.published().search("lantern").facet_counts()
-    assert facets["total"] == 2
+    findings = search.find(Story.objects.published(), "lantern", 0, 20, facets=True)
+    facets = facets_of(
+        findings.pairs, findings.themes, Perspective.objects.all(), Theme.objects.all()
+    )
+    assert facets["total"] == findings.total == 2
     assert {p.slug: p.matching_count for p in facets["perspectives"]} == {
         "immigrants": 1,
         "critics": 1,
@@ -290,10 +292,11 @@ def test_facets_count_the_matching_stories():
         "legal-aid": 1,
     }
     assert {f.slug: f.matching_count for f in facets["languages"]} == {"en": 1, "es": 1}
-    # The search page reads the same facets, the count and the page from one find().
-    findings = search.find(Story.objects.published(), "lantern", 0, 20, facets=True)
-    assert facets_of(findings.pairs, findings.themes) == facets
-    assert findings.total == search.find(Story.objects.published(), "lantern", 0, 20).total == 2
+    # The same as counting the matches without ranking them, and as find() without facets.
+    matches = Story.objects.published().matching("lantern")
+    assert findings.pairs == matches.counts_by_perspective_and_language()
+    assert findings.themes == Theme.objects.counts_among(matches)
+    assert search.find(Story.objects.published(), "lantern", 0, 20).total == 2
     assert findings.ids == [s.pk for s in Story.objects.published().search("lantern")]
 
 
