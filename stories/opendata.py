@@ -259,12 +259,31 @@ def citations(record, base_url):
     ]
 
 
+# LaTeX reads these as commands or markup: escaped, a title such as "Rent & Raids"
+# or "100% of us" is typeset as written instead of breaking the reader's document.
+LATEX_SPECIALS = {
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+
+
 def bibtex(record, base_url):
-    """A BibTeX ``@misc`` entry; braces and backslashes in the text cannot break out of a field."""
+    """A BibTeX ``@misc`` entry; braces and backslashes in the text cannot break out of a field.
+
+    BibTeX counts braces without regard to backslashes, so an escaped brace
+    would still end a field: braces become parentheses and backslashes go.
+    """
+
+    def cleaned(text):
+        return str(text).replace("\\", "").replace("{", "(").replace("}", ")")
 
     def value(text):
-        cleaned = str(text).replace("\\", "").replace("{", "(").replace("}", ")")
-        return "{" + cleaned + "}"
+        return "{" + "".join(LATEX_SPECIALS.get(c, c) for c in cleaned(text)) + "}"
 
     day = record.published_on
     fields = [
@@ -276,7 +295,8 @@ def bibtex(record, base_url):
         ("howpublished", value(str(ARCHIVE_NAME))),
         ("note", value("Oral history")),
         ("language", value(record.language)),
-        ("url", value(base_url + record.permalink_path)),
+        # Read by \url, which takes the address as it is written.
+        ("url", "{" + cleaned(base_url + record.permalink_path) + "}"),
     ]
     body = ",\n".join(f"  {name} = {text}" for name, text in fields)
     return f"@misc{{perspectives{record.id},\n{body}\n}}\n"

@@ -220,6 +220,21 @@ def test_citation_files_cannot_be_broken_by_a_title(archive):
     assert ris.count("ER  -") == 1 and "TI  - Evil} @misc{x, ER - \\" in ris
 
 
+def test_bibtex_escapes_what_latex_would_read_as_markup(archive):
+    story = opendata.public_stories().get(pk=archive["visible"].pk)
+    record = opendata.PublicRecord.of(story)
+    titled = opendata.PublicRecord(
+        **{**record.__dict__, "title": "Rent & raids: 100% of us, $5, #1, my_name ~ ^"}
+    )
+    bib = opendata.bibtex(titled, "https://archive.example")
+    assert (
+        r"title = {Rent \& raids: 100\% of us, \$5, \#1, my\_name "
+        r"\textasciitilde{} \textasciicircum{}}" in bib
+    )
+    # The address is left as it is: \url reads it literally.
+    assert f"url = {{https://archive.example/s/{story.pk}/}}" in bib
+
+
 def test_permanent_addresses_lead_to_the_story_while_it_is_public(client, archive):
     visible = client.get(f"/s/{archive['visible'].pk}/")
     assert visible.status_code == 302 and visible["Location"] == "/stories/visible-story/"
