@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import audio, search, shield
-from .models import EARLIEST_YEAR, Perspective, Recording, Report, Story, Theme
+from .models import EARLIEST_YEAR, Perspective, Recording, Report, Story, Theme, in_local_order
 
 BODY_MIN_LENGTH = 200
 BODY_MAX_LENGTH = 20_000
@@ -81,7 +81,17 @@ class LocalNameChoiceField(forms.ModelChoiceField):
         return obj.local_name
 
 
+class LocalOrderChoiceIterator(forms.models.ModelChoiceIterator):
+    def __iter__(self):
+        for choice in in_local_order(self.queryset):
+            yield self.choice(choice)
+
+
 class LocalNameMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Themes to tick, named and ordered in the reader's language."""
+
+    iterator = LocalOrderChoiceIterator
+
     def label_from_instance(self, obj):
         return obj.local_name
 
@@ -364,7 +374,7 @@ class StoryFilterForm(forms.Form):
         # of the search page's facets: a query each, where a ModelChoiceField
         # and the facets would read them again.
         self.perspectives = list(Perspective.objects.all())
-        self.themes = list(Theme.objects.all())
+        self.themes = in_local_order(Theme.objects.all())
         self.fields["perspective"].choices = self._choices(_("All perspectives"), self.perspectives)
         self.fields["theme"].choices = self._choices(_("All themes"), self.themes)
         self.fields["year"].choices = [("", _("Any year"))] + [(y, y) for y in years]

@@ -1,8 +1,10 @@
 import datetime
+import re
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from stories import search
 from stories.models import Story, Theme
 
 from .conftest import make_published, make_story
@@ -231,3 +233,27 @@ def test_a_story_lists_its_themes_in_name_order_whatever_order_they_were_tagged(
     page = client.get(story.get_absolute_url()).content.decode()
     assert page.index("/themes/city-services/") < page.index("/themes/legal-aid/")
     assert page.index("/themes/legal-aid/") < page.index("/themes/public-safety/")
+
+
+def test_spanish_pages_list_themes_in_spanish_alphabetical_order(client):
+    # English order puts "Public safety" after "Community trust"; Spanish,
+    # "Seguridad pública" after "Confianza comunitaria" but "Acceso…" first.
+    chosen = ["public-safety", "community-trust", "city-services", "belonging"]
+    make_published(title="Una historia", language="es", themes=chosen)
+    with translation.override("es"):
+        spanish = [theme.local_name for theme in Theme.objects.with_published_counts()]
+    assert spanish == sorted(spanish, key=search.fold)
+    assert spanish != [theme.name_es for theme in Theme.objects.all()]
+
+    menu = client.get("/es/stories/").content.decode()
+    select = re.search(r'<select name="theme".*?</select>', menu, re.S).group()
+    assert re.findall(r'<option value="[^"]+"[^>]*>([^<]+)', select) == spanish
+
+    card = re.search(r'<ul class="theme-tags".*?</ul>', menu, re.S).group()
+    chips = [name.strip() for name in re.findall(r"<a [^>]*>([^<]+)</a>", card)]
+    assert chips == sorted(chips, key=search.fold) and len(chips) == len(chosen)
+    assert chips[0] == "Acceso a servicios municipales"
+    # The share form's themes to tick, too.
+    share = client.get("/es/share/").content.decode()
+    ticks = [share.index(name) for name in ("Acceso a servicios", "Confianza", "Pertenencia")]
+    assert ticks == sorted(ticks)
