@@ -347,6 +347,11 @@ class InvalidTransition(Exception):
     """A status change that the workflow table does not allow."""
 
 
+def visible_now():
+    """What makes a story visible: approved, and its publication time (an embargo's date) past."""
+    return Q(status=Story.Status.APPROVED, published_at__lte=timezone.now())
+
+
 class StoryQuerySet(models.QuerySet):
     # Set by published() on the set of every public story, nothing left out.
     # Narrowing it makes a new queryset, which does not carry the mark.
@@ -354,18 +359,24 @@ class StoryQuerySet(models.QuerySet):
 
     def published(self):
         """The one gateway for every public road: approved and past its publication time."""
-        stories = self.filter(status=Story.Status.APPROVED, published_at__lte=timezone.now())
+        stories = self.filter(visible_now())
         # Search counts the matches among every public story in its index alone (search.py).
         stories.is_every_public_story = not self.query.has_filters()
         return stories
 
+    def once_visible(self):
+        """Stories readers saw at some time: visible now, or seen before they left the site.
+
+        The one rule for what leaves a trace: only these are OAI-PMH records
+        (deleted ones once they have left), and only a withdrawn one of these
+        answers 410; any other story answers as an unknown one would
+        (``Story.first_visible_at``).
+        """
+        return self.filter(visible_now() | Q(first_visible_at__isnull=False))
+
     def withdrawn_after_publication(self):
         """Withdrawn stories that readers once saw: their address answers 410 Gone."""
-        return self.filter(
-            status=Story.Status.WITHDRAWN,
-            published_at__isnull=False,
-            published_at__lte=F("withdrawn_at"),
-        )
+        return self.once_visible().filter(status=Story.Status.WITHDRAWN)
 
     def withdrawable_with(self, token):
         """The pending or approved story this withdrawal token belongs to, or None."""
@@ -615,6 +626,16 @@ class Story(models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now, editable=False)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
+    # Whether readers ever saw the story, which decides what its address
+    # answers once it has left the site (410 or 404) and whether it stays an
+    # OAI-PMH record. Recorded by _change_status() as the story leaves approved
+    # status, from the publication time if that had come; until then
+    # published_at alone says it. published_at cannot say it afterwards: a story
+    # returned to review or withdrawn under an embargo keeps a date that passes
+    # with nobody having seen it.
+    first_visible_at = models.DateTimeField(
+        _("first seen by readers"), null=True, blank=True, editable=False
+    )
     erased_at = models.DateTimeField(
         _("text erased"),
         null=True,
@@ -724,14 +745,9 @@ class Story(models.Model):
         )
 
     @property
-    def was_public_before_withdrawal(self):
-        """A withdrawn story that readers once saw answers 410, not 404."""
-        return (
-            self.status == self.Status.WITHDRAWN
-            and self.published_at is not None
-            and self.withdrawn_at is not None
-            and self.published_at <= self.withdrawn_at
-        )
+    def was_once_visible(self):
+        """Whether readers ever saw the story (``StoryQuerySet.once_visible()``)."""
+        return self.is_visible or self.first_visible_at is not None
 
     @property
     def public_recording(self):
@@ -760,7 +776,10 @@ class Story(models.Model):
             embargoed = story.embargo_until is not None and story.embargo_until > now
             # A story approved again keeps its first publication date, for
             # citations, unless its narrator has since asked for a later one.
-            if story.published_at is None or story.published_at > now or embargoed:
+            # Only a date readers saw it on: one that an embargo had set and
+            # that passed while the story was back in review is not that.
+            seen = story.first_visible_at is not None and story.published_at <= now
+            if not seen or embargoed:
                 story.published_at = max(now, story.embargo_until or now)
             if not story.slug:
                 story.slug = story._unique_slug()
@@ -857,6 +876,8 @@ class Story(models.Model):
             if to_status not in self.TRANSITIONS[story.status]:
                 raise InvalidTransition(f"A {story.status} story cannot become {to_status}.")
             from_status = story.status
+            if story.is_visible and story.first_visible_at is None:
+                story.first_visible_at = story.published_at  # it leaves the site now
             story.status = to_status
             if before_save:
                 before_save(story)
@@ -878,6 +899,7 @@ class Story(models.Model):
     WORKFLOW_FIELDS = (
         "status",
         "published_at",
+        "first_visible_at",
         "slug",
         "withdrawn_at",
         "updated_at",

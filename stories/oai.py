@@ -1,7 +1,7 @@
 """
 OAI-PMH 2.0 at /oai/ (https://www.openarchives.org/OAI/openarchivesprotocol.html).
 
-- Records are stories that were ever public (``published_at`` set and past).
+- Records are stories that readers ever saw (``Story.objects.once_visible()``).
   One that is public now is a full ``oai_dc`` record, made by
   ``opendata.PublicRecord``; one that has left the site since (withdrawn,
   returned to review) is a deleted record, header only ("persistent"
@@ -104,7 +104,7 @@ def story_id_of(identifier):
 def in_repository():
     """Every story that was ever public, with its datestamp."""
     return (
-        Story.objects.filter(published_at__isnull=False, published_at__lte=timezone.now())
+        Story.objects.once_visible()
         .annotate(datestamp=Greatest(F("updated_at"), F("published_at")))
         .only("pk", "status", "updated_at", "published_at")
     )

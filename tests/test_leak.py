@@ -73,6 +73,19 @@ def archive(moderator):
     returned.return_to_review(by=moderator, note="Report received")
     embargoed = hidden("zqembargoed", embargo_until=timezone.now() + datetime.timedelta(days=9))
     embargoed.approve(by=moderator)
+    # Approved under an embargo a month ago and taken off before its date,
+    # which has passed since: never seen, so unknown on every road.
+    month_ago = timezone.now() - datetime.timedelta(days=30)
+    embargo = {"embargo_until": month_ago + datetime.timedelta(days=10)}
+    embargoed_withdrawn = hidden("zqembargowithdrawn", **embargo)
+    embargoed_returned = hidden("zqembargoreturned", **embargo)
+    with pytest.MonkeyPatch.context() as clock:
+        clock.setattr(timezone, "now", lambda: month_ago)
+        embargoed_withdrawn.approve(by=moderator)
+        embargoed_returned.approve(by=moderator)
+        clock.setattr(timezone, "now", lambda: month_ago + datetime.timedelta(days=2))
+        embargoed_withdrawn.withdraw()
+        embargoed_returned.return_to_review(by=moderator)
 
     visible = make_published(
         title="Visible story",
@@ -106,7 +119,16 @@ def archive(moderator):
         email="zqreporter@example.org",
         reporter_hash="f" * 64,
     )
-    hidden_stories = [pending, rejected, withdrawn, withdrawn_early, returned, embargoed]
+    hidden_stories = [
+        pending,
+        rejected,
+        withdrawn,
+        withdrawn_early,
+        returned,
+        embargoed,
+        embargoed_withdrawn,
+        embargoed_returned,
+    ]
     every_story = Story.objects.all()
     forbidden = {
         *(s.title.split()[1] for s in hidden_stories),
@@ -127,7 +149,14 @@ def archive(moderator):
         report.email,
         report.reporter_hash,
     }
-    return {"visible": visible, "hidden": hidden_stories, "forbidden": forbidden}
+    return {
+        "visible": visible,
+        "hidden": hidden_stories,
+        # Hidden stories readers once saw: deleted OAI-PMH records; a withdrawn one answers 410.
+        "seen": [withdrawn, returned],
+        "gone": [withdrawn],
+        "forbidden": forbidden,
+    }
 
 
 def sample_kwargs(name, archive):
@@ -202,10 +231,11 @@ def test_every_route_in_the_urlconf_hides_what_is_not_public(client, archive):
 
 def test_hidden_stories_have_no_public_address(client, archive):
     for story in archive["hidden"]:
+        expected = 410 if story in archive["gone"] else 404
         if story.slug:
             response = client.get(f"/stories/{story.slug}/")
-            expected = 410 if story.was_public_before_withdrawal else 404
             assert response.status_code == expected, story.title
+        assert client.get(f"/s/{story.pk}/").status_code == expected, story.title
     assert client.get(archive["visible"].get_absolute_url()).status_code == 200
 
 
@@ -267,11 +297,15 @@ def test_oai_pmh_shows_a_hidden_story_at_most_as_a_deleted_header(client, archiv
         response = client.get("/oai/", {"verb": verb, "metadataPrefix": "oai_dc"})
         assert_nothing_private("/oai/", response, archive["forbidden"])
         tree = etree.fromstring(response.content)
+        deleted = set()
         for header in tree.iterfind(".//oai:header", ns):
             story_id = header.findtext("oai:identifier", namespaces=ns).rsplit("/", 1)[1]
             if story_id in hidden_ids:
                 assert header.get("status") == "deleted"
                 assert not header.findall("oai:setSpec", ns)
+                deleted.add(story_id)
+        # A story nobody ever saw is no record at all, not even a deleted one.
+        assert deleted == {str(story.pk) for story in archive["seen"]}, verb
     for story in archive["hidden"]:
         response = client.get(
             "/oai/",
