@@ -909,25 +909,6 @@ class Story(models.Model):
         "version",
     )
 
-    # What erase() clears: everything the narrator wrote or that could identify them.
-    ERASED_FIELDS = {
-        "title": "",
-        "body": "",
-        "summary": "",
-        "narrator_name": "",
-        "narrator_descriptor": "",
-        "place": "",
-        "year_happened": None,
-        "content_note": "",
-        "suggested_theme": "",
-        "theme_suggestion": None,
-        "contact_email": "",
-        "moderator_notes": "",
-        "submitter_hash": "",
-        "withdrawal_token_hash": "",
-        "submission_hash": None,
-    }
-
     def shield_findings(self):
         """What the identity shield finds in this story's public text (stories/shield.py).
 
@@ -1009,9 +990,11 @@ class Story(models.Model):
         """Erase the story's text and private details for good; its events remain.
 
         For stories withdrawn or rejected long enough ago (manage.py
-        purge_private_data): the text leaves the row, the search index, the
-        notes of its events and the admin's change log. The slug stays, so a
-        once-public address still answers 410 Gone rather than 404.
+        purge_private_data). What goes from which row is the table ``ERASURE``:
+        the text leaves the row, the search index, the notes of its events, its
+        reports, its theme suggestion and the admin's change log. The slug of a
+        story readers saw and its narrator withdrew stays, so that address still
+        answers 410 Gone rather than 404; any other story's slug goes with its title.
         """
         from django.contrib.admin.models import LogEntry
         from django.contrib.contenttypes.models import ContentType
@@ -1022,16 +1005,19 @@ class Story(models.Model):
             story = Story.objects.select_for_update().get(pk=self.pk)
             if story.status not in (self.Status.WITHDRAWN, self.Status.REJECTED):
                 return False
-            for field, value in self.ERASED_FIELDS.items():
+            gone = story.status == self.Status.WITHDRAWN and story.was_once_visible
+            suggestion = story.theme_suggestion
+            for field, value in erased_values(Story, gone=gone).items():
                 setattr(story, field, value)
             story.erased_at = timezone.now()
             story.save()
+            if suggestion is not None:
+                suggestion.forget_a_narrator()
             story.themes.clear()
             Recording.objects.filter(story=story).delete()
             story.transcript.all().delete()
-            story.events.update(note="")
-            # A report can quote the story, or say who the narrator is.
-            story.reports.update(details="", email="")
+            story.events.update(**erased_values(ModerationEvent))
+            story.reports.update(**erased_values(Report))
             LogEntry.objects.filter(
                 content_type=ContentType.objects.get_for_model(Story), object_id=str(self.pk)
             ).update(object_repr=f"story {self.pk} (erased)", change_message="")
@@ -1269,6 +1255,22 @@ class ThemeSuggestion(models.Model):
 
     def __str__(self):
         return self.name
+
+    def forget_a_narrator(self):
+        """A story that asked for this was erased: its narrator's words go.
+
+        The name is the first narrator's own wording: it takes that of the
+        first narrator still asking, or the suggestion goes once none is left,
+        whatever a moderator decided (a theme made from it is the moderator's
+        and stays).
+        """
+        wordings = self.stories.exclude(suggested_theme="").order_by("submitted_at", "pk")
+        wording = wordings.values_list("suggested_theme", flat=True).first()
+        if wording is None:
+            self.delete()
+        elif self.name != wording.strip()[:80]:
+            self.name = wording.strip()[:80]
+            self.save(update_fields=["name"])
 
     def accept(self, *, by, name=None, name_es=""):
         """Create the theme (named as suggested unless ``name`` says otherwise); tag the stories."""
@@ -1634,3 +1636,102 @@ class SearchEntry(models.Model):
     class Meta:
         managed = False
         db_table = "stories_search"
+
+
+@dataclass(frozen=True)
+class Erased:
+    """Emptied (to ``empty``) when a story is erased; the row stays."""
+
+    empty: object = ""
+    # The slug alone: a withdrawn story readers saw still answers 410 at its address.
+    kept_for_410: bool = False
+
+
+@dataclass(frozen=True)
+class Deleted:
+    """Goes with the story's text, row and all."""
+
+    how: str
+
+
+@dataclass(frozen=True)
+class Kept:
+    """Kept when a story is erased: it holds nothing of the narrator's."""
+
+    why: str
+
+
+CURATED = Kept("curated by moderators, about no narrator")
+CURATED_NAMES = ("name", "name_es", "slug", "description", "description_es")
+
+# What erasing a story (Story.erase(), by purge_private_data) does with every
+# field that can hold words: a narrator's words, or a hash or address about
+# them, go; what is kept says why. Story.erase() reads it; tests/test_erasure.py
+# fails on any text field of the archive's models missing from it.
+ERASURE = {
+    Story: {
+        "title": Erased(),
+        "slug": Erased(None, kept_for_410=True),
+        "body": Erased(),
+        "summary": Erased(),
+        "narrator_name": Erased(),
+        "narrator_descriptor": Erased(),
+        "place": Erased(),
+        "year_happened": Erased(None),
+        "content_note": Erased(),
+        "suggested_theme": Erased(),
+        "theme_suggestion": Erased(None),
+        "contact_email": Erased(),
+        "moderator_notes": Erased(),
+        "submitter_hash": Erased(),
+        "withdrawal_token_hash": Erased(),
+        "submission_hash": Erased(None),
+        "search_vector": Erased(None),
+        "language": Kept("a language code"),
+        "consent_language": Kept("a language code"),
+        "status": Kept("the workflow's state"),
+    },
+    ModerationEvent: {
+        # Free text a moderator typed, which can quote the story; who did
+        # what and when, and a rejection's reason, are the audit trail.
+        "note": Erased(),
+        "from_status": Kept("the workflow's state"),
+        "to_status": Kept("the workflow's state"),
+        "reason": Kept("one of RejectionReason"),
+    },
+    Report: {
+        # A report can quote the story or say who the narrator is.
+        "details": Erased(),
+        "email": Erased(),
+        "reporter_hash": Erased(),
+        "reason": Kept("one of Report.Reason"),
+        "resolution": Kept("one of Report.Resolution"),
+    },
+    ThemeSuggestion: {
+        "name": Deleted("with the last story asking for it; reworded by the next one till then"),
+        "key": Deleted("with the last story asking for it"),
+        "decision": Kept("one of ThemeSuggestion.Decision"),
+    },
+    Recording: {
+        "stored_as": Deleted("at withdrawal, or with the text, file and all"),
+        "mime_type": Deleted("with the recording"),
+    },
+    TranscriptSegment: {"text": Deleted("with the text")},
+    SearchEntry: {"document": Deleted("the story leaves the search index")},
+    StoryLink: {"relation": Kept("one of StoryLink.Relation")},
+    Perspective: dict.fromkeys(CURATED_NAMES, CURATED),
+    Theme: dict.fromkeys(CURATED_NAMES, CURATED),
+    ConsentText: dict.fromkeys(("version", "text_en", "text_es"), CURATED),
+}
+
+
+def erased_values(model, *, gone=False):
+    """{field: the value it takes} for the fields of ``model`` that erasing a story empties.
+
+    ``gone``: the story answers 410 (withdrawn after readers saw it), at the slug it keeps.
+    """
+    return {
+        name: how.empty
+        for name, how in ERASURE[model].items()
+        if isinstance(how, Erased) and not (gone and how.kept_for_410)
+    }

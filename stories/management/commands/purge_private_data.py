@@ -7,8 +7,9 @@ Meant for cron, once a day:
 
 - the text and private details of stories withdrawn more than
   WITHDRAWN_TEXT_GRACE_DAYS ago, and of stories rejected more than
-  REJECTED_TEXT_RETENTION_DAYS ago (Story.erase(): the row, the search index,
-  event notes, the admin's change log); their events remain;
+  REJECTED_TEXT_RETENTION_DAYS ago (Story.erase(), as the table
+  stories.models.ERASURE says: the row, the search index, event notes, reports,
+  the theme suggestion, the admin's change log); their events remain;
 - submitters' keyed address hashes once the rate-limit window has passed;
 - the details, email and address hash of reports resolved more than
   RESOLVED_REPORT_RETENTION_DAYS ago (the reason and the resolution remain);
