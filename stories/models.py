@@ -28,7 +28,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from . import audio, search, shield, transcripts
-from .pagecache import bump_generation, counted_once_per_generation
+from .pagecache import counted_once_per_generation, stories_changed_in_bulk
 
 EARLIEST_YEAR = 1900
 
@@ -701,6 +701,32 @@ class Story(models.Model):
         """The story's themes, in the alphabetical order of the reader's language."""
         return in_local_order(self.theme_list)
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        story = super().from_db(db, field_names, values)
+        story._remember_as_stored()
+        return story
+
+    def _remember_as_stored(self):
+        """Keep what decides visibility as the row holds it, for ``is_or_was_visible``."""
+        loaded = self.__dict__
+        if "status" in loaded and "published_at" in loaded:  # not deferred
+            self._as_stored = (self.status, self.published_at)
+        else:
+            self._as_stored = None  # not known: taken as visible
+
+    @property
+    def is_or_was_visible(self):
+        """Whether readers see the story, or saw it as its row stood before this change.
+
+        Asked by the page cache's receivers (stories/pagecache.py) as a change
+        to the story is saved or deleted: a story readers neither see nor saw
+        changes no public page. "Before" is the row as last read or saved; a
+        story not yet stored was not visible.
+        """
+        stored = getattr(self, "_as_stored", (None, None))  # never stored: not visible
+        return self.is_visible or stored is None or self.visible_with(*stored)
+
     def save(self, *args, update_fields=None, **kwargs):
         now = timezone.now()
         if self.status == self.Status.APPROVED and self.published_at and self.published_at > now:
@@ -714,6 +740,7 @@ class Story(models.Model):
             if update_fields is not None:
                 update_fields = {*update_fields, "version"}
         super().save(*args, update_fields=update_fields, **kwargs)
+        self._remember_as_stored()
 
     def delete(self, *args, **kwargs):
         pk, using = self.pk, self._state.db
@@ -738,10 +765,15 @@ class Story(models.Model):
 
     @property
     def is_visible(self):
+        return self.visible_with(self.status, self.published_at)
+
+    @classmethod
+    def visible_with(cls, status, published_at):
+        """Whether a story with this status and publication time is visible now (visible_now())."""
         return (
-            self.status == self.Status.APPROVED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
+            status == cls.Status.APPROVED
+            and published_at is not None
+            and published_at <= timezone.now()
         )
 
     @property
@@ -893,6 +925,7 @@ class Story(models.Model):
             )
         for field in self.WORKFLOW_FIELDS:
             setattr(self, field, getattr(story, field))
+        self._as_stored = story._as_stored
         return event
 
     # What _change_status() may change besides status, copied back to the caller's instance.
@@ -1301,7 +1334,7 @@ class ThemeSuggestion(models.Model):
             # Their themes changed: a change form opened before must not save over it.
             stories.update(version=F("version") + 1)
             # bulk_create sends no signal: the cached pages and the index learn it here.
-            bump_generation()
+            stories_changed_in_bulk(stories)
             search.reindex(stories)
 
 
@@ -1579,7 +1612,7 @@ class TranscriptSegment(models.Model):
                 cls(story=story, start=cue.start, text=cue.text) for cue in cues
             )
             # bulk_create sends no signal: cached pages learn of it here.
-            bump_generation()
+            stories_changed_in_bulk(Story.objects.filter(pk=story.pk))
 
     @staticmethod
     def as_webvtt(story, duration=None):

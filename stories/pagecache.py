@@ -6,11 +6,12 @@ at once whenever anything in the archive changes.
   ``PageCacheMiddleware``: read-only public pages. Forms, the thank-you and
   withdrawal pages, errors, ``/healthz`` and the admin never are.
 - Every page is stored with the archive's generation: a value that changes
-  whenever any model of the archive is saved or deleted (the signals connected
-  in ``apps.py``), and a page is served only while it is still current, so an
-  approval, a return to review, a withdrawal, a redaction, a retagging or a
-  theme merge (and whatever later features change) reaches every page at
-  once, with no list of pages to keep. A page rendered while the generation
+  whenever a row that readers can see is saved or deleted (the signals
+  connected in ``apps.py``; ``readers_can_see`` says which), and a page is
+  served only while it is still current, so an approval, a return to review,
+  a withdrawal, a redaction, a retagging or a theme merge (and whatever later
+  features change) reaches every page at once, with no list of pages to keep.
+  A change to a story nobody sees or saw keeps every page. A page rendered while the generation
   changed is stored with the old one and never served. The generation and
   the page are read in one round trip.
 - The generation is a timestamp, not a counter: if the cache ever loses it, a
@@ -99,51 +100,68 @@ def forget_everything():
     bump_generation()
 
 
-# Rows no public page shows: a flood of reports must not empty the cache each time.
-PRIVATE_MODELS = {"report", "themesuggestion"}
-
-
-def archive_changed(sender, using=None, **kwargs):
-    if sender._meta.app_label not in {"stories", "taggit"}:
-        return
-    if sender._meta.model_name in PRIVATE_MODELS or only_a_pending_story(
-        sender, using=using, **kwargs
-    ):
-        return
+def renew(using):
     bump_generation()
     # Again once the change is committed: a page rendered meanwhile from the
     # old rows would otherwise be stored under the new generation.
     transaction.on_commit(bump_generation, using=using)
 
 
-def only_a_pending_story(sender, instance=None, created=False, using=None, **kwargs):
-    """Whether a change touches only a story still waiting for review.
+# Rows no public page shows: a flood of reports must not empty the cache each time.
+PRIVATE_MODELS = {"report", "themesuggestion"}
 
-    A narrator's submission (the story, its themes, its first event) changes
-    no page a reader can see, so it keeps the cache: otherwise a steady flow
-    of submissions, or a flood of spam, would empty it every time and leave
-    every reader on an uncached page. The moderation figures of
-    /about/moderation/ count pending stories; they may then be up to
-    ``PAGE_CACHE_SECONDS`` late. A story that returns to review is an
-    existing story saved, and still empties the cache.
+# Rows that belong to stories, by the fields that name them: readers see them
+# only with a visible story.
+STORY_KEYS = {
+    "recording": ("story_id",),
+    "transcriptsegment": ("story_id",),
+    "moderationevent": ("story_id",),
+    "taggedtheme": ("content_object_id",),
+    "storylink": ("from_story_id", "to_story_id"),
+}
+
+
+def archive_changed(sender, using=None, **kwargs):
+    if sender._meta.app_label not in {"stories", "taggit"}:
+        return
+    if readers_can_see(sender, using=using, **kwargs):
+        renew(using)
+
+
+def readers_can_see(sender, instance=None, using=None, **kwargs):
+    """Whether a change can alter what a reader sees: only then does the generation move.
+
+    A story readers neither see nor saw (pending, rejected, approved under an
+    embargo, withdrawn before its date) changes no public page, and neither
+    do its themes, recording, transcript, events or links: otherwise a
+    steady flow of submissions, a narrator withdrawing a story still under
+    review, or a flood of spam, would empty the cache every time and leave
+    every reader on an uncached page. The story itself is asked whether it is
+    visible after the change or was before it (``Story.is_or_was_visible``),
+    so a return to review or a withdrawal still empties the cache; a row of a
+    story, whether the story is visible now. An embargo lifting saves
+    nothing: pages wait at most ``PAGE_CACHE_SECONDS`` for it. The
+    moderation figures of /about/moderation/ count pending stories and
+    events; they may then be as late. Curated rows (perspectives, themes,
+    consent texts) always count.
     """
-    from .models import ModerationEvent, Recording, Story, TaggedTheme
+    from .models import Story
 
-    pending = Story.Status.PENDING
-    if sender is Recording:  # held for a share form, or sent with a story under review
-        if instance.story_id is None:
-            return True
-        return Story.objects.using(using).filter(pk=instance.story_id, status=pending).exists()
-    if sender is Story:
-        return created and instance.status == pending
-    if sender is ModerationEvent:
-        return created and instance.from_status == "" and instance.to_status == pending
-    if sender is TaggedTheme and isinstance(instance, Story):  # m2m_changed: the story itself
-        return instance.status == pending
-    if sender is TaggedTheme:
-        stories = Story.objects.using(using).filter(pk=instance.content_object_id)
-        return stories.filter(status=pending).exists()
-    return False
+    if isinstance(instance, Story):  # saved, deleted, or retagged (m2m_changed)
+        return instance.is_or_was_visible
+    name = sender._meta.model_name
+    if name in PRIVATE_MODELS:
+        return False
+    if name in STORY_KEYS and "pk_set" not in kwargs:  # not a theme's side of m2m_changed
+        ids = [getattr(instance, key) for key in STORY_KEYS[name]]
+        return Story.objects.using(using).filter(pk__in=ids).published().exists()
+    return True
+
+
+def stories_changed_in_bulk(stories):
+    """For a bulk write to ``stories``' rows (which sends no signal), as the receivers would."""
+    if stories.published().exists():
+        renew(stories.db)
 
 
 def applies_to(request):

@@ -10,9 +10,17 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from stories import pagecache
-from stories.models import Perspective, Story, Theme
+from stories.models import (
+    Perspective,
+    Recording,
+    Report,
+    Story,
+    StoryLink,
+    Theme,
+    TranscriptSegment,
+)
 
-from .conftest import make_published, make_story
+from .conftest import give_recording, make_published, make_story, wav_upload
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
@@ -311,3 +319,135 @@ def test_a_cache_table_that_is_missing_leaves_the_change_and_its_transaction_usa
         story = make_published(title="Saved inside a transaction")
         assert Story.objects.filter(pk=story.pk, status=Story.Status.APPROVED).exists()
     assert "Could not renew the page cache generation" in caplog.text
+
+
+# --- Which changes move the generation: only those that can alter what a reader sees ---
+
+
+@pytest.fixture
+def stories(moderator):
+    """A story waiting for review, one approved under an embargo, and one readers see."""
+    embargoed = make_story(
+        title="Zqembargoed", embargo_until=timezone.now() + datetime.timedelta(days=5)
+    )
+    embargoed.approve(by=moderator)
+    return {
+        "pending": make_story(title="Zqpending", suggested_theme="Zq night buses"),
+        "embargoed": embargoed,
+        "visible": make_published(title="Zqvisible", suggested_theme="Zq day buses"),
+        "other visible": make_published(title="Zqother"),
+        "moderator": moderator,
+    }
+
+
+def renews_the_generation(change, stories):
+    """Whether ``change(stories)`` moved the generation, once committed too."""
+    from django.test import TestCase
+
+    before = pagecache.generation()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        change(stories)
+    return pagecache.generation() != before
+
+
+def cues(text):
+    from stories.transcripts import Cue
+
+    return [Cue(start=datetime.timedelta(seconds=0), end=None, text=text)]
+
+
+def withdraw_erase(story):
+    story.withdraw()
+    story.erase()
+
+
+def map_suggestion(story):
+    story.theme_suggestion.map_onto(Theme.objects.get(slug="legal-aid"), by=None)
+
+
+def report_by(story, readers):
+    for n in range(readers):
+        Report.file(
+            story,
+            reason=Report.Reason.PERSONAL_INFORMATION,
+            details="",
+            email="",
+            reporter_hash=f"{n:064d}",
+        )
+
+
+UNSEEN_CHANGES = {
+    "a submission": lambda s: make_story(themes=["public-safety"]),
+    "a pending story withdrawn": lambda s: s["pending"].withdraw(),
+    "a pending story rejected": lambda s: s["pending"].reject(by=s["moderator"]),
+    "a pending story edited": lambda s: Story.objects.get(pk=s["pending"].pk).save(),
+    "a pending story featured": lambda s: s["pending"].set_featured(True, by=s["moderator"]),
+    "themes added to a pending story": lambda s: s["pending"].themes.add(
+        Theme.objects.get(slug="legal-aid")
+    ),
+    "a recording sent with a pending story": lambda s: Recording.store(
+        wav_upload(), story=s["pending"]
+    ),
+    "a recording held for a share form": lambda s: Recording.store(wav_upload()),
+    "a pending story's transcript": lambda s: TranscriptSegment.replace_transcript(
+        s["pending"], cues("Zq words")
+    ),
+    "a pending story approved under an embargo": lambda s: (
+        Story.objects.filter(pk=s["pending"].pk).update(
+            embargo_until=timezone.now() + datetime.timedelta(days=3)
+        ),
+        Story.objects.get(pk=s["pending"].pk).approve(by=s["moderator"]),
+    ),
+    "an embargoed story returned to review": lambda s: s["embargoed"].return_to_review(
+        by=s["moderator"]
+    ),
+    "an embargoed story withdrawn": lambda s: s["embargoed"].withdraw(),
+    "a story nobody saw erased": lambda s: withdraw_erase(s["pending"]),
+    # Accepted, it would be a new theme, on every list of themes.
+    "a theme suggested by a pending story mapped onto one": lambda s: map_suggestion(s["pending"]),
+    "a report on a visible story": lambda s: report_by(s["visible"], 1),
+}
+
+SEEN_CHANGES = {
+    "a pending story approved": lambda s: s["pending"].approve(by=s["moderator"]),
+    "a visible story returned to review": lambda s: s["visible"].return_to_review(
+        by=s["moderator"]
+    ),
+    "a visible story withdrawn": lambda s: s["visible"].withdraw(),
+    "a visible story edited": lambda s: Story.objects.get(pk=s["visible"].pk).save(),
+    "a visible story featured": lambda s: s["visible"].set_featured(True, by=s["moderator"]),
+    "themes added to a visible story": lambda s: s["visible"].themes.add(
+        Theme.objects.get(slug="legal-aid")
+    ),
+    "a visible story's recording cleared": lambda s: give_recording(
+        s["visible"], cleared=True, by=s["moderator"]
+    ),
+    "a visible story's transcript": lambda s: TranscriptSegment.replace_transcript(
+        s["visible"], cues("Zq words")
+    ),
+    "a theme suggested by a visible story mapped onto one": lambda s: map_suggestion(s["visible"]),
+    "two visible stories linked": lambda s: StoryLink.objects.create(
+        from_story=s["visible"],
+        relation=StoryLink.Relation.RESPONDS_TO,
+        to_story=s["other visible"],
+    ),
+    "reports that return a visible story to review": lambda s: report_by(s["visible"], 3),
+    "a theme renamed": lambda s: Theme.objects.get(slug="legal-aid").save(),
+    "a perspective described": lambda s: Perspective.objects.get(slug="critics").save(),
+}
+
+
+@pytest.mark.parametrize("change", UNSEEN_CHANGES.values(), ids=UNSEEN_CHANGES.keys())
+def test_a_change_readers_cannot_see_keeps_every_cached_page(stories, change):
+    assert not renews_the_generation(change, stories)
+
+
+@pytest.mark.parametrize("change", SEEN_CHANGES.values(), ids=SEEN_CHANGES.keys())
+def test_a_change_readers_can_see_renews_every_cached_page(stories, change):
+    assert renews_the_generation(change, stories)
+
+
+def test_withdrawing_a_pending_story_keeps_the_warm_home_page(client, stories):
+    client.get("/")  # warm
+    stories["pending"].withdraw()
+    assert archive_queries_for(client, "/")[1] == 0
