@@ -373,6 +373,7 @@ class StoryQuerySet(models.QuerySet):
         By hash: the narrator's session keeps only the hash of a link opened.
         """
         return self.filter(
+            # An empty hash is a withdrawn story's (or one sent without a link): never a match.
             withdrawal_token_hash__in=[token_hash for token_hash in token_hashes if token_hash],
             status__in=[Story.Status.PENDING, Story.Status.APPROVED],
         )

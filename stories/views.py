@@ -505,10 +505,8 @@ def withdraw(request):
     links = request.session.get(WITHDRAWAL_LINKS_SESSION_KEY, [])
     if request.method == "POST":
         chosen = request.POST.get("story")
-        story = next(
-            (story for story in Story.objects.withdrawable_with(links) if str(story.pk) == chosen),
-            None,
-        )
+        stories = Story.objects.withdrawable_with(links)
+        story = next((candidate for candidate in stories if str(candidate.pk) == chosen), None)
     else:
         story = Story.objects.withdrawable_with(links[-1:]).first()
     if story is None:
