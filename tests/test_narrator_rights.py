@@ -242,6 +242,17 @@ def test_the_link_is_used_once_as_an_address_then_the_token_lives_in_the_session
     assert hash_withdrawal_token(token) not in json.dumps(dict(client.session))
 
 
+def test_the_confirmation_is_protected_from_forgery_and_its_own_form_passes(client):
+    story, token = submitted_with_link(client)
+    browser = Client(enforce_csrf_checks=True)
+    confirm = open_link(browser, token)
+    forged = browser.post("/withdraw/", {"story": story.pk})
+    assert forged.status_code == 403
+    assert confirm_on(browser, confirm).status_code == 200
+    story.refresh_from_db()
+    assert story.status == Story.Status.WITHDRAWN
+
+
 def test_two_links_opened_in_one_browser_each_withdraw_the_story_its_page_showed(client):
     _link, first_token = withdrawal_link_on(send(client, share_data(title="Zqfirst story")))
     _link, second_token = withdrawal_link_on(send(client, share_data(title="Zqsecond story")))
