@@ -10,6 +10,13 @@ PORT ?= 8000
 # generated once for this checkout, static files through WhiteNoise; plain
 # HTTP, since it runs on this machine (production turns HTTPS on).
 SITE_ENV = DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_SECRET_KEY="$$(cat .secret_key)"
+# Served as in production, by gunicorn with gunicorn.conf.py: no access log,
+# only the application's request log, by route, never the address asked for
+# (a withdrawal link, a search). Two workers are plenty on a laptop.
+RUN_SERVER = GUNICORN_BIND=$(HOST):$(PORT) WEB_CONCURRENCY=2 $(BIN)/gunicorn -c gunicorn.conf.py archive.wsgi
+# Whether anything answers HTTP there yet (any status: a host name missing
+# from DJANGO_ALLOWED_HOSTS gets a 400, and the site is still up).
+ANSWERS = $(BIN)/python -c "import http.client as h; c = h.HTTPConnection('$(HOST)', $(PORT), timeout=5); c.request('GET', '/healthz'); c.getresponse()" 2>/dev/null
 
 .PHONY: run serve test install install-test lint messages clean
 
@@ -18,8 +25,10 @@ run: install .secret_key
 	$(SITE_ENV) $(BIN)/python manage.py migrate --noinput -v0
 	$(SITE_ENV) $(BIN)/python manage.py load_sample_archive
 	$(SITE_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
-	@echo "Perspectives is running on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
-	$(SITE_ENV) $(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
+	@$(SITE_ENV) $(RUN_SERVER) & server=$$!; \
+	until $(ANSWERS); do kill -0 $$server 2>/dev/null || exit 1; sleep 0.5; done; \
+	echo "Perspectives is running on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"; \
+	wait $$server
 
 # The production server: gunicorn with gunicorn.conf.py, on the database and
 # settings the environment names (docs/deploy.md). Migrations run first.

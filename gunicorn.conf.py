@@ -1,6 +1,6 @@
 """
 gunicorn's settings for Perspectives (docs/deploy.md): `make serve`, or
-`gunicorn -c gunicorn.conf.py archive.wsgi`.
+`gunicorn -c gunicorn.conf.py archive.wsgi`; `make run` serves with them too.
 
 Every value can be changed from the environment, so one file serves a laptop
 and a fleet of app hosts.

@@ -378,14 +378,16 @@ class StoryQuerySet(models.QuerySet):
         """Withdrawn stories that readers once saw: their address answers 410 Gone."""
         return self.once_visible().filter(status=Story.Status.WITHDRAWN)
 
-    def withdrawable_with(self, token):
-        """The pending or approved story this withdrawal token belongs to, or None."""
-        if not token:
-            return None
+    def withdrawable_with(self, token_hashes):
+        """The pending or approved stories these withdrawal links (their hashes) can withdraw.
+
+        By hash: the narrator's session keeps only the hash of a link opened.
+        """
         return self.filter(
-            withdrawal_token_hash=hash_withdrawal_token(token),
+            # An empty hash is a withdrawn story's (or one sent without a link): never a match.
+            withdrawal_token_hash__in=[token_hash for token_hash in token_hashes if token_hash],
             status__in=[Story.Status.PENDING, Story.Status.APPROVED],
-        ).first()
+        )
 
     def due_for_erasure(self):
         """Withdrawn and rejected stories kept long enough: their text is to be erased.

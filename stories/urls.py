@@ -29,6 +29,8 @@ urlpatterns = [
     path("privacy/", cached(views.PrivacyView.as_view()), name="privacy"),
     path("share/", views.share, name="share"),
     path("share/thanks/", views.share_thanks, name="share-thanks"),
+    path("withdraw/", views.withdraw, name="withdraw-confirm"),
     path("withdraw/done/", views.withdraw_done, name="withdraw-done"),
-    path("withdraw/<str:token>/", views.withdraw, name="withdraw"),
+    # The link a narrator is given: it only hands its token to the session.
+    path("withdraw/<str:token>/", views.withdrawal_link, name="withdraw"),
 ]

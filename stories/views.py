@@ -30,6 +30,7 @@ from .models import (
     Story,
     Theme,
     facets_of,
+    hash_withdrawal_token,
     theme_perspective_counts,
 )
 from .pagecache import counted_once_per_generation
@@ -246,6 +247,10 @@ class ThemeDetailView(TemplateView):
 # The session key that carries a new story's withdrawal token to the thank-you
 # page: never in a URL, where a cache, a log or a referrer could keep it.
 WITHDRAWAL_TOKEN_SESSION_KEY = "withdrawal_token"
+# The hashes of the withdrawal links opened in this session, the latest last
+# (docs/privacy.md): a few, for a narrator with several stories.
+WITHDRAWAL_LINKS_SESSION_KEY = "withdrawal_links"
+WITHDRAWAL_LINKS_KEPT = 5
 WITHDREW_SESSION_KEY = "withdrew_story"
 
 
@@ -467,18 +472,53 @@ def share_thanks(request):
     return render(request, "stories/share_thanks.html", {"withdrawal_link": link})
 
 
+def withdrawal_link(request, token):
+    """The narrator's private link, used once as an address.
+
+    Its token moves into the session, as the hash the database keeps, and the
+    browser goes on to /withdraw/: no later request, referrer or log line
+    carries it. Every token gets this same answer, right, used or wrong; the
+    page it leads to tells them apart, and counts the wrong ones.
+    """
+    opened = hash_withdrawal_token(token)
+    earlier = [
+        link for link in request.session.get(WITHDRAWAL_LINKS_SESSION_KEY, []) if link != opened
+    ]
+    request.session[WITHDRAWAL_LINKS_SESSION_KEY] = [*earlier, opened][-WITHDRAWAL_LINKS_KEPT:]
+    # Forgotten when the browser closes: the next person at a shared computer
+    # must not find the confirmation page waiting at /withdraw/.
+    request.session.set_expiry(0)
+    response = redirect("stories:withdraw-confirm")
+    add_never_cache_headers(response)
+    # Nor does the address that sent the narrator here (a webmail's) go any further.
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 @private
-def withdraw(request, token):
-    """The narrator's private link: confirm, then withdraw. A bad link says nothing more."""
-    story = Story.objects.withdrawable_with(token)
+def withdraw(request):
+    """Confirm, then withdraw, the story of the latest link opened. A bad link says nothing more.
+
+    The form names the story it showed, so a page left open in another tab
+    withdraws that story, not the one of a link opened since.
+    """
+    links = request.session.get(WITHDRAWAL_LINKS_SESSION_KEY, [])
+    if request.method == "POST":
+        chosen = request.POST.get("story")
+        stories = Story.objects.withdrawable_with(links)
+        story = next((candidate for candidate in stories if str(candidate.pk) == chosen), None)
+    else:
+        story = Story.objects.withdrawable_with(links[-1:]).first()
     if story is None:
         refused = over_limit(request, scope="withdraw", limit=settings.WITHDRAW_RATE_LIMIT)
         return refused or render(request, "stories/withdraw_invalid.html", status=404)
     if request.method == "POST":
+        used = story.withdrawal_token_hash
         try:
             story.withdraw(note="Withdrawn by the narrator with their private link")
         except InvalidTransition:  # a second click, withdrawn a moment ago
             return render(request, "stories/withdraw_invalid.html", status=404)
+        request.session[WITHDRAWAL_LINKS_SESSION_KEY] = [link for link in links if link != used]
         request.session[WITHDREW_SESSION_KEY] = True
         return redirect("stories:withdraw-done")
     return render(

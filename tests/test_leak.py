@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.translation import override
 
-from stories.models import Perspective, Report, Story, StoryLink, Theme
+from stories.models import Perspective, Report, Story, StoryLink, Theme, hash_withdrawal_token
 from stories.sitemaps import SITEMAPS
 
 from .conftest import give_recording, make_published, make_story
@@ -227,6 +227,26 @@ def test_every_route_in_the_urlconf_hides_what_is_not_public(client, archive):
                     assert_nothing_private(url + query, response, archive["forbidden"])
                     checked += 1
     assert checked > 100
+
+
+def test_withdrawal_links_lead_to_a_page_with_nothing_private(client, archive):
+    """A link only moves its token into the session; the page it leads to answers.
+
+    Wrong links, and the link of a rejected story, which no link can withdraw.
+    (A right link leads to the narrator's own page, in test_narrator_rights.)
+    """
+    rejected = next(s for s in archive["hidden"] if s.status == Story.Status.REJECTED)
+    rejected_link = "zqrejectedlink" + "x" * 30
+    Story.objects.filter(pk=rejected.pk).update(
+        withdrawal_token_hash=hash_withdrawal_token(rejected_link)
+    )
+    forbidden = {*archive["forbidden"], rejected_link, hash_withdrawal_token(rejected_link)}
+    for prefix in ("", "/es"):
+        for token in ("no-such-token", "x" * 43, rejected_link):
+            response = client.get(f"{prefix}/withdraw/{token}/", follow=True)
+            assert response.redirect_chain == [(f"{prefix}/withdraw/", 302)]
+            assert response.status_code == 404
+            assert_nothing_private(f"{prefix}/withdraw/ ({token})", response, forbidden)
 
 
 def test_hidden_stories_have_no_public_address(client, archive):

@@ -6,6 +6,7 @@ promised to keep only for a while.
 
 import datetime
 import io
+import json
 import re
 
 import pytest
@@ -13,6 +14,7 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from stories.models import (
@@ -193,9 +195,23 @@ def submitted_with_link(client, **overrides):
     return Story.objects.get(), token
 
 
+def open_link(client, token, prefix=""):
+    """What the narrator's browser does with the link: one GET, then wherever it is sent."""
+    return client.get(f"{prefix}/withdraw/{token}/", follow=True)
+
+
+def confirm_on(client, page):
+    """Press the "Withdraw my story" button of ``page``, an earlier answer."""
+    html = page.content.decode()
+    form = re.search(r'<form method="post"[^>]*>(.*?)</form>', html, re.S)
+    assert form, "no confirmation form on the page"
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form[1]))
+    return client.post(page.request["PATH_INFO"], fields, follow=True)
+
+
 def test_withdrawing_a_pending_story(client):
     story, token = submitted_with_link(client)
-    confirm = client.get(f"/withdraw/{token}/")
+    confirm = open_link(client, token)
     assert confirm.status_code == 200
     assert "It will never be published" in confirm.content.decode()
     assert "no-store" in confirm["Cache-Control"]
@@ -203,7 +219,7 @@ def test_withdrawing_a_pending_story(client):
     story.refresh_from_db()
     assert story.status == Story.Status.PENDING  # a visit alone changes nothing
 
-    done = client.post(f"/withdraw/{token}/", follow=True)
+    done = confirm_on(client, confirm)
     assert "Your story has been withdrawn" in done.content.decode()
     story.refresh_from_db()
     assert story.status == Story.Status.WITHDRAWN
@@ -212,13 +228,62 @@ def test_withdrawing_a_pending_story(client):
     assert (event.from_status, event.to_status, event.actor) == ("pending", "withdrawn", None)
 
 
+@pytest.mark.parametrize("prefix", ["", "/es"])
+def test_the_link_is_used_once_as_an_address_then_the_token_lives_in_the_session(client, prefix):
+    _story, token = submitted_with_link(client)
+    opened = client.get(f"{prefix}/withdraw/{token}/")
+    assert opened.status_code == 302
+    assert opened["Location"] == f"{prefix}/withdraw/"
+    assert "no-store" in opened["Cache-Control"]
+    assert opened["Referrer-Policy"] == "no-referrer"
+    assert token not in opened.content.decode()
+
+    confirm = client.get(opened["Location"])
+    assert confirm.status_code == 200
+    assert ("Retirar su historia" if prefix else "Withdraw your story") in confirm.content.decode()
+    assert token not in confirm.content.decode()
+    assert token not in json.dumps(dict(client.session))  # a hash of it, as in the database
+    assert client.session.get_expire_at_browser_close()
+    assert confirm_on(client, confirm).request["PATH_INFO"] == f"{prefix}/withdraw/done/"
+    assert hash_withdrawal_token(token) not in json.dumps(dict(client.session))
+
+
+def test_the_confirmation_is_protected_from_forgery_and_its_own_form_passes(client):
+    story, token = submitted_with_link(client)
+    browser = Client(enforce_csrf_checks=True)
+    confirm = open_link(browser, token)
+    forged = browser.post("/withdraw/", {"story": story.pk})
+    assert forged.status_code == 403
+    assert confirm_on(browser, confirm).status_code == 200
+    story.refresh_from_db()
+    assert story.status == Story.Status.WITHDRAWN
+
+
+def test_two_links_opened_in_one_browser_each_withdraw_the_story_its_page_showed(client):
+    _link, first_token = withdrawal_link_on(send(client, share_data(title="Zqfirst story")))
+    _link, second_token = withdrawal_link_on(send(client, share_data(title="Zqsecond story")))
+    first_page = open_link(client, first_token)
+    second_page = open_link(client, second_token)
+    assert "Zqfirst" in first_page.content.decode()
+    assert "Zqsecond" in second_page.content.decode()
+    assert "Zqsecond" in client.get("/withdraw/").content.decode()  # the latest link opened
+
+    confirm_on(client, first_page)  # the first tab, still open
+    first, second = Story.objects.order_by("pk")
+    assert (first.status, second.status) == (Story.Status.WITHDRAWN, Story.Status.PENDING)
+    assert "Zqsecond" in client.get("/withdraw/").content.decode()
+    confirm_on(client, second_page)
+    assert Story.objects.filter(status=Story.Status.WITHDRAWN).count() == 2
+    assert client.get("/withdraw/").status_code == 404
+
+
 def test_withdrawing_a_published_story_takes_it_off_every_road(client, moderator):
     story, token = submitted_with_link(client, title="Zqgone story")
     story.approve(by=moderator)
     assert client.get(story.get_absolute_url()).status_code == 200
     assert "Zqgone" in client.get("/stories/").content.decode()
 
-    client.post(f"/withdraw/{token}/")
+    confirm_on(client, open_link(client, token))
     assert client.get(story.get_absolute_url()).status_code == 410
     assert client.get(f"/es{story.get_absolute_url()}").status_code == 410
     for url in ("/", "/stories/", "/search/?q=zqgone", "/perspectives/immigrants/", "/themes/"):
@@ -228,29 +293,35 @@ def test_withdrawing_a_published_story_takes_it_off_every_road(client, moderator
 
 def test_used_and_wrong_tokens_get_the_same_page_and_no_hint(client):
     _story, token = submitted_with_link(client)
-    client.post(f"/withdraw/{token}/")
-    used = client.get(f"/withdraw/{token}/")
-    wrong = client.get("/withdraw/not-a-real-token-at-all-1234567890/")
-    again = client.post(f"/withdraw/{token}/")
-    assert used.status_code == wrong.status_code == again.status_code == 404
-    # The pages differ only where they repeat their own address (the language link).
+    confirm = open_link(client, token)
+    confirm_on(client, confirm)
+    used_redirect = client.get(f"/withdraw/{token}/")
+    used = client.get(used_redirect["Location"])
     wrong_token = "not-a-real-token-at-all-1234567890"
-    assert used.content == wrong.content.replace(wrong_token.encode(), token.encode())
-    assert used.content == again.content
+    wrong_redirect = client.get(f"/withdraw/{wrong_token}/")
+    wrong = client.get(wrong_redirect["Location"])
+    again = confirm_on(client, confirm)  # the confirmation page's button, pressed again
+    nothing = Client().get("/withdraw/")  # no link was ever opened
+    assert used_redirect.status_code == wrong_redirect.status_code == 302
+    assert used_redirect["Location"] == wrong_redirect["Location"]
+    assert used.status_code == wrong.status_code == again.status_code == nothing.status_code == 404
+    assert used.content == wrong.content == again.content == nothing.content
     assert "This link does not work" in used.content.decode()
 
 
 def test_a_rejected_story_cannot_be_withdrawn_by_its_link(client, moderator):
     story, token = submitted_with_link(client)
+    confirm = open_link(client, token)
     story.reject(by=moderator)
-    assert client.post(f"/withdraw/{token}/").status_code == 404
+    assert confirm_on(client, confirm).status_code == 404
+    assert open_link(client, token).status_code == 404
     story.refresh_from_db()
     assert story.status == Story.Status.REJECTED
 
 
 def test_guessing_links_is_rate_limited(client, settings):
     settings.WITHDRAW_RATE_LIMIT = 3
-    statuses = [client.get(f"/withdraw/guess-{n}/").status_code for n in range(5)]
+    statuses = [open_link(client, f"guess-{n}").status_code for n in range(5)]
     assert statuses == [404, 404, 404, 429, 429]
 
 
@@ -512,11 +583,12 @@ def test_redacting_a_published_title_gives_the_story_a_new_address(client, moder
 
 def test_a_second_click_on_withdraw_gets_the_link_page_not_an_error(client, monkeypatch):
     story, token = submitted_with_link(client)
-    stale = Story.objects.withdrawable_with(token)
+    confirm = open_link(client, token)
+    stale = Story.objects.filter(pk=story.pk)
     story.withdraw()
     # The second click found the story before the first click's withdrawal landed.
-    monkeypatch.setattr(type(Story.objects.all()), "withdrawable_with", lambda self, t: stale)
-    response = client.post(f"/withdraw/{token}/")
+    monkeypatch.setattr(type(Story.objects.all()), "withdrawable_with", lambda self, h: stale)
+    response = confirm_on(client, confirm)
     assert response.status_code == 404
     assert "This link does not work" in response.content.decode()
 

@@ -15,7 +15,9 @@ def other_languages(context):
     """
     request = context.get("request")
     current = get_language()
-    path = request.get_full_path() if request else "/"
+    # One leading slash: "//host/..." (or "/\\host/...", which browsers read
+    # alike) names another site, and translate_url would keep that host.
+    path = "/" + request.get_full_path().lstrip("/\\") if request else "/"
     links = []
     for code, _name in settings.LANGUAGES:
         if code == current:

@@ -2,17 +2,20 @@
 The identity shield and the withdrawal link, as a narrator and a moderator meet them:
 an anonymous narrator types an A-number, a phone number and their own name, sees
 all three flagged, sends anyway; a moderator sees them highlighted, redacts them
-and approves; the narrator withdraws the story with the link. axe checks every
-new page state in both languages.
+and approves; the narrator withdraws the story with the link, or keeps it, and the
+link's token travels in no request but the link's own. axe checks every new page
+state in both languages.
 """
 
 import re
+import secrets
 
 import pytest
 from django.contrib.auth.models import Group
 
-from stories.models import Story
+from stories.models import Story, hash_withdrawal_token
 from stories.moderators import MODERATORS_GROUP
+from tests.conftest import make_story
 
 from .test_accessibility import assert_no_violations
 
@@ -97,11 +100,9 @@ def test_shield_review_send_anyway_and_withdraw(page, site, language, save_scree
     # The link withdraws it, after a confirmation.
     page.goto(link)
     assert_no_violations(page, f"withdraw confirmation ({language})")
-    save_screenshot(f"{language} withdraw confirmation")
     page.get_by_role("button", name=labels["withdraw"]).click()
     page.wait_for_url(f"**{prefix}/withdraw/done/")
     assert_no_violations(page, f"withdrawn ({language})")
-    save_screenshot(f"{language} withdraw done")
     story.refresh_from_db()
     assert story.status == Story.Status.WITHDRAWN
 
@@ -109,7 +110,6 @@ def test_shield_review_send_anyway_and_withdraw(page, site, language, save_scree
     page.goto(link)
     assert page.locator("h1").inner_text() in {"This link does not work", "Este enlace no funciona"}
     assert_no_violations(page, f"used link ({language})")
-    save_screenshot(f"{language} withdraw link used")
 
 
 def test_moderator_sees_findings_redacts_and_approves(
@@ -149,3 +149,57 @@ def test_moderator_sees_findings_redacts_and_approves(
         assert detail not in text
     assert "Anonymous" in text
     save_screenshot("en story after redaction")
+
+
+WIDTHS = (375, 1280)
+
+
+def save_at_every_width(page, save_screenshot, name):
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 800})
+        save_screenshot(name)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, name
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+
+@pytest.mark.parametrize("choice", ["keep", "withdraw"])
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_token_travels_only_in_the_links_own_address(
+    page, site, language, choice, save_screenshot
+):
+    """Every request of the journey is recorded: URL and Referer, stylesheets included."""
+    prefix = "" if language == "en" else "/es"
+    token = secrets.token_urlsafe(32)
+    story = make_story(
+        title=f"Zqkept or not ({language})", withdrawal_token_hash=hash_withdrawal_token(token)
+    )
+    sent = []
+    page.on("request", lambda request: sent.append((request.url, request.headers.get("referer"))))
+    link = f"{site}{prefix}/withdraw/{token}/"
+
+    page.goto(link)
+    assert page.url == f"{site}{prefix}/withdraw/"
+    assert story.title in page.locator("main").inner_text()
+    if choice == "keep":
+        name = {"en": "Keep my story", "es": "Conservar mi historia"}[language]
+        page.get_by_role("link", name=name).click()
+        page.wait_for_url(f"{site}{prefix}/")
+        opened = 1
+    else:
+        save_at_every_width(page, save_screenshot, f"{language} withdraw confirmation")
+        page.get_by_role("button", name=LABELS[language]["withdraw"]).click()
+        page.wait_for_url(f"**{prefix}/withdraw/done/")
+        save_at_every_width(page, save_screenshot, f"{language} withdraw done")
+        page.goto(link)  # used: the same page as a wrong link
+        save_at_every_width(page, save_screenshot, f"{language} withdraw link used")
+        opened = 2
+    story.refresh_from_db()
+    kept = choice == "keep"
+    assert story.status == (Story.Status.PENDING if kept else Story.Status.WITHDRAWN)
+
+    carrying = [(url, referer) for url, referer in sent if token in f"{url} {referer}"]
+    assert carrying == [(link, None)] * opened
+    # The recorder does see Referers: the stylesheet's names the page without the token.
+    assert (f"{site}/static/", f"{site}{prefix}/withdraw/") in {
+        (url[: len(site) + 8], referer) for url, referer in sent
+    }
