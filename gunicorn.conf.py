@@ -46,3 +46,9 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Which proxies may tell gunicorn the client's scheme (X-Forwarded-Proto);
 # Django reads the client's address itself (TRUSTED_PROXY_COUNT).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# No runtime control socket (gunicornc): nothing here uses it, and its default
+# path ($HOME/.gunicorn/gunicorn.ctl) is one for every gunicorn of the user, so
+# `make run`, `make serve` and the tests' servers on one host would take it
+# from each other.
+control_socket_disable = True
