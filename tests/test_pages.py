@@ -157,6 +157,19 @@ def test_theme_grid_counts_published_stories_per_perspective(client):
     assert counts["immigrants"] == 0
 
 
+def test_theme_grid_says_none_yet_in_words_a_screen_reader_reads(client):
+    # aria-label is not allowed on a plain <span> (ARIA 1.2): screen readers read "0".
+    make_published(perspective="critics", themes=["public-safety"])
+    html = client.get("/themes/").content.decode()
+    assert not re.search(r"<span[^>]*aria-label", html)
+    empty_cell = re.search(r'<td class="missing">(.*?)</td>', html).group(1)
+    assert empty_cell == (
+        '<span aria-hidden="true">0</span><span class="visually-hidden">none yet</span>'
+    )
+    spanish = client.get("/es/themes/").content.decode()
+    assert '<span class="visually-hidden">ninguna todavía</span>' in spanish
+
+
 def test_theme_page_lays_stories_out_by_perspective(client):
     for n in range(5):
         make_published(title=f"Critic story {n}", perspective="critics", themes=["legal-aid"])
