@@ -150,10 +150,13 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
     embargo_date = forms.DateField(
         label=_("Not before"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # The browser shows the date in its own format and sends it as
+        # YYYY-MM-DD, which is also the only value it reads back: no format is
+        # named to the narrator, and none other is written into the field.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_(
             "Only if you chose a date above. Your story stays private until that day, "
-            "even once approved. Format: YYYY-MM-DD."
+            "even once approved."
         ),
     )
     consent = forms.BooleanField(
