@@ -30,8 +30,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+# The servers' logs and their collected static files (ignored by git).
+DATA = Path(__file__).resolve().parent / ".data"
 
-from search import prepare  # noqa: E402  (bench/search.py builds and reuses the archives)
+from search import DATABASE_PREFIX_HELP, prepare  # noqa: E402  (bench/search.py builds and reuses the archives)
 
 PAGES = {
     "floor": "/bench/floor/",
@@ -67,7 +69,14 @@ MODES = {
 
 
 def serve(database_url, redis_url, mode, bind):
+    """gunicorn serving the site as in production, from any checkout, a fresh clone too.
+
+    With DEBUG off the site names its static files by their fingerprints
+    (CompressedManifestStaticFilesStorage), so collectstatic runs first, into
+    a directory of the benchmark's own (bench/floor_settings.py).
+    """
     page_cache_seconds, counts_cache_seconds = MODES[mode]
+    DATA.mkdir(exist_ok=True)
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.floor_settings",
@@ -81,11 +90,19 @@ def serve(database_url, redis_url, mode, bind):
         "COUNTS_CACHE_SECONDS": str(counts_cache_seconds),
         "GUNICORN_BIND": bind,
         "DJANGO_REQUEST_LOG_LEVEL": "WARNING",
+        "BENCH_STATIC_ROOT": str(DATA / "static"),
     }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=environment,
+        check=True,
+    )
     # Answers other than 2xx are logged (warnings and errors only): their causes are kept.
-    log = open(ROOT / "bench" / ".data" / f"load-{mode.replace(' ', '-')}.log", "w")
+    log = open(DATA / f"load-{mode.replace(' ', '-')}.log", "w")
     return subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "gunicorn.conf.py", "archive.wsgi"],
+        # The gunicorn of the Python running this script, whichever environment that is.
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "archive.wsgi"],
         cwd=ROOT,
         env=environment,
         stdout=log,
@@ -126,11 +143,12 @@ def main():
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per page")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432")
+    parser.add_argument("--database-prefix", default="bench", help=DATABASE_PREFIX_HELP)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/3")
     parser.add_argument("--bind", default="127.0.0.1:8791")
     args = parser.parse_args()
 
-    database_url = prepare("postgresql", args.stories, args.postgres)
+    database_url = prepare("postgresql", args.stories, args.postgres, args.database_prefix)
     base = f"http://{args.bind}"
     print(
         f"PostgreSQL, {args.stories} stories; gunicorn ({os.cpu_count()} cores); wrk -t2 "
