@@ -25,6 +25,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -35,11 +36,13 @@ DATA = Path(__file__).resolve().parent / ".data"
 
 from search import DATABASE_PREFIX_HELP, prepare  # noqa: E402  (bench/search.py builds and reuses the archives)
 
+STORIES_PER_PAGE = 20  # stories/views.py
+
 PAGES = {
     "floor": "/bench/floor/",
     "home": "/",
     "browse, page 1": "/stories/",
-    "browse, page 200": "/stories/?page=200",
+    "browse, page 200": "/stories/?page=200",  # or the last page, below 4,000 stories
     "perspective": "/perspectives/immigrants/",
     "theme (side by side)": "/themes/public-safety/",
     "story": None,  # the newest story's address, found once the site is up
@@ -50,12 +53,15 @@ PAGES = {
 
 
 def wait_for(url, seconds=30):
+    """The page at ``url`` once the server is up; an error page is an error at once."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(url, timeout=60) as answer:
                 return answer.read().decode()
-        except OSError:
+        except urllib.error.HTTPError as error:
+            raise RuntimeError(f"{url} answered {error.code}") from None
+        except OSError:  # not listening yet
             time.sleep(0.3)
     raise RuntimeError(f"{url} did not answer within {seconds} s")
 
@@ -150,10 +156,14 @@ def main():
 
     database_url = prepare("postgresql", args.stories, args.postgres, args.database_prefix)
     base = f"http://{args.bind}"
+    # A smaller archive has fewer pages: its last one stands in for page 200.
+    deep_page = min(200, -(-args.stories // STORIES_PER_PAGE))
     print(
         f"PostgreSQL, {args.stories} stories; gunicorn ({os.cpu_count()} cores); wrk -t2 "
         f"-c{args.connections} -d{args.duration}s a page; latencies in ms."
     )
+    if deep_page != 200:
+        print(f"'browse, page 200' is page {deep_page}, the last at this size.")
     results = {}
     for mode in MODES:
         server = serve(database_url, args.redis, mode, args.bind)
@@ -161,6 +171,7 @@ def main():
             home = wait_for(base + "/")
             story = re.search(r'href="(/stories/[^"?/]+/)"', home).group(1)
             pages = {name: path or story for name, path in PAGES.items()}
+            pages["browse, page 200"] = f"/stories/?page={deep_page}"
             for name, path in pages.items():
                 wait_for(base + path)  # warms the page cache when it is on
                 results[(mode, name)] = load(base + path, args.duration, args.connections)
