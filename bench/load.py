@@ -7,7 +7,7 @@ gunicorn as in production, against Django's own floor on this machine.
 
 Needs wrk (`apt-get install wrk`), and PostgreSQL and Redis where docs/deploy.md
 puts them. The archive is bench/generate.py's, in the database bench_<stories>
-(bench/search.py builds it, or this script does). gunicorn runs with
+(bench/search.py builds it, or this script does; --database-prefix renames it). gunicorn runs with
 gunicorn.conf.py, DEBUG off, HTTPS off (loopback), Redis as the cache, and
 the settings of bench/floor_settings.py: the site plus /bench/floor/, a view that
 returns a fixed string through the same middleware, the fastest any Django
