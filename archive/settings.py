@@ -281,6 +281,16 @@ WITHDRAW_RATE_LIMIT = env_int("WITHDRAW_RATE_LIMIT", 20)
 # Recordings one client may upload to the share form per SHARE_RATE_PERIOD:
 # each is checked and held on the server before the story is sent.
 RECORDING_UPLOAD_RATE_LIMIT = env_int("RECORDING_UPLOAD_RATE_LIMIT", 10)
+# How long a recording sent with a share form is held for that form, in
+# seconds; then it is deleted, and the narrator asked for it again.
+RECORDING_HOLD_SECONDS = env_int("RECORDING_HOLD_SECONDS", 3600)
+# The bytes of recordings held for share forms not yet sent, per client (by
+# default two of the largest) and in all: the disk an anonymous client can fill
+# without ever sending a story.
+RECORDING_HOLD_BYTES_PER_CLIENT = env_int(
+    "RECORDING_HOLD_BYTES_PER_CLIENT", 2 * RECORDING_MAX_BYTES
+)
+RECORDING_HOLD_BYTES_TOTAL = env_int("RECORDING_HOLD_BYTES_TOTAL", 2 * 1000 * 1000 * 1000)
 # Reports one client may send per SHARE_RATE_PERIOD.
 REPORT_RATE_LIMIT = env_int("REPORT_RATE_LIMIT", 10)
 # Distinct readers whose open "personal information exposed" reports take a

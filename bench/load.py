@@ -7,7 +7,7 @@ gunicorn as in production, against Django's own floor on this machine.
 
 Needs wrk (`apt-get install wrk`), and PostgreSQL and Redis where docs/deploy.md
 puts them. The archive is bench/generate.py's, in the database bench_<stories>
-(bench/search.py builds it, or this script does). gunicorn runs with
+(bench/search.py builds it, or this script does; --database-prefix renames it). gunicorn runs with
 gunicorn.conf.py, DEBUG off, HTTPS off (loopback), Redis as the cache, and
 the settings of bench/floor_settings.py: the site plus /bench/floor/, a view that
 returns a fixed string through the same middleware, the fastest any Django
@@ -25,19 +25,24 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+# The servers' logs and their collected static files (ignored by git).
+DATA = Path(__file__).resolve().parent / ".data"
 
-from search import prepare  # noqa: E402  (bench/search.py builds and reuses the archives)
+from search import DATABASE_PREFIX_HELP, prepare  # noqa: E402  (bench/search.py builds and reuses the archives)
+
+STORIES_PER_PAGE = 20  # stories/views.py
 
 PAGES = {
     "floor": "/bench/floor/",
     "home": "/",
     "browse, page 1": "/stories/",
-    "browse, page 200": "/stories/?page=200",
+    "browse, page 200": "/stories/?page=200",  # or the last page, below 4,000 stories
     "perspective": "/perspectives/immigrants/",
     "theme (side by side)": "/themes/public-safety/",
     "story": None,  # the newest story's address, found once the site is up
@@ -48,12 +53,15 @@ PAGES = {
 
 
 def wait_for(url, seconds=30):
+    """The page at ``url`` once the server is up; an error page is an error at once."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(url, timeout=60) as answer:
                 return answer.read().decode()
-        except OSError:
+        except urllib.error.HTTPError as error:
+            raise RuntimeError(f"{url} answered {error.code}") from None
+        except OSError:  # not listening yet
             time.sleep(0.3)
     raise RuntimeError(f"{url} did not answer within {seconds} s")
 
@@ -67,7 +75,14 @@ MODES = {
 
 
 def serve(database_url, redis_url, mode, bind):
+    """gunicorn serving the site as in production, from any checkout, a fresh clone too.
+
+    With DEBUG off the site names its static files by their fingerprints
+    (CompressedManifestStaticFilesStorage), so collectstatic runs first, into
+    a directory of the benchmark's own (bench/floor_settings.py).
+    """
     page_cache_seconds, counts_cache_seconds = MODES[mode]
+    DATA.mkdir(exist_ok=True)
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.floor_settings",
@@ -81,11 +96,19 @@ def serve(database_url, redis_url, mode, bind):
         "COUNTS_CACHE_SECONDS": str(counts_cache_seconds),
         "GUNICORN_BIND": bind,
         "DJANGO_REQUEST_LOG_LEVEL": "WARNING",
+        "BENCH_STATIC_ROOT": str(DATA / "static"),
     }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=environment,
+        check=True,
+    )
     # Answers other than 2xx are logged (warnings and errors only): their causes are kept.
-    log = open(ROOT / "bench" / ".data" / f"load-{mode.replace(' ', '-')}.log", "w")
+    log = open(DATA / f"load-{mode.replace(' ', '-')}.log", "w")
     return subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "gunicorn.conf.py", "archive.wsgi"],
+        # The gunicorn of the Python running this script, whichever environment that is.
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "archive.wsgi"],
         cwd=ROOT,
         env=environment,
         stdout=log,
@@ -126,16 +149,21 @@ def main():
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per page")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432")
+    parser.add_argument("--database-prefix", default="bench", help=DATABASE_PREFIX_HELP)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/3")
     parser.add_argument("--bind", default="127.0.0.1:8791")
     args = parser.parse_args()
 
-    database_url = prepare("postgresql", args.stories, args.postgres)
+    database_url = prepare("postgresql", args.stories, args.postgres, args.database_prefix)
     base = f"http://{args.bind}"
+    # A smaller archive has fewer pages: its last one stands in for page 200.
+    deep_page = min(200, -(-args.stories // STORIES_PER_PAGE))
     print(
         f"PostgreSQL, {args.stories} stories; gunicorn ({os.cpu_count()} cores); wrk -t2 "
         f"-c{args.connections} -d{args.duration}s a page; latencies in ms."
     )
+    if deep_page != 200:
+        print(f"'browse, page 200' is page {deep_page}, the last at this size.")
     results = {}
     for mode in MODES:
         server = serve(database_url, args.redis, mode, args.bind)
@@ -143,6 +171,7 @@ def main():
             home = wait_for(base + "/")
             story = re.search(r'href="(/stories/[^"?/]+/)"', home).group(1)
             pages = {name: path or story for name, path in PAGES.items()}
+            pages["browse, page 200"] = f"/stories/?page={deep_page}"
             for name, path in pages.items():
                 wait_for(base + path)  # warms the page cache when it is on
                 results[(mode, name)] = load(base + path, args.duration, args.connections)

@@ -50,7 +50,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from load import serve, wait_for  # noqa: E402  (the same server as bench/load.py)
-from search import QUERIES, child, prepare  # noqa: E402
+from search import DATABASE_PREFIX_HELP, QUERIES, child, prepare  # noqa: E402
 
 # Clients per action, out of 64: readers far outnumber narrators, as on the site.
 CLIENTS = {"browse": 24, "story": 20, "search": 16, "submit": 4}
@@ -187,6 +187,7 @@ def main():
     parser.add_argument("--stories", type=int, default=100_000)
     parser.add_argument("--duration", type=int, default=60, help="seconds")
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432")
+    parser.add_argument("--database-prefix", default="bench", help=DATABASE_PREFIX_HELP)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/3")
     parser.add_argument("--bind", default="127.0.0.1:8792")
     parser.add_argument("--count-and-delete", metavar="RUN", help=argparse.SUPPRESS)
@@ -194,11 +195,10 @@ def main():
     if args.count_and_delete:
         return count_and_delete(args.count_and_delete)
 
-    database_url = prepare("postgresql", args.stories, args.postgres)
+    database_url = prepare("postgresql", args.stories, args.postgres, args.database_prefix)
     base = f"http://{args.bind}"
     run = f"load-{int(time.time())}"
     os.environ["SHARE_RATE_LIMIT"] = "1000000"
-    (HERE / ".data").mkdir(exist_ok=True)
     server = serve(database_url, args.redis, "cache warm", args.bind)
     try:
         wait_for(base + "/")

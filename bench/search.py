@@ -7,7 +7,8 @@ Search latency: the full-text engines against a naive ``icontains`` scan.
 
 For each database (SQLite, and PostgreSQL at --postgres) and each size, an
 archive is generated once with bench/generate.py (SQLite files are kept in
-bench/.data/, PostgreSQL databases are named bench_<size>) and reused while
+bench/.data/, PostgreSQL databases are named bench_<size>, or
+<--database-prefix>_<size>) and reused while
 it still holds that many stories. Then 50 fixed queries, English and Spanish,
 rare and common words, phrases, ``or`` and exclusions, are each answered
 three ways. "search": the number of matches and the first page of 20 ranked
@@ -147,6 +148,8 @@ def published_count():
 
 # --- In the parent process: every database and size, then the table. ---
 
+DATABASE_PREFIX_HELP = "PostgreSQL archives are the databases <prefix>_<stories> (bench_1000…)"
+
 
 def child(database_url, *arguments):
     environment = {**os.environ, "DATABASE_URL": database_url, "DJANGO_DEBUG": "0"}
@@ -163,7 +166,7 @@ def child(database_url, *arguments):
     return completed.stdout.strip().splitlines()[-1]
 
 
-def prepare(engine, size, postgres):
+def prepare(engine, size, postgres, prefix="bench"):
     if engine == "sqlite":
         DATA.mkdir(exist_ok=True)
         path = DATA / f"bench-{size}.sqlite3"
@@ -174,16 +177,17 @@ def prepare(engine, size, postgres):
     else:
         import psycopg
 
-        url = f"{postgres}/bench_{size}"
+        name = f"{prefix}_{size}"
+        url = f"{postgres}/{name}"
         with psycopg.connect(f"{postgres}/postgres", autocommit=True) as admin:
             exists = admin.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", [f"bench_{size}"]
+                "SELECT 1 FROM pg_database WHERE datname = %s", [name]
             ).fetchone()
             if exists and int(child(url, __file__, "--published-count")) != size:
-                admin.execute(f"DROP DATABASE bench_{size}")
+                admin.execute(f"DROP DATABASE {name}")
                 exists = None
             if not exists:
-                admin.execute(f"CREATE DATABASE bench_{size}")
+                admin.execute(f"CREATE DATABASE {name}")
     if int(child(url, __file__, "--published-count")) != size:
         print(f"  generating {size} stories on {engine} …", file=sys.stderr)
         print("  " + child(url, str(ROOT / "bench" / "generate.py"), "--stories", str(size)),
@@ -196,6 +200,7 @@ def main():
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 100_000])
     parser.add_argument("--engines", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432")
+    parser.add_argument("--database-prefix", default="bench", help=DATABASE_PREFIX_HELP)
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--published-count", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--plans", action="store_true", help="Print each query plan too.")
@@ -216,7 +221,7 @@ def main():
     plans = []
     for engine in args.engines:
         for size in args.sizes:
-            url = prepare(engine, size, args.postgres)
+            url = prepare(engine, size, args.postgres, args.database_prefix)
             result = json.loads(child(url, __file__, "--measure"))
             fts, page, naive = result["search"], result["page"], result["icontains"]
             print(

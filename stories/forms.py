@@ -5,11 +5,21 @@ from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinLengthValidator
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from . import audio, search, shield
-from .models import EARLIEST_YEAR, Perspective, Recording, Report, Story, Theme, in_local_order
+from .models import (
+    EARLIEST_YEAR,
+    HoldRefused,
+    Perspective,
+    Recording,
+    Report,
+    Story,
+    Theme,
+    hold_minutes,
+    in_local_order,
+)
 
 BODY_MIN_LENGTH = 200
 BODY_MAX_LENGTH = 20_000
@@ -74,6 +84,16 @@ def stored_recording(uploaded, *, story=None):
         return Recording.store(uploaded, story=story)
     except audio.RecordingRefused as refused:
         raise forms.ValidationError(refused.message, code="not_audio") from None
+
+
+def hold_for_form(uploaded, *, held_by, replacing):
+    """Hold an upload for a share form (``Recording.hold``); a refusal is a form error."""
+    try:
+        return Recording.hold(uploaded, held_by=held_by, replacing=replacing)
+    except audio.RecordingRefused as refused:
+        raise forms.ValidationError(refused.message, code="not_audio") from None
+    except HoldRefused as refused:
+        raise forms.ValidationError(refused.message, code=refused.code) from None
 
 
 class LocalNameChoiceField(forms.ModelChoiceField):
@@ -150,10 +170,13 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
     embargo_date = forms.DateField(
         label=_("Not before"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # The browser shows the date in its own format and sends it as
+        # YYYY-MM-DD, which is also the only value it reads back: no format is
+        # named to the narrator, and none other is written into the field.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_(
             "Only if you chose a date above. Your story stays private until that day, "
-            "even once approved. Format: YYYY-MM-DD."
+            "even once approved."
         ),
     )
     consent = forms.BooleanField(
@@ -237,13 +260,25 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, consent, held_recording=None, may_upload=True, **kwargs):
+    def __init__(
+        self,
+        *args,
+        consent,
+        held_recording=None,
+        held_recording_lost=False,
+        may_upload=True,
+        sender="",
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.consent = consent
         self.may_upload = may_upload
         # A recording this form was sent with before (through the shield's review
         # step, or with errors elsewhere), held on the server: never asked for again.
         self.held_recording = held_recording
+        # One it was sent with, held too long and deleted: the narrator is told.
+        self.held_recording_lost = held_recording_lost
+        self.sender = sender  # the client's keyed network hash, for the bytes it holds
         self.fields["recording"].help_text %= {"size": settings.RECORDING_MAX_BYTES // 1_000_000}
         self.initial["consent_version"] = consent.version
         self.initial["submission_id"] = secrets.token_urlsafe(24)
@@ -265,7 +300,9 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
                 ),
                 code="rate_limited",
             )
-        return stored_recording(uploaded) if uploaded else None
+        if not uploaded:
+            return None
+        return hold_for_form(uploaded, held_by=self.sender, replacing=self.held_recording)
 
     def settle_recording(self):
         """After validation: the recording that goes with this form from now on, or None.
@@ -288,6 +325,8 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
                 "narrator_name",
                 _("Give a name to show, or tick “Stay anonymous”."),
             )
+        if self.held_recording_lost:
+            self._tell_held_recording_lost(cleaned)
         if cleaned.get("show_from") == SHOW_LATER:
             self._check_embargo_date(cleaned.get("embargo_date"))
         if cleaned.get("consent_version") != self.consent.version and "consent" not in self.errors:
@@ -299,6 +338,30 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
                 ),
             )
         return cleaned
+
+    def _tell_held_recording_lost(self, cleaned):
+        """Once, unless a recording came or went with this post: the form never drops it unsaid."""
+        if (
+            cleaned.get("recording")
+            or cleaned.get("remove_recording")
+            or "recording" in self.errors
+        ):
+            return
+        minutes = hold_minutes()
+        self.add_error(
+            "recording",
+            forms.ValidationError(
+                ngettext(
+                    "The recording you sent with this form was kept for %(minutes)d minute only "
+                    "and has been deleted. Choose it again, or send your story without it.",
+                    "The recording you sent with this form was kept for %(minutes)d minutes only "
+                    "and has been deleted. Choose it again, or send your story without it.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+                code="held_too_long",
+            ),
+        )
 
     def _check_embargo_date(self, date):
         if "embargo_date" in self.errors:

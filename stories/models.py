@@ -22,7 +22,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst, slugify
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
@@ -1418,10 +1418,39 @@ def recordings_storage():
     return storages["recordings"]
 
 
+def held_recordings_expire_at():
+    """Recordings held for a share form since before this moment are no longer held."""
+    return timezone.now() - datetime.timedelta(seconds=settings.RECORDING_HOLD_SECONDS)
+
+
+def hold_minutes():
+    """RECORDING_HOLD_SECONDS in whole minutes, as narrators are told it."""
+    return max(1, settings.RECORDING_HOLD_SECONDS // 60)
+
+
+class HoldRefused(Exception):
+    """A recording the share form cannot hold now: over the bytes held for one client, or in all.
+
+    ``code`` names which ("held_by_client", "held_in_all").
+    """
+
+    def __init__(self, code, message):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
 class RecordingQuerySet(models.QuerySet):
     def held_since_before(self, moment):
         """Uploads still held for a share form (no story yet) since before ``moment``."""
         return self.filter(story=None, created_at__lt=moment)
+
+    def held(self):
+        """Uploads held for a share form not yet sent, and not yet for too long."""
+        return self.filter(story=None, created_at__gte=held_recordings_expire_at())
+
+    def total_size(self):
+        return self.aggregate(total=models.Sum("size"))["total"] or 0
 
     def delete(self):
         names = list(self.values_list("stored_as", flat=True))
@@ -1483,6 +1512,12 @@ class Recording(models.Model):
         editable=False,
     )
     created_at = models.DateTimeField(_("uploaded"), default=timezone.now, editable=False)
+    # While held for a share form: the sender's keyed network hash
+    # (limits.client_key), which caps the bytes one client holds. Emptied as
+    # the recording joins its story.
+    held_by = models.CharField(
+        _("held for (keyed network hash)"), max_length=64, blank=True, editable=False
+    )
 
     objects = RecordingQuerySet.as_manager()
 
@@ -1498,7 +1533,7 @@ class Recording(models.Model):
         return reverse("story-recording", kwargs={"story_id": self.story_id})
 
     @classmethod
-    def store(cls, uploaded, *, story=None):
+    def store(cls, uploaded, *, story=None, held_by=""):
         """Check ``uploaded`` by its content, strip its tags and keep it (stories/audio.py).
 
         Raises ``audio.RecordingRefused`` for anything that is not a recording
@@ -1515,10 +1550,52 @@ class Recording(models.Model):
                 mime_type=checked.mime_type,
                 duration=checked.duration,
                 size=checked.size,
+                held_by=held_by,
             )
         except Exception:
             recordings_storage().delete(name)
             raise
+
+    @classmethod
+    def hold(cls, uploaded, *, held_by, replacing=None):
+        """Keep ``uploaded`` for a share form not yet sent, within the bytes held for forms.
+
+        ``held_by`` is the sender's keyed network hash; ``replacing``, the
+        recording this form held until now, is about to go and is not counted.
+        Raises ``HoldRefused`` over RECORDING_HOLD_BYTES_PER_CLIENT or
+        RECORDING_HOLD_BYTES_TOTAL, and ``audio.RecordingRefused`` as ``store``.
+        """
+        # Recordings held too long go first, here rather than only at the daily
+        # purge: what the caps count is then what is on the disk.
+        cls.objects.held_since_before(held_recordings_expire_at()).delete()
+        held = cls.objects.held().exclude(pk=getattr(replacing, "pk", None))
+        minutes = hold_minutes()
+        mine = held.filter(held_by=held_by).total_size()
+        if mine + uploaded.size > settings.RECORDING_HOLD_BYTES_PER_CLIENT:
+            raise HoldRefused(
+                "held_by_client",
+                ngettext(
+                    "You have sent more recordings than we can keep for you at once. Send "
+                    "your story without a recording, or try again in %(minutes)d minute.",
+                    "You have sent more recordings than we can keep for you at once. Send "
+                    "your story without a recording, or try again in %(minutes)d minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+            )
+        if held.total_size() + uploaded.size > settings.RECORDING_HOLD_BYTES_TOTAL:
+            raise HoldRefused(
+                "held_in_all",
+                ngettext(
+                    "The archive cannot take more recordings just now. Send your story "
+                    "without a recording, or try again in %(minutes)d minute.",
+                    "The archive cannot take more recordings just now. Send your story "
+                    "without a recording, or try again in %(minutes)d minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+            )
+        return cls.store(uploaded, held_by=held_by)
 
     def replace_with(self, new):
         """Put the held recording ``new`` in this one's place; this one and its file go."""
@@ -1542,7 +1619,8 @@ class Recording(models.Model):
 
     def attach_to(self, story):
         self.story = story
-        self.save(update_fields=["story"])
+        self.held_by = ""
+        self.save(update_fields=["story", "held_by"])
 
     def set_cleared(self, cleared, *, by):
         """Record that a moderator listened and cleared it (or took that back), with an event."""

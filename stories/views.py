@@ -31,6 +31,7 @@ from .models import (
     Theme,
     facets_of,
     hash_withdrawal_token,
+    hold_minutes,
     theme_perspective_counts,
 )
 from .pagecache import counted_once_per_generation
@@ -318,12 +319,15 @@ def share_form(request):
     followed by a redirect to the thank-you page, so a reload never submits twice.
     """
     consent = ConsentText.objects.current()
+    held, lost = held_recording(request)
     form = ShareForm(
         request.POST or None,
         request.FILES or None,
         consent=consent,
-        held_recording=held_recording(request),
+        held_recording=held,
+        held_recording_lost=lost,
         may_upload=may_upload_recording(request),
+        sender=limits.client_key(request),
     )
     findings = []
     if request.method == "POST":
@@ -344,7 +348,21 @@ def share_form(request):
             "consent_blocks": consent.blocks(get_language()),
             "findings": [shown_in_context(form, finding) for finding in findings],
         },
+        status=recording_refused_status(form),
     )
+
+
+# A form sent back for its recording alone, over a limit: the status says which
+# kind of limit (this client's, or the whole archive's); the page is the form,
+# everything typed kept, the error beside the recording field.
+RECORDING_REFUSED_STATUS = {"rate_limited": 429, "held_by_client": 429, "held_in_all": 503}
+
+
+def recording_refused_status(form):
+    for code, status in RECORDING_REFUSED_STATUS.items():
+        if form.has_error("recording", code):
+            return status
+    return 200
 
 
 # The session key under which a recording waits for the form it was sent with.
@@ -365,18 +383,20 @@ def may_upload_recording(request):
 
 
 def held_recording(request):
-    """The recording held for the form this POST comes from, or None.
+    """The recording held for the form this POST comes from, or None; and whether it was lost.
 
     Tied to the form's one-time submission id as well as the session: on a
     shared computer, the next person to open the form never finds the last
-    one's recording.
+    one's recording. One held past RECORDING_HOLD_SECONDS is lost: deleted,
+    or about to be.
     """
     held = request.session.get(HELD_RECORDING_SESSION_KEY)
     if request.method != "POST" or not held:
-        return None
+        return None, False
     if held["submission"] != request.POST.get("submission_id"):
-        return None
-    return Recording.objects.filter(pk=held["id"], story=None).first()
+        return None, False
+    recording = Recording.objects.held().filter(pk=held["id"]).first()
+    return recording, recording is None
 
 
 def hold_recording(request, form):
@@ -564,6 +584,7 @@ class PrivacyView(TemplateView):
             withdrawn_grace_days=settings.WITHDRAWN_TEXT_GRACE_DAYS,
             rejected_retention_days=settings.REJECTED_TEXT_RETENTION_DAYS,
             resolved_report_retention_days=settings.RESOLVED_REPORT_RETENTION_DAYS,
+            recording_hold_minutes=hold_minutes(),
             **kwargs,
         )
 

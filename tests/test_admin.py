@@ -178,8 +178,8 @@ def test_merge_themes_retags_stories(moderator_client):
 def test_createmoderator_command_makes_a_staff_user_in_the_group(monkeypatch, django_user_model):
     from django.core.management import call_command
 
-    monkeypatch.setenv("MODERATOR_PASSWORD", "a-long-and-good-passphrase")
-    call_command("createmoderator", "ana", "--email", "ana@example.org", "--no-input")
+    monkeypatch.setenv("DJANGO_MODERATOR_PASSWORD", "a-long-and-good-passphrase")
+    call_command("createmoderator", "ana", "--email", "ana@example.org", "--noinput")
     user = django_user_model.objects.get(username="ana")
     assert user.is_staff and not user.is_superuser
     assert user.groups.filter(name=MODERATORS_GROUP).exists()

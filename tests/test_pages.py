@@ -2,6 +2,7 @@ import datetime
 import re
 
 import pytest
+from django.conf import settings
 from django.utils import timezone, translation
 
 from stories import search
@@ -157,6 +158,19 @@ def test_theme_grid_counts_published_stories_per_perspective(client):
     assert counts["immigrants"] == 0
 
 
+def test_theme_grid_says_none_yet_in_words_a_screen_reader_reads(client):
+    # aria-label is not allowed on a plain <span> (ARIA 1.2): screen readers read "0".
+    make_published(perspective="critics", themes=["public-safety"])
+    html = client.get("/themes/").content.decode()
+    assert not re.search(r"<span[^>]*aria-label", html)
+    empty_cell = re.search(r'<td class="missing">(.*?)</td>', html).group(1)
+    assert empty_cell == (
+        '<span aria-hidden="true">0</span><span class="visually-hidden">none yet</span>'
+    )
+    spanish = client.get("/es/themes/").content.decode()
+    assert '<span class="visually-hidden">ninguna todavía</span>' in spanish
+
+
 def test_theme_page_lays_stories_out_by_perspective(client):
     for n in range(5):
         make_published(title=f"Critic story {n}", perspective="critics", themes=["legal-aid"])
@@ -257,3 +271,32 @@ def test_spanish_pages_list_themes_in_spanish_alphabetical_order(client):
     share = client.get("/es/share/").content.decode()
     ticks = [share.index(name) for name in ("Acceso a servicios", "Confianza", "Pertenencia")]
     assert ticks == sorted(ticks)
+
+
+# "Denunciar" is what one does at a police station: under an undocumented
+# narrator's testimony it reads as "report to the police".
+POLICING_WORD = re.compile("denunci", re.IGNORECASE)
+
+
+def test_spanish_story_and_report_pages_never_say_denunciar(client):
+    story = make_published(title="La clínica", language="es")
+    pages = [
+        f"/es/stories/{story.slug}/",
+        f"/es/stories/{story.slug}/report/",
+        "/es/report/thanks/",
+        "/es/about/moderation/",
+        "/es/privacy/",
+    ]
+    for page in pages:
+        response = client.get(page)
+        assert response.status_code == 200, page
+        assert not POLICING_WORD.search(response.content.decode()), page
+    assert "Señalar un problema con esta historia" in client.get(pages[0]).content.decode()
+
+
+def test_no_spanish_translation_says_denunciar():
+    po = (settings.BASE_DIR / "locale/es/LC_MESSAGES/django.po").read_text()
+    translations = re.findall(r'^msgstr(?:\[\d\])? "(.*)"\n((?:".*"\n)*)', po, re.MULTILINE)
+    assert translations
+    for first, rest in translations:
+        assert not POLICING_WORD.search(first + rest), first + rest

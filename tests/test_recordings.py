@@ -125,12 +125,114 @@ def test_uploads_are_rate_limited_per_client(client, settings):
     for _ in range(2):
         assert client.post(SHARE_URL, {**fake, "recording": wav_upload()}).status_code == 200
     response = client.post(SHARE_URL, {**fake, "recording": wav_upload()})
-    assert response.status_code == 200
+    assert response.status_code == 429
     assert "You have sent several recordings in a short time." in response.content.decode()
     # The second replaced the first, held for the same form; the third was not kept.
     assert Recording.objects.count() == 1
     # A story without a recording is still taken.
     assert client.post(SHARE_URL, share_data()).status_code == 302
+
+
+# --- Recordings held for a share form: how long, and how many bytes ----------------
+
+ONE_RECORDING = len(wav_bytes())  # wav_upload()'s size
+ANOTHER_CLIENT = "198.51.100.7"
+
+
+def invalid_post_with_a_recording(client, form_id, **extra):
+    """A share form with an error (no title), so its recording is held, not sent."""
+    data = {**share_data(title=""), "recording": wav_upload(), "submission_id": form_id}
+    return client.post(SHARE_URL, data, **extra)
+
+
+def assert_refused_with_everything_typed_kept(response, status, message):
+    assert response.status_code == status
+    html = response.content.decode()
+    assert message in html
+    assert '<a href="#id_recording">' in html  # in the summary above the form
+    assert 'id="id_recording_errors"' in html  # and beside the field
+    assert "The day the clinic stopped asking" in html
+    assert share_data()["body"].split(".")[0] in html
+    assert not Story.objects.exists()
+
+
+def test_a_client_cannot_hold_more_than_its_share_of_bytes(client, settings):
+    settings.RECORDING_HOLD_BYTES_PER_CLIENT = ONE_RECORDING * 3 // 2
+    invalid_post_with_a_recording(client, "first form")
+    # A form may replace the recording it holds: the one replaced is not counted.
+    assert invalid_post_with_a_recording(client, "first form").status_code == 200
+    assert Recording.objects.count() == 1
+    data = {**share_data(), "recording": wav_upload(), "submission_id": "second form"}
+    response = client.post(SHARE_URL, data)
+    assert_refused_with_everything_typed_kept(
+        response, 429, "You have sent more recordings than we can keep for you at once."
+    )
+    assert Recording.objects.count() == 1  # the refused one was not kept
+    # Another client still may.
+    invalid_post_with_a_recording(client, "third form", REMOTE_ADDR=ANOTHER_CLIENT)
+    assert Recording.objects.count() == 2
+
+
+def test_the_archive_holds_no_more_than_its_bytes_in_all(client, settings):
+    settings.RECORDING_HOLD_BYTES_TOTAL = ONE_RECORDING * 3 // 2
+    invalid_post_with_a_recording(client, "first form")
+    data = {**share_data(), "recording": wav_upload(), "submission_id": "another form"}
+    response = client.post(SHARE_URL, data, REMOTE_ADDR=ANOTHER_CLIENT)
+    assert_refused_with_everything_typed_kept(
+        response, 503, "The archive cannot take more recordings just now."
+    )
+    assert Recording.objects.count() == 1
+    # The story itself is taken without the recording.
+    response = client.post(SHARE_URL, share_data(), REMOTE_ADDR=ANOTHER_CLIENT)
+    assert response.status_code == 302
+
+
+def test_the_over_the_limit_answer_is_in_spanish_too(client, settings):
+    settings.RECORDING_HOLD_BYTES_TOTAL = ONE_RECORDING // 2
+    data = {**share_data(title="Mi historia"), "recording": wav_upload()}
+    response = client.post("/es" + SHARE_URL, data)
+    assert response.status_code == 503
+    html = response.content.decode()
+    assert "El archivo no puede recibir más grabaciones en este momento." in html
+    assert 'value="Mi historia"' in html
+    assert not Recording.objects.exists()
+
+
+def test_recordings_held_longer_than_an_hour_are_not_counted_and_go(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.RECORDING_HOLD_BYTES_PER_CLIENT = ONE_RECORDING * 3 // 2
+    invalid_post_with_a_recording(client, "an old form")
+    old = Recording.objects.get()
+    Recording.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=61))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = invalid_post_with_a_recording(client, "a new form")
+    assert response.status_code == 200
+    new = Recording.objects.get()
+    assert new.pk != old.pk
+    assert not recordings_storage().exists(old.stored_as)
+
+
+def test_a_recording_held_too_long_is_asked_for_again_never_silently_dropped(client):
+    invalid_post_with_a_recording(client, "f1")
+    Recording.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=61))
+    response = client.post(SHARE_URL, {**share_data(), "submission_id": "f1"})
+    assert response.status_code == 200
+    assert "The recording you sent with this form was kept for 60 minutes only" in (
+        response.content.decode()
+    )
+    assert not Story.objects.exists()
+    # Told once: sent again, the story goes without it.
+    response = client.post(SHARE_URL, {**share_data(), "submission_id": "f1"})
+    assert response.status_code == 302
+    assert Story.objects.get().public_recording is None
+
+
+def test_the_address_a_recording_was_held_for_is_forgotten_once_its_story_is_sent(client):
+    invalid_post_with_a_recording(client, "f1")
+    assert Recording.objects.get().held_by
+    client.post(SHARE_URL, {**share_data(), "submission_id": "f1"})
+    assert Story.objects.get().recording.held_by == ""
 
 
 # --- The guarded road ---------------------------------------------------------
@@ -436,14 +538,17 @@ def test_erasure_deletes_the_recording_and_the_transcript(
     assert not recordings_storage().exists(recording.stored_as)
 
 
-def test_the_purge_drops_recordings_held_for_forms_never_sent(
+def test_the_purge_drops_recordings_held_an_hour_for_forms_never_sent(
     django_capture_on_commit_callbacks,
 ):
     old = Recording.store(wav_upload())
     Recording.objects.filter(pk=old.pk).update(
-        created_at=timezone.now() - datetime.timedelta(hours=25)
+        created_at=timezone.now() - datetime.timedelta(minutes=61)
     )
     recent = Recording.store(wav_upload())
+    Recording.objects.filter(pk=recent.pk).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=59)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         call_command("purge_private_data", stdout=open("/dev/null", "w"))
     assert list(Recording.objects.all()) == [recent]

@@ -1,6 +1,7 @@
 """The sample archive loads on the current schema and keeps the variety it promises."""
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db.models import Count
 from django.utils.text import slugify
@@ -99,3 +100,12 @@ def test_sample_recordings_are_written_and_one_waits_to_be_heard(sample_archive,
     assert recordings.filter(cleared_at=None, story__status=Story.Status.APPROVED).exists()
     response = client.get(f"/recordings/{heard[0].pk}/", HTTP_RANGE="bytes=0-3")
     assert b"".join(response.streaming_content) == b"RIFF"
+
+
+def test_readme_says_how_many_sample_recordings_a_reader_hears(sample_archive):
+    recordings = Recording.objects.select_related("story")
+    heard = [r for r in recordings if r.is_cleared and r.story.is_visible]
+    assert (recordings.count(), len(heard)) == (4, 2)
+    readme = " ".join((settings.BASE_DIR / "README.md").read_text().split())
+    assert "The sample archive has four recordings" in readme
+    assert "a reader hears only two of them" in readme

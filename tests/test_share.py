@@ -1,10 +1,14 @@
+import datetime
+import re
 import threading
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone, translation
 
 from stories import limits
-from stories.models import ModerationEvent, Perspective, Story, Theme
+from stories.forms import ShareForm
+from stories.models import ConsentText, ModerationEvent, Perspective, Story, Theme
 
 from .conftest import LONG_BODY, run_at_once
 
@@ -344,3 +348,29 @@ def test_a_story_the_database_cannot_take_is_shown_back_never_a_500(client, monk
     assert "rosa@private.example.org" not in page  # their words, not their private details
     assert "no-store" in response["Cache-Control"]
     assert not Story.objects.exists()
+
+
+@pytest.mark.parametrize("prefix", ["", "/es"])
+def test_embargo_date_help_claims_no_format_and_the_date_inputs_value_is_taken(client, prefix):
+    # An <input type="date"> shows dates in the browser's own format (mm/dd/yyyy
+    # in a US browser): a help text naming a format would contradict it.
+    html = client.get(prefix + SHARE_URL).content.decode()
+    help_text = re.search(r'<p class="help" id="id_embargo_date_help">(.*?)</p>', html).group(1)
+    assert not re.search("YYYY|AAAA|MM|DD", help_text)
+    assert re.search(r'<input type="date" name="embargo_date"', html)
+    # What the date input sends, whatever it shows: the ISO date.
+    response = client.post(
+        prefix + SHARE_URL, share_data(show_from="later", embargo_date="2031-05-04")
+    )
+    assert response.status_code == 302
+    assert timezone.localtime(Story.objects.get().embargo_until).date() == datetime.date(2031, 5, 4)
+
+
+def test_embargo_date_is_written_back_as_the_iso_date_a_date_input_reads():
+    # A date input drops any other value, such as Spanish 04/05/2031.
+    with translation.override("es"):
+        form = ShareForm(
+            initial={"embargo_date": datetime.date(2031, 5, 4)},
+            consent=ConsentText.objects.current(),
+        )
+        assert 'value="2031-05-04"' in str(form["embargo_date"])

@@ -25,7 +25,11 @@ def test_three_readers_report_exposed_details_and_the_story_leaves(
     prefix = "" if language == "en" else "/es"
     words = {
         "en": ("Report this story", "Personal information exposed", "Send the report"),
-        "es": ("Denunciar esta historia", "Expone información personal", "Enviar la denuncia"),
+        "es": (
+            "Señalar un problema con esta historia",
+            "Expone información personal",
+            "Enviar el aviso",
+        ),
     }[language]
     story = Story.objects.published().filter(language="en").order_by("-published_at").first()
     for reader in ("198.51.100.1", "198.51.100.2", "2001:db8:1::7"):

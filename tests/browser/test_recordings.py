@@ -1,5 +1,6 @@
 """A recording: sent with a story, kept private until cleared, followed through its transcript."""
 
+import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
@@ -127,3 +128,51 @@ def test_a_recording_stays_private_until_a_moderator_clears_it(
     expect(page.locator("audio#recording-player")).to_be_visible()
     save_screenshot("story with a newly cleared recording")
     assert_no_violations(page, "story with a newly cleared recording")
+
+
+OVER_THE_LIMIT = {
+    "en": {
+        "title": "Title",
+        "body": "Your story (required)",
+        "recording": "A recording of your story",
+        "later": "Not before a date I choose",
+        "send": "Send my story for review",
+        "refused": "The archive cannot take more recordings just now.",
+    },
+    "es": {
+        "title": "Título",
+        "body": "Su historia (obligatorio)",
+        "recording": "Una grabación de su historia",
+        "later": "No antes de una fecha que yo elija",
+        "send": "Enviar mi historia para revisión",
+        "refused": "El archivo no puede recibir más grabaciones en este momento.",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("width", [375, 1280])
+def test_over_the_recordings_limit_the_form_comes_back_with_everything_typed(
+    page, site, settings, tmp_path, language, width, save_screenshot
+):
+    settings.RECORDING_HOLD_BYTES_TOTAL = 1_000  # less than any recording
+    words = OVER_THE_LIMIT[language]
+    recording_file = tmp_path / "my-story.wav"
+    recording_file.write_bytes(wav_bytes(seconds=2.0))
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(site + ("" if language == "en" else "/es") + "/share/")
+    page.get_by_label(words["title"]).fill(TITLE)
+    page.get_by_role("textbox", name=words["body"]).fill(BODY)
+    page.get_by_label(words["recording"]).set_input_files(recording_file)
+    page.get_by_label(words["later"]).check()
+    page.locator("#id_embargo_date").fill("2031-05-04")  # as a date picker sends it
+    page.get_by_role("button", name=words["send"]).click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text(words["refused"])
+    expect(page.locator("#id_recording_errors")).to_contain_text(words["refused"])
+    expect(page.get_by_label(words["title"])).to_have_value(TITLE)
+    expect(page.get_by_role("textbox", name=words["body"])).to_have_value(BODY)
+    expect(page.locator("#id_embargo_date")).to_have_value("2031-05-04")
+    assert_no_violations(page, f"share form over the recordings limit ({language})")
+    save_screenshot(f"{language} share over the recordings limit")

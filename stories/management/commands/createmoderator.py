@@ -1,5 +1,15 @@
+"""
+Create a moderator: a staff account in the Moderators group.
+
+At a terminal the password is asked for twice. Without one (a script, a
+deployment job), ``--noinput`` reads it from DJANGO_MODERATOR_PASSWORD, as
+Django's createsuperuser reads DJANGO_SUPERUSER_PASSWORD; without either, the
+command stops with one line saying so, before it touches the database.
+"""
+
 import getpass
 import os
+import sys
 
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import Group
@@ -8,26 +18,39 @@ from django.core.management.base import BaseCommand, CommandError
 
 from stories.moderators import MODERATORS_GROUP, sync_moderators_group
 
+PASSWORD_VARIABLE = "DJANGO_MODERATOR_PASSWORD"
+
 
 class Command(BaseCommand):
     help = (
         "Create a moderator: a staff account in the Moderators group, able to review "
         "stories in the admin but not to manage users. The password is asked for, or read "
-        "from the MODERATOR_PASSWORD environment variable with --no-input."
+        f"from the {PASSWORD_VARIABLE} environment variable with --noinput."
     )
+    # call_command(..., stdin=...) stands in for the terminal in tests, as for createsuperuser.
+    stealth_options = ("stdin",)
 
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("--email", default="")
-        parser.add_argument("--no-input", action="store_true", dest="no_input")
+        parser.add_argument(
+            "--noinput",
+            "--no-input",
+            action="store_false",
+            dest="interactive",
+            help=f"Ask nothing: the password comes from {PASSWORD_VARIABLE}.",
+        )
 
-    def handle(self, *args, username, email, no_input, **options):
+    def handle(self, *args, username, email, interactive, **options):
+        if interactive:
+            password = self.ask_password(options.get("stdin", sys.stdin))
+        else:
+            password = os.environ.get(PASSWORD_VARIABLE)
+            if not password:
+                raise CommandError(f"No password: set {PASSWORD_VARIABLE} to use --noinput.")
         User = get_user_model()
         if User.objects.filter(username=username).exists():
             raise CommandError(f"A user called {username!r} already exists.")
-        password = os.environ.get("MODERATOR_PASSWORD") if no_input else self.ask_password()
-        if not password:
-            raise CommandError("No password: set MODERATOR_PASSWORD or run without --no-input.")
         user = User(username=username, email=email, is_staff=True)
         try:
             password_validation.validate_password(password, user)
@@ -41,8 +64,20 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"Moderator {username!r} created. Sign in at /admin/.")
         )
 
-    def ask_password(self):
-        password = getpass.getpass("Password: ")
-        if password != getpass.getpass("Password (again): "):
+    def ask_password(self, stdin):
+        # getpass without a terminal would read the password from a pipe, in the
+        # clear, or die at its end with a traceback.
+        if not stdin.isatty():
+            raise CommandError(
+                f"No terminal to ask for a password: set {PASSWORD_VARIABLE} and use --noinput."
+            )
+        try:
+            password = getpass.getpass("Password: ")
+            again = getpass.getpass("Password (again): ")
+        except (EOFError, KeyboardInterrupt):
+            raise CommandError("No password given; no moderator created.") from None
+        if password != again:
             raise CommandError("The two passwords differ.")
+        if not password:
+            raise CommandError("The password cannot be empty.")
         return password

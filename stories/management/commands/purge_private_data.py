@@ -13,7 +13,8 @@ Meant for cron, once a day:
 - submitters' keyed address hashes once the rate-limit window has passed;
 - the details, email and address hash of reports resolved more than
   RESOLVED_REPORT_RETENTION_DAYS ago (the reason and the resolution remain);
-- recordings held for a share form that was never sent, a day on;
+- recordings held for a share form that was never sent, RECORDING_HOLD_SECONDS on
+  (an hour by default; Recording.hold also drops them as it holds another);
 - expired sessions, which may have carried a withdrawal token;
 - every cached page and count (``pagecache.forget_everything``): a page may
   hold erased text or a reader's search words.
@@ -30,10 +31,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from stories import pagecache, search
-from stories.models import Recording, Report, Story
-
-# How long a recording sent with a share form waits for that form to be sent.
-HELD_RECORDING_HOURS = 24
+from stories.models import Recording, Report, Story, held_recordings_expire_at
 
 
 class Command(BaseCommand):
@@ -58,8 +56,7 @@ class Command(BaseCommand):
             .exclude(details="", email="", reporter_hash="")
             .update(details="", email="", reporter_hash="")
         )
-        held_before = timezone.now() - datetime.timedelta(hours=HELD_RECORDING_HOURS)
-        held, _by_model = Recording.objects.held_since_before(held_before).delete()
+        held, _by_model = Recording.objects.held_since_before(held_recordings_expire_at()).delete()
         # What Django's clearsessions does, for whichever session engine is configured.
         import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
         # Cached pages may still hold what was just erased.
