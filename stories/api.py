@@ -11,7 +11,7 @@ from ``opendata`` (``Story.objects.published()``, public fields only).
 import functools
 
 from django import forms
-from django.core.paginator import EmptyPage, Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -36,7 +36,8 @@ class StoryQueryForm(forms.Form):
     )
     language = forms.ChoiceField(choices=Story.Language.choices, required=False)
     year = forms.IntegerField(required=False, min_value=1900, max_value=2100)
-    page = forms.IntegerField(required=False, min_value=1)
+    # Judged by the paginator, as the site's pages are: whatever names no page is a 404.
+    page = forms.Field(required=False)
     page_size = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE_SIZE)
 
     def __init__(self, data):
@@ -161,7 +162,7 @@ def stories(request):
     paginator = form.paginator(page_size)
     try:
         page = paginator.page(form.cleaned_data["page"] or 1)
-    except EmptyPage:
+    except InvalidPage:
         return error(404, "No such page.", pages=paginator.num_pages)
 
     def page_url(number):
