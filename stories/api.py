@@ -15,7 +15,6 @@ from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.views.decorators.http import require_safe
 
 from . import opendata, search
 from .models import Perspective, Story, Theme, theme_perspective_counts
@@ -84,17 +83,14 @@ def error(status, message, **details):
 
 
 def api_view(view):
-    """GET and HEAD only; a missing object answers in JSON (machine_urls dates the answers)."""
+    """A missing object answers in JSON (machine_urls gives the methods, CORS and dates)."""
 
-    @require_safe
     @functools.wraps(view)
     def answer(request, *args, **kwargs):
         try:
-            response = view(request, *args, **kwargs)
+            return view(request, *args, **kwargs)
         except Http404:
-            response = error(404, "Not found.")
-        response["Access-Control-Allow-Origin"] = "*"
-        return response
+            return error(404, "Not found.")
 
     return answer
 
@@ -254,7 +250,6 @@ def themes(request):
     )
 
 
-@require_safe
 def not_found(request, rest):
     return error(404, "No such endpoint. See /api/v1/.")
 

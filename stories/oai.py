@@ -27,8 +27,6 @@ from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.http import HttpResponse
 from django.utils import timezone
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
 
 from . import opendata
 from .models import Perspective, Story, Theme
@@ -197,8 +195,6 @@ class Response:
         )
 
 
-@csrf_exempt
-@require_http_methods(["GET", "HEAD", "POST"])
 def endpoint(request):
     response = Response(request)
     arguments = request.POST if request.method == "POST" else request.GET
