@@ -255,7 +255,14 @@ def not_found(request, rest):
 
 
 def openapi_description():
-    """The API described in OpenAPI 3.1, kept beside the code it describes (tests compare them)."""
+    """The API described in OpenAPI 3.1, kept beside the code it describes (tests compare them).
+
+    The perspectives and themes a list can be narrowed to are this archive's own: the
+    description names them, so that a client (Schemathesis, in the tests) knows which values
+    are accepted and which get the 400.
+    """
+    perspective_slugs = list(Perspective.objects.values_list("slug", flat=True))
+    theme_slugs = list(Theme.objects.values_list("slug", flat=True))
 
     def parameter(name, description, schema):
         return {"name": name, "in": "query", "required": False, "description": description,
@@ -266,10 +273,26 @@ def openapi_description():
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
     }
 
-    def ok(schema):
+    answer_headers = {
+        name: {"description": description, "required": True, "schema": {"type": "string"}}
+        for name, description in (
+            ("ETag", "Sent back in If-None-Match, it gets a 304 while nothing has changed."),
+            ("Last-Modified", "When anything public last changed."),
+            ("Access-Control-Allow-Origin", "Always *: scripts on any site may read the API."),
+        )
+    }
+
+    def answers(schema, *errors):
         return {
-            "description": "OK. Carries ETag and Last-Modified; conditional requests get 304.",
-            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+            "200": {
+                "description": "OK.",
+                "headers": answer_headers,
+                "content": {
+                    "application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}
+                },
+            },
+            "304": {"description": "Not modified: the If-None-Match or If-Modified-Since holds."},
+            **{str(status): error_response for status in errors},
         }
 
     summary_properties = {
@@ -314,6 +337,9 @@ def openapi_description():
             ),
         },
         "paths": {
+            "/api/v1/": {
+                "get": {"summary": "Links to the endpoints.", "responses": answers("Root")}
+            },
             "/api/v1/stories/": {
                 "get": {
                     "summary": "Published stories, newest first, or ranked when q is given.",
@@ -323,8 +349,14 @@ def openapi_description():
                             "Words to search for (English and Spanish).",
                             {"type": "string", "maxLength": 500},
                         ),
-                        parameter("perspective", "A perspective's slug.", {"type": "string"}),
-                        parameter("theme", "A theme's slug.", {"type": "string"}),
+                        parameter(
+                            "perspective",
+                            "A perspective's slug.",
+                            {"type": "string", "enum": perspective_slugs},
+                        ),
+                        parameter(
+                            "theme", "A theme's slug.", {"type": "string", "enum": theme_slugs}
+                        ),
                         parameter(
                             "language",
                             "The story's language.",
@@ -342,11 +374,7 @@ def openapi_description():
                             {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
                         ),
                     ],  # fmt: skip
-                    "responses": {
-                        "200": ok("StoryPage"),
-                        "400": error_response,
-                        "404": error_response,
-                    },  # fmt: skip
+                    "responses": answers("StoryPage", 400, 404),
                 }
             },
             "/api/v1/stories/{id}/": {
@@ -357,27 +385,41 @@ def openapi_description():
                             "name": "id",
                             "in": "path",
                             "required": True,
-                            "schema": {"type": "integer"},
+                            "schema": {"type": "integer", "minimum": 1},
                         }
                     ],  # fmt: skip
-                    "responses": {"200": ok("Story"), "404": error_response},
+                    "responses": answers("Story", 404),
                 }
             },
             "/api/v1/perspectives/": {
                 "get": {
                     "summary": "Every perspective, with its number of published stories.",
-                    "responses": {"200": ok("Perspectives")},
+                    "responses": answers("Perspectives"),
                 }
             },
             "/api/v1/themes/": {
                 "get": {
                     "summary": "Every theme, with its published stories, per perspective too.",
-                    "responses": {"200": ok("Themes")},
+                    "responses": answers("Themes"),
                 }
+            },
+            "/api/v1/openapi.json": {
+                "get": {"summary": "This description.", "responses": answers("OpenAPI")}
             },
         },
         "components": {
             "schemas": {
+                "Root": {
+                    "type": "object",
+                    "properties": {
+                        "stories": {"type": "string", "format": "uri"},
+                        "perspectives": {"type": "string", "format": "uri"},
+                        "themes": {"type": "string", "format": "uri"},
+                        "openapi": {"type": "string", "format": "uri"},
+                        "documentation": {"type": "string"},
+                    },
+                },
+                "OpenAPI": {"type": "object", "description": "An OpenAPI 3.1 description."},
                 "Named": {
                     "type": "object",
                     "properties": {"slug": {"type": "string"}, "name": {"type": "string"}},
