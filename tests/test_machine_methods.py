@@ -54,13 +54,18 @@ ROADS = [
 ]
 
 
-@pytest.mark.parametrize(("address", "allowed", "json_errors", "cross_origin"), ROADS)
-@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE", "TRACE", "BREW"])
+@pytest.mark.parametrize(
+    ("address", "allowed", "json_errors", "cross_origin", "method"),
+    [
+        (*road, method)
+        for road in ROADS
+        for method in ("POST", "PUT", "PATCH", "DELETE", "TRACE", "BREW")
+        if method not in road[1]
+    ],
+)
 def test_a_method_a_road_does_not_serve_gets_405_with_allow(
     other_site, story, address, allowed, json_errors, cross_origin, method
 ):
-    if method in allowed:
-        pytest.skip(f"{address} serves {method}")
     response = other_site.generic(method, address.format(id=story.pk), data="{}")
     assert response.status_code == 405, response.content[:300]
     assert response["Allow"] == allowed
