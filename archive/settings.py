@@ -103,6 +103,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "archive.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # CORS for the roads for machines, on 304s and kept pages too (stories/machine_roads.py).
+    "stories.machine_roads.CrossOriginMiddleware",
     # ETags for every answer, and 304 for a browser that already has the page.
     "django.middleware.http.ConditionalGetMiddleware",
     # Kept pages are served from here, with the headers the middleware below

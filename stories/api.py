@@ -11,11 +11,10 @@ from ``opendata`` (``Story.objects.published()``, public fields only).
 import functools
 
 from django import forms
-from django.core.paginator import EmptyPage, Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.views.decorators.http import require_safe
 
 from . import opendata, search
 from .models import Perspective, Story, Theme, theme_perspective_counts
@@ -36,7 +35,8 @@ class StoryQueryForm(forms.Form):
     )
     language = forms.ChoiceField(choices=Story.Language.choices, required=False)
     year = forms.IntegerField(required=False, min_value=1900, max_value=2100)
-    page = forms.IntegerField(required=False, min_value=1)
+    # Judged by the paginator, as the site's pages are: whatever names no page is a 404.
+    page = forms.Field(required=False)
     page_size = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE_SIZE)
 
     def __init__(self, data):
@@ -83,17 +83,14 @@ def error(status, message, **details):
 
 
 def api_view(view):
-    """GET and HEAD only; a missing object answers in JSON (machine_urls dates the answers)."""
+    """A missing object answers in JSON (machine_urls gives the methods, CORS and dates)."""
 
-    @require_safe
     @functools.wraps(view)
     def answer(request, *args, **kwargs):
         try:
-            response = view(request, *args, **kwargs)
+            return view(request, *args, **kwargs)
         except Http404:
-            response = error(404, "Not found.")
-        response["Access-Control-Allow-Origin"] = "*"
-        return response
+            return error(404, "Not found.")
 
     return answer
 
@@ -161,7 +158,7 @@ def stories(request):
     paginator = form.paginator(page_size)
     try:
         page = paginator.page(form.cleaned_data["page"] or 1)
-    except EmptyPage:
+    except InvalidPage:
         return error(404, "No such page.", pages=paginator.num_pages)
 
     def page_url(number):
@@ -253,13 +250,19 @@ def themes(request):
     )
 
 
-@require_safe
 def not_found(request, rest):
     return error(404, "No such endpoint. See /api/v1/.")
 
 
 def openapi_description():
-    """The API described in OpenAPI 3.1, kept beside the code it describes (tests compare them)."""
+    """The API described in OpenAPI 3.1, kept beside the code it describes (tests compare them).
+
+    The perspectives and themes a list can be narrowed to are this archive's own: the
+    description names them, so that a client (Schemathesis, in the tests) knows which values
+    are accepted and which get the 400.
+    """
+    perspective_slugs = list(Perspective.objects.values_list("slug", flat=True))
+    theme_slugs = list(Theme.objects.values_list("slug", flat=True))
 
     def parameter(name, description, schema):
         return {"name": name, "in": "query", "required": False, "description": description,
@@ -270,10 +273,26 @@ def openapi_description():
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
     }
 
-    def ok(schema):
+    answer_headers = {
+        name: {"description": description, "required": True, "schema": {"type": "string"}}
+        for name, description in (
+            ("ETag", "Sent back in If-None-Match, it gets a 304 while nothing has changed."),
+            ("Last-Modified", "When anything public last changed."),
+            ("Access-Control-Allow-Origin", "Always *: scripts on any site may read the API."),
+        )
+    }
+
+    def answers(schema, *errors):
         return {
-            "description": "OK. Carries ETag and Last-Modified; conditional requests get 304.",
-            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+            "200": {
+                "description": "OK.",
+                "headers": answer_headers,
+                "content": {
+                    "application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}
+                },
+            },
+            "304": {"description": "Not modified: the If-None-Match or If-Modified-Since holds."},
+            **{str(status): error_response for status in errors},
         }
 
     summary_properties = {
@@ -318,6 +337,9 @@ def openapi_description():
             ),
         },
         "paths": {
+            "/api/v1/": {
+                "get": {"summary": "Links to the endpoints.", "responses": answers("Root")}
+            },
             "/api/v1/stories/": {
                 "get": {
                     "summary": "Published stories, newest first, or ranked when q is given.",
@@ -327,8 +349,14 @@ def openapi_description():
                             "Words to search for (English and Spanish).",
                             {"type": "string", "maxLength": 500},
                         ),
-                        parameter("perspective", "A perspective's slug.", {"type": "string"}),
-                        parameter("theme", "A theme's slug.", {"type": "string"}),
+                        parameter(
+                            "perspective",
+                            "A perspective's slug.",
+                            {"type": "string", "enum": perspective_slugs},
+                        ),
+                        parameter(
+                            "theme", "A theme's slug.", {"type": "string", "enum": theme_slugs}
+                        ),
                         parameter(
                             "language",
                             "The story's language.",
@@ -346,11 +374,7 @@ def openapi_description():
                             {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
                         ),
                     ],  # fmt: skip
-                    "responses": {
-                        "200": ok("StoryPage"),
-                        "400": error_response,
-                        "404": error_response,
-                    },  # fmt: skip
+                    "responses": answers("StoryPage", 400, 404),
                 }
             },
             "/api/v1/stories/{id}/": {
@@ -361,27 +385,41 @@ def openapi_description():
                             "name": "id",
                             "in": "path",
                             "required": True,
-                            "schema": {"type": "integer"},
+                            "schema": {"type": "integer", "minimum": 1},
                         }
                     ],  # fmt: skip
-                    "responses": {"200": ok("Story"), "404": error_response},
+                    "responses": answers("Story", 404),
                 }
             },
             "/api/v1/perspectives/": {
                 "get": {
                     "summary": "Every perspective, with its number of published stories.",
-                    "responses": {"200": ok("Perspectives")},
+                    "responses": answers("Perspectives"),
                 }
             },
             "/api/v1/themes/": {
                 "get": {
                     "summary": "Every theme, with its published stories, per perspective too.",
-                    "responses": {"200": ok("Themes")},
+                    "responses": answers("Themes"),
                 }
+            },
+            "/api/v1/openapi.json": {
+                "get": {"summary": "This description.", "responses": answers("OpenAPI")}
             },
         },
         "components": {
             "schemas": {
+                "Root": {
+                    "type": "object",
+                    "properties": {
+                        "stories": {"type": "string", "format": "uri"},
+                        "perspectives": {"type": "string", "format": "uri"},
+                        "themes": {"type": "string", "format": "uri"},
+                        "openapi": {"type": "string", "format": "uri"},
+                        "documentation": {"type": "string"},
+                    },
+                },
+                "OpenAPI": {"type": "object", "description": "An OpenAPI 3.1 description."},
                 "Named": {
                     "type": "object",
                     "properties": {"slug": {"type": "string"}, "name": {"type": "string"}},

@@ -13,7 +13,6 @@ from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpRespon
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import http_date
-from django.views.decorators.http import require_safe
 
 from . import opendata, ranges
 from .models import Story, TranscriptSegment, recordings_storage
@@ -216,7 +215,6 @@ RECORDING_COLUMNS = (
 )
 
 
-@require_safe
 def recording(request, story_id):
     """A story's recording, with range requests (players seek), never cached."""
     story = heard_story(story_id)
@@ -235,7 +233,6 @@ def recording(request, story_id):
         raise Http404 from None
 
 
-@require_safe
 def captions(request, story_id):
     """The recording's transcript as WebVTT, for the player's captions track."""
     story = heard_story(story_id)

@@ -10,7 +10,10 @@ OAI-PMH 2.0 at /oai/ (https://www.openarchives.org/OAI/openarchivesprotocol.html
   and its publication, so an embargo lifting (which saves nothing) moves it
   too, and an incremental harvest (``from``) misses nothing.
 - Sets: ``perspective:<id>`` and ``theme:<id>`` (ids, because a setSpec must
-  be ASCII and a theme's slug may not be).
+  be ASCII and a theme's slug may not be), under the parent sets ``perspective``
+  (every record: each story has one) and ``theme`` (every story with a theme),
+  which the colon implies in OAI-PMH's set hierarchy; both levels are listed
+  and can be harvested. A record's header names its leaf sets.
 - Lists come in pages of ``OAI_PAGE_SIZE``, ordered by (datestamp, id); a
   resumption token carries the request and the last (datestamp, id) seen,
   signed with the secret key, so it cannot be forged, and it stays right
@@ -19,6 +22,7 @@ OAI-PMH 2.0 at /oai/ (https://www.openarchives.org/OAI/openarchivesprotocol.html
 """
 
 import datetime
+import re
 import xml.etree.ElementTree as ET
 
 from django.conf import settings
@@ -27,8 +31,6 @@ from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.http import HttpResponse
 from django.utils import timezone
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
 
 from . import opendata
 from .models import Perspective, Story, Theme
@@ -52,6 +54,10 @@ DAY = "YYYY-MM-DD"
 SECONDS = "YYYY-MM-DDThh:mm:ssZ"
 EARLIEST = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 TOKEN_SALT = "stories.oai.resumption"
+# What the protocol's schema allows as a setSpec: parts of unreserved characters, joined by ":".
+SET_SPEC = re.compile(r"[A-Za-z0-9\-_.!~*'()]+(:[A-Za-z0-9\-_.!~*'()]+)*")
+# Each parent set: the model of its children, and its name.
+PARENT_SETS = {"perspective": (Perspective, "Perspectives"), "theme": (Theme, "Themes")}
 
 # The arguments each verb takes: required, and optional.
 VERBS = {
@@ -130,10 +136,14 @@ def parse_date(value, name):
 
 
 def find_set(spec):
-    kind, _, number = spec.partition(":")
-    models = {"perspective": Perspective, "theme": Theme}
-    if kind in models and number.isascii() and number.isdigit() and len(number) < 12:
-        found = models[kind].objects.filter(pk=int(number)).first()
+    """The kind of a set and its perspective or theme; None for a parent set, all of its kind."""
+    if not SET_SPEC.fullmatch(spec):
+        raise OAIError("badArgument", "set is not a setSpec.")
+    kind, colon, number = spec.partition(":")
+    if kind in PARENT_SETS and not colon:
+        return kind, None
+    if kind in PARENT_SETS and number.isdigit() and len(number) < 12:
+        found = PARENT_SETS[kind][0].objects.filter(pk=int(number)).first()
         if found is not None:
             return kind, found
     raise OAIError("noRecordsMatch", "No such set in this repository.")
@@ -197,8 +207,6 @@ class Response:
         )
 
 
-@csrf_exempt
-@require_http_methods(["GET", "HEAD", "POST"])
 def endpoint(request):
     response = Response(request)
     arguments = request.POST if request.method == "POST" else request.GET
@@ -249,7 +257,10 @@ def list_sets(response, values):
     if "resumptionToken" in values:
         raise OAIError("badResumptionToken", "Sets come in one list; no token is valid here.")
     node = response.verb_element("ListSets")
-    for kind, model in (("perspective", Perspective), ("theme", Theme)):
+    for kind, (model, name) in PARENT_SETS.items():
+        parent = element(node, f"{{{OAI}}}set")
+        element(parent, f"{{{OAI}}}setSpec", kind)
+        element(parent, f"{{{OAI}}}setName", name)
         for item in model.objects.all():
             set_node = element(node, f"{{{OAI}}}set")
             element(set_node, f"{{{OAI}}}setSpec", f"{kind}:{item.pk}")
@@ -324,10 +335,13 @@ def selected(request):
             raise OAIError("badArgument", "from is later than until.")
     if "set" in request:
         kind, found = find_set(request["set"])
-        if kind == "perspective":
-            stories = stories.filter(perspective=found)
-        else:
+        if kind == "theme" and found is None:
+            stories = stories.carrying_any_theme_of(Theme.objects.all())
+        elif kind == "theme":
             stories = stories.filter(tagged_themes__tag=found)
+        elif found is not None:
+            stories = stories.filter(perspective=found)
+        # The parent set "perspective" is every record: each story has a perspective.
     return stories
 
 

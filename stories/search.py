@@ -701,6 +701,11 @@ def with_snippets(ids, query, using="default"):
     return page
 
 
+# Far past any archive, and, with a page and the candidates SQLite ranks added, still within
+# the 64-bit integers that SQLite and PostgreSQL take as LIMIT and OFFSET.
+LARGEST_OFFSET = 2**62
+
+
 class RankedPaginator(Paginator):
     """Pages of the stories of ``object_list`` that match ``query``, best first.
 
@@ -726,10 +731,13 @@ class RankedPaginator(Paginator):
         return self.findings.total
 
     def page(self, number):
+        # Whatever ``number`` is, validate_number() judges it once the count is known, as
+        # Paginator's does. Until then it only places the page; a place past what a database
+        # can count to (page=9223372036854775808) is as empty as any place past the end.
         try:
-            bottom = (max(int(number), 1) - 1) * self.per_page
+            bottom = min((max(int(number), 1) - 1) * self.per_page, LARGEST_OFFSET)
         except (TypeError, ValueError):
-            bottom = 0  # validate_number() refuses it once the count is known
+            bottom = 0
         top = bottom + self.per_page + self.orphans
         self.findings = find(self.object_list, self.query, bottom, top, facets=self.facets)
         self.count = self.findings.total

@@ -155,3 +155,135 @@ def test_anything_posted_to_the_report_form_is_never_a_server_error(client, fiel
     story = Story.objects.published().first() or make_published(title="Reported")
     response = client.post(f"/stories/{story.slug}/report/", fields)
     assert response.status_code in (200, 302, 400)
+
+
+# One past the largest integer SQLite and PostgreSQL can hold (2**63): the page numbers of issue 19.
+PAST_ANY_DATABASE = str(2**63)
+
+# Integers of every size, as a stranger types them: hypothesis's own (unbounded), those around
+# the databases' 64-bit limit, and strings of digits longer than int() reads (4,300 digits).
+# Digit strings start with a digit from 1: the number they name is never below 1.
+any_integer = st.one_of(
+    st.integers().map(str),
+    st.integers(min_value=2**63 - 2, max_value=2**64 + 2).map(str),
+    st.builds(
+        lambda first, rest: first + rest,
+        st.sampled_from("123456789"),
+        st.text(alphabet="0123456789", min_size=18, max_size=10_000),
+    ),
+)
+
+
+def names_the_first_page(number):
+    return number == "1"
+
+
+@pytest.fixture
+def listed(db):
+    """A published story on every list a page number can page through, and one to search for."""
+    return make_published(title="Police at the clinic", perspective="critics", themes=["legal-aid"])
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        f"/search/?q=police&page={PAST_ANY_DATABASE}",
+        f"/es/search/?q=police&page={PAST_ANY_DATABASE}",
+        f"/search/?page={PAST_ANY_DATABASE}",
+        f"/stories/?page={PAST_ANY_DATABASE}",
+        f"/perspectives/critics/?page={PAST_ANY_DATABASE}",
+        f"/sitemap-stories.xml?p={PAST_ANY_DATABASE}",
+    ],
+)
+def test_a_page_number_past_any_database_is_the_404_page(client, listed, address):
+    assert client.get(address).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "query", [f"q=police&page={PAST_ANY_DATABASE}", f"page={PAST_ANY_DATABASE}"]
+)
+def test_a_page_number_past_any_database_is_a_json_404_on_the_api(client, listed, query):
+    response = client.get(f"/api/v1/stories/?{query}")
+    assert response.status_code == 404
+    assert response.json()["error"] == {"status": 404, "message": "No such page.", "pages": 1}
+
+
+@EXAMPLES
+@given(
+    number=any_integer,
+    address=st.sampled_from(
+        ["/stories/", "/es/stories/", "/search/", "/search/?q=police", "/es/search/?q=police",
+         "/perspectives/critics/", "/sitemap-stories.xml", "/sitemap-themes.xml"]
+    ),
+)  # fmt: skip
+def test_any_page_number_on_a_list_is_that_page_or_a_404(client, listed, number, address):
+    name = "p" if address.startswith("/sitemap") else "page"
+    joint = "&" if "?" in address else "?"
+    response = client.get(f"{address}{joint}{name}={number}")
+    assert response.status_code == (200 if names_the_first_page(number) else 404), number
+
+
+@EXAMPLES
+@given(number=any_integer, query=st.sampled_from(["", "q=police", "q=police&language=en"]))
+def test_any_page_number_on_the_api_is_that_page_or_a_json_404(client, listed, number, query):
+    response = client.get(f"/api/v1/stories/?{query}&page={number}")
+    assert response.status_code == (200 if names_the_first_page(number) else 404), number
+    assert response["Content-Type"] == "application/json"
+
+
+@EXAMPLES
+@given(
+    number=any_integer,
+    name=st.sampled_from(["page_size", "year"]),
+    query=st.sampled_from(["", "q=police"]),
+)
+def test_any_number_for_the_api_s_other_parameters_is_the_list_or_a_json_400(
+    client, listed, number, name, query
+):
+    bounds = {"page_size": (1, 100), "year": (1900, 2100)}[name]
+    in_bounds = len(number) < 6 and bounds[0] <= int(number) <= bounds[1]
+    response = client.get(f"/api/v1/stories/?{query}&{name}={number}")
+    assert response.status_code == (200 if in_bounds else 400), number
+    assert response["Content-Type"] == "application/json"
+
+
+@EXAMPLES
+@given(number=any_integer, page=st.sampled_from(["/stories/", "/search/?q=police"]))
+def test_any_year_on_a_list_is_a_normal_page(client, listed, number, page):
+    joint = "&" if "?" in page else "?"
+    assert client.get(f"{page}{joint}year={number}").status_code == 200
+
+
+@EXAMPLES
+@given(
+    number=any_integer.filter(lambda number: not number.startswith("-")),
+    address=st.sampled_from(
+        ["/s/{}/", "/s/{}/cite.bib", "/s/{}/cite.ris", "/api/v1/stories/{}/", "/recordings/{}/",
+         "/recordings/{}/captions.vtt"]
+    ),
+)  # fmt: skip
+def test_any_story_number_in_an_address_is_found_or_a_404(client, listed, number, address):
+    response = client.get(address.format(number))
+    found = number == str(listed.pk) and not address.startswith("/recordings/")
+    assert response.status_code == ((302 if address == "/s/{}/" else 200) if found else 404)
+
+
+@EXAMPLES
+@given(
+    number=any_integer,
+    arguments=st.sampled_from(
+        [{"verb": "GetRecord", "metadataPrefix": "oai_dc",
+          "identifier": "oai:perspectives.example.org:story/{}"},
+         {"verb": "ListRecords", "metadataPrefix": "oai_dc", "set": "perspective:{}"},
+         {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc", "set": "theme:{}"}]
+    ),
+)  # fmt: skip
+def test_any_number_in_an_oai_argument_gets_an_oai_answer(client, listed, number, arguments):
+    response = client.get("/oai/", {k: v.format(number) for k, v in arguments.items()})
+    assert response.status_code == 200 and b"<OAI-PMH" in response.content
+
+
+@EXAMPLES
+@given(number=any_integer, address=st.sampled_from(["/feeds/stories.rss", "/feeds/stories.atom"]))
+def test_a_feed_has_no_pages_and_any_page_number_gets_the_feed(client, listed, number, address):
+    assert client.get(f"{address}?page={number}").status_code == 200

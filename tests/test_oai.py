@@ -87,7 +87,7 @@ def test_metadata_formats_and_sets(client, archive):
     specs = {node.text for node in sets.iterfind(".//oai:setSpec", NS)}
     assert f"perspective:{Perspective.objects.get(slug='critics').pk}" in specs
     assert f"theme:{Theme.objects.get(slug='public-safety').pk}" in specs
-    assert len(specs) == Perspective.objects.count() + Theme.objects.count()
+    assert len(specs) == 2 + Perspective.objects.count() + Theme.objects.count()
     assert error_code(harvest(client, verb="ListSets", resumptionToken="x")) == "badResumptionToken"
 
 
@@ -193,6 +193,51 @@ def test_sets_narrow_a_harvest(client, archive):
     assert error_code(
         harvest(client, verb="ListRecords", metadataPrefix="oai_dc", set="theme:99999")
     ) == ("noRecordsMatch")
+
+
+def identifiers(client, **arguments):
+    tree = harvest(client, verb="ListIdentifiers", metadataPrefix="oai_dc", **arguments)
+    return [node.text for node in tree.iterfind(".//oai:header/oai:identifier", NS)]
+
+
+def test_the_parent_of_every_set_is_listed_before_its_children_and_harvested(client, archive):
+    listed = harvest(client, verb="ListSets").iterfind(".//oai:set", NS)
+    sets = [
+        (node.findtext("oai:setSpec", namespaces=NS), node.findtext("oai:setName", namespaces=NS))
+        for node in listed
+    ]
+    specs = [spec for spec, _name in sets]
+    assert sets[0] == ("perspective", "Perspectives")
+    assert ("theme", "Themes") in sets
+    for spec in specs:
+        parent, colon, _child = spec.partition(":")
+        assert not colon or specs.index(parent) < specs.index(spec)
+    # Every story has a perspective: the parent set is the whole repository, deleted records too.
+    assert identifiers(client, set="perspective") == identifiers(client)
+    themed = identifiers(client, set="theme")
+    children = [
+        identifier
+        for theme in Theme.objects.all()
+        for identifier in identifiers(client, set=f"theme:{theme.pk}")
+    ]
+    assert len(themed) == len(set(themed)) and set(themed) == set(children)
+
+
+@pytest.mark.parametrize(
+    ("spec", "code"),
+    [
+        ("theme:x", "noRecordsMatch"),
+        ("perspectives", "noRecordsMatch"),
+        ("theme:1:2", "noRecordsMatch"),
+        # Not a setSpec at all (the protocol's syntax): the argument is bad, and not echoed.
+        ("perspective:", "badArgument"),
+        (":1", "badArgument"),
+        ("theme:é", "badArgument"),
+    ],
+)
+def test_a_set_that_is_not_listed_matches_no_record(client, archive, spec, code):
+    tree = harvest(client, verb="ListIdentifiers", metadataPrefix="oai_dc", set=spec)
+    assert error_code(tree) == code
 
 
 @pytest.mark.parametrize(
