@@ -1828,6 +1828,8 @@ ERASURE = {
     Recording: {
         "stored_as": Deleted("at withdrawal, or with the text, file and all"),
         "mime_type": Deleted("with the recording"),
+        # Set only while the recording is held for a share form; emptied when its story is sent.
+        "held_by": Deleted("with the recording; empty once it belongs to a story"),
     },
     TranscriptSegment: {"text": Deleted("with the text")},
     SearchEntry: {"document": Deleted("the story leaves the search index")},
