@@ -1,11 +1,12 @@
 """
 The read-only JSON API, /api/v1/ (docs/api.md).
 
-Built with Django itself: five GET endpoints without accounts or writes need
-forms to check parameters, the paginator, JsonResponse and the conditional-GET
-middleware, all of which Django has; a framework would bring serializers,
-authentication and a browsable API that nothing here uses. Every story comes
-from ``opendata`` (``Story.objects.published()``, public fields only).
+Built with Django itself: six GET endpoints (the root and the OpenAPI
+description among them) without accounts or writes need forms to check
+parameters, the paginator, JsonResponse and the conditional-GET middleware,
+all of which Django has; a framework would bring serializers, authentication
+and a browsable API that nothing here uses. Every story comes from
+``opendata`` (``Story.objects.published()``, public fields only).
 """
 
 import functools

@@ -71,7 +71,8 @@ urlpatterns = [
     path("api/v1/perspectives/", open_json(cached(api.perspectives)), name="api-perspectives"),
     path("api/v1/themes/", open_json(cached(api.themes)), name="api-themes"),
     path("api/v1/openapi.json", open_json(cached(api.openapi)), name="api-openapi"),
-    path("api/v1/<path:rest>", open_json(api.not_found), name="api-not-found"),
+    # Any other address under /api/ (an unknown endpoint, a version that does not exist).
+    path("api/<path:rest>", open_json(api.not_found), name="api-not-found"),
     # Never cached (DESIGN, "Caching"): each answer checks the story and the clearance.
     path(
         "recordings/<int:story_id>/", for_browsers(machine_views.recording), name="story-recording"

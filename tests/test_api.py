@@ -105,7 +105,8 @@ def test_a_page_past_the_end_and_unknown_things_are_json_404s(client, archive):
     assert searched["pages"] == 1
     assert get(client, f"/api/v1/stories/{archive['hidden'].pk}/", status=404).json()["error"]
     assert get(client, "/api/v1/stories/999999/", status=404)
-    assert get(client, "/api/v1/nothing-here", status=404)
+    for unknown in ("/api/v1/nothing-here", "/api/v2/stories/", "/api/stories/"):
+        assert get(client, unknown, status=404).json()["error"]["message"].startswith("No such")
     assert client.post("/api/v1/stories/").status_code == 405
 
 
