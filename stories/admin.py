@@ -8,6 +8,7 @@ import dataclasses
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -21,7 +22,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
-from . import ranges, search, shield, transcripts
+from . import privacy, ranges, search, shield, transcripts
 from .desk import ModerationDeskMixin, RejectForm
 from .forms import RecordingField, stored_recording
 from .models import (
@@ -394,23 +395,6 @@ class StoryAdmin(ModerationDeskMixin, admin.ModelAdmin):
         "redact_every_finding",
     )
     inlines = (RecordingInline, TranscriptInline, StoryLinkInline, ModerationEventInline)
-    readonly_fields = (
-        "identity_shield",
-        "status",
-        "slug",
-        "published_at",
-        "featured",
-        "submitted_at",
-        "withdrawn_at",
-        "erased_at",
-        "contact_email",
-        "may_contact",
-        "consent_text",
-        "consent_language",
-        "consent_given_at",
-        "submitter_hash",
-        "suggested_theme",
-    )
     fieldsets = (
         (_("Identity shield"), {"fields": ("identity_shield",)}),
         (None, {"fields": ("title", "summary", "body", "content_note", "version_seen")}),
@@ -462,6 +446,14 @@ class StoryAdmin(ModerationDeskMixin, admin.ModelAdmin):
                 )
             },
         ),
+    )
+
+    # The shield's report, the consent text, and every story field shown above that
+    # the privacy table says moderators may not edit (the workflow's, the narrator's private ones).
+    readonly_fields = (
+        "identity_shield",
+        "consent_text",
+        *privacy.read_only(Story, flatten_fieldsets(fieldsets)),
     )
 
     def get_queryset(self, request):

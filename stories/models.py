@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
-from . import audio, search, shield, transcripts
+from . import audio, privacy, search, shield, transcripts
 from .pagecache import counted_once_per_generation, stories_changed_in_bulk
 
 EARLIEST_YEAR = 1900
@@ -1025,7 +1025,8 @@ class Story(models.Model):
         """Erase the story's text and private details for good; its events remain.
 
         For stories withdrawn or rejected long enough ago (manage.py
-        purge_private_data). What goes from which row is the table ``ERASURE``:
+        purge_private_data). What goes from which row is the privacy table
+        (stories/privacy.py, each field's ``erasure``):
         the text leaves the row, the search index, the notes of its events, its
         reports, its theme suggestion and the admin's change log. The slug of a
         story readers saw and its narrator withdrew stays, so that address still
@@ -1042,7 +1043,7 @@ class Story(models.Model):
                 return False
             gone = story.status == self.Status.WITHDRAWN and story.was_once_visible
             suggestion = story.theme_suggestion
-            for field, value in erased_values(Story, gone=gone).items():
+            for field, value in privacy.erased_values(Story, gone=gone).items():
                 setattr(story, field, value)
             story.erased_at = timezone.now()
             story.save()
@@ -1051,8 +1052,8 @@ class Story(models.Model):
             story.themes.clear()
             Recording.objects.filter(story=story).delete()
             story.transcript.all().delete()
-            story.events.update(**erased_values(ModerationEvent))
-            story.reports.update(**erased_values(Report))
+            story.events.update(**privacy.erased_values(ModerationEvent))
+            story.reports.update(**privacy.erased_values(Report))
             LogEntry.objects.filter(
                 content_type=ContentType.objects.get_for_model(Story), object_id=str(self.pk)
             ).update(object_repr=f"story {self.pk} (erased)", change_message="")
@@ -1749,104 +1750,3 @@ class SearchEntry(models.Model):
     class Meta:
         managed = False
         db_table = "stories_search"
-
-
-@dataclass(frozen=True)
-class Erased:
-    """Emptied (to ``empty``) when a story is erased; the row stays."""
-
-    empty: object = ""
-    # The slug alone: a withdrawn story readers saw still answers 410 at its address.
-    kept_for_410: bool = False
-
-
-@dataclass(frozen=True)
-class Deleted:
-    """Goes with the story's text, row and all."""
-
-    how: str
-
-
-@dataclass(frozen=True)
-class Kept:
-    """Kept when a story is erased: it holds nothing of the narrator's."""
-
-    why: str
-
-
-CURATED = Kept("curated by moderators, about no narrator")
-CURATED_NAMES = ("name", "name_es", "slug", "description", "description_es")
-
-# What erasing a story (Story.erase(), by purge_private_data) does with every
-# field that can hold words: a narrator's words, or a hash or address about
-# them, go; what is kept says why. Story.erase() reads it; tests/test_erasure.py
-# fails on any text field of the archive's models missing from it.
-ERASURE = {
-    Story: {
-        "title": Erased(),
-        "slug": Erased(None, kept_for_410=True),
-        "body": Erased(),
-        "summary": Erased(),
-        "narrator_name": Erased(),
-        "narrator_descriptor": Erased(),
-        "place": Erased(),
-        "year_happened": Erased(None),
-        "content_note": Erased(),
-        "suggested_theme": Erased(),
-        "theme_suggestion": Erased(None),
-        "contact_email": Erased(),
-        "moderator_notes": Erased(),
-        "submitter_hash": Erased(),
-        "withdrawal_token_hash": Erased(),
-        "submission_hash": Erased(None),
-        "search_vector": Erased(None),
-        "language": Kept("a language code"),
-        "consent_language": Kept("a language code"),
-        "status": Kept("the workflow's state"),
-    },
-    ModerationEvent: {
-        # Free text a moderator typed, which can quote the story; who did
-        # what and when, and a rejection's reason, are the audit trail.
-        "note": Erased(),
-        "from_status": Kept("the workflow's state"),
-        "to_status": Kept("the workflow's state"),
-        "reason": Kept("one of RejectionReason"),
-    },
-    Report: {
-        # A report can quote the story or say who the narrator is.
-        "details": Erased(),
-        "email": Erased(),
-        "reporter_hash": Erased(),
-        "reason": Kept("one of Report.Reason"),
-        "resolution": Kept("one of Report.Resolution"),
-    },
-    ThemeSuggestion: {
-        "name": Deleted("with the last story asking for it; reworded by the next one till then"),
-        "key": Deleted("with the last story asking for it"),
-        "decision": Kept("one of ThemeSuggestion.Decision"),
-    },
-    Recording: {
-        "stored_as": Deleted("at withdrawal, or with the text, file and all"),
-        "mime_type": Deleted("with the recording"),
-        # Set only while the recording is held for a share form; emptied when its story is sent.
-        "held_by": Deleted("with the recording; empty once it belongs to a story"),
-    },
-    TranscriptSegment: {"text": Deleted("with the text")},
-    SearchEntry: {"document": Deleted("the story leaves the search index")},
-    StoryLink: {"relation": Kept("one of StoryLink.Relation")},
-    Perspective: dict.fromkeys(CURATED_NAMES, CURATED),
-    Theme: dict.fromkeys(CURATED_NAMES, CURATED),
-    ConsentText: dict.fromkeys(("version", "text_en", "text_es"), CURATED),
-}
-
-
-def erased_values(model, *, gone=False):
-    """{field: the value it takes} for the fields of ``model`` that erasing a story empties.
-
-    ``gone``: the story answers 410 (withdrawn after readers saw it), at the slug it keeps.
-    """
-    return {
-        name: how.empty
-        for name, how in ERASURE[model].items()
-        if isinstance(how, Erased) and not (gone and how.kept_for_410)
-    }

@@ -17,36 +17,20 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from .models import Story
+from . import privacy
+from .models import Recording, Story
 from .pagecache import generation
 
-# The story columns a record is made from. Everything else (contact email,
-# notes, hashes, consent, the narrator's typed name when anonymous...) stays in the row.
+# The story columns a record is made from: the public fields of the privacy
+# table. Everything else (contact email, notes, hashes, consent...) stays in the
+# row; the narrator's typed name, loaded, is shown only when not anonymous.
 PUBLIC_STORY_FIELDS = (
-    "id",
-    "slug",
-    "title",
-    "summary",
-    "body",
-    "narrator_name",
-    "is_anonymous",
-    "narrator_descriptor",
-    "language",
-    "place",
-    "year_happened",
-    "content_note",
-    "published_at",
-    "updated_at",
+    *privacy.public_columns(Story),
     "perspective__slug",
     "perspective__name",
     "perspective__name_es",
     # A recording is public as its guarded address, its type and length, once cleared.
-    "recording__id",
-    "recording__story_id",
-    "recording__mime_type",
-    "recording__duration",
-    "recording__size",
-    "recording__cleared_at",
+    *(f"recording__{column}" for column in privacy.public_columns(Recording)),
 )
 
 DCMI_TYPE = "Text"

@@ -41,17 +41,12 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-# The fields of a story a narrator writes in their own words. Not the contact
+from . import privacy
+
+# The fields of a story a narrator writes in their own words, as the privacy
+# table marks them shielded, in the order findings are listed. Not the contact
 # email or the narrator's name: those are private by design and never shown.
-SHIELDED_FIELDS = (
-    "title",
-    "summary",
-    "body",
-    "narrator_descriptor",
-    "place",
-    "content_note",
-    "suggested_theme",
-)
+SHIELDED_FIELDS = privacy.named("Story", lambda field: field.shielded)
 
 # The order is the order the findings are listed in to narrators and moderators.
 KINDS = {

@@ -17,13 +17,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from stories.models import (
-    ConsentText,
-    ModerationEvent,
-    Story,
-    erased_values,
-    hash_withdrawal_token,
-)
+from stories.models import ConsentText, ModerationEvent, Story, hash_withdrawal_token
+from stories.privacy import erased_values
 
 from .conftest import LONG_BODY, make_published, make_story
 from .test_share import SHARE_URL, share_data

@@ -7,8 +7,8 @@ Meant for cron, once a day:
 
 - the text and private details of stories withdrawn more than
   WITHDRAWN_TEXT_GRACE_DAYS ago, and of stories rejected more than
-  REJECTED_TEXT_RETENTION_DAYS ago (Story.erase(), as the table
-  stories.models.ERASURE says: the row, the search index, event notes, reports,
+  REJECTED_TEXT_RETENTION_DAYS ago (Story.erase(), as the privacy table
+  in stories/privacy.py says: the row, the search index, event notes, reports,
   the theme suggestion, the admin's change log); their events remain;
 - submitters' keyed address hashes once the rate-limit window has passed;
 - the details, email and address hash of reports resolved more than
