@@ -38,21 +38,27 @@ def secret_values(model, rows):
             if getattr(row, name):
                 yield getattr(row, name)
         if getattr(row, "is_anonymous", False):
-            for name in privacy.named(
-                model, lambda field: field.visibility == privacy.PUBLIC_UNLESS_ANONYMOUS
-            ):
+            for name in names_kept_anonymous(model):
                 if getattr(row, name):
                     yield getattr(row, name)
 
 
 def every_secret_value():
-    """Every secret value of every row of every model holding narrator words or hashes."""
+    """Every secret value of every row of every model holding narrator words or hashes.
+
+    A model with nothing secret is not read: the search index's table is SQLite's alone.
+    """
     return {
         value
         for name in privacy.NARRATOR_MODELS
         for model in [apps.get_model("stories", name)]
+        if privacy.secret_fields(model) or names_kept_anonymous(model)
         for value in secret_values(model, model.objects.all())
     }
+
+
+def names_kept_anonymous(model):
+    return privacy.named(model, lambda field: field.visibility == privacy.PUBLIC_UNLESS_ANONYMOUS)
 
 
 # Roads that are not public, or not pages: never crawled for content.
