@@ -741,7 +741,7 @@ class Story(models.Model):
     def is_or_was_visible(self):
         """Whether readers see the story, or saw it as its row stood before this change.
 
-        Asked by the page cache's receivers (stories/pagecache.py) as a change
+        Asked by the page cache's receivers (stories/pagecache_receivers.py) as a change
         to the story is saved or deleted: a story readers neither see nor saw
         changes no public page. "Before" is the row as last read or saved; a
         story not yet stored was not visible.

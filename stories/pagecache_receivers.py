@@ -63,7 +63,7 @@ def readers_can_see(sender, instance=None, using=None, **kwargs):
     return True
 
 
-def stories_changed_in_bulk(sender, stories, **kwargs):
+def stories_written_in_bulk(sender, stories, **kwargs):
     """A bulk write to ``stories``' rows, judged as the row receivers judge a story's rows."""
     if stories.published().exists():
         renew(stories.db)
@@ -77,4 +77,4 @@ def connect():
                     archive_changed, sender=model, dispatch_uid=f"pages-{signal}-{model}"
                 )
     m2m_changed.connect(archive_changed, sender=TaggedTheme, dispatch_uid="pages-retagged")
-    stories_changed.connect(stories_changed_in_bulk, dispatch_uid="pages-bulk")
+    stories_changed.connect(stories_written_in_bulk, dispatch_uid="pages-bulk")

@@ -52,7 +52,7 @@ def theme_deleted(sender, instance, using, **kwargs):
     search.reindex(Story.objects.using(using).filter(pk__in=instance.stories_losing_it))
 
 
-def stories_changed_in_bulk(sender, stories, **kwargs):
+def stories_written_in_bulk(sender, stories, **kwargs):
     search.reindex(stories)
 
 
@@ -64,4 +64,4 @@ def connect():
     post_save.connect(theme_saved, sender=Theme, dispatch_uid="search-theme-saved")
     pre_delete.connect(theme_about_to_be_deleted, sender=Theme, dispatch_uid="search-theme-going")
     post_delete.connect(theme_deleted, sender=Theme, dispatch_uid="search-theme-deleted")
-    stories_changed.connect(stories_changed_in_bulk, dispatch_uid="search-bulk")
+    stories_changed.connect(stories_written_in_bulk, dispatch_uid="search-bulk")
