@@ -22,7 +22,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
-from . import privacy, ranges, search, shield, transcripts
+from . import privacy, ranges, shield, transcripts
 from .desk import ModerationDeskMixin, RejectForm
 from .forms import RecordingField, stored_recording
 from .models import (
@@ -512,8 +512,6 @@ class StoryAdmin(ModerationDeskMixin, admin.ModelAdmin):
         if cues:
             # After the paragraphs' own forms: a pasted transcript replaces them all.
             TranscriptSegment.replace_transcript(form.instance, cues)
-        # After the themes are saved: the index holds their names too.
-        search.reindex(form.instance)
 
     def get_ordering(self, request):
         # The pending queue is worked oldest first; everything else newest first.

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,14 +9,13 @@ class StoriesConfig(AppConfig):
     verbose_name = _("Archive")
 
     def ready(self):
+        from . import pagecache_receivers, search_receivers
         from .moderators import sync_moderators_group
 
         # A data migration alone would run before permissions exist on a fresh
         # database; post_migrate runs after they are created, every time.
         post_migrate.connect(sync_moderators_group, sender=self)
 
-        from .pagecache import archive_changed
-
-        # Any change to the archive's rows makes every cached page stale (pagecache.py).
-        for signal in (post_save, post_delete, m2m_changed):
-            signal.connect(archive_changed, dispatch_uid=f"pagecache-{signal}")
+        # What derives from the archive's rows follows them, from one place each.
+        search_receivers.connect()
+        pagecache_receivers.connect()

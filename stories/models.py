@@ -28,7 +28,8 @@ from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from . import audio, privacy, search, shield, transcripts
-from .pagecache import counted_once_per_generation, stories_changed_in_bulk
+from .pagecache import counted_once_per_generation
+from .signals import stories_changed_in_bulk
 
 EARLIEST_YEAR = 1900
 
@@ -182,10 +183,29 @@ class Theme(BilingualNameMixin, TagBase):
     def get_absolute_url(self):
         return reverse("stories:theme-detail", kwargs={"slug": self.slug})
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        theme = super().from_db(db, field_names, values)
+        theme._remember_names()
+        return theme
+
+    def _remember_names(self):
+        loaded = self.__dict__
+        self._names_as_stored = (loaded.get("name"), loaded.get("name_es"))
+
+    @property
+    def names_changed(self):
+        """Whether the names differ from the row as last read or saved (stories are found by them).
+
+        Asked by the search index's receiver as the theme is saved; a theme not
+        yet stored, or read without its names, is taken as renamed.
+        """
+        stored = getattr(self, "_names_as_stored", (None, None))
+        return None in stored or stored != (self.name, self.name_es)
+
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        # Stories are found by their themes' names: a renamed theme, by its new name.
-        search.reindex(Story.objects.filter(themes=self))
+        self._remember_names()
 
     def stories_by_perspective(self, perspectives, *, per_perspective):
         """The theme's newest published stories, one column per perspective.
@@ -215,13 +235,15 @@ class Theme(BilingualNameMixin, TagBase):
         """Move every story tagged with this theme onto ``target``, then delete this theme."""
         with transaction.atomic():
             already_tagged = TaggedTheme.objects.filter(tag=target).values("content_object")
-            retagged = Story.objects.filter(themes=self)
+            retagged = Story.objects.filter(
+                pk__in=list(self.tagged_stories.values_list("content_object", flat=True))
+            )
             retagged.update(version=F("version") + 1)  # as in ThemeSuggestion._decide
             TaggedTheme.objects.filter(tag=self).exclude(content_object__in=already_tagged).update(
                 tag=target
             )
+            stories_changed_in_bulk(retagged)
             self.delete()
-            search.reindex(Story.objects.filter(themes=target))
 
 
 class TaggedTheme(TaggedItemBase):
@@ -450,11 +472,9 @@ class StoryQuerySet(models.QuerySet):
         return Counter({(perspective, language): count for perspective, language, count in rows})
 
     def delete(self):
-        ids = list(self.values_list("pk", flat=True))
-        recordings = Recording.objects.using(self.db).filter(story__in=ids)
+        recordings = Recording.objects.using(self.db).filter(story__in=self.values("pk"))
         files = list(recordings.values_list("stored_as", flat=True))
         deleted = super().delete()
-        search.forget(ids, using=self.db)
         # Their recordings went with them, by cascade, which leaves the files behind.
         forget_files(files, using=self.db)
         return deleted
@@ -721,7 +741,7 @@ class Story(models.Model):
     def is_or_was_visible(self):
         """Whether readers see the story, or saw it as its row stood before this change.
 
-        Asked by the page cache's receivers (stories/pagecache.py) as a change
+        Asked by the page cache's receivers (stories/pagecache_receivers.py) as a change
         to the story is saved or deleted: a story readers neither see nor saw
         changes no public page. "Before" is the row as last read or saved; a
         story not yet stored was not visible.
@@ -750,7 +770,6 @@ class Story(models.Model):
             Recording.objects.using(using).filter(story=pk).values_list("stored_as", flat=True)
         )
         deleted = super().delete(*args, **kwargs)
-        search.forget([pk], using=using)
         forget_files(files, using=using)
         return deleted
 
@@ -763,7 +782,9 @@ class Story(models.Model):
         moderator's open form is refused for it.
         """
         self.updated_at = timezone.now()
-        Story.objects.filter(pk=self.pk).update(updated_at=self.updated_at)
+        touched = Story.objects.filter(pk=self.pk)
+        touched.update(updated_at=self.updated_at)
+        stories_changed_in_bulk(touched)
 
     @property
     def is_visible(self):
@@ -916,7 +937,6 @@ class Story(models.Model):
             if before_save:
                 before_save(story)
             story.save()
-            search.reindex(story)
             event = ModerationEvent.objects.create(
                 story=story,
                 actor=by,
@@ -1001,7 +1021,6 @@ class Story(models.Model):
                 # (404, not 410) and the story takes one from the new title.
                 story.slug = story._unique_slug()
             story.save()
-            search.reindex(story)
             ModerationEvent.objects.create(
                 story=story,
                 actor=by,
@@ -1057,7 +1076,6 @@ class Story(models.Model):
             LogEntry.objects.filter(
                 content_type=ContentType.objects.get_for_model(Story), object_id=str(self.pk)
             ).update(object_repr=f"story {self.pk} (erased)", change_message="")
-            search.reindex(story)
         self.refresh_from_db()
         return True
 
@@ -1336,9 +1354,8 @@ class ThemeSuggestion(models.Model):
             )
             # Their themes changed: a change form opened before must not save over it.
             stories.update(version=F("version") + 1)
-            # bulk_create sends no signal: the cached pages and the index learn it here.
+            # bulk_create and update() send no signal: the cached pages and the index learn it here.
             stories_changed_in_bulk(stories)
-            search.reindex(stories)
 
 
 class StoryLinkQuerySet(models.QuerySet):

@@ -6,8 +6,8 @@ at once whenever anything in the archive changes.
   ``PageCacheMiddleware``: read-only public pages. Forms, the thank-you and
   withdrawal pages, errors, ``/healthz`` and the admin never are.
 - Every page is stored with the archive's generation: a value that changes
-  whenever a row that readers can see is saved or deleted (the signals
-  connected in ``apps.py``; ``readers_can_see`` says which), and a page is
+  whenever a row that readers can see is saved or deleted (the receivers in
+  ``pagecache_receivers.py``; ``readers_can_see`` says which), and a page is
   served only while it is still current, so an approval, a return to review,
   a withdrawal, a redaction, a retagging or a theme merge (and whatever later
   features change) reaches every page at once, with no list of pages to keep.
@@ -19,8 +19,8 @@ at once whenever anything in the archive changes.
 - Keys are the full address (language prefix, query string). Only the answer
   is kept (status 200, its headers and content), not a pickled response
   object; the middleware outside the page cache adds the rest on every answer.
-- A short lifetime (``PAGE_CACHE_SECONDS``) bounds what an embargo release, a
-  change made by a bulk ``update()`` (which sends no signal), waits for.
+- A short lifetime (``PAGE_CACHE_SECONDS``) bounds what an embargo release,
+  which changes no row, waits for.
 - Readers with a session (moderators, a narrator who just sent a story) are
   never served from the cache and never fill it.
 - Browsers are told to revalidate every time (``max-age=0``); the ETag, kept
@@ -101,67 +101,11 @@ def forget_everything():
 
 
 def renew(using):
+    """For the receivers in pagecache_receivers.py: a change readers can see is being made."""
     bump_generation()
     # Again once the change is committed: a page rendered meanwhile from the
     # old rows would otherwise be stored under the new generation.
     transaction.on_commit(bump_generation, using=using)
-
-
-# Rows no public page shows: a flood of reports must not empty the cache each time.
-PRIVATE_MODELS = {"report", "themesuggestion"}
-
-# Rows that belong to stories, by the fields that name them: readers see them
-# only with a visible story.
-STORY_KEYS = {
-    "recording": ("story_id",),
-    "transcriptsegment": ("story_id",),
-    "moderationevent": ("story_id",),
-    "taggedtheme": ("content_object_id",),
-    "storylink": ("from_story_id", "to_story_id"),
-}
-
-
-def archive_changed(sender, using=None, **kwargs):
-    if sender._meta.app_label not in {"stories", "taggit"}:
-        return
-    if readers_can_see(sender, using=using, **kwargs):
-        renew(using)
-
-
-def readers_can_see(sender, instance=None, using=None, **kwargs):
-    """Whether a change can alter what a reader sees: only then does the generation move.
-
-    A story readers neither see nor saw (pending, rejected, approved under an
-    embargo, withdrawn before its date) changes no public page, and neither
-    do its themes, recording, transcript, events or links: otherwise a
-    steady flow of submissions, a narrator withdrawing a story still under
-    review, or a flood of spam, would empty the cache every time and leave
-    every reader on an uncached page. The story itself is asked whether it is
-    visible after the change or was before it (``Story.is_or_was_visible``),
-    so a return to review or a withdrawal still empties the cache; a row of a
-    story, whether the story is visible now. An embargo lifting saves
-    nothing: pages wait at most ``PAGE_CACHE_SECONDS`` for it. The
-    moderation figures of /about/moderation/ count pending stories and
-    events; they may then be as late. Curated rows (perspectives, themes,
-    consent texts) always count.
-    """
-    from .models import Story
-
-    if isinstance(instance, Story):  # saved, deleted, or retagged (m2m_changed)
-        return instance.is_or_was_visible
-    name = sender._meta.model_name
-    if name in PRIVATE_MODELS:
-        return False
-    if name in STORY_KEYS and "pk_set" not in kwargs:  # not a theme's side of m2m_changed
-        ids = [getattr(instance, key) for key in STORY_KEYS[name]]
-        return Story.objects.using(using).filter(pk__in=ids).published().exists()
-    return True
-
-
-def stories_changed_in_bulk(stories):
-    """For a bulk write to ``stories``' rows (which sends no signal), as the receivers would."""
-    if stories.published().exists():
-        renew(stories.db)
 
 
 def applies_to(request):

@@ -9,11 +9,11 @@ Full-text search: one interface, two engines, chosen by the database in use.
   as few readings of the matches as the engine allows; ``RankedPaginator``
   pages with it. ``with_snippets(ids, query)`` reads the page's stories,
   each with a short, escaped excerpt of its text, matched words in ``<mark>``.
-- ``reindex(stories)`` keeps the index current. The model methods that change
-  what the public could find (approval, return to review, withdrawal, edits in
-  the admin, theme renames and merges, deletion) call it; it is not done by
-  SQL triggers, because theme names live in another table and, on SQLite,
-  stemming happens in Python. ``rebuild()`` indexes everything again.
+- ``reindex(stories)`` keeps the index current. Only the receivers of
+  stories/search_receivers.py call it, as a story, its themes or a theme's
+  names change, however they were changed; it is not done by SQL triggers,
+  because theme names live in another table and, on SQLite, stemming happens
+  in Python. ``rebuild()`` indexes everything again.
 
 Only approved stories are indexed, and every search starts from
 ``published()``, so an embargoed story is indexed but not found until its

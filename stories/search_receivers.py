@@ -1,0 +1,67 @@
+"""
+The search index follows the rows it is built from: a story's own fields, its
+themes, and those themes' names (stories/search.py says what is indexed).
+
+Connected per sender by ``StoriesConfig.ready()``. Every receiver reindexes
+in the transaction that changed the rows, as it runs, so the index commits or
+rolls back with them and a search never disagrees with the committed rows.
+Nothing else in the code keeps the index current (``rebuild_search_index``
+builds it again from nothing).
+"""
+
+from django.db.models.signals import post_delete, post_save, pre_delete
+
+from . import search
+from .models import Story, TaggedTheme, Theme
+from .signals import cascaded_from, stories_changed
+
+
+def story_saved(sender, instance, using, **kwargs):
+    search.reindex(instance)
+
+
+def story_deleted(sender, instance, using, **kwargs):
+    search.forget([instance.pk], using=using)
+
+
+def story_retagged(sender, instance, using, origin=None, **kwargs):
+    """A theme given to or taken from a story (taggit saves and deletes these rows one by one)."""
+    if cascaded_from(origin, sender, Story, Theme):
+        return
+    search.reindex(Story.objects.using(using).filter(pk=instance.content_object_id))
+
+
+def theme_saved(sender, instance, using, **kwargs):
+    """Stories are found by their themes' names: only a renamed theme's stories, in one pass.
+
+    A description edited changes nothing indexed; reindexing a theme's 20,000
+    stories for it cost some 14 s per save.
+    """
+    if instance.names_changed:
+        search.reindex(Story.objects.using(using).filter(themes=instance))
+
+
+def theme_about_to_be_deleted(sender, instance, using, **kwargs):
+    # Its stories are known only while its tags exist.
+    instance.stories_losing_it = list(
+        Story.objects.using(using).filter(themes=instance).values_list("pk", flat=True)
+    )
+
+
+def theme_deleted(sender, instance, using, **kwargs):
+    search.reindex(Story.objects.using(using).filter(pk__in=instance.stories_losing_it))
+
+
+def stories_written_in_bulk(sender, stories, **kwargs):
+    search.reindex(stories)
+
+
+def connect():
+    post_save.connect(story_saved, sender=Story, dispatch_uid="search-story-saved")
+    post_delete.connect(story_deleted, sender=Story, dispatch_uid="search-story-deleted")
+    for signal in (post_save, post_delete):
+        signal.connect(story_retagged, sender=TaggedTheme, dispatch_uid=f"search-retagged-{signal}")
+    post_save.connect(theme_saved, sender=Theme, dispatch_uid="search-theme-saved")
+    pre_delete.connect(theme_about_to_be_deleted, sender=Theme, dispatch_uid="search-theme-going")
+    post_delete.connect(theme_deleted, sender=Theme, dispatch_uid="search-theme-deleted")
+    stories_changed.connect(stories_written_in_bulk, dispatch_uid="search-bulk")
