@@ -27,9 +27,9 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
-from . import audio, privacy, search, shield, transcripts
-from .pagecache import counted_once_per_generation
-from .signals import stories_changed_in_bulk
+from .. import audio, privacy, search, shield, transcripts
+from ..pagecache import counted_once_per_generation
+from ..signals import stories_changed_in_bulk
 
 EARLIEST_YEAR = 1900
 
