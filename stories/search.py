@@ -1,9 +1,9 @@
 """
 Full-text search: one interface, two engines, chosen by the database in use.
 
-- ``Story.objects.published().search(query)`` narrows to the matching stories
-  and ranks them, best first (title over summary over body);
-  ``.matching(query)`` only narrows, for counts and facets, which need no rank.
+- ``search(stories, query)`` narrows ``stories`` (``Story.objects.published()``)
+  to the matching ones and ranks them, best first (title over summary over
+  body); ``matching(stories, query)`` only narrows, which counts need.
 - ``find(stories, query, bottom, top)`` counts the matches (and, if asked,
   divides them into facets) and ranks them, giving the ids of one page, in
   as few readings of the matches as the engine allows; ``RankedPaginator``

@@ -19,7 +19,7 @@ CACHED_PAGES = ["/", "/stories/", "/themes/legal-aid/"]
 
 
 def found(query):
-    return [story.title for story in Story.objects.published().search(query)]
+    return [story.title for story in search.search(Story.objects.published(), query)]
 
 
 def pages(client):

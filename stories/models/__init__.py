@@ -1,0 +1,88 @@
+"""
+The archive's domain, a module per concern: who speaks and about what
+(taxonomy.py), what they said and how it moves through the workflow
+(story.py, story_queryset.py), what moderators and narrators do around it
+(moderation.py), its recording and transcript (recording.py), the SQLite
+search index's rows (search_entry.py) and the facets beside a list of
+stories (facets.py).
+
+Every name is re-exported here, so migrations, fixtures, tests and the rest
+of the app keep importing from ``stories.models``; the app label stays
+``stories``.
+"""
+
+from .facets import LanguageCount, facets_of, with_matching_counts
+from .moderation import (
+    ConsentBlock,
+    ConsentText,
+    ModerationEvent,
+    Report,
+    StoryLink,
+    ThemeSuggestion,
+    suggestion_key,
+)
+from .recording import (
+    HoldRefused,
+    Recording,
+    TranscriptSegment,
+    forget_files,
+    held_recordings_expire_at,
+    hold_minutes,
+    recordings_storage,
+)
+from .search_entry import SearchEntry
+from .story import (
+    EARLIEST_YEAR,
+    InvalidTransition,
+    ShieldedText,
+    Story,
+    hash_submission_id,
+    hash_withdrawal_token,
+)
+from .story_queryset import StoryQuerySet
+from .taxonomy import (
+    BilingualNameMixin,
+    Perspective,
+    PerspectiveQuerySet,
+    TaggedTheme,
+    Theme,
+    ThemeQuerySet,
+    in_local_order,
+    theme_perspective_counts,
+)
+
+__all__ = [
+    "BilingualNameMixin",
+    "ConsentBlock",
+    "ConsentText",
+    "EARLIEST_YEAR",
+    "HoldRefused",
+    "InvalidTransition",
+    "LanguageCount",
+    "ModerationEvent",
+    "Perspective",
+    "PerspectiveQuerySet",
+    "Recording",
+    "Report",
+    "SearchEntry",
+    "ShieldedText",
+    "Story",
+    "StoryLink",
+    "StoryQuerySet",
+    "TaggedTheme",
+    "Theme",
+    "ThemeQuerySet",
+    "ThemeSuggestion",
+    "TranscriptSegment",
+    "facets_of",
+    "forget_files",
+    "hash_submission_id",
+    "hash_withdrawal_token",
+    "held_recordings_expire_at",
+    "hold_minutes",
+    "in_local_order",
+    "recordings_storage",
+    "suggestion_key",
+    "theme_perspective_counts",
+    "with_matching_counts",
+]

@@ -1,0 +1,628 @@
+"""
+The story: what a narrator said, and how it moves through the workflow
+(approve, reject, withdraw, redact, erase). The one rule: nothing is public
+until a moderator approves it, and every public road reads through
+``Story.objects.published()`` (story_queryset.py).
+
+The models of moderation.py import this one, so a story reaches its events,
+reports and links through their related managers (``self.events``, ...).
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import capfirst, slugify
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+
+from .. import privacy, shield, transcripts
+from ..signals import stories_changed_in_bulk
+from .recording import Recording, forget_files
+from .story_queryset import StoryQuerySet
+from .taxonomy import Perspective, TaggedTheme, in_local_order
+
+EARLIEST_YEAR = 1900
+
+
+def hash_withdrawal_token(token):
+    """What the archive keeps of a withdrawal token: a leaked database cannot withdraw."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def hash_submission_id(submission_id):
+    return hashlib.sha256(submission_id.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class ShieldedText:
+    """A text the identity shield reads (Story.shielded_texts), as a moderator sees it named."""
+
+    label: str
+    text: str
+    segment: object = None  # the TranscriptSegment it is, for a transcript paragraph
+
+
+class InvalidTransition(Exception):
+    """A status change that the workflow table does not allow."""
+
+
+class Story(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Language(models.TextChoices):
+        ENGLISH = "en", _("English")
+        SPANISH = "es", _("Spanish")
+
+    # The workflow table (docs/architecture.md). Changing status anywhere but
+    # through _change_status() would skip both this check and the audit trail.
+    TRANSITIONS = {
+        Status.PENDING: {Status.APPROVED, Status.REJECTED, Status.WITHDRAWN},
+        Status.APPROVED: {Status.PENDING, Status.WITHDRAWN},
+        Status.REJECTED: {Status.PENDING},
+        Status.WITHDRAWN: set(),
+    }
+
+    # --- Public: shown on the site once approved. ---
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=220,
+        unique=True,
+        null=True,
+        blank=True,
+        allow_unicode=True,
+        editable=False,
+        help_text=_("Given at first approval, from the approved title."),
+    )
+    body = models.TextField(_("story"))
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    narrator_name = models.CharField(_("narrator's name"), max_length=100, blank=True)
+    is_anonymous = models.BooleanField(_("anonymous"), default=False)
+    narrator_descriptor = models.CharField(
+        _("narrator descriptor"),
+        max_length=150,
+        blank=True,
+        help_text=_('For example "nurse, Boyle Heights".'),
+    )
+    perspective = models.ForeignKey(
+        Perspective,
+        on_delete=models.PROTECT,
+        related_name="stories",
+        verbose_name=_("perspective"),
+    )
+    # Ordered, so a story lists its themes the same way on every page, in every
+    # feed and after a restore (the order of the tagging rows is not kept).
+    themes = TaggableManager(
+        through=TaggedTheme,
+        blank=True,
+        verbose_name=_("themes"),
+        help_text="",
+        ordering=["name", "pk"],
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=Language.choices, default=Language.ENGLISH
+    )
+    place = models.CharField(_("neighbourhood or city"), max_length=100, blank=True)
+    year_happened = models.PositiveSmallIntegerField(
+        _("year it happened"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(EARLIEST_YEAR), MaxValueValidator(2100)],
+    )
+    content_note = models.CharField(_("content note"), max_length=200, blank=True)
+    featured = models.BooleanField(_("featured"), default=False)
+    is_sample = models.BooleanField(
+        _("sample content"),
+        default=False,
+        help_text=_("Fictional story from the sample archive."),
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    # --- Private: only moderators in the admin ever see these. ---
+    suggested_theme = models.CharField(_("suggested theme"), max_length=80, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    may_contact = models.BooleanField(
+        _("may be contacted"),
+        default=False,
+        help_text=_("The narrator agreed to be contacted about the story after approval."),
+    )
+    consent = models.ForeignKey(
+        "ConsentText",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stories",
+        verbose_name=_("consent text agreed to"),
+    )
+    consent_language = models.CharField(
+        _("consent read in"), max_length=8, choices=Language.choices, blank=True
+    )
+    consent_given_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    # SHA-256 of the share form's one-time submission id: the same form sent twice
+    # (a double click, a reload, a resend after a dropped connection) is one story.
+    submission_hash = models.CharField(
+        _("submission (hash)"), max_length=64, null=True, blank=True, unique=True, editable=False
+    )
+    # SHA-256 of the narrator's withdrawal token; the token itself is shown once, never stored.
+    withdrawal_token_hash = models.CharField(
+        _("withdrawal token (hash)"), max_length=64, blank=True, db_index=True
+    )
+    moderator_notes = models.TextField(_("moderator notes"), blank=True)
+    submitter_hash = models.CharField(
+        _("submitter network (keyed hash)"), max_length=64, blank=True
+    )
+    theme_suggestion = models.ForeignKey(
+        "ThemeSuggestion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="stories",
+        verbose_name=_("theme suggestion"),
+    )
+    embargo_until = models.DateTimeField(
+        _("embargoed until"),
+        null=True,
+        blank=True,
+        help_text=_("Approval publishes the story no earlier than this."),
+    )
+
+    # PostgreSQL's search index (stories/search.py), filled for approved stories only;
+    # its GIN index is made by migration 0004. Empty on SQLite, whose index is an FTS5 table.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    # --- Workflow ---
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now, editable=False)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
+    # Whether readers ever saw the story, which decides what its address
+    # answers once it has left the site (410 or 404) and whether it stays an
+    # OAI-PMH record. Recorded by _change_status() as the story leaves approved
+    # status, from the publication time if that had come; until then
+    # published_at alone says it. published_at cannot say it afterwards: a story
+    # returned to review or withdrawn under an embargo keeps a date that passes
+    # with nobody having seen it.
+    first_visible_at = models.DateTimeField(
+        _("first seen by readers"), null=True, blank=True, editable=False
+    )
+    erased_at = models.DateTimeField(
+        _("text erased"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the story's text and private details were erased; its events remain."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Raised by every save: a moderator's form carries the version it showed,
+    # and a save over someone else's newer one is refused (StoryAdminForm).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    objects = StoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-submitted_at"]
+        verbose_name = _("story")
+        verbose_name_plural = _("stories")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "approved", "rejected", "withdrawn"]),
+                name="story_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="approved") | models.Q(published_at__isnull=False),
+                name="story_approved_has_published_at",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="story_public_idx"),
+            models.Index(fields=["status", "submitted_at"], name="story_queue_idx"),
+            models.Index(fields=["perspective", "status", "-published_at"], name="story_persp_idx"),
+            # The home page's featured stories, newest first, without walking the archive.
+            models.Index(
+                fields=["-published_at"],
+                condition=models.Q(featured=True, status="approved"),
+                name="story_featured_idx",
+            ),
+            # The browse page's list of years.
+            models.Index(fields=["status", "year_happened", "published_at"], name="story_year_idx"),
+        ]
+        # SQLite alone also has story_visible_idx, made by raw SQL (migration 0007,
+        # SearchEntry). A migration that makes Django remake this table on SQLite
+        # (adding a field with a default, say) drops it: such a migration must
+        # make it again, as 0010 does; test_search's plan test fails otherwise.
+
+    def __str__(self):
+        return self.title or f"story {self.pk} (erased)"
+
+    def get_absolute_url(self):
+        return reverse("stories:story-detail", kwargs={"slug": self.slug})
+
+    @property
+    def theme_list(self):
+        """The story's themes, by English name: read ahead by ``with_themes()``, or read now."""
+        try:
+            return self.themes_read_ahead
+        except AttributeError:
+            return list(self.themes.all())
+
+    @property
+    def local_theme_list(self):
+        """The story's themes, in the alphabetical order of the reader's language."""
+        return in_local_order(self.theme_list)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        story = super().from_db(db, field_names, values)
+        story._remember_as_stored()
+        return story
+
+    def _remember_as_stored(self):
+        """Keep what decides visibility as the row holds it, for ``is_or_was_visible``."""
+        loaded = self.__dict__
+        if "status" in loaded and "published_at" in loaded:  # not deferred
+            self._as_stored = (self.status, self.published_at)
+        else:
+            self._as_stored = None  # not known: taken as visible
+
+    @property
+    def is_or_was_visible(self):
+        """Whether readers see the story, or saw it as its row stood before this change.
+
+        Asked by the page cache's receivers (stories/pagecache_receivers.py) as a change
+        to the story is saved or deleted: a story readers neither see nor saw
+        changes no public page. "Before" is the row as last read or saved; a
+        story not yet stored was not visible.
+        """
+        stored = getattr(self, "_as_stored", (None, None))  # never stored: not visible
+        return self.is_visible or stored is None or self.visible_with(*stored)
+
+    def save(self, *args, update_fields=None, **kwargs):
+        now = timezone.now()
+        if self.status == self.Status.APPROVED and self.published_at and self.published_at > now:
+            # Approved, waiting for its date: a changed embargo moves the date.
+            self.published_at = max(now, self.embargo_until or now)
+        if self.suggested_theme and self.theme_suggestion_id is None and update_fields is None:
+            # Narrators who ask for the same theme in their own words are counted together.
+            # (ThemeSuggestion, reached through the foreign key: moderation.py imports Story.)
+            suggestions = self._meta.get_field("theme_suggestion").related_model.objects
+            self.theme_suggestion = suggestions.for_text(self.suggested_theme)
+        if not self._state.adding:
+            self.version += 1
+            if update_fields is not None:
+                update_fields = {*update_fields, "version"}
+        super().save(*args, update_fields=update_fields, **kwargs)
+        self._remember_as_stored()
+
+    def delete(self, *args, **kwargs):
+        pk, using = self.pk, self._state.db
+        files = list(
+            Recording.objects.using(using).filter(story=pk).values_list("stored_as", flat=True)
+        )
+        deleted = super().delete(*args, **kwargs)
+        forget_files(files, using=using)
+        return deleted
+
+    def touch(self):
+        """Record that what readers see of the story changed, not its own fields.
+
+        For a recording cleared, held back or removed: feeds, the API and
+        OAI-PMH date a story by ``updated_at``, and harvesters ask for what
+        changed since. Not through save(): the story's version stays, so no
+        moderator's open form is refused for it.
+        """
+        self.updated_at = timezone.now()
+        touched = Story.objects.filter(pk=self.pk)
+        touched.update(updated_at=self.updated_at)
+        stories_changed_in_bulk(touched)
+
+    @property
+    def is_visible(self):
+        return self.visible_with(self.status, self.published_at)
+
+    @classmethod
+    def visible_with(cls, status, published_at):
+        """Whether a story with this status and publication time is visible now.
+
+        The same rule as ``StoryQuerySet.visible_now()``, asked of one story.
+        """
+        return (
+            status == cls.Status.APPROVED
+            and published_at is not None
+            and published_at <= timezone.now()
+        )
+
+    @property
+    def was_once_visible(self):
+        """Whether readers ever saw the story (``StoryQuerySet.once_visible()``)."""
+        return self.is_visible or self.first_visible_at is not None
+
+    @property
+    def public_recording(self):
+        """The recording readers may hear, or None: only once a moderator has cleared it.
+
+        Whether the story itself is visible is the caller's business: this is
+        read from stories that came through ``published()``.
+        """
+        try:
+            recording = self.recording
+        except Recording.DoesNotExist:
+            return None
+        return recording if recording.is_cleared else None
+
+    @property
+    def display_name(self):
+        if self.is_anonymous or not self.narrator_name.strip():
+            return _("Anonymous")
+        return self.narrator_name
+
+    # --- Workflow: the only way status changes ---
+
+    def approve(self, *, by, note=""):
+        def publish(story):
+            now = timezone.now()
+            embargoed = story.embargo_until is not None and story.embargo_until > now
+            # A story approved again keeps its first publication date, for
+            # citations, unless its narrator has since asked for a later one.
+            # Only a date readers saw it on: one that an embargo had set and
+            # that passed while the story was back in review is not that.
+            seen = story.first_visible_at is not None and story.published_at <= now
+            if not seen or embargoed:
+                story.published_at = max(now, story.embargo_until or now)
+            if not story.slug:
+                story.slug = story._unique_slug()
+            # Kept only for review: the email to ask a question, the name of an
+            # anonymous narrator to check the story does not reveal it.
+            if not story.may_contact:
+                story.contact_email = ""
+            if story.is_anonymous:
+                story.narrator_name = ""
+
+        return self._change_status(self.Status.APPROVED, by=by, note=note, before_save=publish)
+
+    def reject(self, *, by, reason="", note=""):
+        """``reason`` is one of ModerationEvent.RejectionReason; ``note`` says more."""
+        return self._change_status(self.Status.REJECTED, by=by, note=note, reason=reason)
+
+    def return_to_review(self, *, by, note=""):
+        """Approved or rejected back to pending; ``by`` is None for the system."""
+        return self._change_status(self.Status.PENDING, by=by, note=note)
+
+    def withdraw(self, *, note=""):
+        """The narrator takes the story back. Final.
+
+        The recording goes at once, file and all: the text is kept for a grace
+        period (in case of a mistake), but a voice is the narrator's own
+        identity, and nothing about a withdrawn story needs it.
+        """
+
+        def stamp(story):
+            story.withdrawn_at = timezone.now()
+            story.withdrawal_token_hash = ""  # a link works once
+            Recording.objects.filter(story=story).delete()
+
+        return self._change_status(self.Status.WITHDRAWN, by=None, note=note, before_save=stamp)
+
+    def set_featured(self, featured, *, by):
+        with transaction.atomic():
+            story = Story.objects.select_for_update().get(pk=self.pk)
+            if story.featured == featured:
+                return False
+            story.featured = featured
+            story.save(update_fields=["featured", "updated_at"])
+            note = "Featured" if featured else "Unfeatured"
+            story.events.create(
+                actor=by,
+                from_status=story.status,
+                to_status=story.status,
+                note=note,
+            )
+        self.featured = featured
+        return True
+
+    def stories_in_conversation(self):
+        """The published stories a moderator linked to this one, as ``(relation, story)``.
+
+        The relation is worded from this story's side: a story that answers
+        this one is "A response", one this story answers is "Responds to".
+        """
+        links = (
+            # The links' model, through this story's relation to it: moderation.py imports Story.
+            self.links_out.model.objects.public()
+            .filter(Q(from_story=self) | Q(to_story=self))
+            .select_related("from_story__perspective", "to_story__perspective")
+            .defer(*(f"{side}__{field}" for side in ("from_story", "to_story")
+                     for field in ("body", "search_vector")))
+            .order_by("relation", "pk")
+        )  # fmt: skip
+        return [
+            (link.OUTGOING[link.relation], link.to_story)
+            if link.from_story_id == self.pk
+            else (link.INCOMING[link.relation], link.from_story)
+            for link in links
+        ]
+
+    def other_perspectives(self):
+        """The newest published story of each other perspective sharing a theme with this one."""
+        others = Perspective.objects.exclude(pk=self.perspective_id).values_list("pk", flat=True)
+        return (
+            Story.objects.published()
+            .carrying_any_theme_of(TaggedTheme.objects.filter(content_object=self).values("tag"))
+            .for_listing()
+            .newest_per_perspective(1, list(others))
+            .order_by("perspective__display_order")
+        )
+
+    def _change_status(self, to_status, *, by, note, before_save=None, reason=""):
+        """Move to ``to_status`` if the workflow allows it, and record the event.
+
+        The row is locked and re-read first, so two moderators acting on the
+        same story at once produce one change and one event, not two.
+        """
+        with transaction.atomic():
+            story = Story.objects.select_for_update().get(pk=self.pk)
+            if to_status not in self.TRANSITIONS[story.status]:
+                raise InvalidTransition(f"A {story.status} story cannot become {to_status}.")
+            from_status = story.status
+            if story.is_visible and story.first_visible_at is None:
+                story.first_visible_at = story.published_at  # it leaves the site now
+            story.status = to_status
+            if before_save:
+                before_save(story)
+            story.save()
+            event = story.events.create(
+                actor=by,
+                from_status=from_status,
+                to_status=to_status,
+                reason=reason,
+                note=note,
+            )
+        for field in self.WORKFLOW_FIELDS:
+            setattr(self, field, getattr(story, field))
+        self._as_stored = story._as_stored
+        return event
+
+    # What _change_status() may change besides status, copied back to the caller's instance.
+    WORKFLOW_FIELDS = (
+        "status",
+        "published_at",
+        "first_visible_at",
+        "slug",
+        "withdrawn_at",
+        "updated_at",
+        "contact_email",
+        "narrator_name",
+        "withdrawal_token_hash",
+        "version",
+    )
+
+    def shield_findings(self):
+        """What the identity shield finds in this story's public text (stories/shield.py).
+
+        Its own fields, and each paragraph of its transcript. An anonymous
+        narrator's own name is looked for too, while it is kept (until approval).
+        """
+        names = (self.narrator_name,) if self.is_anonymous else ()
+        return [
+            finding
+            for field, shielded in self.shielded_texts().items()
+            for finding in shield.scan(shielded.text, field=field, names=names)
+        ]
+
+    def shielded_texts(self):
+        """Every text the shield reads, by the name its findings give it (``Finding.field``).
+
+        A story field by its own name; a transcript paragraph as
+        "transcript-<pk>", labelled with its time. One query for the transcript.
+        """
+        texts = {
+            name: ShieldedText(
+                capfirst(self._meta.get_field(name).verbose_name), getattr(self, name)
+            )
+            for name in shield.SHIELDED_FIELDS
+        }
+        for segment in self.transcript.all():
+            label = _("Transcript at %(time)s") % {"time": transcripts.clock(segment.start)}
+            texts[segment.shield_field] = ShieldedText(label, segment.text, segment)
+        return texts
+
+    def redact(self, selected, *, by):
+        """Replace the chosen findings with "[redacted]" and record what kinds were redacted.
+
+        ``selected`` holds finding keys (``shield.Finding.key``), as a moderator
+        ticked them; the findings are found again on the locked row, so a key
+        that no longer matches the text redacts nothing. The event's note names
+        the kinds and fields, never the values. Returns the findings redacted.
+        """
+        with transaction.atomic():
+            story = Story.objects.select_for_update().get(pk=self.pk)
+            chosen = [f for f in story.shield_findings() if f.key in set(selected)]
+            if not chosen:
+                return []
+            texts = story.shielded_texts()
+            for field in {finding.field for finding in chosen}:
+                in_field = [finding for finding in chosen if finding.field == field]
+                redacted = shield.redact(texts[field].text, in_field)
+                if texts[field].segment is None:
+                    setattr(story, field, redacted)
+                else:
+                    texts[field].segment.text = redacted
+                    texts[field].segment.save(update_fields=["text"])
+            if story.slug and any(finding.field == "title" for finding in chosen):
+                # The old address spelled out what was just redacted: it goes
+                # (404, not 410) and the story takes one from the new title.
+                story.slug = story._unique_slug()
+            story.save()
+            story.events.create(
+                actor=by,
+                from_status=story.status,
+                to_status=story.status,
+                note="Redacted: "
+                + ", ".join(
+                    sorted(
+                        {
+                            f"{finding.kind} in {finding.field.partition('-')[0]}"
+                            for finding in chosen
+                        }
+                    )
+                ),
+            )
+        for field in (*shield.SHIELDED_FIELDS, "slug"):
+            setattr(self, field, getattr(story, field))
+        return chosen
+
+    def erase(self):
+        """Erase the story's text and private details for good; its events remain.
+
+        For stories withdrawn or rejected long enough ago (manage.py
+        purge_private_data). What goes from which row is the privacy table
+        (stories/privacy.py, each field's ``erasure``):
+        the text leaves the row, the search index, the notes of its events, its
+        reports, its theme suggestion and the admin's change log. The slug of a
+        story readers saw and its narrator withdrew stays, so that address still
+        answers 410 Gone rather than 404; any other story's slug goes with its title.
+        """
+        with transaction.atomic():
+            # Locked and read again: a moderator may have reopened a rejected
+            # story since the purge listed it, and that story is not erased.
+            story = Story.objects.select_for_update().get(pk=self.pk)
+            if story.status not in (self.Status.WITHDRAWN, self.Status.REJECTED):
+                return False
+            gone = story.status == self.Status.WITHDRAWN and story.was_once_visible
+            suggestion = story.theme_suggestion
+            for field, value in privacy.erased_values(Story, gone=gone).items():
+                setattr(story, field, value)
+            story.erased_at = timezone.now()
+            story.save()
+            if suggestion is not None:
+                suggestion.forget_a_narrator()
+            story.themes.clear()
+            Recording.objects.filter(story=story).delete()
+            story.transcript.all().delete()
+            story.events.update(**privacy.erased_values(story.events.model))
+            story.reports.update(**privacy.erased_values(story.reports.model))
+            LogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(Story), object_id=str(self.pk)
+            ).update(object_repr=f"story {self.pk} (erased)", change_message="")
+        self.refresh_from_db()
+        return True
+
+    def _unique_slug(self):
+        base = slugify(self.title, allow_unicode=True)[:200].strip("-") or f"story-{self.pk}"
+        slug, n = base, 2
+        while Story.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+            slug = f"{base}-{n}"
+            n += 1
+        return slug
