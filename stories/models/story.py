@@ -11,6 +11,7 @@ reports and links through their related managers (``self.events``, ...).
 import hashlib
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
@@ -296,8 +297,8 @@ class Story(models.Model):
             self.published_at = max(now, self.embargo_until or now)
         if self.suggested_theme and self.theme_suggestion_id is None and update_fields is None:
             # Narrators who ask for the same theme in their own words are counted together.
-            # (ThemeSuggestion, reached through the foreign key: moderation.py imports Story.)
-            suggestions = self._meta.get_field("theme_suggestion").related_model.objects
+            # (ThemeSuggestion from the app registry: moderation.py imports Story.)
+            suggestions = apps.get_model("stories", "ThemeSuggestion").objects
             self.theme_suggestion = suggestions.for_text(self.suggested_theme)
         if not self._state.adding:
             self.version += 1

@@ -10,6 +10,7 @@ from the queryset's own model (``self.model.Status``).
 import datetime
 from collections import Counter
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
@@ -70,10 +71,9 @@ class StoryQuerySet(models.QuerySet):
         """
         now = timezone.now()
         rejected_at = (
-            # The events' model, through Story's relation to it: moderation.py imports Story.
-            self.model.events.field.model.objects.filter(
-                story=OuterRef("pk"), to_status=self.model.Status.REJECTED
-            )
+            # ModerationEvent from the app registry: moderation.py imports Story.
+            apps.get_model("stories", "ModerationEvent")
+            .objects.filter(story=OuterRef("pk"), to_status=self.model.Status.REJECTED)
             .order_by("-created_at")
             .values("created_at")[:1]
         )

@@ -4,10 +4,11 @@ themes it is tagged with (``TaggedTheme`` is the tagging row), and how many
 published stories each of them has.
 
 Story's module imports this one (a story has a perspective and themes), so
-the counts here reach Story through the tagging row's foreign key to it
-(``story_objects()``), not by importing it back.
+the counts here find Story in Django's app registry (``story_objects()``)
+rather than importing it back.
 """
 
+from django.apps import apps
 from django.db import models, transaction
 from django.db.models import Count, F
 from django.urls import reverse
@@ -22,8 +23,8 @@ from ..signals import stories_changed_in_bulk
 
 
 def story_objects():
-    """Story's manager, reached through the model that TaggedTheme's foreign key names."""
-    return TaggedTheme._meta.get_field("content_object").related_model.objects
+    """Story's manager, from the app registry: story.py imports this module."""
+    return apps.get_model("stories", "Story").objects
 
 
 def in_local_order(named):
