@@ -60,10 +60,6 @@ def dated_by_archive_change(view):
     return dated
 
 
-def base_url(request):
-    return f"{request.scheme}://{request.get_host()}"
-
-
 def story_permalink(request, story_id):
     """``/s/<id>/``: the address citations use, which outlives a change of title.
 
@@ -91,11 +87,12 @@ def citation_file(request, story_id, extension):
     if extension not in ("bib", "ris"):
         raise Http404
     record = public_record(story_id)
+    base = opendata.base_url(request)
     if extension == "bib":
-        body, content_type = opendata.bibtex(record, base_url(request)), "application/x-bibtex"
+        body, content_type = opendata.bibtex(record, base), "application/x-bibtex"
     else:
         body, content_type = (
-            opendata.ris(record, base_url(request)),
+            opendata.ris(record, base),
             "application/x-research-info-systems",
         )
     response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
@@ -153,8 +150,8 @@ def export_index(request):
     return JsonResponse(
         {
             "formats": {
-                "csv": request.build_absolute_uri(reverse("export-csv")),
-                "json": request.build_absolute_uri(reverse("export-json")),
+                "csv": opendata.absolute_url(request, reverse("export-csv")),
+                "json": opendata.absolute_url(request, reverse("export-json")),
             },
             "fields": list(EXPORT_FIELDS),
             "rights": str(opendata.RIGHTS),
@@ -163,7 +160,7 @@ def export_index(request):
 
 
 def export_csv(request):
-    base = base_url(request)
+    base = opendata.base_url(request)
     writer = csv.writer(Echo())
 
     def rows():
@@ -180,7 +177,7 @@ def export_csv(request):
 
 
 def export_json(request):
-    base = base_url(request)
+    base = opendata.base_url(request)
 
     def chunks():
         yield "[\n"

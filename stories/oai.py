@@ -179,7 +179,7 @@ class Response:
 
     def __init__(self, request):
         self.request = request
-        self.base_url = f"{request.scheme}://{request.get_host()}"
+        self.base_url = opendata.base_url(request)
         self.root = ET.Element(f"{{{OAI}}}OAI-PMH")
         self.root.set(f"{{{XSI}}}schemaLocation", f"{OAI} {SCHEMA[OAI]}")
         element(self.root, f"{{{OAI}}}responseDate", utc(timezone.now()))

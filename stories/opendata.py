@@ -51,6 +51,22 @@ def xml_safe(text):
     return NOT_IN_XML.sub("", text)
 
 
+def base_url(request):
+    """The site's address as the reader reached it ("https://example.org").
+
+    Every absolute link the site writes starts with it: feeds, API, OAI-PMH,
+    citations, exports, story pages, the withdrawal link.
+
+    Behind the trusted proxy the scheme is the one the reader used
+    (``SECURE_PROXY_SSL_HEADER``) and the host the one they asked for.
+    """
+    return f"{request.scheme}://{request.get_host()}"
+
+
+def absolute_url(request, path):
+    return base_url(request) + path
+
+
 def with_public_fields(stories):
     """``stories`` (narrowed from ``Story.objects.published()``) with only public fields loaded."""
     return (

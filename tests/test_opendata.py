@@ -345,3 +345,30 @@ def test_the_story_sitemap_reads_only_the_slice_it_shows(client):
     assert len(queries) == 2  # the count, then the stories of the slice
     with pytest.raises(TypeError):
         addresses[0]
+
+
+def test_every_road_names_the_site_by_the_same_address_behind_a_proxy(client, archive, settings):
+    # Behind the trusted proxy, the address a reader used is https: every road
+    # that writes an absolute link (feeds, API, OAI-PMH, citations, exports,
+    # the story page) writes that one.
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    story = archive["visible"]
+    permalink = f"https://testserver/s/{story.pk}/"
+    proxied = {"HTTP_X_FORWARDED_PROTO": "https", "HTTP_HOST": "testserver"}
+
+    feed = feedparser.parse(body(client.get("/feeds/stories.atom", **proxied)))
+    assert permalink in [entry.id for entry in feed.entries]
+    assert all(entry.link.startswith("https://testserver/") for entry in feed.entries)
+    api = client.get(f"/api/v1/stories/{story.pk}/", **proxied).json()
+    assert api["permalink"] == permalink
+    assert permalink in api["dublin_core"]["identifier"]
+    assert api["api_url"].startswith("https://testserver/")
+    oai = etree.fromstring(
+        body(client.get("/oai/?verb=ListRecords&metadataPrefix=oai_dc", **proxied))
+    )
+    assert permalink in oai.xpath(
+        "//dc:identifier/text()", namespaces={"dc": "http://purl.org/dc/elements/1.1/"}
+    )
+    assert "UR  - " + permalink in client.get(f"/s/{story.pk}/cite.ris", **proxied).content.decode()
+    assert permalink in body(client.get("/export/stories.json", **proxied)).decode()
+    assert permalink in client.get(story.get_absolute_url(), **proxied).content.decode()
