@@ -338,7 +338,7 @@ def selected(request):
         if kind == "theme" and found is None:
             stories = stories.carrying_any_theme_of(Theme.objects.all())
         elif kind == "theme":
-            stories = stories.filter(tagged_themes__tag=found)
+            stories = stories.carrying_any_theme_of([found])
         elif found is not None:
             stories = stories.filter(perspective=found)
         # The parent set "perspective" is every record: each story has a perspective.

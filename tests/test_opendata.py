@@ -15,7 +15,7 @@ from django.utils.http import parse_http_date
 from lxml import etree
 
 from stories import opendata, pagecache
-from stories.models import Story
+from stories.models import Story, Theme
 
 from .conftest import make_published, make_story, queries_made
 
@@ -372,3 +372,19 @@ def test_every_road_names_the_site_by_the_same_address_behind_a_proxy(client, ar
     assert "UR  - " + permalink in client.get(f"/s/{story.pk}/cite.ris", **proxied).content.decode()
     assert permalink in body(client.get("/export/stories.json", **proxied)).decode()
     assert permalink in client.get(story.get_absolute_url(), **proxied).content.decode()
+
+
+def test_a_theme_narrows_every_road_to_the_same_stories(client, archive):
+    theme = Theme.objects.get(slug="public-safety")
+    expected = {archive["visible"].pk}  # the pending and the withdrawn one carry it too
+    api = client.get("/api/v1/stories/?theme=public-safety").json()
+    assert {story["id"] for story in api["results"]} == expected
+    feed = feedparser.parse(body(client.get("/feeds/themes/public-safety.atom")))
+    assert {int(entry.id.rstrip("/").rsplit("/", 1)[1]) for entry in feed.entries} == expected
+    oai = etree.fromstring(
+        body(client.get(f"/oai/?verb=ListRecords&metadataPrefix=oai_dc&set=theme:{theme.pk}"))
+    )
+    identifiers = oai.xpath("//*[local-name()='header'][not(@status)]/*[local-name()='identifier']")
+    assert {int(node.text.rsplit("/", 1)[1]) for node in identifiers} == expected
+    listed = client.get("/stories/?theme=public-safety").content.decode()
+    assert "Visible story" in listed and "Withdrawn story" not in listed
