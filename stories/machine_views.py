@@ -1,7 +1,10 @@
 """
-The roads for machines (unprefixed, DESIGN "URLs and languages"): the
-permanent address of a story, its citation files, and the export of the whole
-public archive. Everything is read through ``opendata``.
+The roads for machines that have no module of their own (unprefixed, like
+every machine road: docs/architecture.md, "Languages"): the permanent address
+of a story, its citation files, the export of the whole public archive, and a
+cleared recording with its captions. What a story says is read through
+``opendata``; the permanent address and the recording roads need only a
+published story's slug or its cleared recording.
 """
 
 import csv

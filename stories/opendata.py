@@ -1,6 +1,8 @@
 """
 What the archive gives to machines: the one mapping from a published story to
-the record that feeds, the sitemap, exports and citations are built from.
+the record that feeds, the API, OAI-PMH, exports and citations are built from.
+(The sitemap needs only addresses and dates: it reads slugs from
+``Story.objects.published()``.)
 
 ``PublicRecord.of(story)`` copies the public fields and nothing else, and the
 stories come from ``public_stories()``, which starts at
