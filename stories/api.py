@@ -107,21 +107,13 @@ def recording_json(request, recording):
     }
 
 
-def story_summary(request, record):
+def story_summary(request, record, *, whole=False):
     return {
-        "id": record.id,
-        "url": opendata.absolute_url(request, record.path),
+        **opendata.story_fields(record, opendata.base_url(request), whole=whole),
         "permalink": opendata.absolute_url(request, record.permalink_path),
         "api_url": opendata.absolute_url(request, reverse("api-story", args=[record.id])),
-        "title": record.title,
-        "summary": record.summary,
-        "creator": record.creator,
-        "narrator_descriptor": record.narrator_descriptor,
         "perspective": {"slug": record.perspective, "name": record.perspective_name},
         "themes": [{"slug": slug, "name": name} for slug, name in record.themes],
-        "language": record.language,
-        "place": record.place,
-        "year_happened": record.year_happened,
         "published_at": record.published_at.isoformat(),
         "updated_at": record.updated_at.isoformat(),
         "recording": recording_json(request, record.recording),
@@ -188,9 +180,7 @@ def story(request, story_id):
         dublin_core.setdefault(element, []).append(value)
     return JsonResponse(
         {
-            **story_summary(request, record),
-            "text": record.body,
-            "content_note": record.content_note,
+            **story_summary(request, record, whole=True),
             "dublin_core": dublin_core,
             "citations": {
                 citation.style: citation.text for citation in opendata.citations(record, base)

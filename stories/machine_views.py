@@ -104,27 +104,19 @@ def citation_file(request, story_id, extension):
 
 
 def export_row(record, base):
-    return {
-        "id": record.id,
+    row = {
+        **opendata.story_fields(record, base, whole=True),
         "identifier": base + record.permalink_path,
-        "url": base + record.path,
-        "title": record.title,
-        "creator": record.creator,
-        "narrator_descriptor": record.narrator_descriptor,
         "perspective": record.perspective_name,
         "themes": [name for _slug, name in record.themes],
-        "language": record.language,
-        "place": record.place,
-        "year_happened": record.year_happened,
         "date": record.published_at.isoformat(),
-        "summary": record.summary,
-        "content_note": record.content_note,
-        "text": record.body,
         "recording": base + record.recording.path if record.recording else "",
         "recording_type": record.recording.mime_type if record.recording else "",
         "recording_duration": record.recording.duration if record.recording else None,
         "rights": str(opendata.RIGHTS),
     }
+    # In the order of EXPORT_FIELDS: the JSON objects' keys, as the CSV's columns.
+    return {name: row[name] for name in EXPORT_FIELDS}
 
 
 def export_records():

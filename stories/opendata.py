@@ -233,6 +233,30 @@ class Citation:
     text: str
 
 
+def story_fields(record, base_url, *, whole=False):
+    """The fields of a story that the API and the export give alike, by the same names.
+
+    ``whole`` adds the text and the content note (the API's lists leave them out).
+    What each road adds is shaped by its format: the API nests the perspective
+    and themes with the slugs it filters by, and gives its own links; the
+    export's perspective, themes and recording are flat, a CSV's columns.
+    """
+    fields = {
+        "id": record.id,
+        "url": base_url + record.path,
+        "title": record.title,
+        "summary": record.summary,
+        "creator": record.creator,
+        "narrator_descriptor": record.narrator_descriptor,
+        "language": record.language,
+        "place": record.place,
+        "year_happened": record.year_happened,
+    }
+    if whole:
+        fields.update(text=record.body, content_note=record.content_note)
+    return fields
+
+
 def citations(record, base_url):
     """The record cited in Chicago, APA and MLA style, as plain text (templates escape it).
 
