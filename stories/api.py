@@ -96,36 +96,24 @@ def api_view(view):
     return answer
 
 
-def absolute(request, path):
-    return request.build_absolute_uri(path)
-
-
 def recording_json(request, recording):
     if recording is None:
         return None
     return {
-        "url": absolute(request, recording.path),
+        "url": opendata.absolute_url(request, recording.path),
         "type": recording.mime_type,
         "duration": recording.duration,
         "size": recording.size,
     }
 
 
-def story_summary(request, record):
+def story_summary(request, record, *, whole=False):
     return {
-        "id": record.id,
-        "url": absolute(request, record.path),
-        "permalink": absolute(request, record.permalink_path),
-        "api_url": absolute(request, reverse("api-story", args=[record.id])),
-        "title": record.title,
-        "summary": record.summary,
-        "creator": record.creator,
-        "narrator_descriptor": record.narrator_descriptor,
+        **opendata.story_fields(record, opendata.base_url(request), whole=whole),
+        "permalink": opendata.absolute_url(request, record.permalink_path),
+        "api_url": opendata.absolute_url(request, reverse("api-story", args=[record.id])),
         "perspective": {"slug": record.perspective, "name": record.perspective_name},
         "themes": [{"slug": slug, "name": name} for slug, name in record.themes],
-        "language": record.language,
-        "place": record.place,
-        "year_happened": record.year_happened,
         "published_at": record.published_at.isoformat(),
         "updated_at": record.updated_at.isoformat(),
         "recording": recording_json(request, record.recording),
@@ -136,10 +124,10 @@ def story_summary(request, record):
 def root(request):
     return JsonResponse(
         {
-            "stories": absolute(request, reverse("api-stories")),
-            "perspectives": absolute(request, reverse("api-perspectives")),
-            "themes": absolute(request, reverse("api-themes")),
-            "openapi": absolute(request, reverse("api-openapi")),
+            "stories": opendata.absolute_url(request, reverse("api-stories")),
+            "perspectives": opendata.absolute_url(request, reverse("api-perspectives")),
+            "themes": opendata.absolute_url(request, reverse("api-themes")),
+            "openapi": opendata.absolute_url(request, reverse("api-openapi")),
             "documentation": "docs/api.md in the project's repository",
         }
     )
@@ -164,7 +152,9 @@ def stories(request):
 
     def page_url(number):
         query = {key: value for key, value in request.GET.items() if key != "page"}
-        return absolute(request, f"{reverse('api-stories')}?{urlencode({**query, 'page': number})}")
+        return opendata.absolute_url(
+            request, f"{reverse('api-stories')}?{urlencode({**query, 'page': number})}"
+        )
 
     return JsonResponse(
         {
@@ -184,21 +174,21 @@ def story(request, story_id):
     if found is None:
         raise Http404
     record = opendata.PublicRecord.of(found)
-    base = f"{request.scheme}://{request.get_host()}"
+    base = opendata.base_url(request)
     dublin_core = {}
     for element, value in record.dublin_core(base):
         dublin_core.setdefault(element, []).append(value)
     return JsonResponse(
         {
-            **story_summary(request, record),
-            "text": record.body,
-            "content_note": record.content_note,
+            **story_summary(request, record, whole=True),
             "dublin_core": dublin_core,
             "citations": {
                 citation.style: citation.text for citation in opendata.citations(record, base)
             },
             "citation_files": {
-                extension: absolute(request, reverse("story-citation", args=[record.id, extension]))
+                extension: opendata.absolute_url(
+                    request, reverse("story-citation", args=[record.id, extension])
+                )
                 for extension in ("bib", "ris")
             },
         }
@@ -217,7 +207,7 @@ def perspectives(request):
                     "description": perspective.description,
                     "description_es": perspective.description_es,
                     "stories": perspective.published_count,
-                    "url": absolute(request, perspective.get_absolute_url()),
+                    "url": opendata.absolute_url(request, perspective.get_absolute_url()),
                 }
                 for perspective in Perspective.objects.with_published_counts()
             ]
@@ -243,7 +233,7 @@ def themes(request):
                         slug: by_pair.get((theme.pk, pk), 0)
                         for pk, slug in perspective_slugs.items()
                     },
-                    "url": absolute(request, theme.get_absolute_url()),
+                    "url": opendata.absolute_url(request, theme.get_absolute_url()),
                 }
                 for theme in Theme.objects.with_published_counts()
             ]

@@ -71,7 +71,7 @@ class NewStoriesFeed(Feed):
     )
 
     def get_object(self, request, *args, **kwargs):
-        return Scope(base_url=f"{request.scheme}://{request.get_host()}")
+        return Scope(base_url=opendata.base_url(request))
 
     def items(self, scope):
         stories = opendata.public_stories()

@@ -1,4 +1,7 @@
-"""Roads for machines, unprefixed: feeds, the sitemap, exports, permanent addresses."""
+"""
+Roads for machines, unprefixed: feeds, the sitemap, the JSON API, OAI-PMH, exports, permanent
+addresses and citation files, and the guarded recording and captions roads.
+"""
 
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
@@ -73,7 +76,8 @@ urlpatterns = [
     path("api/v1/openapi.json", open_json(cached(api.openapi)), name="api-openapi"),
     # Any other address under /api/ (an unknown endpoint, a version that does not exist).
     path("api/<path:rest>", open_json(api.not_found), name="api-not-found"),
-    # Never cached (DESIGN, "Caching"): each answer checks the story and the clearance.
+    # Never cached (docs/architecture.md, "The guarded roads"): each answer checks the story
+    # and the clearance.
     path(
         "recordings/<int:story_id>/", for_browsers(machine_views.recording), name="story-recording"
     ),

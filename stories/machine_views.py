@@ -1,7 +1,10 @@
 """
-The roads for machines (unprefixed, DESIGN "URLs and languages"): the
-permanent address of a story, its citation files, and the export of the whole
-public archive. Everything is read through ``opendata``.
+The roads for machines that have no module of their own (unprefixed, like
+every machine road: docs/architecture.md, "Languages"): the permanent address
+of a story, its citation files, the export of the whole public archive, and a
+cleared recording with its captions. What a story says is read through
+``opendata``; the permanent address and the recording roads need only a
+published story's slug or its cleared recording.
 """
 
 import csv
@@ -60,10 +63,6 @@ def dated_by_archive_change(view):
     return dated
 
 
-def base_url(request):
-    return f"{request.scheme}://{request.get_host()}"
-
-
 def story_permalink(request, story_id):
     """``/s/<id>/``: the address citations use, which outlives a change of title.
 
@@ -91,11 +90,12 @@ def citation_file(request, story_id, extension):
     if extension not in ("bib", "ris"):
         raise Http404
     record = public_record(story_id)
+    base = opendata.base_url(request)
     if extension == "bib":
-        body, content_type = opendata.bibtex(record, base_url(request)), "application/x-bibtex"
+        body, content_type = opendata.bibtex(record, base), "application/x-bibtex"
     else:
         body, content_type = (
-            opendata.ris(record, base_url(request)),
+            opendata.ris(record, base),
             "application/x-research-info-systems",
         )
     response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
@@ -104,27 +104,19 @@ def citation_file(request, story_id, extension):
 
 
 def export_row(record, base):
-    return {
-        "id": record.id,
+    row = {
+        **opendata.story_fields(record, base, whole=True),
         "identifier": base + record.permalink_path,
-        "url": base + record.path,
-        "title": record.title,
-        "creator": record.creator,
-        "narrator_descriptor": record.narrator_descriptor,
         "perspective": record.perspective_name,
         "themes": [name for _slug, name in record.themes],
-        "language": record.language,
-        "place": record.place,
-        "year_happened": record.year_happened,
         "date": record.published_at.isoformat(),
-        "summary": record.summary,
-        "content_note": record.content_note,
-        "text": record.body,
         "recording": base + record.recording.path if record.recording else "",
         "recording_type": record.recording.mime_type if record.recording else "",
         "recording_duration": record.recording.duration if record.recording else None,
         "rights": str(opendata.RIGHTS),
     }
+    # In the order of EXPORT_FIELDS: the JSON objects' keys, as the CSV's columns.
+    return {name: row[name] for name in EXPORT_FIELDS}
 
 
 def export_records():
@@ -153,8 +145,8 @@ def export_index(request):
     return JsonResponse(
         {
             "formats": {
-                "csv": request.build_absolute_uri(reverse("export-csv")),
-                "json": request.build_absolute_uri(reverse("export-json")),
+                "csv": opendata.absolute_url(request, reverse("export-csv")),
+                "json": opendata.absolute_url(request, reverse("export-json")),
             },
             "fields": list(EXPORT_FIELDS),
             "rights": str(opendata.RIGHTS),
@@ -163,7 +155,7 @@ def export_index(request):
 
 
 def export_csv(request):
-    base = base_url(request)
+    base = opendata.base_url(request)
     writer = csv.writer(Echo())
 
     def rows():
@@ -180,7 +172,7 @@ def export_csv(request):
 
 
 def export_json(request):
-    base = base_url(request)
+    base = opendata.base_url(request)
 
     def chunks():
         yield "[\n"

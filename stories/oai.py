@@ -179,7 +179,7 @@ class Response:
 
     def __init__(self, request):
         self.request = request
-        self.base_url = f"{request.scheme}://{request.get_host()}"
+        self.base_url = opendata.base_url(request)
         self.root = ET.Element(f"{{{OAI}}}OAI-PMH")
         self.root.set(f"{{{XSI}}}schemaLocation", f"{OAI} {SCHEMA[OAI]}")
         element(self.root, f"{{{OAI}}}responseDate", utc(timezone.now()))
@@ -338,7 +338,7 @@ def selected(request):
         if kind == "theme" and found is None:
             stories = stories.carrying_any_theme_of(Theme.objects.all())
         elif kind == "theme":
-            stories = stories.filter(tagged_themes__tag=found)
+            stories = stories.carrying_any_theme_of([found])
         elif found is not None:
             stories = stories.filter(perspective=found)
         # The parent set "perspective" is every record: each story has a perspective.

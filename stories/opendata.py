@@ -1,6 +1,8 @@
 """
 What the archive gives to machines: the one mapping from a published story to
-the record that feeds, the sitemap, exports and citations are built from.
+the record that feeds, the API, OAI-PMH, exports and citations are built from.
+(The sitemap needs only addresses and dates: it reads slugs from
+``Story.objects.published()``.)
 
 ``PublicRecord.of(story)`` copies the public fields and nothing else, and the
 stories come from ``public_stories()``, which starts at
@@ -49,6 +51,22 @@ NOT_IN_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 
 def xml_safe(text):
     return NOT_IN_XML.sub("", text)
+
+
+def base_url(request):
+    """The site's address as the reader reached it ("https://example.org").
+
+    Every absolute link the site writes starts with it: feeds, API, OAI-PMH,
+    citations, exports, story pages, the withdrawal link.
+
+    Behind the trusted proxy the scheme is the one the reader used
+    (``SECURE_PROXY_SSL_HEADER``) and the host the one they asked for.
+    """
+    return f"{request.scheme}://{request.get_host()}"
+
+
+def absolute_url(request, path):
+    return base_url(request) + path
 
 
 def with_public_fields(stories):
@@ -213,6 +231,30 @@ MLA_MONTHS = (
 class Citation:
     style: str
     text: str
+
+
+def story_fields(record, base_url, *, whole=False):
+    """The fields of a story that the API and the export give alike, by the same names.
+
+    ``whole`` adds the text and the content note (the API's lists leave them out).
+    What each road adds is shaped by its format: the API nests the perspective
+    and themes with the slugs it filters by, and gives its own links; the
+    export's perspective, themes and recording are flat, a CSV's columns.
+    """
+    fields = {
+        "id": record.id,
+        "url": base_url + record.path,
+        "title": record.title,
+        "summary": record.summary,
+        "creator": record.creator,
+        "narrator_descriptor": record.narrator_descriptor,
+        "language": record.language,
+        "place": record.place,
+        "year_happened": record.year_happened,
+    }
+    if whole:
+        fields.update(text=record.body, content_note=record.content_note)
+    return fields
 
 
 def citations(record, base_url):

@@ -45,10 +45,6 @@ class Figures:
             return None
         return round(statistics.median(self.days_to_decision), 1)
 
-    @property
-    def decisions_in_window(self):
-        return len(self.days_to_decision)
-
 
 def reasons_by_perspective(rows, total):
     """The declines' reasons as a grid, most frequent first: ``(label, [count per row], total)``."""

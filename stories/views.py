@@ -182,7 +182,7 @@ class StoryDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         record = opendata.PublicRecord.of(self.object)
-        base_url = f"{self.request.scheme}://{self.request.get_host()}"
+        base_url = opendata.base_url(self.request)
         heard = self.object.public_recording is not None
         return super().get_context_data(
             # A transcript is the recording's: shown (and searched for) with it only.
@@ -455,6 +455,10 @@ def shown_in_context(form, finding):
     )
 
 
+def withdrawal_address(request, token):
+    return opendata.absolute_url(request, reverse("stories:withdraw", args=[token]))
+
+
 def send_story(request, form, consent):
     submission_id = form.cleaned_data["submission_id"]
     if was_submitted(submission_id):
@@ -479,7 +483,7 @@ def send_story(request, form, consent):
     request.session.pop(HELD_RECORDING_SESSION_KEY, None)
     request.session[WITHDRAWAL_TOKEN_SESSION_KEY] = token
     if story.contact_email:
-        link = request.build_absolute_uri(reverse("stories:withdraw", args=[token]))
+        link = withdrawal_address(request, token)
         email_withdrawal_link(story, link, language)
     return redirect("stories:share-thanks")
 
@@ -488,7 +492,7 @@ def send_story(request, form, consent):
 def share_thanks(request):
     # Shown once: a reload, a back button or a shared screen later finds no link.
     token = request.session.pop(WITHDRAWAL_TOKEN_SESSION_KEY, None)
-    link = request.build_absolute_uri(reverse("stories:withdraw", args=[token])) if token else None
+    link = withdrawal_address(request, token) if token else None
     return render(request, "stories/share_thanks.html", {"withdrawal_link": link})
 
 
