@@ -96,7 +96,28 @@ def hold_for_form(uploaded, *, held_by, replacing):
         raise forms.ValidationError(refused.message, code=refused.code) from None
 
 
+# The largest key a database row can have (a signed 64-bit integer). A larger
+# number names no row, and SQLite cannot even compare it: its driver raises
+# OverflowError, which Django's model choice fields do not turn into a form error.
+LARGEST_KEY = 2**63 - 1
+
+
+def beyond_any_key(value):
+    """Whether ``value`` is a whole number no database key can be; other text the field judges."""
+    try:
+        return abs(int(str(value))) > LARGEST_KEY
+    except ValueError:
+        return False
+
+
 class LocalNameChoiceField(forms.ModelChoiceField):
+    def to_python(self, value):
+        if value not in self.empty_values and beyond_any_key(value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
     def label_from_instance(self, obj):
         return obj.local_name
 
@@ -111,6 +132,16 @@ class LocalNameMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Themes to tick, named and ordered in the reader's language."""
 
     iterator = LocalOrderChoiceIterator
+
+    def clean(self, value):
+        for key in value if isinstance(value, list | tuple) else ():
+            if beyond_any_key(key):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": key},
+                )
+        return super().clean(value)
 
     def label_from_instance(self, obj):
         return obj.local_name

@@ -67,6 +67,15 @@ def test_anything_posted_to_the_share_form_is_never_a_server_error(client, field
     assert response.status_code in (200, 302, 400), response.status_code
 
 
+@pytest.mark.parametrize("number", [2**63, -(2**63) - 1, 10**30])
+def test_a_perspective_or_theme_number_past_any_database_is_a_form_error(client, number):
+    """Found by the property test above: SQLite refused the number with OverflowError, a 500."""
+    for field, value in (("perspective", str(number)), ("themes", [str(number)])):
+        response = client.post("/share/", {"title": "A title", field: value})
+        assert response.status_code == 200
+        assert field in response.context["form"].errors
+
+
 @EXAMPLES
 @given(
     title=hostile_text.filter(lambda text: len(text.strip()) >= 3).map(lambda t: t[:200]),
