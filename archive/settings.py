@@ -103,13 +103,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "archive.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # CORS for the roads for machines, on 304s and kept pages too (stories/machine_roads.py).
-    "stories.machine_roads.CrossOriginMiddleware",
+    # CORS for the roads for machines, on 304s and kept pages too (stories/opendata/roads.py).
+    "stories.opendata.roads.CrossOriginMiddleware",
     # ETags for every answer, and 304 for a browser that already has the page.
     "django.middleware.http.ConditionalGetMiddleware",
     # Kept pages are served from here, with the headers the middleware below
-    # added when they were made (stories/pagecache.py).
-    "stories.pagecache.PageCacheMiddleware",
+    # added when they were made (stories/pagecache/store.py).
+    "stories.pagecache.store.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -165,7 +165,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Rate-limit counts must be shared by every worker process: Redis in
 # production, the database otherwise (created by `manage.py createcachetable`).
 REDIS_URL = os.environ.get("REDIS_URL", "")
-# Pages and counts (stories/pagecache.py) live apart from the rate-limit
+# Pages and counts (stories/pagecache/store.py) live apart from the rate-limit
 # counts: a flood of distinct addresses can then only push out other pages.
 if REDIS_URL:
     CACHES = {
@@ -196,7 +196,7 @@ else:
         },
     }
 
-# How long a public page stays in the page cache (stories/pagecache.py). Any
+# How long a public page stays in the page cache (stories/pagecache/store.py). Any
 # change to the archive empties it at once; this bounds only what time alone
 # changes (an embargo lifting) or what a bulk update() changed. 0 turns it off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
@@ -245,11 +245,11 @@ STORAGES = {
 
 # The largest recording a narrator or a moderator may upload, in bytes (50 MB by
 # default). Apart from DATA_UPLOAD_MAX_MEMORY_SIZE below, which limits the
-# form's other fields and never counts files; stories.uploads stops reading a
+# form's other fields and never counts files; stories.recordings.uploads stops reading a
 # file as soon as it passes this size.
 RECORDING_MAX_BYTES = env_int("RECORDING_MAX_BYTES", 50 * 1000 * 1000)
 FILE_UPLOAD_HANDLERS = [
-    "stories.uploads.SizeLimitedUploadHandler",
+    "stories.recordings.uploads.SizeLimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
@@ -333,7 +333,7 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 # then manage.py purge_private_data erases it (docs/privacy.md).
 WITHDRAWN_TEXT_GRACE_DAYS = env_int("WITHDRAWN_TEXT_GRACE_DAYS", 30)
 REJECTED_TEXT_RETENTION_DAYS = env_int("REJECTED_TEXT_RETENTION_DAYS", 90)
-# OAI-PMH (/oai/, stories/oai.py): the repository's name in its identifiers
+# OAI-PMH (/oai/, stories/opendata/oai.py): the repository's name in its identifiers
 # (oai:<this>:story/<id>, a domain the archive controls; it must never change),
 # the address harvesters may write to, records a page, and how long a
 # resumption token stays valid.

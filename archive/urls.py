@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from stories.health import healthz
-from stories.views import limit_sign_ins
+from stories.pages.views import limit_sign_ins
 
 admin.site.login = limit_sign_ins(admin.site.login)
 
@@ -12,10 +12,10 @@ admin.site.login = limit_sign_ins(admin.site.login)
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
-    path("", include("stories.machine_urls")),
+    path("", include("stories.opendata.urls")),
 ]
 
 urlpatterns += i18n_patterns(
-    path("", include("stories.urls")),
+    path("", include("stories.pages.urls")),
     prefix_default_language=False,
 )

@@ -9,8 +9,9 @@ class StoriesConfig(AppConfig):
     verbose_name = _("Archive")
 
     def ready(self):
-        from . import pagecache_receivers, search_receivers
         from .moderators import sync_moderators_group
+        from .pagecache import receivers as page_cache_receivers
+        from .search import receivers as search_receivers
 
         # A data migration alone would run before permissions exist on a fresh
         # database; post_migrate runs after they are created, every time.
@@ -18,4 +19,4 @@ class StoriesConfig(AppConfig):
 
         # What derives from the archive's rows follows them, from one place each.
         search_receivers.connect()
-        pagecache_receivers.connect()
+        page_cache_receivers.connect()

@@ -9,13 +9,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from .models import (
-    ModerationEvent,
-    Story,
-    TaggedTheme,
-    hash_submission_id,
-    hash_withdrawal_token,
-)
+from .models import ModerationEvent, Story, TaggedTheme, hash_submission_id, hash_withdrawal_token
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ A queryset's ``update()``, a ``bulk_create()`` or a theme merge changes many
 stories' rows at once and sends no ``post_save``; the code that does it sends
 ``stories_changed`` once, with ``stories``: a queryset of the stories whose
 public rows changed. The receivers that keep derived data current (the search
-index, stories/search_receivers.py; the page cache, stories/pagecache_receivers.py)
+index, stories/search/receivers.py; the page cache, stories/pagecache/receivers.py)
 listen to it as they listen to the rows.
 """
 

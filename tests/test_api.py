@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from stories.api import openapi_description
 from stories.models import Story
+from stories.opendata.api import openapi_description
 
 from .conftest import make_published, make_story, queries_made
 

@@ -1,6 +1,6 @@
 """
 Uploaded recordings: taken by their content, and kept without the tags that
-could name the narrator, the place or the phone (stories/audio.py).
+could name the narrator, the place or the phone (stories/recordings/audio.py).
 
 Every tagged input carries the same fictional narrator, "Maria Lopez", recorded
 in "Boyle Heights" at 34.05,-118.24; after stripping, none of it may be left.
@@ -31,7 +31,7 @@ from mutagen.oggopus import OggOpus
 from mutagen.oggvorbis import OggVorbis
 from mutagen.wave import WAVE
 
-from stories.audio import (
+from stories.recordings.audio import (
     ACCEPTED_TYPES,
     NOT_A_RECORDING,
     UNREADABLE_RECORDING,

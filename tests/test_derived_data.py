@@ -7,8 +7,9 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.db.models.deletion import Collector
 
-from stories import pagecache, search
+from stories import search
 from stories.models import Story, Theme
+from stories.pagecache import store
 
 from .conftest import make_published, make_story
 
@@ -112,11 +113,11 @@ def test_a_change_to_a_story_nobody_sees_keeps_every_page(client):
     make_published(title="Seen", body=FILLER)
     story = make_story(title="Pending", body=FILLER)
     pages(client)
-    generation = pagecache.generation()
+    generation = store.generation()
     story.title = "Still pending"
     story.save()
     story.themes.set(Theme.objects.filter(slug="legal-aid"))
-    assert pagecache.generation() == generation
+    assert store.generation() == generation
 
 
 def test_rows_outside_the_archive_can_be_deleted_fast():

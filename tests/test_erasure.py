@@ -1,8 +1,8 @@
 """Erasing a story leaves nothing of its narrator in any row: the purge, field by field.
 
-Complete by construction: every text field of every model of the archive must
-say what erasure does with it (the privacy table, ``stories.privacy.TABLE``), and the purge is
-checked by reading every such field of every row for the narrator's words.
+Complete by construction: every text field of every model of the archive must say
+what erasure does with it (the privacy table, ``stories.safety.privacy.TABLE``), and the
+purge is checked by reading every such field of every row for the narrator's words.
 """
 
 import datetime
@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from stories import privacy, search
+from stories import search
 from stories.models import (
     ModerationEvent,
     Recording,
@@ -24,6 +24,7 @@ from stories.models import (
     ThemeSuggestion,
     TranscriptSegment,
 )
+from stories.safety import privacy
 
 from .conftest import give_recording, make_story
 
@@ -70,7 +71,8 @@ def test_every_text_field_of_the_archive_says_what_erasure_does_with_it():
         if field.name not in privacy.TABLE.get(model.__name__, {})
     ]
     assert not unclassified, (
-        "Say in stories.privacy.TABLE what erasing a story does with: " + ", ".join(unclassified)
+        "Say in stories.safety.privacy.TABLE what erasing a story does with: "
+        + ", ".join(unclassified)
     )
 
 

@@ -14,9 +14,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.translation import override
 
-from stories import privacy, search
+from stories import search
 from stories.models import Perspective, Report, Story, StoryLink, Theme, hash_withdrawal_token
-from stories.sitemaps import SITEMAPS
+from stories.opendata.sitemaps import SITEMAPS
+from stories.safety import privacy
 
 from .conftest import give_recording, make_published, make_story
 from .crawling import body_of, crawl

@@ -7,8 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from stories import search, transparency
+from stories import search
 from stories.models import ModerationEvent, Report, Story, StoryLink, Theme, ThemeSuggestion
+from stories.pages import transparency
 
 from .conftest import admin_edit, admin_form_data, make_published, make_story
 
@@ -139,14 +140,14 @@ def test_reports_made_before_a_story_was_approved_again_no_longer_count(client, 
 
 
 def test_a_flood_of_reports_does_not_empty_the_page_cache(client, page_cache, settings):
-    from stories import pagecache
+    from stories.pagecache import store
 
     settings.REPORT_RATE_LIMIT = 50
     story = make_published(title="Reported story")
-    before = pagecache.generation()
+    before = store.generation()
     for n in range(5):
         report_from(client, story, f"203.0.113.{n}", reason=Report.Reason.SPAM)
-    assert pagecache.generation() == before
+    assert store.generation() == before
 
 
 def test_resolved_reports_no_longer_count(client, moderator):

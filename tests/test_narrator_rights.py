@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from stories import search
 from stories.models import ConsentText, ModerationEvent, Story, hash_withdrawal_token
-from stories.privacy import erased_values
+from stories.safety.privacy import erased_values
 
 from .conftest import LONG_BODY, make_published, make_story
 from .test_share import SHARE_URL, share_data
@@ -594,19 +594,19 @@ def test_the_purge_leaves_no_erased_text_in_the_page_cache(client, rf, settings)
     # its key is read again, so the purge empties it.
     if not settings.CACHES["pages"]["BACKEND"].endswith("DatabaseCache"):
         pytest.skip("the database cache only")
-    from stories import pagecache
+    from stories.pagecache import store
 
     settings.PAGE_CACHE_SECONDS = settings.COUNTS_CACHE_SECONDS = 60
     story = make_published(title="Zqcachedtext story", body="zqcachedbody " * 40)
     urls = ["/stories/", story.get_absolute_url(), "/search/?q=zqprivatequery"]
     for url in urls:
         client.get(url)
-    keys = [pagecache.page_key(rf.get(url)) for url in urls]
-    assert all(pagecache.cache.get(key) for key in keys)
+    keys = [store.page_key(rf.get(url)) for url in urls]
+    assert all(store.cache.get(key) for key in keys)
     story.withdraw()
     Story.objects.filter(pk=story.pk).update(withdrawn_at=days_ago(31))
     call_command("purge_private_data", stdout=io.StringIO())
-    assert pagecache.cache.get_many(keys) == {}
+    assert store.cache.get_many(keys) == {}
 
 
 def test_a_changed_embargo_moves_the_date_of_a_story_waiting_for_it(moderator):

@@ -10,7 +10,7 @@ from sickle import Sickle
 from sickle.oaiexceptions import IdDoesNotExist, NoRecordsMatch
 
 from stories.models import Perspective, Story, Theme
-from stories.oai import in_repository, oai_identifier
+from stories.opendata.oai import in_repository, oai_identifier
 
 PAGE = 7
 

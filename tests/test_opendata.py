@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.http import parse_http_date
 from lxml import etree
 
-from stories import opendata, pagecache
 from stories.models import Story, Theme
+from stories.opendata import records
+from stories.pagecache import store
 
 from .conftest import make_published, make_story, queries_made
 
@@ -148,8 +149,8 @@ def test_the_export_reads_the_archive_in_chunks(client, django_assert_max_num_qu
 
 
 def test_a_story_maps_onto_dublin_core(archive):
-    story = opendata.public_stories().get(pk=archive["visible"].pk)
-    elements = opendata.PublicRecord.of(story).dublin_core("https://archive.example")
+    story = records.public_stories().get(pk=archive["visible"].pk)
+    elements = records.PublicRecord.of(story).dublin_core("https://archive.example")
     assert elements == [
         ("title", "Visible story"),
         ("creator", story.narrator_name),
@@ -164,18 +165,18 @@ def test_a_story_maps_onto_dublin_core(archive):
         ("language", "en"),
         ("coverage", "Boyle Heights, Los Angeles"),
         ("coverage", "2017"),
-        ("rights", str(opendata.RIGHTS)),
+        ("rights", str(records.RIGHTS)),
         ("identifier", f"https://archive.example/s/{story.pk}/"),
     ]
-    anonymous = opendata.public_stories().get(pk=archive["anonymous"].pk)
-    assert ("creator", "Anonymous") in opendata.PublicRecord.of(anonymous).dublin_core("")
+    anonymous = records.public_stories().get(pk=archive["anonymous"].pk)
+    assert ("creator", "Anonymous") in records.PublicRecord.of(anonymous).dublin_core("")
 
 
 def test_a_record_cannot_reach_a_private_field(archive):
-    story = opendata.public_stories().get(pk=archive["visible"].pk)
-    record = opendata.PublicRecord.of(story)
+    story = records.public_stories().get(pk=archive["visible"].pk)
+    record = records.PublicRecord.of(story)
     with CaptureQueriesContext(connection) as queries:
-        opendata.PublicRecord.of(story)
+        records.PublicRecord.of(story)
     assert len(queries) == 0  # nothing deferred was loaded to make it
     assert "private@example.org" not in repr(record) and "Private note" not in repr(record)
     assert not hasattr(record, "contact_email")
@@ -211,22 +212,22 @@ def test_the_story_page_offers_citations_and_citation_files(client, archive):
 
 
 def test_citation_files_cannot_be_broken_by_a_title(archive):
-    story = opendata.public_stories().get(pk=archive["visible"].pk)
-    record = opendata.PublicRecord.of(story)
-    hostile = opendata.PublicRecord(**{**record.__dict__, "title": "Evil} @misc{x,\nER  - \\"})
-    bib = opendata.bibtex(hostile, "")
+    story = records.public_stories().get(pk=archive["visible"].pk)
+    record = records.PublicRecord.of(story)
+    hostile = records.PublicRecord(**{**record.__dict__, "title": "Evil} @misc{x,\nER  - \\"})
+    bib = records.bibtex(hostile, "")
     assert bib.count("@misc{") == 1 and "title = {Evil) @misc(x,\nER  - }" in bib
-    ris = opendata.ris(hostile, "")
+    ris = records.ris(hostile, "")
     assert ris.count("ER  -") == 1 and "TI  - Evil} @misc{x, ER - \\" in ris
 
 
 def test_bibtex_escapes_what_latex_would_read_as_markup(archive):
-    story = opendata.public_stories().get(pk=archive["visible"].pk)
-    record = opendata.PublicRecord.of(story)
-    titled = opendata.PublicRecord(
+    story = records.public_stories().get(pk=archive["visible"].pk)
+    record = records.PublicRecord.of(story)
+    titled = records.PublicRecord(
         **{**record.__dict__, "title": "Rent & raids: 100% of us, $5, #1, my_name ~ ^"}
     )
-    bib = opendata.bibtex(titled, "https://archive.example")
+    bib = records.bibtex(titled, "https://archive.example")
     assert (
         r"title = {Rent \& raids: 100\% of us, \$5, \#1, my\_name "
         r"\textasciitilde{} \textasciicircum{}}" in bib
@@ -298,7 +299,7 @@ def test_last_modified_never_goes_back_when_the_newest_story_leaves(client, mode
     )
     newest = make_published(title="Newest")
     clock = [time.time_ns()]
-    monkeypatch.setattr(pagecache.time, "time_ns", lambda: clock[0])
+    monkeypatch.setattr(store.time, "time_ns", lambda: clock[0])
     for url in ("/feeds/stories.rss", "/sitemap-stories.xml", "/api/v1/stories/"):
         before = client.get(url)["Last-Modified"]
         clock[0] += 2 * 10**9  # HTTP dates count whole seconds
@@ -317,7 +318,7 @@ def test_the_csv_export_writes_would_be_formulas_as_text(client):
 
 
 def test_the_api_answers_while_the_cache_is_away(client, monkeypatch):
-    from stories import opendata as module
+    from stories.opendata import records as module
 
     make_published(title="Served anyway")
 
@@ -330,7 +331,7 @@ def test_the_api_answers_while_the_cache_is_away(client, monkeypatch):
 
 
 def test_the_story_sitemap_reads_only_the_slice_it_shows(client):
-    from stories.sitemaps import StoryAddresses
+    from stories.opendata.sitemaps import StoryAddresses
 
     stories = [make_published(title=f"Story {n}") for n in range(3)]
     addresses = StoryAddresses()

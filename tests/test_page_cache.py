@@ -9,7 +9,6 @@ from django.http import HttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from stories import pagecache
 from stories.models import (
     Perspective,
     Recording,
@@ -19,6 +18,7 @@ from stories.models import (
     Theme,
     TranscriptSegment,
 )
+from stories.pagecache import store
 
 from .conftest import give_recording, make_published, make_story, wav_upload
 
@@ -168,12 +168,12 @@ def test_a_story_returned_to_review_then_retagged_stays_off_every_page(client, m
 
 
 def test_a_page_rendered_during_a_change_is_never_served_after_it(rf, monkeypatch):
-    monkeypatch.setattr(pagecache, "public_page_match", lambda request: True)
+    monkeypatch.setattr(store, "public_page_match", lambda request: True)
     renders = []
 
     def view_during_a_change(request):
         renders.append(request)
-        pagecache.bump_generation()  # a withdrawal lands while the page is being rendered
+        store.bump_generation()  # a withdrawal lands while the page is being rendered
         return HttpResponse(f"render {len(renders)}")
 
     def quiet_view(request):
@@ -181,7 +181,7 @@ def test_a_page_rendered_during_a_change_is_never_served_after_it(rf, monkeypatc
         return HttpResponse(f"render {len(renders)}")
 
     def serve(view):
-        return pagecache.PageCacheMiddleware(view)
+        return store.PageCacheMiddleware(view)
 
     during = serve(view_during_a_change)
     during(rf.get("/during/"))
@@ -217,7 +217,7 @@ def test_an_embargo_lifts_within_the_cache_lifetime(client, moderator, monkeypat
     later = story.published_at + datetime.timedelta(seconds=settings.PAGE_CACHE_SECONDS + 1)
     monkeypatch.setattr(timezone, "now", lambda: later)
     # The cached page has expired by then (the cache's clock is not faked, so expire it).
-    pagecache.bump_generation()
+    store.bump_generation()
     assert "Zqembargoed" in client.get("/stories/").content.decode()
 
 
@@ -230,7 +230,7 @@ class CacheDown:
 
 
 def test_a_cache_that_cannot_be_written_does_not_stop_a_change(monkeypatch, caplog):
-    monkeypatch.setattr(pagecache, "cache", CacheDown())
+    monkeypatch.setattr(store, "cache", CacheDown())
     story = make_published(title="Saved anyway")
     assert Story.objects.get(pk=story.pk).status == Story.Status.APPROVED
     assert "Could not renew the page cache generation" in caplog.text
@@ -238,7 +238,7 @@ def test_a_cache_that_cannot_be_written_does_not_stop_a_change(monkeypatch, capl
 
 def test_readers_get_pages_while_the_cache_cannot_be_reached(client, monkeypatch, caplog):
     make_published(title="Zqserved anyway")
-    monkeypatch.setattr(pagecache, "cache", CacheDown())
+    monkeypatch.setattr(store, "cache", CacheDown())
     response = client.get("/stories/")
     assert response.status_code == 200 and "Zqserved anyway" in response.content.decode()
     assert "Could not read the page cache" in caplog.text
@@ -344,14 +344,14 @@ def renews_the_generation(change, stories):
     """Whether ``change(stories)`` moved the generation, once committed too."""
     from django.test import TestCase
 
-    before = pagecache.generation()
+    before = store.generation()
     with TestCase.captureOnCommitCallbacks(execute=True):
         change(stories)
-    return pagecache.generation() != before
+    return store.generation() != before
 
 
 def cues(text):
-    from stories.transcripts import Cue
+    from stories.recordings.transcripts import Cue
 
     return [Cue(start=datetime.timedelta(seconds=0), end=None, text=text)]
 

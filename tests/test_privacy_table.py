@@ -1,4 +1,4 @@
-"""The privacy table (stories/privacy.py) is complete, and every list of fields reads it.
+"""The privacy table (stories/safety/privacy.py) is complete, and every list of fields reads it.
 
 A new field of a model holding narrator words or hashes fails here until the
 table says who may see it and what erasure does with it; the public mapping,
@@ -9,9 +9,10 @@ import pytest
 from django.apps import apps
 from django.contrib.admin.utils import flatten_fieldsets
 
-from stories import opendata, privacy, shield
 from stories.admin import StoryAdmin
 from stories.models import Story
+from stories.opendata import records
+from stories.safety import privacy, shield
 
 from .conftest import make_story
 from .test_leak import secret_values
@@ -27,7 +28,7 @@ def test_every_field_of_a_model_holding_narrator_words_is_in_the_privacy_table()
         if field.name not in privacy.TABLE[name]
     ]
     assert not unclassified, (
-        "Say in stories.privacy.TABLE who may see, and what erasure does with: "
+        "Say in stories.safety.privacy.TABLE who may see, and what erasure does with: "
         + ", ".join(unclassified)
     )
 
@@ -39,10 +40,10 @@ def test_the_privacy_table_names_only_fields_that_exist():
 
 
 def test_the_public_mapping_copies_exactly_the_public_fields_of_a_story_and_its_recording():
-    story_columns = {f for f in opendata.PUBLIC_STORY_FIELDS if "__" not in f}
+    story_columns = {f for f in records.PUBLIC_STORY_FIELDS if "__" not in f}
     recording_columns = {
         f.removeprefix("recording__")
-        for f in opendata.PUBLIC_STORY_FIELDS
+        for f in records.PUBLIC_STORY_FIELDS
         if f.startswith("recording__")
     }
     assert story_columns == {

@@ -1,4 +1,4 @@
-"""Recordings served with byte ranges, so players can seek (stories/ranges.py).
+"""Recordings served with byte ranges, so players can seek (stories/recordings/ranges.py).
 
 No database: a FileSystemStorage on a temporary directory and RequestFactory
 requests are all file_response() needs.
@@ -10,8 +10,8 @@ from django.core.files.storage import FileSystemStorage, Storage
 from django.http import StreamingHttpResponse
 from django.test import RequestFactory, override_settings
 
-from stories import ranges
-from stories.ranges import file_response
+from stories.recordings import ranges
+from stories.recordings.ranges import file_response
 
 SIZE = 200_000
 # Every byte value, over and over: a slice from the wrong offset shows.

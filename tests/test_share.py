@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from stories import limits
-from stories.forms import ShareForm
 from stories.models import ConsentText, ModerationEvent, Perspective, Story, Theme
+from stories.pages.forms import ShareForm
+from stories.safety import limits
 
 from .conftest import LONG_BODY, run_at_once
 
@@ -299,7 +299,7 @@ def test_a_second_send_does_not_use_up_the_rate_limit(client, settings):
 
 
 def test_a_send_racing_another_of_the_same_form_is_told_it_was_sent(client, monkeypatch):
-    from stories import views
+    from stories.pages import views
 
     data = {**share_data(), "submission_id": "racing-form"}
     client.post("/share/", data)

@@ -1,5 +1,5 @@
 """
-The identity shield (stories/shield.py): what it flags in English and Spanish,
+The identity shield (stories/safety/shield.py): what it flags in English and Spanish,
 what it leaves alone, and how findings are redacted and shown. No database:
 it is all text.
 """
@@ -10,8 +10,8 @@ import unicodedata
 import pytest
 from django.utils import translation
 
-from stories import shield
-from stories.shield import (
+from stories.safety import shield
+from stories.safety.shield import (
     KINDS,
     REDACTED,
     SHIELDED_FIELDS,

@@ -1,5 +1,5 @@
 """
-Transcripts in WebVTT (stories/transcripts.py): what outside tools write is read,
+Transcripts in WebVTT (stories/recordings/transcripts.py): what outside tools write is read,
 what would mislead listeners is refused with the line it is on, and what is
 served as captions is always a valid file.
 
@@ -16,8 +16,8 @@ from django.utils.functional import Promise
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stories import transcripts
-from stories.transcripts import Cue, clock, parse_webvtt, to_webvtt
+from stories.recordings import transcripts
+from stories.recordings.transcripts import Cue, clock, parse_webvtt, to_webvtt
 
 # The pure functions are fast: more examples than the form tests' 40.
 EXAMPLES = settings(

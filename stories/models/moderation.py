@@ -129,7 +129,7 @@ class Report(models.Model):
     """A reader's report that a published story breaks the archive's rules.
 
     Who reported is known only by the keyed hash of their network, as
-    submitters are (stories/limits.py): enough to count distinct reporters,
+    submitters are (stories/safety/limits.py): enough to count distinct reporters,
     never an address.
     """
 

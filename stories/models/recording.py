@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .. import audio, transcripts
+from ..recordings import audio, transcripts
 from ..signals import stories_changed_in_bulk
 
 
@@ -145,7 +145,7 @@ class Recording(models.Model):
 
     @classmethod
     def store(cls, uploaded, *, story=None, held_by=""):
-        """Check ``uploaded`` by its content, strip its tags and keep it (stories/audio.py).
+        """Check ``uploaded`` by its content, strip its tags and keep it (recordings/audio.py).
 
         Raises ``audio.RecordingRefused`` for anything that is not a recording
         the archive takes.

@@ -1,6 +1,6 @@
 """
 The SQLite search index's row for a story (``SearchEntry``), an unmanaged
-model over the FTS5 table that stories/search.py reads and writes.
+model over the FTS5 table that stories/search/ reads and writes.
 """
 
 from django.db import models
@@ -9,7 +9,7 @@ from .. import search
 
 
 class SearchEntry(models.Model):
-    """A story's row in SQLite's FTS5 search index (stories/search.py).
+    """A story's row in SQLite's FTS5 search index (stories/search/).
 
     Not managed by Django: migration 0004 creates the virtual table on SQLite
     only, and only the SQLite search engine queries it. Its columns hold stems,

@@ -24,7 +24,8 @@ from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
-from .. import privacy, shield, transcripts
+from ..recordings import transcripts
+from ..safety import privacy, shield
 from ..signals import stories_changed_in_bulk
 from .recording import Recording, forget_files
 from .story_queryset import StoryQuerySet
@@ -179,7 +180,7 @@ class Story(models.Model):
         help_text=_("Approval publishes the story no earlier than this."),
     )
 
-    # PostgreSQL's search index (stories/search.py), filled for approved stories only;
+    # PostgreSQL's search index (stories/search/), filled for approved stories only;
     # its GIN index is made by migration 0004. Empty on SQLite, whose index is an FTS5 table.
     search_vector = SearchVectorField(null=True, editable=False)
 
@@ -282,7 +283,7 @@ class Story(models.Model):
     def is_or_was_visible(self):
         """Whether readers see the story, or saw it as its row stood before this change.
 
-        Asked by the page cache's receivers (stories/pagecache_receivers.py) as a change
+        Asked by the page cache's receivers (stories/pagecache/receivers.py) as a change
         to the story is saved or deleted: a story readers neither see nor saw
         changes no public page. "Before" is the row as last read or saved; a
         story not yet stored was not visible.
@@ -510,7 +511,7 @@ class Story(models.Model):
     )
 
     def shield_findings(self):
-        """What the identity shield finds in this story's public text (stories/shield.py).
+        """What the identity shield finds in this story's public text (stories/safety/shield.py).
 
         Its own fields, and each paragraph of its transcript. An anonymous
         narrator's own name is looked for too, while it is kept (until approval).
@@ -589,7 +590,7 @@ class Story(models.Model):
 
         For stories withdrawn or rejected long enough ago (manage.py
         purge_private_data). What goes from which row is the privacy table
-        (stories/privacy.py, each field's ``erasure``):
+        (stories/safety/privacy.py, each field's ``erasure``):
         the text leaves the row, the search index, the notes of its events, its
         reports, its theme suggestion and the admin's change log. The slug of a
         story readers saw and its narrator withdrew stays, so that address still

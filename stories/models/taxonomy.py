@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase, TaggedItemBase
 
 from .. import search
-from ..pagecache import counted_once_per_generation
+from ..pagecache.store import counted_once_per_generation
 from ..signals import stories_changed_in_bulk
 
 

@@ -8,7 +8,7 @@ Meant for cron, once a day:
 - the text and private details of stories withdrawn more than
   WITHDRAWN_TEXT_GRACE_DAYS ago, and of stories rejected more than
   REJECTED_TEXT_RETENTION_DAYS ago (Story.erase(), as the privacy table
-  in stories/privacy.py says: the row, the search index, event notes, reports,
+  in stories/safety/privacy.py says: the row, the search index, event notes, reports,
   the theme suggestion, the admin's change log); their events remain;
 - submitters' keyed address hashes once the rate-limit window has passed;
 - the details, email and address hash of reports resolved more than
@@ -16,7 +16,7 @@ Meant for cron, once a day:
 - recordings held for a share form that was never sent, RECORDING_HOLD_SECONDS on
   (an hour by default; Recording.hold also drops them as it holds another);
 - expired sessions, which may have carried a withdrawal token;
-- every cached page and count (``pagecache.forget_everything``): a page may
+- every cached page and count (``store.forget_everything``): a page may
   hold erased text or a reader's search words.
 
 It also refreshes the statistics that search plans rely on
@@ -30,8 +30,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from stories import pagecache, search
+from stories import search
 from stories.models import Recording, Report, Story, held_recordings_expire_at
+from stories.pagecache import store
 
 
 class Command(BaseCommand):
@@ -60,7 +61,7 @@ class Command(BaseCommand):
         # What Django's clearsessions does, for whichever session engine is configured.
         import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
         # Cached pages may still hold what was just erased.
-        pagecache.forget_everything()
+        store.forget_everything()
         search.optimize()
         self.stdout.write(
             f"Erased the text of {erased} stories, {hashes} submitter hashes and the "

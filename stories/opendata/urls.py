@@ -6,11 +6,12 @@ addresses and citation files, and the guarded recording and captions roads.
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from . import api, converters, feeds, machine_views, oai  # noqa: F401 (converters registers <uslug:>)
-from .machine_roads import machine_road
-from .machine_views import dated_by_archive_change
-from .pagecache import cache_public_page
+from .. import converters  # noqa: F401 (converters registers <uslug:>)
+from ..pagecache.store import cache_public_page
+from . import api, feeds, oai, views
+from .roads import machine_road
 from .sitemaps import SITEMAPS
+from .views import dated_by_archive_change
 
 
 def cached(view):
@@ -18,7 +19,7 @@ def cached(view):
     return cache_public_page(dated_by_archive_change(view))
 
 
-# Every road here answers methods, other sites and errors by one rule (stories/machine_roads.py).
+# Every road here answers methods, other sites and errors by one rule (stories/opendata/roads.py).
 open_data = machine_road()
 open_json = machine_road(errors=api.error)
 # The permanent address leads into the pages for people; recordings are the guarded road,
@@ -26,10 +27,10 @@ open_json = machine_road(errors=api.error)
 for_browsers = machine_road(cross_origin=False)
 
 urlpatterns = [
-    path("s/<int:story_id>/", for_browsers(machine_views.story_permalink), name="story-permalink"),
+    path("s/<int:story_id>/", for_browsers(views.story_permalink), name="story-permalink"),
     path(
         "s/<int:story_id>/cite.<str:extension>",
-        open_data(machine_views.citation_file),
+        open_data(views.citation_file),
         name="story-citation",
     ),
     path("feeds/stories.rss", open_data(cached(feeds.NewStoriesFeed())), name="feed-stories-rss"),
@@ -78,17 +79,15 @@ urlpatterns = [
     path("api/<path:rest>", open_json(api.not_found), name="api-not-found"),
     # Never cached (docs/architecture.md, "The guarded roads"): each answer checks the story
     # and the clearance.
-    path(
-        "recordings/<int:story_id>/", for_browsers(machine_views.recording), name="story-recording"
-    ),
+    path("recordings/<int:story_id>/", for_browsers(views.recording), name="story-recording"),
     path(
         "recordings/<int:story_id>/captions.vtt",
-        for_browsers(machine_views.captions),
+        for_browsers(views.captions),
         name="story-captions",
     ),
     # OAI-PMH takes its arguments by POST as well as GET (the protocol, section 3.1.1).
     path("oai/", machine_road(serves=("GET", "HEAD", "POST"))(oai.endpoint), name="oai"),
-    path("export/", open_json(machine_views.export_index), name="export"),
-    path("export/stories.csv", open_data(machine_views.export_csv), name="export-csv"),
-    path("export/stories.json", open_json(machine_views.export_json), name="export-json"),
+    path("export/", open_json(views.export_index), name="export"),
+    path("export/stories.csv", open_data(views.export_csv), name="export-csv"),
+    path("export/stories.json", open_json(views.export_json), name="export-json"),
 ]

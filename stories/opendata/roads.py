@@ -1,6 +1,6 @@
 """
 How every road for machines answers any HTTP method, and which other sites' scripts may read
-it (docs/api.md, "Methods and other sites"). One rule, given to each road in machine_urls.py:
+it (docs/api.md, "Methods and other sites"). One rule, given to each road in opendata/urls.py:
 
 - The methods a road serves reach its view: GET and HEAD (OAI-PMH adds POST).
 - OPTIONS is answered 204 with ``Allow``: what a browser's CORS preflight asks before a

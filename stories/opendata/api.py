@@ -17,8 +17,9 @@ from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from . import opendata, search
-from .models import Perspective, Story, Theme, theme_perspective_counts
+from .. import search
+from ..models import Perspective, Story, Theme, theme_perspective_counts
+from . import records
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -71,12 +72,12 @@ class StoryQueryForm(forms.Form):
         if search.has_terms(query):
             return search.RankedPaginator(stories, page_size, query=query, read=public_in_order)
         return Paginator(
-            opendata.with_public_fields(stories).order_by("-published_at", "-pk"), page_size
+            records.with_public_fields(stories).order_by("-published_at", "-pk"), page_size
         )
 
 
 def public_in_order(ids):
-    return search.in_order(opendata.with_public_fields(Story.objects.published()), ids)
+    return search.in_order(records.with_public_fields(Story.objects.published()), ids)
 
 
 def error(status, message, **details):
@@ -100,7 +101,7 @@ def recording_json(request, recording):
     if recording is None:
         return None
     return {
-        "url": opendata.absolute_url(request, recording.path),
+        "url": records.absolute_url(request, recording.path),
         "type": recording.mime_type,
         "duration": recording.duration,
         "size": recording.size,
@@ -109,9 +110,9 @@ def recording_json(request, recording):
 
 def story_summary(request, record, *, whole=False):
     return {
-        **opendata.story_fields(record, opendata.base_url(request), whole=whole),
-        "permalink": opendata.absolute_url(request, record.permalink_path),
-        "api_url": opendata.absolute_url(request, reverse("api-story", args=[record.id])),
+        **records.story_fields(record, records.base_url(request), whole=whole),
+        "permalink": records.absolute_url(request, record.permalink_path),
+        "api_url": records.absolute_url(request, reverse("api-story", args=[record.id])),
         "perspective": {"slug": record.perspective, "name": record.perspective_name},
         "themes": [{"slug": slug, "name": name} for slug, name in record.themes],
         "published_at": record.published_at.isoformat(),
@@ -124,10 +125,10 @@ def story_summary(request, record, *, whole=False):
 def root(request):
     return JsonResponse(
         {
-            "stories": opendata.absolute_url(request, reverse("api-stories")),
-            "perspectives": opendata.absolute_url(request, reverse("api-perspectives")),
-            "themes": opendata.absolute_url(request, reverse("api-themes")),
-            "openapi": opendata.absolute_url(request, reverse("api-openapi")),
+            "stories": records.absolute_url(request, reverse("api-stories")),
+            "perspectives": records.absolute_url(request, reverse("api-perspectives")),
+            "themes": records.absolute_url(request, reverse("api-themes")),
+            "openapi": records.absolute_url(request, reverse("api-openapi")),
             "documentation": "docs/api.md in the project's repository",
         }
     )
@@ -152,7 +153,7 @@ def stories(request):
 
     def page_url(number):
         query = {key: value for key, value in request.GET.items() if key != "page"}
-        return opendata.absolute_url(
+        return records.absolute_url(
             request, f"{reverse('api-stories')}?{urlencode({**query, 'page': number})}"
         )
 
@@ -163,18 +164,18 @@ def stories(request):
             "pages": paginator.num_pages,
             "next": page_url(page.next_page_number()) if page.has_next() else None,
             "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
-            "results": [story_summary(request, opendata.PublicRecord.of(story)) for story in page],
+            "results": [story_summary(request, records.PublicRecord.of(story)) for story in page],
         }
     )
 
 
 @api_view
 def story(request, story_id):
-    found = opendata.public_stories().filter(pk=story_id).first()
+    found = records.public_stories().filter(pk=story_id).first()
     if found is None:
         raise Http404
-    record = opendata.PublicRecord.of(found)
-    base = opendata.base_url(request)
+    record = records.PublicRecord.of(found)
+    base = records.base_url(request)
     dublin_core = {}
     for element, value in record.dublin_core(base):
         dublin_core.setdefault(element, []).append(value)
@@ -183,10 +184,10 @@ def story(request, story_id):
             **story_summary(request, record, whole=True),
             "dublin_core": dublin_core,
             "citations": {
-                citation.style: citation.text for citation in opendata.citations(record, base)
+                citation.style: citation.text for citation in records.citations(record, base)
             },
             "citation_files": {
-                extension: opendata.absolute_url(
+                extension: records.absolute_url(
                     request, reverse("story-citation", args=[record.id, extension])
                 )
                 for extension in ("bib", "ris")
@@ -207,7 +208,7 @@ def perspectives(request):
                     "description": perspective.description,
                     "description_es": perspective.description_es,
                     "stories": perspective.published_count,
-                    "url": opendata.absolute_url(request, perspective.get_absolute_url()),
+                    "url": records.absolute_url(request, perspective.get_absolute_url()),
                 }
                 for perspective in Perspective.objects.with_published_counts()
             ]
@@ -233,7 +234,7 @@ def themes(request):
                         slug: by_pair.get((theme.pk, pk), 0)
                         for pk, slug in perspective_slugs.items()
                     },
-                    "url": opendata.absolute_url(request, theme.get_absolute_url()),
+                    "url": records.absolute_url(request, theme.get_absolute_url()),
                 }
                 for theme in Theme.objects.with_published_counts()
             ]

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from . import audio, search, shield
-from .models import (
+from .. import search
+from ..models import (
     EARLIEST_YEAR,
     HoldRefused,
     Perspective,
@@ -20,6 +20,8 @@ from .models import (
     hold_minutes,
     in_local_order,
 )
+from ..recordings import audio
+from ..safety import shield
 
 BODY_MIN_LENGTH = 200
 BODY_MAX_LENGTH = 20_000
@@ -61,7 +63,7 @@ class HoneypotForm(forms.Form):
 
 
 class RecordingField(forms.FileField):
-    """An audio upload, refused past RECORDING_MAX_BYTES (stories/uploads.py stops reading it).
+    """An audio upload, refused past RECORDING_MAX_BYTES (recordings/uploads.py stops reading it).
 
     The content is checked where it is stored (``Recording.store``), once.
     """

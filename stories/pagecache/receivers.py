@@ -1,5 +1,5 @@
 """
-The page cache follows every row a public page can show (stories/pagecache.py).
+The page cache follows every row a public page can show (stories/pagecache/store.py).
 
 Connected per sender by ``StoriesConfig.ready()``: to each model of the
 archive but the private ones, and to ``stories_changed`` for bulk writes.
@@ -12,9 +12,9 @@ renews it (the daily purge empties the cache: ``pagecache.forget_everything``).
 from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from .models import Report, SearchEntry, Story, TaggedTheme, Theme, ThemeSuggestion
-from .pagecache import renew
-from .signals import cascaded_from, stories_changed
+from ..models import Report, SearchEntry, Story, TaggedTheme, Theme, ThemeSuggestion
+from ..signals import cascaded_from, stories_changed
+from .store import renew
 
 # Rows no public page shows: a flood of reports must not empty the cache each time.
 PRIVATE_MODELS = {Report, ThemeSuggestion, SearchEntry}

@@ -2,12 +2,12 @@
 The page cache: whole public pages, kept in the shared cache, thrown away all
 at once whenever anything in the archive changes.
 
-- Only the pages ``cache_public_page`` marks (stories/urls.py) are kept, by
+- Only the pages ``cache_public_page`` marks (stories/pages/urls.py) are kept, by
   ``PageCacheMiddleware``: read-only public pages. Forms, the thank-you and
   withdrawal pages, errors, ``/healthz`` and the admin never are.
 - Every page is stored with the archive's generation: a value that changes
   whenever a row that readers can see is saved or deleted (the receivers in
-  ``pagecache_receivers.py``; ``readers_can_see`` says which), and a page is
+  ``stories/pagecache/receivers.py``; ``readers_can_see`` says which), and a page is
   served only while it is still current, so an approval, a return to review,
   a withdrawal, a redaction, a retagging or a theme merge (and whatever later
   features change) reaches every page at once, with no list of pages to keep.
@@ -101,7 +101,7 @@ def forget_everything():
 
 
 def renew(using):
-    """For the receivers in pagecache_receivers.py: a change readers can see is being made."""
+    """For the receivers in pagecache/receivers.py: a change readers can see is being made."""
     bump_generation()
     # Again once the change is committed: a page rendered meanwhile from the
     # old rows would otherwise be stored under the new generation.

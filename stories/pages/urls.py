@@ -1,14 +1,11 @@
 from django.urls import path
 
-from . import (
-    converters,  # noqa: F401 (registers <uslug:>)
-    views,
-)
-from .pagecache import cache_public_page as cached
+from ..pagecache.store import cache_public_page as cached
+from . import views
 
 app_name = "stories"
 
-# The views marked with cached() are the page cache's allowlist (pagecache.py):
+# The views marked with cached() are the page cache's allowlist (stories/pagecache/store.py):
 # read-only public pages. Forms and the narrator's private pages are not.
 urlpatterns = [
     path("", cached(views.HomeView.as_view()), name="home"),

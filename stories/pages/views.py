@@ -18,9 +18,8 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import limits, opendata, search, shield, transparency
-from .forms import ReportForm, SearchForm, ShareForm, StoryFilterForm
-from .models import (
+from .. import search
+from ..models import (
     ConsentText,
     InvalidTransition,
     ModerationEvent,
@@ -34,8 +33,12 @@ from .models import (
     hold_minutes,
     theme_perspective_counts,
 )
-from .pagecache import counted_once_per_generation
-from .services import AlreadySubmitted, email_withdrawal_link, submit_story, was_submitted
+from ..opendata import records
+from ..pagecache.store import counted_once_per_generation
+from ..safety import limits, shield
+from ..services import AlreadySubmitted, email_withdrawal_link, submit_story, was_submitted
+from . import transparency
+from .forms import ReportForm, SearchForm, ShareForm, StoryFilterForm
 
 logger = logging.getLogger(__name__)
 
@@ -181,8 +184,8 @@ class StoryDetailView(DetailView):
             raise
 
     def get_context_data(self, **kwargs):
-        record = opendata.PublicRecord.of(self.object)
-        base_url = opendata.base_url(self.request)
+        record = records.PublicRecord.of(self.object)
+        base_url = records.base_url(self.request)
         heard = self.object.public_recording is not None
         return super().get_context_data(
             # A transcript is the recording's: shown (and searched for) with it only.
@@ -190,7 +193,7 @@ class StoryDetailView(DetailView):
             other_perspectives=self.object.other_perspectives(),
             in_conversation=self.object.stories_in_conversation(),
             permalink=base_url + record.permalink_path,
-            citations=opendata.citations(record, base_url),
+            citations=records.citations(record, base_url),
             **kwargs,
         )
 
@@ -456,7 +459,7 @@ def shown_in_context(form, finding):
 
 
 def withdrawal_address(request, token):
-    return opendata.absolute_url(request, reverse("stories:withdraw", args=[token]))
+    return records.absolute_url(request, reverse("stories:withdraw", args=[token]))
 
 
 def send_story(request, form, consent):

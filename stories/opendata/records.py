@@ -19,9 +19,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from . import privacy
-from .models import Recording, Story
-from .pagecache import generation
+from ..models import Recording, Story
+from ..pagecache.store import generation
+from ..safety import privacy
 
 # The story columns a record is made from: the public fields of the privacy
 # table. Everything else (contact email, notes, hashes, consent...) stays in the

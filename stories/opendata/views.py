@@ -17,8 +17,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import http_date
 
-from . import opendata, ranges
-from .models import Story, TranscriptSegment, recordings_storage
+from ..models import Story, TranscriptSegment, recordings_storage
+from ..recordings import ranges
+from . import records
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ EXPORT_FIELDS = (
 
 
 def dated_by_archive_change(view):
-    """Last-Modified is when anything public last changed (``opendata.archive_changed_at``).
+    """Last-Modified is when anything public last changed (``records.archive_changed_at``).
 
     Not the newest date among what is listed now: when the newest item leaves
     (withdrawn, returned to review), that date goes back, and a client asking
@@ -57,7 +58,7 @@ def dated_by_archive_change(view):
     def dated(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         if response.status_code == 200:
-            response["Last-Modified"] = http_date(opendata.archive_changed_at().timestamp())
+            response["Last-Modified"] = http_date(records.archive_changed_at().timestamp())
         return response
 
     return dated
@@ -80,22 +81,22 @@ def story_permalink(request, story_id):
 
 
 def public_record(story_id):
-    story = opendata.public_stories().filter(pk=story_id).first()
+    story = records.public_stories().filter(pk=story_id).first()
     if story is None:
         raise Http404
-    return opendata.PublicRecord.of(story)
+    return records.PublicRecord.of(story)
 
 
 def citation_file(request, story_id, extension):
     if extension not in ("bib", "ris"):
         raise Http404
     record = public_record(story_id)
-    base = opendata.base_url(request)
+    base = records.base_url(request)
     if extension == "bib":
-        body, content_type = opendata.bibtex(record, base), "application/x-bibtex"
+        body, content_type = records.bibtex(record, base), "application/x-bibtex"
     else:
         body, content_type = (
-            opendata.ris(record, base),
+            records.ris(record, base),
             "application/x-research-info-systems",
         )
     response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
@@ -105,7 +106,7 @@ def citation_file(request, story_id, extension):
 
 def export_row(record, base):
     row = {
-        **opendata.story_fields(record, base, whole=True),
+        **records.story_fields(record, base, whole=True),
         "identifier": base + record.permalink_path,
         "perspective": record.perspective_name,
         "themes": [name for _slug, name in record.themes],
@@ -113,7 +114,7 @@ def export_row(record, base):
         "recording": base + record.recording.path if record.recording else "",
         "recording_type": record.recording.mime_type if record.recording else "",
         "recording_duration": record.recording.duration if record.recording else None,
-        "rights": str(opendata.RIGHTS),
+        "rights": str(records.RIGHTS),
     }
     # In the order of EXPORT_FIELDS: the JSON objects' keys, as the CSV's columns.
     return {name: row[name] for name in EXPORT_FIELDS}
@@ -121,8 +122,8 @@ def export_row(record, base):
 
 def export_records():
     # In chunks: 100,000 stories never sit in memory at once.
-    for story in opendata.public_stories().iterator(chunk_size=500):
-        yield opendata.PublicRecord.of(story)
+    for story in records.public_stories().iterator(chunk_size=500):
+        yield records.PublicRecord.of(story)
 
 
 # A cell a spreadsheet would read as a formula ("=HYPERLINK(…)") is written as text.
@@ -145,17 +146,17 @@ def export_index(request):
     return JsonResponse(
         {
             "formats": {
-                "csv": opendata.absolute_url(request, reverse("export-csv")),
-                "json": opendata.absolute_url(request, reverse("export-json")),
+                "csv": records.absolute_url(request, reverse("export-csv")),
+                "json": records.absolute_url(request, reverse("export-json")),
             },
             "fields": list(EXPORT_FIELDS),
-            "rights": str(opendata.RIGHTS),
+            "rights": str(records.RIGHTS),
         }
     )
 
 
 def export_csv(request):
-    base = opendata.base_url(request)
+    base = records.base_url(request)
     writer = csv.writer(Echo())
 
     def rows():
@@ -172,7 +173,7 @@ def export_csv(request):
 
 
 def export_json(request):
-    base = opendata.base_url(request)
+    base = records.base_url(request)
 
     def chunks():
         yield "[\n"

@@ -3,7 +3,7 @@ OAI-PMH 2.0 at /oai/ (https://www.openarchives.org/OAI/openarchivesprotocol.html
 
 - Records are stories that readers ever saw (``Story.objects.once_visible()``).
   One that is public now is a full ``oai_dc`` record, made by
-  ``opendata.PublicRecord``; one that has left the site since (withdrawn,
+  ``records.PublicRecord``; one that has left the site since (withdrawn,
   returned to review) is a deleted record, header only ("persistent"
   deletion: it stays deleted). A story never public is not in the repository.
 - A record's datestamp is its last public change: the later of its last save
@@ -32,9 +32,9 @@ from django.db.models.functions import Greatest
 from django.http import HttpResponse
 from django.utils import timezone
 
-from . import opendata
-from .models import Perspective, Story, Theme
-from .opendata import xml_safe
+from ..models import Perspective, Story, Theme
+from . import records
+from .records import xml_safe
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
@@ -179,7 +179,7 @@ class Response:
 
     def __init__(self, request):
         self.request = request
-        self.base_url = opendata.base_url(request)
+        self.base_url = records.base_url(request)
         self.root = ET.Element(f"{{{OAI}}}OAI-PMH")
         self.root.set(f"{{{XSI}}}schemaLocation", f"{OAI} {SCHEMA[OAI]}")
         element(self.root, f"{{{OAI}}}responseDate", utc(timezone.now()))
@@ -231,7 +231,7 @@ def endpoint(request):
 
 def identify(response, values):
     node = response.verb_element("Identify")
-    element(node, f"{{{OAI}}}repositoryName", str(opendata.ARCHIVE_NAME))
+    element(node, f"{{{OAI}}}repositoryName", str(records.ARCHIVE_NAME))
     element(node, f"{{{OAI}}}baseURL", response.base_url + response.request.path)
     element(node, f"{{{OAI}}}protocolVersion", "2.0")
     element(node, f"{{{OAI}}}adminEmail", settings.OAI_ADMIN_EMAIL)
@@ -364,9 +364,9 @@ def read_token(token, verb):
 
 def write_records(response, parent, stories, *, with_metadata):
     public = visible_ids([story.pk for story in stories])
-    records = {
-        story.pk: opendata.PublicRecord.of(story)
-        for story in opendata.public_stories().filter(pk__in=public)
+    shown = {
+        story.pk: records.PublicRecord.of(story)
+        for story in records.public_stories().filter(pk__in=public)
     }
     set_specs = story_set_specs(public)
     for story in stories:
@@ -381,7 +381,7 @@ def write_records(response, parent, stories, *, with_metadata):
             element(header, f"{{{OAI}}}setSpec", spec)
         if with_metadata:
             metadata = element(holder, f"{{{OAI}}}metadata")
-            write_dublin_core(metadata, records[story.pk], response.base_url)
+            write_dublin_core(metadata, shown[story.pk], response.base_url)
 
 
 def story_set_specs(story_ids):

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.encoding import iri_to_uri
 
-from .models import Perspective, Story, Theme
+from ..models import Perspective, Story, Theme
 
 
 class BilingualSitemap(Sitemap):

@@ -1,7 +1,7 @@
 """
 RSS and Atom feeds of newly published stories: the whole archive, one
 perspective, one theme (Django's syndication framework). Items are
-``opendata.PublicRecord``s, so a feed can only say what a story page says.
+``records.PublicRecord``s, so a feed can only say what a story page says.
 """
 
 from dataclasses import dataclass
@@ -12,8 +12,8 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
-from . import opendata
-from .models import Perspective, Theme
+from ..models import Perspective, Theme
+from . import records
 
 FEED_LENGTH = 50
 
@@ -52,7 +52,7 @@ class Scope:
 
 @dataclass(frozen=True)
 class Item:
-    record: opendata.PublicRecord
+    record: records.PublicRecord
     base_url: str
 
     @property
@@ -71,14 +71,14 @@ class NewStoriesFeed(Feed):
     )
 
     def get_object(self, request, *args, **kwargs):
-        return Scope(base_url=opendata.base_url(request))
+        return Scope(base_url=records.base_url(request))
 
     def items(self, scope):
-        stories = opendata.public_stories()
+        stories = records.public_stories()
         if scope.category is not None:
             stories = self.narrow(stories, scope.category)
-        records = [opendata.PublicRecord.of(story) for story in stories[:FEED_LENGTH]]
-        return [Item(record, scope.base_url) for record in records]
+        shown = [records.PublicRecord.of(story) for story in stories[:FEED_LENGTH]]
+        return [Item(record, scope.base_url) for record in shown]
 
     def narrow(self, stories, category):
         return stories

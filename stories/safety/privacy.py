@@ -6,9 +6,9 @@ or date about them, who may see it and what erasing the story does with it.
 narrator words or hashes (``NARRATOR_MODELS``), and for the text fields of the
 curated models. Everything that decides about a field reads it here:
 
-- the public mapping (``stories.opendata.PUBLIC_STORY_FIELDS``) copies the
+- the public mapping (``stories.opendata.records.PUBLIC_STORY_FIELDS``) copies the
   public fields of a story and of its recording, and nothing else;
-- the identity shield (``stories.shield.SHIELDED_FIELDS``) checks the shielded ones;
+- the identity shield (``stories.safety.shield.SHIELDED_FIELDS``) checks the shielded ones;
 - the admin shows read-only every field moderators may not edit (``read_only``);
 - ``Story.erase()`` empties the ``Erased`` ones (``erased_values``);
 - tests/test_leak.py looks for the value of every secret field (``secret_fields``)

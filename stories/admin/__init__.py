@@ -22,10 +22,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
-from . import privacy, ranges, shield, transcripts
-from .desk import ModerationDeskMixin, RejectForm
-from .forms import RecordingField, stored_recording
-from .models import (
+from ..models import (
     ConsentText,
     InvalidTransition,
     ModerationEvent,
@@ -39,6 +36,10 @@ from .models import (
     TranscriptSegment,
     recordings_storage,
 )
+from ..pages.forms import RecordingField, stored_recording
+from ..recordings import ranges, transcripts
+from ..safety import privacy, shield
+from .desk import ModerationDeskMixin, RejectForm
 
 
 class ModerationEventInline(admin.TabularInline):

@@ -10,7 +10,7 @@ Full-text search: one interface, two engines, chosen by the database in use.
   pages with it. ``with_snippets(ids, query)`` reads the page's stories,
   each with a short, escaped excerpt of its text, matched words in ``<mark>``.
 - ``reindex(stories)`` keeps the index current. Only the receivers of
-  stories/search_receivers.py call it, as a story, its themes or a theme's
+  stories/search/receivers.py call it, as a story, its themes or a theme's
   names change, however they were changed; it is not done by SQL triggers,
   because theme names live in another table and, on SQLite, stemming happens
   in Python. ``rebuild()`` indexes everything again.
@@ -284,7 +284,7 @@ class PostgresEngine:
         once into a materialized CTE, and every figure and the page are taken
         from it (docs/performance.md).
         """
-        from .models import Theme
+        from ..models import Theme
 
         matches = (
             self.search(stories, query)
@@ -353,7 +353,7 @@ class PostgresEngine:
         return story.search_headline.replace(HEADLINE_LT, "<").replace(HEADLINE_GT, ">")
 
     def reindex(self, stories):
-        from .models import Story
+        from ..models import Story
 
         stories.filter(status=Story.Status.APPROVED).update(search_vector=search_vector())
         stories.exclude(status=Story.Status.APPROVED).exclude(search_vector=None).update(
@@ -368,7 +368,7 @@ class PostgresEngine:
         self.reindex(stories)
 
     def clear(self, connection):
-        from .models import Story
+        from ..models import Story
 
         Story.objects.using(connection.alias).exclude(search_vector=None).update(search_vector=None)
 
@@ -386,7 +386,7 @@ def story_config():
 
 def search_vector():
     """A story's PostgreSQL search vector, built from its row and its themes' names."""
-    from .models import TaggedTheme
+    from ..models import TaggedTheme
 
     def theme_names(name):
         names = (
@@ -438,7 +438,7 @@ class SQLiteEngine:
         return stories.filter(search_entry__document__match=expression).annotate(search_rank=-bm25)
 
     def find(self, stories, query, bottom, top, facets):
-        from .models import Theme
+        from ..models import Theme
 
         ids = self.ranked_ids(stories, query, bottom, top)
         if not facets:
@@ -461,7 +461,7 @@ class SQLiteEngine:
         so the approved ones still waiting for their publication time are the
         only ones to take away.
         """
-        from .models import Story
+        from ..models import Story
 
         if not stories.is_every_public_story:
             return self.matching(stories, query).count()
@@ -521,7 +521,7 @@ class SQLiteEngine:
         return excerpt(story.body, language, query_stems(query, language))
 
     def reindex(self, stories):
-        from .models import Story
+        from ..models import Story
 
         connection = connections[stories.db]
         self.forget(list(stories.values_list("pk", flat=True)), connection)
@@ -690,7 +690,7 @@ def with_snippets(ids, query, using="default"):
     ``snippet`` is safe HTML: the narrator's text escaped, the matched words
     in ``<mark>``.
     """
-    from .models import Story
+    from ..models import Story
 
     engine = engine_for(using)
     query = clean_query(query)
@@ -750,7 +750,7 @@ class RankedPaginator(Paginator):
 
 def reindex(stories):
     """Bring the index up to date for a story or a queryset of stories."""
-    from .models import Story
+    from ..models import Story
 
     if isinstance(stories, Story):
         stories = Story.objects.using(stories._state.db).filter(pk=stories.pk)
@@ -772,7 +772,7 @@ def optimize(using="default"):
 
 def rebuild(using="default"):
     """Index every story again from scratch (after a restore, an upgrade or a bulk load)."""
-    from .models import Story
+    from ..models import Story
 
     with transaction.atomic(using=using):
         engine_for(using).rebuild(Story.objects.using(using))

@@ -12,8 +12,8 @@ from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import ModerationEvent, Perspective, Story
-from .pagecache import counted_once_per_generation
+from ..models import ModerationEvent, Perspective, Story
+from ..pagecache.store import counted_once_per_generation
 
 # The window of the median time to decision.
 DECISION_WINDOW_DAYS = 90

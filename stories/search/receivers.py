@@ -1,6 +1,6 @@
 """
 The search index follows the rows it is built from: a story's own fields, its
-themes, and those themes' names (stories/search.py says what is indexed).
+themes, and those themes' names (stories/search/ says what is indexed).
 
 Connected per sender by ``StoriesConfig.ready()``. Every receiver reindexes
 in the transaction that changed the rows, as it runs, so the index commits or
@@ -11,9 +11,9 @@ builds it again from nothing).
 
 from django.db.models.signals import post_delete, post_save, pre_delete
 
-from . import search
-from .models import Story, TaggedTheme, Theme
-from .signals import cascaded_from, stories_changed
+from .. import search
+from ..models import Story, TaggedTheme, Theme
+from ..signals import cascaded_from, stories_changed
 
 
 def story_saved(sender, instance, using, **kwargs):

@@ -16,14 +16,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import (
-    InvalidTransition,
-    ModerationEvent,
-    Perspective,
-    Report,
-    Story,
-    ThemeSuggestion,
-)
+from ..models import InvalidTransition, ModerationEvent, Perspective, Report, Story, ThemeSuggestion
 
 DESK_LIST_LENGTH = 50
 # The window of the desk's counts per perspective.
