@@ -8,7 +8,6 @@ The models of moderation.py import this one, so a story reaches its events,
 reports and links through their related managers (``self.events``, ...).
 """
 
-import hashlib
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -33,15 +32,6 @@ from .story_queryset import StoryQuerySet
 from .taxonomy import Perspective, TaggedTheme, in_local_order
 
 EARLIEST_YEAR = 1900
-
-
-def hash_withdrawal_token(token):
-    """What the archive keeps of a withdrawal token: a leaked database cannot withdraw."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def hash_submission_id(submission_id):
-    return hashlib.sha256(submission_id.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
