@@ -328,6 +328,7 @@ class Story(LockedChanges, models.Model):
 
     @property
     def is_visible(self):
+        """Whether readers can see the story now (``StoryQuerySet.published()``)."""
         return self.visible_with(self.status, self.published_at)
 
     @classmethod
