@@ -3,8 +3,9 @@ The archive's domain, a module per concern: who speaks and about what
 (taxonomy.py), what they said and how it moves through the workflow
 (story.py, story_queryset.py), what moderators and narrators do around it
 (moderation.py), its recording and transcript (recording.py), the SQLite
-search index's rows (search_entry.py) and the facets beside a list of
-stories (facets.py).
+search index's rows (search_entry.py), the facets beside a list of
+stories (facets.py), what is kept of a narrator's one-time secrets
+(tokens.py) and the one way a row is changed under a lock (locking.py).
 
 Every name is re-exported here, so migrations, fixtures, tests and the rest
 of the app keep importing from ``stories.models``; the app label stays
@@ -12,6 +13,7 @@ of the app keep importing from ``stories.models``; the app label stays
 """
 
 from .facets import LanguageCount, facets_of, with_matching_counts
+from .locking import LockedChanges
 from .moderation import (
     ConsentBlock,
     ConsentText,
@@ -31,14 +33,7 @@ from .recording import (
     recordings_storage,
 )
 from .search_entry import SearchEntry
-from .story import (
-    EARLIEST_YEAR,
-    InvalidTransition,
-    ShieldedText,
-    Story,
-    hash_submission_id,
-    hash_withdrawal_token,
-)
+from .story import EARLIEST_YEAR, InvalidTransition, ShieldedText, Story
 from .story_queryset import StoryQuerySet
 from .taxonomy import (
     BilingualNameMixin,
@@ -50,6 +45,7 @@ from .taxonomy import (
     in_local_order,
     theme_perspective_counts,
 )
+from .tokens import hash_submission_id, hash_withdrawal_token
 
 __all__ = [
     "BilingualNameMixin",
@@ -59,6 +55,7 @@ __all__ = [
     "HoldRefused",
     "InvalidTransition",
     "LanguageCount",
+    "LockedChanges",
     "ModerationEvent",
     "Perspective",
     "PerspectiveQuerySet",

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 
 from ..recordings import audio, transcripts
 from ..signals import stories_changed_in_bulk
+from .locking import LockedChanges
 
 
 def recordings_storage():
@@ -86,7 +87,7 @@ def forget_files(names, *, using):
     transaction.on_commit(delete_files, using=using)
 
 
-class Recording(models.Model):
+class Recording(LockedChanges, models.Model):
     """A story's audio, checked, stripped of its tags and kept through the storage API.
 
     Held for a share form before its story exists (``story`` empty, found
@@ -235,22 +236,16 @@ class Recording(models.Model):
 
     def set_cleared(self, cleared, *, by):
         """Record that a moderator listened and cleared it (or took that back), with an event."""
-        with transaction.atomic():
-            recording = Recording.objects.select_for_update().get(pk=self.pk)
+        with self.locked() as recording:
             if recording.is_cleared == cleared:
                 return False
             recording.cleared_at = timezone.now() if cleared else None
             recording.cleared_by = by if cleared else None
             recording.save(update_fields=["cleared_at", "cleared_by"])
-            story = recording.story
-            story.touch()
-            story.events.create(
-                actor=by,
-                from_status=story.status,
-                to_status=story.status,
-                note="Recording listened to and cleared" if cleared else "Recording held back",
+            recording.story.touch()
+            recording.story.record_event(
+                "Recording listened to and cleared" if cleared else "Recording held back", by=by
             )
-        self.cleared_at, self.cleared_by = recording.cleared_at, recording.cleared_by
         return True
 
     def open(self):

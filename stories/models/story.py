@@ -8,7 +8,6 @@ The models of moderation.py import this one, so a story reaches its events,
 reports and links through their related managers (``self.events``, ...).
 """
 
-import hashlib
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -16,7 +15,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -27,20 +26,12 @@ from taggit.managers import TaggableManager
 from ..recordings import transcripts
 from ..safety import privacy, shield
 from ..signals import stories_changed_in_bulk
+from .locking import LockedChanges
 from .recording import Recording, forget_files
 from .story_queryset import StoryQuerySet
 from .taxonomy import Perspective, TaggedTheme, in_local_order
 
 EARLIEST_YEAR = 1900
-
-
-def hash_withdrawal_token(token):
-    """What the archive keeps of a withdrawal token: a leaked database cannot withdraw."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def hash_submission_id(submission_id):
-    return hashlib.sha256(submission_id.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -56,7 +47,7 @@ class InvalidTransition(Exception):
     """A status change that the workflow table does not allow."""
 
 
-class Story(models.Model):
+class Story(LockedChanges, models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending review")
         APPROVED = "approved", _("Approved")
@@ -279,6 +270,11 @@ class Story(models.Model):
         else:
             self._as_stored = None  # not known: taken as visible
 
+    def take_fields_of(self, row):
+        """Take the fields of ``row`` (a change made on it, ``locked()``), as it stands stored."""
+        super().take_fields_of(row)
+        self._remember_as_stored()
+
     @property
     def is_or_was_visible(self):
         """Whether readers see the story, or saw it as its row stood before this change.
@@ -332,6 +328,7 @@ class Story(models.Model):
 
     @property
     def is_visible(self):
+        """Whether readers can see the story now (``StoryQuerySet.published()``)."""
         return self.visible_with(self.status, self.published_at)
 
     @classmethod
@@ -418,20 +415,12 @@ class Story(models.Model):
         return self._change_status(self.Status.WITHDRAWN, by=None, note=note, before_save=stamp)
 
     def set_featured(self, featured, *, by):
-        with transaction.atomic():
-            story = Story.objects.select_for_update().get(pk=self.pk)
+        with self.locked() as story:
             if story.featured == featured:
                 return False
             story.featured = featured
             story.save(update_fields=["featured", "updated_at"])
-            note = "Featured" if featured else "Unfeatured"
-            story.events.create(
-                actor=by,
-                from_status=story.status,
-                to_status=story.status,
-                note=note,
-            )
-        self.featured = featured
+            story.record_event("Featured" if featured else "Unfeatured", by=by)
         return True
 
     def stories_in_conversation(self):
@@ -473,8 +462,7 @@ class Story(models.Model):
         The row is locked and re-read first, so two moderators acting on the
         same story at once produce one change and one event, not two.
         """
-        with transaction.atomic():
-            story = Story.objects.select_for_update().get(pk=self.pk)
+        with self.locked() as story:
             if to_status not in self.TRANSITIONS[story.status]:
                 raise InvalidTransition(f"A {story.status} story cannot become {to_status}.")
             from_status = story.status
@@ -484,31 +472,21 @@ class Story(models.Model):
             if before_save:
                 before_save(story)
             story.save()
-            event = story.events.create(
-                actor=by,
-                from_status=from_status,
-                to_status=to_status,
-                reason=reason,
-                note=note,
-            )
-        for field in self.WORKFLOW_FIELDS:
-            setattr(self, field, getattr(story, field))
-        self._as_stored = story._as_stored
-        return event
+            return story.record_event(note, by=by, from_status=from_status, reason=reason)
 
-    # What _change_status() may change besides status, copied back to the caller's instance.
-    WORKFLOW_FIELDS = (
-        "status",
-        "published_at",
-        "first_visible_at",
-        "slug",
-        "withdrawn_at",
-        "updated_at",
-        "contact_email",
-        "narrator_name",
-        "withdrawal_token_hash",
-        "version",
-    )
+    def record_event(self, note, *, by, from_status=None, reason=""):
+        """Write one line of the story's history (a ``ModerationEvent``).
+
+        Its move from ``from_status`` to its present status; with no
+        ``from_status``, something done to it that left its status as it was.
+        """
+        return self.events.create(
+            actor=by,
+            from_status=self.status if from_status is None else from_status,
+            to_status=self.status,
+            reason=reason,
+            note=note,
+        )
 
     def shield_findings(self):
         """What the identity shield finds in this story's public text (stories/safety/shield.py).
@@ -548,8 +526,7 @@ class Story(models.Model):
         that no longer matches the text redacts nothing. The event's note names
         the kinds and fields, never the values. Returns the findings redacted.
         """
-        with transaction.atomic():
-            story = Story.objects.select_for_update().get(pk=self.pk)
+        with self.locked() as story:
             chosen = [f for f in story.shield_findings() if f.key in set(selected)]
             if not chosen:
                 return []
@@ -567,22 +544,8 @@ class Story(models.Model):
                 # (404, not 410) and the story takes one from the new title.
                 story.slug = story._unique_slug()
             story.save()
-            story.events.create(
-                actor=by,
-                from_status=story.status,
-                to_status=story.status,
-                note="Redacted: "
-                + ", ".join(
-                    sorted(
-                        {
-                            f"{finding.kind} in {finding.field.partition('-')[0]}"
-                            for finding in chosen
-                        }
-                    )
-                ),
-            )
-        for field in (*shield.SHIELDED_FIELDS, "slug"):
-            setattr(self, field, getattr(story, field))
+            kinds = {f"{finding.kind} in {finding.field.partition('-')[0]}" for finding in chosen}
+            story.record_event("Redacted: " + ", ".join(sorted(kinds)), by=by)
         return chosen
 
     def erase(self):
@@ -596,10 +559,9 @@ class Story(models.Model):
         story readers saw and its narrator withdrew stays, so that address still
         answers 410 Gone rather than 404; any other story's slug goes with its title.
         """
-        with transaction.atomic():
-            # Locked and read again: a moderator may have reopened a rejected
-            # story since the purge listed it, and that story is not erased.
-            story = Story.objects.select_for_update().get(pk=self.pk)
+        # Locked and read again: a moderator may have reopened a rejected
+        # story since the purge listed it, and that story is not erased.
+        with self.locked() as story:
             if story.status not in (self.Status.WITHDRAWN, self.Status.REJECTED):
                 return False
             gone = story.status == self.Status.WITHDRAWN and story.was_once_visible
@@ -618,7 +580,6 @@ class Story(models.Model):
             LogEntry.objects.filter(
                 content_type=ContentType.objects.get_for_model(Story), object_id=str(self.pk)
             ).update(object_repr=f"story {self.pk} (erased)", change_message="")
-        self.refresh_from_db()
         return True
 
     def _unique_slug(self):

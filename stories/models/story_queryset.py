@@ -26,7 +26,11 @@ class StoryQuerySet(models.QuerySet):
     is_every_public_story = False
 
     def visible_now(self):
-        """What makes a story visible: approved, its publication time (an embargo's date) past."""
+        """What makes a story visible: approved, its publication time (an embargo's date) past.
+
+        The rule's one statement as a query; ``Story.visible_with()`` is its one
+        statement for a story in hand.
+        """
         return Q(status=self.model.Status.APPROVED, published_at__lte=timezone.now())
 
     def published(self):
