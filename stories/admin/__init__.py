@@ -1,6 +1,14 @@
 """
-The admin, where moderators work. Django's autodiscover imports this package;
-importing the modules below registers their ModelAdmins.
+The admin, where moderators work. Django's autodiscover imports this package,
+and importing the modules below registers their ModelAdmins:
+
+- ``stories``: StoryAdmin, the story's change page, list, actions and redaction;
+- ``desk``: the moderation desk and the one-story review, views of StoryAdmin;
+- ``inlines``: the story's recording, transcript, links and history, and the recording filter;
+- ``forms``: the story's and recording's forms, and those the actions ask to fill in;
+- ``actions``: the workflow action and the page that asks before acting;
+- ``taxonomy``: perspectives, themes and theme suggestions;
+- ``reports``: readers' reports; ``history``: moderation events; ``consent``: consent texts.
 """
 
-from . import stories  # noqa: F401
+from . import consent, history, reports, stories, taxonomy  # noqa: F401  (registers them)
