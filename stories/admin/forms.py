@@ -5,8 +5,8 @@ from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.utils.translation import gettext_lazy as _
 
 from ..models import ModerationEvent, Recording, Report, Story, Theme
-from ..pages.forms import RecordingField, stored_recording
 from ..recordings import transcripts
+from ..recordings.forms import RecordingField, stored_recording
 from ..safety import shield
 
 
