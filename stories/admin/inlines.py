@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ..models import ModerationEvent, Recording, StoryLink, TranscriptSegment
+from ..safety import privacy
 from .forms import RecordingAdminForm
 
 
@@ -30,7 +31,9 @@ class RecordingInline(admin.StackedInline):
     model = Recording
     form = RecordingAdminForm
     fields = ("player", "audio", "cleared", "mime_type", "length", "size", "cleared_by")
-    readonly_fields = ("player", "mime_type", "length", "size", "cleared_by")
+    # The player and length are shown, not stored; of the stored fields, the privacy
+    # table says which moderators may not edit (the file changes through "audio" alone).
+    readonly_fields = ("player", "length", *privacy.read_only(Recording, fields))
     max_num = 1
     extra = 1
     verbose_name_plural = _("Recording")
@@ -52,6 +55,7 @@ class RecordingInline(admin.StackedInline):
 class TranscriptInline(admin.TabularInline):
     model = TranscriptSegment
     fields = ("start", "text")
+    readonly_fields = privacy.read_only(TranscriptSegment, fields)
     extra = 1
     # A table's column heads are not labels: each field says what it is to a screen reader.
     formfield_overrides = {
