@@ -9,7 +9,7 @@ import pytest
 from django.apps import apps
 from django.contrib.admin.utils import flatten_fieldsets
 
-from stories.admin import StoryAdmin
+from stories.admin.stories import StoryAdmin
 from stories.models import Story
 from stories.opendata import records
 from stories.safety import privacy, shield

@@ -6,7 +6,6 @@ Decisions go through the model's workflow methods, as everywhere else.
 
 import datetime
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -17,23 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import InvalidTransition, ModerationEvent, Perspective, Report, Story, ThemeSuggestion
+from .forms import RejectForm
 
 DESK_LIST_LENGTH = 50
 # The window of the desk's counts per perspective.
 RECENT_DAYS = 30
-
-
-class RejectForm(forms.Form):
-    reason = forms.ChoiceField(
-        label=_("Reason"),
-        choices=[("", "---------"), *ModerationEvent.RejectionReason.choices],
-    )
-    note = forms.CharField(
-        label=_("Note"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Kept in the story's history; never published."),
-    )
 
 
 def recent_counts_by_perspective(since):

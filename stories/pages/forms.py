@@ -11,16 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from .. import search
 from ..models import (
     EARLIEST_YEAR,
-    HoldRefused,
     Perspective,
-    Recording,
     Report,
     Story,
     Theme,
     hold_minutes,
     in_local_order,
 )
-from ..recordings import audio
+from ..recordings.forms import RecordingField, hold_for_form
 from ..safety import shield
 
 BODY_MIN_LENGTH = 200
@@ -60,42 +58,6 @@ class HoneypotForm(forms.Form):
     def is_spam(self):
         """Only bots fill in the hidden field; their posts are quietly dropped."""
         return bool(self.cleaned_data.get("website"))
-
-
-class RecordingField(forms.FileField):
-    """An audio upload, refused past RECORDING_MAX_BYTES (recordings/uploads.py stops reading it).
-
-    The content is checked where it is stored (``Recording.store``), once.
-    """
-
-    widget = forms.FileInput(attrs={"accept": "audio/*,.mp3,.m4a,.aac,.ogg,.opus,.wav"})
-
-    def validate(self, value):
-        super().validate(value)
-        if value and value.size > settings.RECORDING_MAX_BYTES:
-            raise forms.ValidationError(
-                _("This recording is too large: send one of at most %(size)d MB."),
-                code="too_large",
-                params={"size": settings.RECORDING_MAX_BYTES // 1_000_000},
-            )
-
-
-def stored_recording(uploaded, *, story=None):
-    """Keep an upload ``RecordingField`` cleaned as a ``Recording``; a refusal is a form error."""
-    try:
-        return Recording.store(uploaded, story=story)
-    except audio.RecordingRefused as refused:
-        raise forms.ValidationError(refused.message, code="not_audio") from None
-
-
-def hold_for_form(uploaded, *, held_by, replacing):
-    """Hold an upload for a share form (``Recording.hold``); a refusal is a form error."""
-    try:
-        return Recording.hold(uploaded, held_by=held_by, replacing=replacing)
-    except audio.RecordingRefused as refused:
-        raise forms.ValidationError(refused.message, code="not_audio") from None
-    except HoldRefused as refused:
-        raise forms.ValidationError(refused.message, code=refused.code) from None
 
 
 # The largest key a database row can have (a signed 64-bit integer). A larger

@@ -181,8 +181,8 @@ TABLE = {
         # Public with a cleared recording; shielded through Story.shielded_texts().
         "id": Field(PUBLIC, Deleted("with the text")),
         "story": Field(PUBLIC, Deleted("with the text")),
-        "start": Field(PUBLIC, Deleted("with the text")),
-        "text": Field(PUBLIC, Deleted("with the text"), shielded=True),
+        "start": Field(PUBLIC, Deleted("with the text"), edited_by_moderators=True),
+        "text": Field(PUBLIC, Deleted("with the text"), shielded=True, edited_by_moderators=True),
     },
     "SearchEntry": {
         "story": Field(WORKFLOW, Deleted("the story leaves the search index")),

@@ -1,0 +1,23 @@
+"""The moderation history of every story, read-only: it is the audit trail."""
+
+from django.contrib import admin
+
+from ..models import ModerationEvent
+
+
+@admin.register(ModerationEvent)
+class ModerationEventAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "story", "actor", "from_status", "to_status", "note")
+    list_filter = ("to_status", "from_status")
+    list_select_related = ("story", "actor")
+    search_fields = ("story__title", "note")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
