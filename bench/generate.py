@@ -44,8 +44,9 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from stories import search  # noqa: E402
 from stories.models import ConsentText, Perspective, Story, TaggedTheme, Theme  # noqa: E402
+from stories.search import index as search_index  # noqa: E402
+from stories.search.text import STOP_WORDS, fold  # noqa: E402
 
 BATCH = 2000
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -89,12 +90,12 @@ class Vocabulary:
     """Words of one language, drawn with Zipf's law: the r-th most frequent with weight 1/r."""
 
     def __init__(self, rng, language, sentences):
-        stop_words = search.STOP_WORDS[language]
+        stop_words = STOP_WORDS[language]
         counts = collections.Counter(
             word.lower()
             for sentence in sentences
             for word in WORD.findall(sentence)
-            if search.fold(word) not in stop_words
+            if fold(word) not in stop_words
         )
         sample_words = [word for word, _ in counts.most_common()]
         known = set(sample_words)
@@ -125,7 +126,7 @@ class Vocabulary:
         def replace(match):
             word = match.group()
             new = next(drawn)
-            if search.fold(word) in self.stop_words or rng.random() > REPLACED:
+            if fold(word) in self.stop_words or rng.random() > REPLACED:
                 return word
             return new.capitalize() if word[0].isupper() else new
 
@@ -215,7 +216,7 @@ def main():
     started = time.perf_counter()
     generate(args.stories, seed=args.seed)
     generated = time.perf_counter()
-    search.rebuild()
+    search_index.rebuild()
     with connection.cursor() as cursor:
         # Fresh statistics, and on PostgreSQL the rows the rebuild replaced cleared
         # away, as autovacuum does on a database that has been running a while.

@@ -12,7 +12,7 @@ bench/.data/, PostgreSQL databases are named bench_<size>, or
 it still holds that many stories. Then 50 fixed queries, English and Spanish,
 rare and common words, phrases, ``or`` and exclusions, are each answered
 three ways. "search": the number of matches and the first page of 20 ranked
-stories with their snippets (``search.find()``, then ``search.with_snippets()``).
+stories with their snippets (``results.find()``, then ``results.with_snippets()``).
 "page": what the search page does, the facet counts (perspective, theme,
 language; their sum is the number of matches) instead of the count, and the
 same page. "icontains": a scan
@@ -63,22 +63,22 @@ def answer_with_search(query):
     One ``find()`` gives the count and the page's ids; the page's stories are
     then read with their snippets.
     """
-    from stories import search
     from stories.models import Story
+    from stories.search import results
 
-    findings = search.find(Story.objects.published(), query, 0, 20)
-    search.with_snippets(findings.ids, query)
+    findings = results.find(Story.objects.published(), query, 0, 20)
+    results.with_snippets(findings.ids, query)
     return findings.total
 
 
 def answer_like_the_search_page(query):
     """The search page: the facet counts (whose sum is the number of matches), then the page."""
-    from stories import search
     from stories.models import Perspective, Story, Theme, facets_of
+    from stories.search import results
 
-    findings = search.find(Story.objects.published(), query, 0, 20, facets=True)
+    findings = results.find(Story.objects.published(), query, 0, 20, facets=True)
     facets_of(findings.pairs, findings.themes, Perspective.objects.all(), Theme.objects.all())
-    search.with_snippets(findings.ids, query)
+    results.with_snippets(findings.ids, query)
     return findings.total
 
 
@@ -121,8 +121,8 @@ def measure():
     django_setup()
     from django.db import connection
 
-    from stories import search
     from stories.models import Story
+    from stories.search import results
 
     result = {
         "stories": Story.objects.published().count(),
@@ -131,9 +131,9 @@ def measure():
         "icontains": timings(answer_with_icontains),
     }
     if connection.vendor == "postgresql":
-        result["plan"] = search.search(Story.objects.published(), "detainer").explain(analyze=True)
+        result["plan"] = results.search(Story.objects.published(), "detainer").explain(analyze=True)
     else:
-        result["plan"] = search.search(Story.objects.published(), "detainer").explain()
+        result["plan"] = results.search(Story.objects.published(), "detainer").explain()
     print(json.dumps(result))
 
 

@@ -14,9 +14,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from stories import search
 from stories.models import ConsentText, Perspective, Recording, Story, Theme, TranscriptSegment
 from stories.moderators import MODERATORS_GROUP
+from stories.search import index as search_index
 
 _counter = itertools.count(1)
 
@@ -245,7 +245,7 @@ def seeded_transactional_db(transactional_db):
     )
     consent_migration.first_consent_version(ConsentText, "default")
     # Emptying the tables skips SQLite's FTS5 index, which Django does not manage.
-    search.rebuild()
+    search_index.rebuild()
 
 
 @pytest.fixture

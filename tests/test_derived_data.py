@@ -7,9 +7,10 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.db.models.deletion import Collector
 
-from stories import search
 from stories.models import Story, Theme
 from stories.pagecache import store
+from stories.search import index as search_index
+from stories.search import results
 
 from .conftest import make_published, make_story
 
@@ -20,7 +21,7 @@ CACHED_PAGES = ["/", "/stories/", "/themes/legal-aid/"]
 
 
 def found(query):
-    return [story.title for story in search.search(Story.objects.published(), query)]
+    return [story.title for story in results.search(Story.objects.published(), query)]
 
 
 def pages(client):
@@ -76,7 +77,7 @@ def test_a_theme_description_edit_reindexes_nothing_but_renews_the_pages(client,
     make_published(title="Welcome", body=FILLER, themes=["legal-aid"])
     pages(client)
     reindexed = []
-    monkeypatch.setattr(search, "reindex", lambda stories: reindexed.append(stories))
+    monkeypatch.setattr(search_index, "reindex", lambda stories: reindexed.append(stories))
     theme = Theme.objects.get(slug="legal-aid")
     theme.description = "Lawyers, clinics and the people who help for free."
     theme.save()

@@ -15,7 +15,6 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from stories import search
 from stories.models import (
     ModerationEvent,
     Recording,
@@ -25,6 +24,7 @@ from stories.models import (
     TranscriptSegment,
 )
 from stories.safety import privacy
+from stories.search import results
 
 from .conftest import give_recording, make_story
 
@@ -157,7 +157,7 @@ def narrators_words_left(story, *, but=()):
         for value in LogEntry.objects.values_list(name, flat=True)
         if MARKER in value.casefold()
     ]
-    if search.search(Story.objects.filter(pk=story.pk), MARKER).exists():
+    if results.search(Story.objects.filter(pk=story.pk), MARKER).exists():
         found.append(("search index", "", MARKER))
     return found
 
@@ -237,4 +237,4 @@ def test_the_search_index_has_a_row_to_lose(moderator):
     """The check on the search index in narrators_words_left can fail: it finds a kept story."""
     story = narrators_story()
     story.approve(by=moderator)
-    assert search.search(Story.objects.filter(pk=story.pk), MARKER).exists(), connection.vendor
+    assert results.search(Story.objects.filter(pk=story.pk), MARKER).exists(), connection.vendor

@@ -14,10 +14,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.translation import override
 
-from stories import search
 from stories.models import Perspective, Report, Story, StoryLink, Theme, hash_withdrawal_token
 from stories.opendata.sitemaps import SITEMAPS
 from stories.safety import privacy
+from stories.search import results
 
 from .conftest import give_recording, make_published, make_story
 from .crawling import body_of, crawl
@@ -311,7 +311,7 @@ def test_search_finds_no_hidden_story_by_any_of_its_words(client, archive):
     hidden_pks = {story.pk for story in archive["hidden"]}
     for query in searchable:
         assert not hidden_pks & set(
-            search.search(Story.objects.published(), query).values_list("pk", flat=True)
+            results.search(Story.objects.published(), query).values_list("pk", flat=True)
         )
         for prefix in ("", "/es"):
             response = client.get(f"{prefix}/search/", {"q": query})

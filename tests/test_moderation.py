@@ -7,9 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from stories import search
 from stories.models import ModerationEvent, Report, Story, StoryLink, Theme, ThemeSuggestion
 from stories.pages import transparency
+from stories.search import results
 
 from .conftest import admin_edit, admin_form_data, make_published, make_story
 
@@ -382,7 +382,7 @@ def test_accepting_a_suggestion_creates_the_theme_and_tags_its_stories(moderator
     assert suggestion.decision == "accepted" and suggestion.theme == theme
     assert not ThemeSuggestion.objects.waiting().exists()
     # The index knows the new theme's name.
-    assert list(search.search(Story.objects.published(), "schools")) == [published]
+    assert list(results.search(Story.objects.published(), "schools")) == [published]
 
 
 def test_mapping_and_declining_suggestions(moderator_client, moderator):

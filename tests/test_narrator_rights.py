@@ -17,9 +17,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from stories import search
 from stories.models import ConsentText, ModerationEvent, Story, hash_withdrawal_token
 from stories.safety.privacy import erased_values
+from stories.search import results
 
 from .conftest import LONG_BODY, make_published, make_story
 from .test_share import SHARE_URL, share_data
@@ -284,7 +284,7 @@ def test_withdrawing_a_published_story_takes_it_off_every_road(client, moderator
     assert client.get(f"/es{story.get_absolute_url()}").status_code == 410
     for url in ("/", "/stories/", "/search/?q=zqgone", "/perspectives/immigrants/", "/themes/"):
         assert "Zqgone" not in client.get(url).content.decode(), url
-    assert not search.search(Story.objects.published(), "zqgone").exists()
+    assert not results.search(Story.objects.published(), "zqgone").exists()
 
 
 def test_used_and_wrong_tokens_get_the_same_page_and_no_hint(client):
@@ -447,7 +447,7 @@ def test_purge_erases_old_withdrawn_and_rejected_stories_and_nothing_else(modera
         assert kept.erased_at is None
         assert kept.title.startswith("Zq")
         assert kept.body
-    assert search.search(Story.objects.published(), "zqpublished").exists()
+    assert results.search(Story.objects.published(), "zqpublished").exists()
     # Submitter hashes outlive nobody's rate-limit window.
     assert set(Story.objects.values_list("submitter_hash", flat=True)) == {""}
 
@@ -522,7 +522,7 @@ def test_redacting_everything_then_approving_leaves_nothing_in_public(
     for value in (A_NUMBER, PHONE, OWN_NAME, "Martinez"):
         assert value not in html
     assert "[redacted]" in html
-    assert not search.search(Story.objects.published(), "martinez").exists()
+    assert not results.search(Story.objects.published(), "martinez").exists()
 
 
 def test_a_stale_selection_redacts_nothing(moderator_client, risky_story):

@@ -11,8 +11,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from stories import search
 from stories.models import Perspective, Story, Theme, facets_of
+from stories.search import backends, results, sqlite, text
+from stories.search import index as search_index
 
 from .conftest import admin_edit, make_published, make_story
 
@@ -23,7 +24,7 @@ FILLER = "We talked about the weather, the buses and the price of bread. "
 
 def found(query, stories=None):
     stories = Story.objects.published() if stories is None else stories
-    return [story.title for story in search.search(stories, query)]
+    return [story.title for story in results.search(stories, query)]
 
 
 def test_english_words_are_found_in_every_form():
@@ -57,9 +58,9 @@ def test_words_in_titles_rank_above_words_in_bodies():
     make_published(title="What my neighbours said", body="A detainer came. " + FILLER * 3)
     make_published(title="The detainer request", body=FILLER * 3)
     make_published(title="Nothing here", body=FILLER * 3)
-    results = list(search.search(Story.objects.published(), "detainer"))
-    assert [story.title for story in results] == ["The detainer request", "What my neighbours said"]
-    assert results[0].search_rank > results[1].search_rank
+    ranked = list(results.search(Story.objects.published(), "detainer"))
+    assert [story.title for story in ranked] == ["The detainer request", "What my neighbours said"]
+    assert ranked[0].search_rank > ranked[1].search_rank
 
 
 def test_summary_descriptor_place_and_theme_names_are_searched():
@@ -147,7 +148,7 @@ def test_long_queries_are_cut_not_refused(client):
     make_published(title="Deported", body="My brother was deported. " + FILLER)
     response = client.get("/search/", {"q": "deported " + "zzz " * 600})
     assert response.status_code == 200
-    assert len(response.context["query"]) == search.MAX_QUERY_LENGTH
+    assert len(response.context["query"]) == text.MAX_QUERY_LENGTH
 
 
 def test_only_visible_stories_are_found(moderator):
@@ -170,9 +171,9 @@ def test_only_visible_stories_are_found(moderator):
         "quetzal", Story.objects.all()
     ) == ["Embargoed", "Visible"]
     assert {pending.pk, rejected.pk, withdrawn.pk, returned.pk}.isdisjoint(
-        search.search(Story.objects.all(), "quetzal").values_list("pk", flat=True)
+        results.search(Story.objects.all(), "quetzal").values_list("pk", flat=True)
     )
-    assert visible.pk in search.search(Story.objects.all(), "quetzal").values_list("pk", flat=True)
+    assert visible.pk in results.search(Story.objects.all(), "quetzal").values_list("pk", flat=True)
 
 
 def test_embargoed_story_is_found_once_its_time_comes(moderator):
@@ -245,7 +246,7 @@ def test_index_follows_theme_renames_and_merges(moderator_client):
 def test_rebuild_command_indexes_every_approved_story():
     make_published(title="Indexed", body="kestrel " + FILLER)
     make_story(title="Pending", body="kestrel " + FILLER)
-    search.engine_for("default").clear(connection)
+    backends.engine_for("default").clear(connection)
     assert found("kestrel") == []
     call_command("rebuild_search_index", verbosity=0)
     assert found("kestrel") == ["Indexed"]
@@ -259,8 +260,10 @@ def test_matching_finds_what_search_finds_without_ranking(query):
     make_published(title="Two", body="A lantern and a lamp. " + FILLER)
     make_published(title="Three", body="A lamp. " + FILLER)
     make_story(title="Pending", body="An old lantern. " + FILLER)
-    searched = set(search.search(Story.objects.published(), query).values_list("title", flat=True))
-    matched = set(search.matching(Story.objects.published(), query).values_list("title", flat=True))
+    searched = set(results.search(Story.objects.published(), query).values_list("title", flat=True))
+    matched = set(
+        results.matching(Story.objects.published(), query).values_list("title", flat=True)
+    )
     assert matched == searched
 
 
@@ -278,7 +281,7 @@ def test_facets_count_the_matching_stories():
     make_published(title="Three", body=FILLER, perspective="critics", themes=["legal-aid"])
     make_story(title="Pending", body="lantern " + FILLER, perspective="advocates")
 
-    findings = search.find(Story.objects.published(), "lantern", 0, 20, facets=True)
+    findings = results.find(Story.objects.published(), "lantern", 0, 20, facets=True)
     facets = facets_of(
         findings.pairs, findings.themes, Perspective.objects.all(), Theme.objects.all()
     )
@@ -293,11 +296,11 @@ def test_facets_count_the_matching_stories():
     }
     assert {f.slug: f.matching_count for f in facets["languages"]} == {"en": 1, "es": 1}
     # The same as counting the matches without ranking them, and as find() without facets.
-    matches = search.matching(Story.objects.published(), "lantern")
+    matches = results.matching(Story.objects.published(), "lantern")
     assert findings.pairs == matches.counts_by_perspective_and_language()
     assert findings.themes == Theme.objects.counts_among(matches)
-    assert search.find(Story.objects.published(), "lantern", 0, 20).total == 2
-    assert findings.ids == [s.pk for s in search.search(Story.objects.published(), "lantern")]
+    assert results.find(Story.objects.published(), "lantern", 0, 20).total == 2
+    assert findings.ids == [s.pk for s in results.search(Story.objects.published(), "lantern")]
 
 
 def test_facets_follow_the_filters_too(client):
@@ -337,8 +340,8 @@ def test_snippets_escape_narrator_text(client):
 
 
 def test_highlight_escapes_first_and_only_pairs_become_markup():
-    marked = f"a {search.MARK_START}<b>{search.MARK_END} {search.MARK_START}open <i>"
-    assert search.highlight(marked) == "a <mark>&lt;b&gt;</mark> open &lt;i&gt;"
+    marked = f"a {text.MARK_START}<b>{text.MARK_END} {text.MARK_START}open <i>"
+    assert text.highlight(marked) == "a <mark>&lt;b&gt;</mark> open &lt;i&gt;"
 
 
 def test_empty_search_explains_and_shows_facets_of_the_whole_archive(client):
@@ -381,12 +384,12 @@ def test_pages_read_ids_first_come_in_the_ranked_order(client):
             title=f"Lantern {n}" if n % 3 == 0 else f"Story {n}",
             body=("lantern " * (1 + n % 4)) + FILLER,
         )
-    ranked = list(search.search(Story.objects.published(), "lantern").for_listing())
+    ranked = list(results.search(Story.objects.published(), "lantern").for_listing())
     for number, (bottom, top) in enumerate([(0, 20), (20, 40), (40, 45)], start=1):
         page = client.get("/search/", {"q": "lantern", "page": number}).context["stories"]
         assert [story.pk for story in page] == [story.pk for story in ranked[bottom:top]]
         assert all(story.snippet for story in page)
-    middle = search.find(Story.objects.published(), "lantern", 5, 9)
+    middle = results.find(Story.objects.published(), "lantern", 5, 9)
     assert middle.total == 45
     assert middle.ids == [s.pk for s in ranked[5:9]]
 
@@ -402,7 +405,7 @@ def test_hidden_stories_among_the_best_matches_are_skipped_and_not_counted(moder
     embargoed.approve(by=moderator)
     visible = [make_published(title=f"Story {n}", body="lantern " + FILLER) for n in range(3)]
     for facets in (True, False):
-        findings = search.find(Story.objects.published(), "lantern", 0, 2, facets=facets)
+        findings = results.find(Story.objects.published(), "lantern", 0, 2, facets=facets)
         assert findings.total == 3
         assert embargoed.pk not in findings.ids and len(findings.ids) == 2
         assert set(findings.ids) < {story.pk for story in visible}
@@ -421,13 +424,13 @@ def test_only_the_whole_public_archive_is_counted_as_such():
     ]
     for stories in narrowed:
         assert not stories.is_every_public_story
-        assert search.find(stories, "lantern", 0, 20).total == 1
+        assert results.find(stories, "lantern", 0, 20).total == 1
 
 
 def test_filters_that_keep_only_weak_matches_still_page_in_rank_order(monkeypatch):
     # With room for only two candidates beyond a page, the filter below keeps
     # none of the best matches: SQLite must rank every match through the join.
-    monkeypatch.setattr(search, "FTS5_FIRST_CANDIDATES", 2)
+    monkeypatch.setattr(sqlite, "FTS5_FIRST_CANDIDATES", 2)
     for n in range(8):
         make_published(title=f"Lantern {n}", body="lantern lantern " + FILLER)
     for n in range(5):
@@ -435,10 +438,10 @@ def test_filters_that_keep_only_weak_matches_still_page_in_rank_order(monkeypatc
             title=f"Story {n}", body="lantern " + FILLER * (n + 1), perspective="critics"
         )
     critics = Story.objects.published().filter(perspective__slug="critics")
-    ranked = [story.pk for story in search.search(critics, "lantern")]
+    ranked = [story.pk for story in results.search(critics, "lantern")]
     assert len(ranked) == 5
     for bottom, top in [(0, 2), (2, 4), (4, 6)]:
-        findings = search.find(critics, "lantern", bottom, top)
+        findings = results.find(critics, "lantern", bottom, top)
         assert findings.ids == ranked[bottom:top]
         assert findings.total == 5
 
@@ -475,7 +478,7 @@ def test_postgresql_search_condition_is_answered_by_the_gin_index():
     make_published(title="Indexed", body="kestrel " + FILLER)
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-    plan = search.search(Story.objects.all(), "kestrel").explain()
+    plan = results.search(Story.objects.all(), "kestrel").explain()
     assert "Bitmap Index Scan on story_search_en_idx" in plan
     assert "Bitmap Index Scan on story_search_es_idx" in plan
 
@@ -487,11 +490,11 @@ def test_sqlite_runs_the_match_once_and_reads_visibility_from_the_index():
     # story_visible_idx; counting matches runs the MATCH once, as a list.
     for n in range(30):
         make_published(title=f"Story {n}", body="kestrel " + FILLER, perspective="critics")
-    search.optimize()
+    search_index.optimize()
     stories = Story.objects.published().filter(perspective__slug="critics", language="en")
-    plan = search.search(stories, "kestrel").explain()
+    plan = results.search(stories, "kestrel").explain()
     first, second = plan.splitlines()[:2]
     assert "SCAN stories_search VIRTUAL TABLE" in first, plan
     assert "story_visible_idx" in second, plan
-    counting = search.matching(stories, "kestrel").explain()
+    counting = results.matching(stories, "kestrel").explain()
     assert "LIST SUBQUERY" in counting and "CORRELATED" not in counting, counting

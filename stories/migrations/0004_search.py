@@ -18,7 +18,7 @@ import django.contrib.postgres.search
 import django.db.models.deletion
 from django.db import migrations, models
 
-import stories.search
+import stories.models.search_entry
 
 POSTGRES_FORWARD = [
     # Trusted since PostgreSQL 13: the database owner may create it. Django's
@@ -80,7 +80,7 @@ class Migration(migrations.Migration):
                         to="stories.story",
                     ),
                 ),
-                ("document", stories.search.FTS5Table(db_column="stories_search")),
+                ("document", stories.models.search_entry.FTS5Table(db_column="stories_search")),
             ],
             options={
                 "db_table": "stories_search",

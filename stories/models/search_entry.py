@@ -1,11 +1,24 @@
 """
 The SQLite search index's row for a story (``SearchEntry``), an unmanaged
-model over the FTS5 table that stories/search/ reads and writes.
+model over the FTS5 table that stories/search/sqlite.py reads and writes,
+with the field (``FTS5Table``) and the lookup (``match``) it is queried through.
 """
 
 from django.db import models
 
-from .. import search
+
+class FTS5Table(models.TextField):
+    """The hidden column that bears an FTS5 table's own name: the left side of MATCH."""
+
+
+@FTS5Table.register_lookup
+class Match(models.Lookup):
+    lookup_name = "match"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]
 
 
 class SearchEntry(models.Model):
@@ -30,7 +43,7 @@ class SearchEntry(models.Model):
         on_delete=models.DO_NOTHING,
         related_name="search_entry",
     )
-    document = search.FTS5Table(db_column="stories_search")
+    document = FTS5Table(db_column="stories_search")
 
     class Meta:
         managed = False

@@ -17,8 +17,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase, TaggedItemBase
 
-from .. import search
 from ..pagecache.store import counted_once_per_generation
+from ..search.text import fold
 from ..signals import stories_changed_in_bulk
 
 
@@ -33,7 +33,7 @@ def in_local_order(named):
     Sorted in Python, by the name as the reader sees it, without accents or
     case ("Ámbito" among the a's); the database orders by the English name.
     """
-    return sorted(named, key=lambda item: (search.fold(item.local_name), item.pk))
+    return sorted(named, key=lambda item: (fold(item.local_name), item.pk))
 
 
 class BilingualNameMixin:

@@ -17,8 +17,9 @@ from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from .. import search
 from ..models import Perspective, Story, Theme, theme_perspective_counts
+from ..search import results
+from ..search.text import has_terms
 from . import records
 
 DEFAULT_PAGE_SIZE = 20
@@ -67,17 +68,17 @@ class StoryQueryForm(forms.Form):
         return stories
 
     def paginator(self, page_size):
-        """Newest first, or, given words to search for, best first (search.RankedPaginator)."""
+        """Newest first, or, given words to search for, best first (results.RankedPaginator)."""
         stories, query = self.stories(), self.cleaned_data["q"]
-        if search.has_terms(query):
-            return search.RankedPaginator(stories, page_size, query=query, read=public_in_order)
+        if has_terms(query):
+            return results.RankedPaginator(stories, page_size, query=query, read=public_in_order)
         return Paginator(
             records.with_public_fields(stories).order_by("-published_at", "-pk"), page_size
         )
 
 
 def public_in_order(ids):
-    return search.in_order(records.with_public_fields(Story.objects.published()), ids)
+    return results.in_order(records.with_public_fields(Story.objects.published()), ids)
 
 
 def error(status, message, **details):

@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from .. import search
 from ..models import (
     EARLIEST_YEAR,
     Perspective,
@@ -20,6 +19,7 @@ from ..models import (
 )
 from ..recordings.forms import RecordingField, hold_for_form
 from ..safety import shield
+from ..search.text import clean_query
 
 BODY_MIN_LENGTH = 200
 BODY_MAX_LENGTH = 20_000
@@ -471,7 +471,7 @@ class SearchForm(StoryFilterForm):
     field_order = ["q"]
 
     def clean_q(self):
-        return search.clean_query(self.cleaned_data["q"])
+        return clean_query(self.cleaned_data["q"])
 
 
 class ReportForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):

@@ -18,7 +18,6 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .. import search
 from ..models import (
     ConsentText,
     InvalidTransition,
@@ -36,6 +35,7 @@ from ..models import (
 from ..opendata import records
 from ..pagecache.store import counted_once_per_generation
 from ..safety import limits, shield
+from ..search import results
 from ..services import AlreadySubmitted, email_withdrawal_link, submit_story, was_submitted
 from . import transparency
 from .forms import ReportForm, SearchForm, ShareForm, StoryFilterForm
@@ -128,12 +128,12 @@ class SearchView(PublishedStoriesMixin, ListView):
 
     def get_paginator(self, queryset, *args, **kwargs):
         if self.query:
-            # The facets come with the page, from one reading of the matches (search.find).
-            return search.RankedPaginator(
+            # The facets come with the page, from one reading of the matches (results.find).
+            return results.RankedPaginator(
                 queryset,
                 *args,
                 query=self.query,
-                read=functools.partial(search.with_snippets, query=self.query),
+                read=functools.partial(results.with_snippets, query=self.query),
                 facets=True,
                 **kwargs,
             )

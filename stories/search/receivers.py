@@ -11,24 +11,24 @@ builds it again from nothing).
 
 from django.db.models.signals import post_delete, post_save, pre_delete
 
-from .. import search
 from ..models import Story, TaggedTheme, Theme
 from ..signals import cascaded_from, stories_changed
+from . import index
 
 
 def story_saved(sender, instance, using, **kwargs):
-    search.reindex(instance)
+    index.reindex(instance)
 
 
 def story_deleted(sender, instance, using, **kwargs):
-    search.forget([instance.pk], using=using)
+    index.forget([instance.pk], using=using)
 
 
 def story_retagged(sender, instance, using, origin=None, **kwargs):
     """A theme given to or taken from a story (taggit saves and deletes these rows one by one)."""
     if cascaded_from(origin, sender, Story, Theme):
         return
-    search.reindex(Story.objects.using(using).filter(pk=instance.content_object_id))
+    index.reindex(Story.objects.using(using).filter(pk=instance.content_object_id))
 
 
 def theme_saved(sender, instance, using, **kwargs):
@@ -38,7 +38,7 @@ def theme_saved(sender, instance, using, **kwargs):
     stories for it cost some 14 s per save.
     """
     if instance.names_changed:
-        search.reindex(Story.objects.using(using).filter(themes=instance))
+        index.reindex(Story.objects.using(using).filter(themes=instance))
 
 
 def theme_about_to_be_deleted(sender, instance, using, **kwargs):
@@ -49,11 +49,11 @@ def theme_about_to_be_deleted(sender, instance, using, **kwargs):
 
 
 def theme_deleted(sender, instance, using, **kwargs):
-    search.reindex(Story.objects.using(using).filter(pk__in=instance.stories_losing_it))
+    index.reindex(Story.objects.using(using).filter(pk__in=instance.stories_losing_it))
 
 
 def stories_written_in_bulk(sender, stories, **kwargs):
-    search.reindex(stories)
+    index.reindex(stories)
 
 
 def connect():

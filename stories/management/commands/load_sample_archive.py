@@ -7,8 +7,8 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from stories import search
 from stories.models import Recording, Story, recordings_storage
+from stories.search import index as search_index
 
 # The sample recordings are tones, not voices: fictional stories have no narrator to hear.
 SAMPLE_RATE = 8000
@@ -35,7 +35,7 @@ class Command(BaseCommand):
             return
         call_command("loaddata", "sample_archive", verbosity=options["verbosity"])
         # loaddata saves rows as they are, past the model methods that index them.
-        search.rebuild()
+        search_index.rebuild()
         written = write_sample_recordings()
         self.stdout.write(
             self.style.SUCCESS(

@@ -20,7 +20,7 @@ Meant for cron, once a day:
   hold erased text or a reader's search words.
 
 It also refreshes the statistics that search plans rely on
-(``search.optimize``), as a daily job is where such upkeep belongs.
+(``stories.search.index.optimize``), as a daily job is where such upkeep belongs.
 """
 
 import datetime
@@ -30,9 +30,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from stories import search
 from stories.models import Recording, Report, Story, held_recordings_expire_at
 from stories.pagecache import store
+from stories.search import index as search_index
 
 
 class Command(BaseCommand):
@@ -62,7 +62,7 @@ class Command(BaseCommand):
         import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
         # Cached pages may still hold what was just erased.
         store.forget_everything()
-        search.optimize()
+        search_index.optimize()
         self.stdout.write(
             f"Erased the text of {erased} stories, {hashes} submitter hashes and the "
             f"details of {reports} resolved reports, {held} recordings held for forms never "

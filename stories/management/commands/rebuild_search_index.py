@@ -2,8 +2,8 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from stories import search
 from stories.models import Story
+from stories.search import index as search_index
 
 
 class Command(BaseCommand):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, database, **options):
         started = time.perf_counter()
-        search.rebuild(using=database)
+        search_index.rebuild(using=database)
         indexed = Story.objects.using(database).filter(status=Story.Status.APPROVED).count()
         self.stdout.write(
             f"Search index rebuilt: {indexed} approved stories "

@@ -1,0 +1,192 @@
+"""
+The words of search, without a database: what a reader typed, cleaned and
+parsed into terms; words folded, stemmed and stop words left out, in English
+and Spanish; and the excerpt and ``<mark>`` highlighting shown with a result.
+
+It imports no model, so ``stories.models`` can use it (``fold`` orders theme
+names) and both engines build on it.
+"""
+
+import functools
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import snowballstemmer
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+# Long enough for any real question; bounds the work a pasted essay can cause.
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 12
+SNIPPET_WORDS = 30
+
+LANGUAGES = ("en", "es")
+SNOWBALL_ALGORITHMS = {"en": "english", "es": "spanish"}
+
+# The engines wrap matched words in these private-use characters; they become
+# <mark> only after the text around them has been escaped.
+MARK_START, MARK_END = "\ue000", "\ue001"
+_MARKED = re.compile(f"{MARK_START}([^{MARK_START}{MARK_END}]*){MARK_END}")
+
+# Letters and digits; FTS5's unicode61 tokenizer splits on everything else, "_" included.
+WORD = re.compile(r"[^\W_]+")
+# A quoted phrase (the closing quote may be missing) or a run of non-space characters.
+QUERY_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ue000\ue001]")
+
+
+def _stop_words(algorithm):
+    path = Path(__file__).parent / "stopwords" / f"{algorithm}.txt"
+    return frozenset(fold(line.strip()) for line in path.read_text("utf-8").splitlines())
+
+
+def clean_query(query):
+    """What a reader typed, made safe to hand to either engine."""
+    return CONTROL_CHARACTERS.sub(" ", query or "")[:MAX_QUERY_LENGTH].strip()
+
+
+def fold(text):
+    """Lower case without accents: "Policía" and "policia" are one word to search."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+# PostgreSQL's stemming dictionaries leave these out; so does the SQLite index.
+STOP_WORDS = {language: _stop_words(SNOWBALL_ALGORITHMS[language]) for language in LANGUAGES}
+
+_stemmers = threading.local()
+
+
+@functools.lru_cache(maxsize=100_000)
+def stem(word, language):
+    # Snowball stemmer objects keep state while they work: one per thread.
+    stemmer = getattr(_stemmers, language, None)
+    if stemmer is None:
+        stemmer = snowballstemmer.stemmer(SNOWBALL_ALGORITHMS[language])
+        setattr(_stemmers, language, stemmer)
+    return stemmer.stemWord(word)
+
+
+def language_of(story):
+    """The language a story is indexed and searched in."""
+    return story.language if story.language in LANGUAGES else "en"
+
+
+def words_of(text):
+    """The words of ``text``, as written (composed to NFC)."""
+    return WORD.findall(unicodedata.normalize("NFC", text))
+
+
+@functools.lru_cache(maxsize=200_000)
+def index_stem(word, language):
+    """What ``language`` indexes ``word`` as: folded and stemmed; "" for a stop word."""
+    folded = fold(word)
+    return "" if folded in STOP_WORDS[language] else stem(folded, language)
+
+
+def marked(stem, language):
+    """A stem as the SQLite index holds it: tagged with its language.
+
+    English "policy" and Spanish "policía" share the Snowball stem "polici";
+    tagged ("en0polici", "es0polici") they stay apart, as they do in
+    PostgreSQL, where each reading of a query meets only stories in its language.
+    """
+    return f"{language}0{stem}"
+
+
+def stemmed(text, language):
+    """The words of ``text``, folded, stemmed, stop words left out: what the SQLite index holds."""
+    return " ".join(
+        marked(stem, language)
+        for stem in (index_stem(word, language) for word in words_of(text))
+        if stem
+    )
+
+
+@dataclass(frozen=True)
+class Term:
+    words: tuple  # folded words; more than one for a "quoted phrase" or "co-op"
+    negated: bool = False
+    either: bool = False  # joined to the term before it by "or"
+
+
+def parse(query):
+    """Read a query the way PostgreSQL's websearch_to_tsquery does."""
+    terms, either = [], False
+    for negated, phrase, bare in QUERY_TOKEN.findall(clean_query(query)):
+        if bare.casefold() == "or":
+            either = bool(terms)
+            continue
+        if bare.startswith("-") and len(bare) > 1:
+            negated, bare = "-", bare[1:]
+        words = tuple(fold(word) for word in words_of(phrase or bare))
+        if words:
+            terms.append(Term(words, negated=bool(negated), either=either and not negated))
+        either = False
+    return terms[:MAX_TERMS]
+
+
+def stems_of(words, language):
+    """The stems ``language`` searches for; its stop words are left out, as PostgreSQL does."""
+    return [stem(word, language) for word in words if word not in STOP_WORDS[language]]
+
+
+def has_terms(query):
+    """Whether ``query`` asks for any word that either language would search for."""
+    return any(
+        stems_of(term.words, language)
+        for term in parse(query)
+        if not term.negated
+        for language in LANGUAGES
+    )
+
+
+def query_stems(query, language):
+    """The stems of the words a reader is looking for, read in ``language``."""
+    return {
+        word_stem
+        for term in parse(query)
+        if not term.negated
+        for word_stem in stems_of(term.words, language)
+    }
+
+
+def highlight(marked_text):
+    """Escape narrator text, then turn the engine's sentinels into <mark>.
+
+    Only well-formed pairs become markup; a stray sentinel (one a narrator
+    typed, say) is dropped, so no tag is ever left open.
+    """
+    escaped = escape(marked_text)
+    html = _MARKED.sub(r"<mark>\1</mark>", escaped)
+    return mark_safe(html.replace(MARK_START, "").replace(MARK_END, ""))
+
+
+def excerpt(text, language, stems):
+    """About SNIPPET_WORDS words of ``text`` around its first matched word, matches marked."""
+    text = unicodedata.normalize("NFC", text)
+    words = list(WORD.finditer(text))
+    matched = [i for i, word in enumerate(words) if index_stem(word.group(), language) in stems]
+    if not words:
+        return ""
+    first = max(0, matched[0] - SNIPPET_WORDS // 4) if matched else 0
+    last = min(len(words), first + SNIPPET_WORDS)
+    matched = {i for i in matched if first <= i < last}
+    pieces, position = [], words[first].start()
+    for i in range(first, last):
+        word = words[i]
+        pieces.append(text[position : word.start()])
+        if i in matched:
+            pieces.append(f"{MARK_START}{word.group()}{MARK_END}")
+        else:
+            pieces.append(word.group())
+        position = word.end()
+    snippet = "".join(pieces)
+    if last < len(words):
+        snippet += text[position : words[last].start()].rstrip() + " …"
+    if first > 0:
+        snippet = "… " + snippet
+    return snippet
