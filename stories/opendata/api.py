@@ -20,6 +20,7 @@ from django.utils.http import urlencode
 from .. import search
 from ..models import Perspective, Story, Theme, theme_perspective_counts
 from . import records
+from .citations import citations
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -183,9 +184,7 @@ def story(request, story_id):
         {
             **story_summary(request, record, whole=True),
             "dublin_core": dublin_core,
-            "citations": {
-                citation.style: citation.text for citation in records.citations(record, base)
-            },
+            "citations": {citation.style: citation.text for citation in citations(record, base)},
             "citation_files": {
                 extension: records.absolute_url(
                     request, reverse("story-citation", args=[record.id, extension])

@@ -19,7 +19,7 @@ from django.utils.http import http_date
 
 from ..models import Story, TranscriptSegment, recordings_storage
 from ..recordings import ranges
-from . import records
+from . import citations, records
 
 logger = logging.getLogger(__name__)
 
@@ -93,10 +93,10 @@ def citation_file(request, story_id, extension):
     record = public_record(story_id)
     base = records.base_url(request)
     if extension == "bib":
-        body, content_type = records.bibtex(record, base), "application/x-bibtex"
+        body, content_type = citations.bibtex(record, base), "application/x-bibtex"
     else:
         body, content_type = (
-            records.ris(record, base),
+            citations.ris(record, base),
             "application/x-research-info-systems",
         )
     response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
