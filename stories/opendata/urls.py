@@ -8,10 +8,10 @@ from django.urls import path
 
 from .. import converters  # noqa: F401 (converters registers <uslug:>)
 from ..pagecache.store import cache_public_page
+from ..recordings import views as recordings
 from . import api, feeds, oai, views
-from .roads import machine_road
+from .roads import dated_by_archive_change, machine_road
 from .sitemaps import SITEMAPS
-from .views import dated_by_archive_change
 
 
 def cached(view):
@@ -79,10 +79,10 @@ urlpatterns = [
     path("api/<path:rest>", open_json(api.not_found), name="api-not-found"),
     # Never cached (docs/architecture.md, "The guarded roads"): each answer checks the story
     # and the clearance.
-    path("recordings/<int:story_id>/", for_browsers(views.recording), name="story-recording"),
+    path("recordings/<int:story_id>/", for_browsers(recordings.recording), name="story-recording"),
     path(
         "recordings/<int:story_id>/captions.vtt",
-        for_browsers(views.captions),
+        for_browsers(recordings.captions),
         name="story-captions",
     ),
     # OAI-PMH takes its arguments by POST as well as GET (the protocol, section 3.1.1).

@@ -1,27 +1,20 @@
 """
 The roads for machines that have no module of their own (unprefixed, like
 every machine road: docs/architecture.md, "Languages"): the permanent address
-of a story, its citation files, the export of the whole public archive, and a
-cleared recording with its captions. What a story says is read through
-``opendata``; the permanent address and the recording roads need only a
-published story's slug or its cleared recording.
+of a story, its citation files and the export of the whole public archive.
+What a story says is read through ``records``; the permanent address needs
+only a published story's slug.
 """
 
 import csv
-import functools
 import json
-import logging
 
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import http_date
 
-from ..models import Story, TranscriptSegment, recordings_storage
-from ..recordings import ranges
+from ..models import Story
 from . import citations, records
-
-logger = logging.getLogger(__name__)
 
 EXPORT_FIELDS = (
     "id",
@@ -44,24 +37,6 @@ EXPORT_FIELDS = (
     "recording_duration",
     "rights",
 )
-
-
-def dated_by_archive_change(view):
-    """Last-Modified is when anything public last changed (``records.archive_changed_at``).
-
-    Not the newest date among what is listed now: when the newest item leaves
-    (withdrawn, returned to review), that date goes back, and a client asking
-    If-Modified-Since would keep the item it should lose.
-    """
-
-    @functools.wraps(view)
-    def dated(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200:
-            response["Last-Modified"] = http_date(records.archive_changed_at().timestamp())
-        return response
-
-    return dated
 
 
 def story_permalink(request, story_id):
@@ -187,53 +162,4 @@ def export_json(request):
 
     response = StreamingHttpResponse(chunks(), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="perspectives-stories.json"'
-    return response
-
-
-def heard_story(story_id):
-    """The visible story ``story_id`` whose recording a moderator has cleared, or 404.
-
-    The same 404 whatever the reason (no such story, not visible, no recording,
-    not cleared), so the answer tells nobody that a recording exists.
-    """
-    stories = Story.objects.published().with_public_recording().select_related("recording")
-    return get_object_or_404(stories.only("pk", "language", *RECORDING_COLUMNS), pk=story_id)
-
-
-RECORDING_COLUMNS = (
-    "recording__stored_as",
-    "recording__mime_type",
-    "recording__duration",
-    "recording__cleared_at",
-)
-
-
-def recording(request, story_id):
-    """A story's recording, with range requests (players seek), never cached."""
-    story = heard_story(story_id)
-    try:
-        return ranges.file_response(
-            request,
-            recordings_storage(),
-            story.recording.stored_as,
-            content_type=story.recording.mime_type,
-            download_name=f"story-{story.pk}.{story.recording.extension}",
-        )
-    except FileNotFoundError:
-        # A database restored without its recordings (docs/deploy.md, "Backups"): the
-        # operator learns it from the log, a reader gets the same 404 as for any other.
-        logger.error("The recording of story %s is missing from its storage.", story.pk)
-        raise Http404 from None
-
-
-def captions(request, story_id):
-    """The recording's transcript as WebVTT, for the player's captions track."""
-    story = heard_story(story_id)
-    if not story.transcript.exists():
-        raise Http404
-    response = HttpResponse(
-        TranscriptSegment.as_webvtt(story, duration=story.recording.duration),
-        content_type="text/vtt; charset=utf-8",
-    )
-    response["Cache-Control"] = "no-store"
     return response
