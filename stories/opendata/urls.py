@@ -9,7 +9,7 @@ from django.urls import path
 from .. import converters  # noqa: F401 (converters registers <uslug:>)
 from ..pagecache.store import cache_public_page
 from ..recordings import views as recordings
-from . import api, feeds, oai, views
+from . import api, exports, feeds, oai
 from .roads import dated_by_archive_change, machine_road
 from .sitemaps import SITEMAPS
 
@@ -27,10 +27,10 @@ open_json = machine_road(errors=api.error)
 for_browsers = machine_road(cross_origin=False)
 
 urlpatterns = [
-    path("s/<int:story_id>/", for_browsers(views.story_permalink), name="story-permalink"),
+    path("s/<int:story_id>/", for_browsers(exports.story_permalink), name="story-permalink"),
     path(
         "s/<int:story_id>/cite.<str:extension>",
-        open_data(views.citation_file),
+        open_data(exports.citation_file),
         name="story-citation",
     ),
     path("feeds/stories.rss", open_data(cached(feeds.NewStoriesFeed())), name="feed-stories-rss"),
@@ -87,7 +87,7 @@ urlpatterns = [
     ),
     # OAI-PMH takes its arguments by POST as well as GET (the protocol, section 3.1.1).
     path("oai/", machine_road(serves=("GET", "HEAD", "POST"))(oai.endpoint), name="oai"),
-    path("export/", open_json(views.export_index), name="export"),
-    path("export/stories.csv", open_data(views.export_csv), name="export-csv"),
-    path("export/stories.json", open_json(views.export_json), name="export-json"),
+    path("export/", open_json(exports.export_index), name="export"),
+    path("export/stories.csv", open_data(exports.export_csv), name="export-csv"),
+    path("export/stories.json", open_json(exports.export_json), name="export-json"),
 ]
