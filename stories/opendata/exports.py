@@ -1,20 +1,16 @@
 """
-The roads for machines that have no module of their own (unprefixed, like
-every machine road: docs/architecture.md, "Languages"): the permanent address
-of a story, its citation files and the export of the whole public archive.
-What a story says is read through ``records``; the permanent address needs
-only a published story's slug.
+The whole public archive in one file, for research: ``/export/`` says what there is,
+``/export/stories.csv`` and ``/export/stories.json`` stream every published story as its
+public record (``records``), one row or object per story, with the same fields in the same order.
 """
 
 import csv
 import json
 
-from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.http import JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 
-from ..models import Story
-from . import citations, records
+from . import records
 
 EXPORT_FIELDS = (
     "id",
@@ -37,46 +33,6 @@ EXPORT_FIELDS = (
     "recording_duration",
     "rights",
 )
-
-
-def story_permalink(request, story_id):
-    """``/s/<id>/``: the address citations use, which outlives a change of title.
-
-    It leads to a public story's page. A story withdrawn after publication
-    answers 410 here, without leading on: its slug spells its old title, and
-    ids can be walked.
-    """
-    story = Story.objects.published().filter(pk=story_id).only("slug").first()
-    if story is not None:
-        # Not permanent: the slug it leads to can change.
-        return redirect(story.get_absolute_url())
-    if Story.objects.withdrawn_after_publication().filter(pk=story_id).exists():
-        return render(request, "stories/story_withdrawn.html", status=410)
-    raise Http404
-
-
-def public_record(story_id):
-    story = records.public_stories().filter(pk=story_id).first()
-    if story is None:
-        raise Http404
-    return records.PublicRecord.of(story)
-
-
-def citation_file(request, story_id, extension):
-    if extension not in ("bib", "ris"):
-        raise Http404
-    record = public_record(story_id)
-    base = records.base_url(request)
-    if extension == "bib":
-        body, content_type = citations.bibtex(record, base), "application/x-bibtex"
-    else:
-        body, content_type = (
-            citations.ris(record, base),
-            "application/x-research-info-systems",
-        )
-    response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="perspectives-{record.id}.{extension}"'
-    return response
 
 
 def export_row(record, base):

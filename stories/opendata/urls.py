@@ -9,7 +9,7 @@ from django.urls import path
 from .. import converters  # noqa: F401 (converters registers <uslug:>)
 from ..pagecache.store import cache_public_page
 from ..recordings import views as recordings
-from . import api, exports, feeds, oai
+from . import api, exports, feeds, oai, views
 from .roads import dated_by_archive_change, machine_road
 from .sitemaps import SITEMAPS
 
@@ -27,10 +27,10 @@ open_json = machine_road(errors=api.error)
 for_browsers = machine_road(cross_origin=False)
 
 urlpatterns = [
-    path("s/<int:story_id>/", for_browsers(exports.story_permalink), name="story-permalink"),
+    path("s/<int:story_id>/", for_browsers(views.story_permalink), name="story-permalink"),
     path(
         "s/<int:story_id>/cite.<str:extension>",
-        open_data(exports.citation_file),
+        open_data(views.citation_file),
         name="story-citation",
     ),
     path("feeds/stories.rss", open_data(cached(feeds.NewStoriesFeed())), name="feed-stories-rss"),
