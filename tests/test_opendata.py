@@ -15,7 +15,7 @@ from django.utils.http import parse_http_date
 from lxml import etree
 
 from stories.models import Story, Theme
-from stories.opendata import records
+from stories.opendata import citations, records
 from stories.pagecache import store
 
 from .conftest import make_published, make_story, queries_made
@@ -215,9 +215,9 @@ def test_citation_files_cannot_be_broken_by_a_title(archive):
     story = records.public_stories().get(pk=archive["visible"].pk)
     record = records.PublicRecord.of(story)
     hostile = records.PublicRecord(**{**record.__dict__, "title": "Evil} @misc{x,\nER  - \\"})
-    bib = records.bibtex(hostile, "")
+    bib = citations.bibtex(hostile, "")
     assert bib.count("@misc{") == 1 and "title = {Evil) @misc(x,\nER  - }" in bib
-    ris = records.ris(hostile, "")
+    ris = citations.ris(hostile, "")
     assert ris.count("ER  -") == 1 and "TI  - Evil} @misc{x, ER - \\" in ris
 
 
@@ -227,7 +227,7 @@ def test_bibtex_escapes_what_latex_would_read_as_markup(archive):
     titled = records.PublicRecord(
         **{**record.__dict__, "title": "Rent & raids: 100% of us, $5, #1, my_name ~ ^"}
     )
-    bib = records.bibtex(titled, "https://archive.example")
+    bib = citations.bibtex(titled, "https://archive.example")
     assert (
         r"title = {Rent \& raids: 100\% of us, \$5, \#1, my\_name "
         r"\textasciitilde{} \textasciicircum{}}" in bib

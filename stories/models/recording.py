@@ -25,7 +25,7 @@ def recordings_storage():
     """Where recordings are kept: the "recordings" storage (settings.STORAGES), read each time.
 
     Never a storage with a public address: a recording is only ever served by
-    the view that checks its story and its clearance (views.recording).
+    the view that checks its story and its clearance (recordings/views.py).
     """
     return storages["recordings"]
 

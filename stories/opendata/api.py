@@ -21,6 +21,7 @@ from ..models import Perspective, Story, Theme, theme_perspective_counts
 from ..search import results
 from ..search.text import has_terms
 from . import records
+from .citations import citations
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -184,9 +185,7 @@ def story(request, story_id):
         {
             **story_summary(request, record, whole=True),
             "dublin_core": dublin_core,
-            "citations": {
-                citation.style: citation.text for citation in records.citations(record, base)
-            },
+            "citations": {citation.style: citation.text for citation in citations(record, base)},
             "citation_files": {
                 extension: records.absolute_url(
                     request, reverse("story-citation", args=[record.id, extension])

@@ -1,6 +1,7 @@
 """
-How every road for machines answers any HTTP method, and which other sites' scripts may read
-it (docs/api.md, "Methods and other sites"). One rule, given to each road in opendata/urls.py:
+How every road for machines answers any HTTP method, which other sites' scripts may read it
+(docs/api.md, "Methods and other sites"), and what its Last-Modified says. One rule, given to
+each road in opendata/urls.py:
 
 - The methods a road serves reach its view: GET and HEAD (OAI-PMH adds POST).
 - OPTIONS is answered 204 with ``Allow``: what a browser's CORS preflight asks before a
@@ -14,12 +15,17 @@ it (docs/api.md, "Methods and other sites"). One rule, given to each road in ope
   (which serves kept answers before any view runs) and outside ConditionalGetMiddleware (whose
   304 keeps only a few of the answer's headers: without this one, a browser hides the 304
   from the script as a network error).
+- A road whose answers the page cache keeps is dated by the archive's last public change
+  (``dated_by_archive_change``), which its Last-Modified says.
 """
 
 import functools
 
 from django.http import HttpResponse
+from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
+
+from . import records
 
 SERVED = ("GET", "HEAD")
 # The request headers the roads read that CORS does not let a script send unasked: the
@@ -61,6 +67,24 @@ def machine_road(*, serves=SERVED, errors=text_error, cross_origin=True):
         return csrf_exempt(road)
 
     return decorate
+
+
+def dated_by_archive_change(view):
+    """Last-Modified is when anything public last changed (``records.archive_changed_at``).
+
+    Not the newest date among what is listed now: when the newest item leaves
+    (withdrawn, returned to review), that date goes back, and a client asking
+    If-Modified-Since would keep the item it should lose.
+    """
+
+    @functools.wraps(view)
+    def dated(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200:
+            response["Last-Modified"] = http_date(records.archive_changed_at().timestamp())
+        return response
+
+    return dated
 
 
 class CrossOriginMiddleware:

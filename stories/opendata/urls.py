@@ -8,10 +8,10 @@ from django.urls import path
 
 from .. import converters  # noqa: F401 (converters registers <uslug:>)
 from ..pagecache.store import cache_public_page
-from . import api, feeds, oai, views
-from .roads import machine_road
+from ..recordings import views as recordings
+from . import api, exports, feeds, oai, views
+from .roads import dated_by_archive_change, machine_road
 from .sitemaps import SITEMAPS
-from .views import dated_by_archive_change
 
 
 def cached(view):
@@ -79,15 +79,15 @@ urlpatterns = [
     path("api/<path:rest>", open_json(api.not_found), name="api-not-found"),
     # Never cached (docs/architecture.md, "The guarded roads"): each answer checks the story
     # and the clearance.
-    path("recordings/<int:story_id>/", for_browsers(views.recording), name="story-recording"),
+    path("recordings/<int:story_id>/", for_browsers(recordings.recording), name="story-recording"),
     path(
         "recordings/<int:story_id>/captions.vtt",
-        for_browsers(views.captions),
+        for_browsers(recordings.captions),
         name="story-captions",
     ),
     # OAI-PMH takes its arguments by POST as well as GET (the protocol, section 3.1.1).
     path("oai/", machine_road(serves=("GET", "HEAD", "POST"))(oai.endpoint), name="oai"),
-    path("export/", open_json(views.export_index), name="export"),
-    path("export/stories.csv", open_data(views.export_csv), name="export-csv"),
-    path("export/stories.json", open_json(views.export_json), name="export-json"),
+    path("export/", open_json(exports.export_index), name="export"),
+    path("export/stories.csv", open_data(exports.export_csv), name="export-csv"),
+    path("export/stories.json", open_json(exports.export_json), name="export-json"),
 ]

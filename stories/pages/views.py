@@ -33,6 +33,7 @@ from ..models import (
     theme_perspective_counts,
 )
 from ..opendata import records
+from ..opendata.citations import citations
 from ..pagecache.store import counted_once_per_generation
 from ..safety import limits, shield
 from ..search import results
@@ -193,7 +194,7 @@ class StoryDetailView(DetailView):
             other_perspectives=self.object.other_perspectives(),
             in_conversation=self.object.stories_in_conversation(),
             permalink=base_url + record.permalink_path,
-            citations=records.citations(record, base_url),
+            citations=citations(record, base_url),
             **kwargs,
         )
 

@@ -1,0 +1,64 @@
+"""
+The guarded roads: a story's cleared recording, with range requests, and its transcript as
+captions. Routed with the other unprefixed machine roads in stories/opendata/urls.py, never
+cached; each answer checks the story and the clearance (docs/architecture.md, "The guarded
+roads").
+"""
+
+import logging
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+
+from ..models import Story, TranscriptSegment, recordings_storage
+from . import ranges
+
+logger = logging.getLogger(__name__)
+
+RECORDING_COLUMNS = (
+    "recording__stored_as",
+    "recording__mime_type",
+    "recording__duration",
+    "recording__cleared_at",
+)
+
+
+def heard_story(story_id):
+    """The visible story ``story_id`` whose recording a moderator has cleared, or 404.
+
+    The same 404 whatever the reason (no such story, not visible, no recording,
+    not cleared), so the answer tells nobody that a recording exists.
+    """
+    stories = Story.objects.published().with_public_recording().select_related("recording")
+    return get_object_or_404(stories.only("pk", "language", *RECORDING_COLUMNS), pk=story_id)
+
+
+def recording(request, story_id):
+    """A story's recording, with range requests (players seek), never cached."""
+    story = heard_story(story_id)
+    try:
+        return ranges.file_response(
+            request,
+            recordings_storage(),
+            story.recording.stored_as,
+            content_type=story.recording.mime_type,
+            download_name=f"story-{story.pk}.{story.recording.extension}",
+        )
+    except FileNotFoundError:
+        # A database restored without its recordings (docs/deploy.md, "Backups"): the
+        # operator learns it from the log, a reader gets the same 404 as for any other.
+        logger.error("The recording of story %s is missing from its storage.", story.pk)
+        raise Http404 from None
+
+
+def captions(request, story_id):
+    """The recording's transcript as WebVTT, for the player's captions track."""
+    story = heard_story(story_id)
+    if not story.transcript.exists():
+        raise Http404
+    response = HttpResponse(
+        TranscriptSegment.as_webvtt(story, duration=story.recording.duration),
+        content_type="text/vtt; charset=utf-8",
+    )
+    response["Cache-Control"] = "no-store"
+    return response
