@@ -45,6 +45,7 @@ LEAVES = {
     "stories.safety.privacy",
     "stories.safety.limits",
     "stories.recordings.audio",
+    "stories.recordings.audio_tags",
     "stories.recordings.ranges",
     "stories.recordings.transcripts",
     "stories.recordings.uploads",
