@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from stories.health import healthz
-from stories.pages.views import limit_sign_ins
+from stories.pages.guards import limit_sign_ins
 
 admin.site.login = limit_sign_ins(admin.site.login)
 

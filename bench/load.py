@@ -36,7 +36,7 @@ DATA = Path(__file__).resolve().parent / ".data"
 
 from search import DATABASE_PREFIX_HELP, prepare  # noqa: E402  (bench/search.py builds and reuses the archives)
 
-STORIES_PER_PAGE = 20  # stories/pages/views.py
+STORIES_PER_PAGE = 20  # stories/pages/browse.py
 
 PAGES = {
     "floor": "/bench/floor/",

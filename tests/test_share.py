@@ -299,12 +299,12 @@ def test_a_second_send_does_not_use_up_the_rate_limit(client, settings):
 
 
 def test_a_send_racing_another_of_the_same_form_is_told_it_was_sent(client, monkeypatch):
-    from stories.pages import views
+    from stories.pages import share
 
     data = {**share_data(), "submission_id": "racing-form"}
     client.post("/share/", data)
     # As if the other request had not yet committed when this one looked.
-    monkeypatch.setattr(views, "was_submitted", lambda submission_id: False)
+    monkeypatch.setattr(share, "was_submitted", lambda submission_id: False)
     response = client.post("/share/", data)
     assert response.status_code == 302 and response["Location"] == "/share/thanks/"
     assert Story.objects.count() == 1

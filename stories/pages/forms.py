@@ -418,10 +418,9 @@ class StoryFilterForm(forms.Form):
     )
     recording = forms.BooleanField(label=_("Only stories with a recording"), required=False)
 
-    # Which story field each filter narrows.
+    # Which story field each filter narrows (the theme has a filter of its own, below).
     LOOKUPS = {
         "perspective": "perspective",
-        "theme": "themes",
         "language": "language",
         "year": "year_happened",
     }
@@ -458,6 +457,9 @@ class StoryFilterForm(forms.Form):
             value = self.cleaned_data.get(field)
             if value:
                 stories = stories.filter(**{lookup: value})
+        if self.cleaned_data.get("theme"):
+            # The one theme filter, the machine roads' too: each story once, with no DISTINCT.
+            stories = stories.carrying_any_theme_of([self.cleaned_data["theme"].pk])
         if self.cleaned_data.get("recording"):
             stories = stories.with_public_recording()
         return stories

@@ -1,0 +1,216 @@
+"""Reading the archive: home, stories, search, a story, perspectives, themes, from published()."""
+
+import functools
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.views.generic import DetailView, ListView, TemplateView
+
+from ..models import Perspective, Story, Theme, facets_of, theme_perspective_counts
+from ..opendata import records
+from ..opendata.citations import citations
+from ..pagecache.store import counted_once_per_generation
+from ..search import results
+from .forms import SearchForm, StoryFilterForm
+
+STORIES_PER_PAGE = 20
+STORIES_PER_COLUMN = 3
+
+
+class PublishedStoriesMixin:
+    """Lists of stories start from the public gateway, with what cards need prefetched."""
+
+    paginate_by = STORIES_PER_PAGE
+
+    def published_stories(self):
+        return Story.objects.published().for_listing()
+
+    def count_name(self):
+        """A name to keep this list's length under per generation, or None to count each time."""
+        return None
+
+    def get_paginator(self, queryset, *args, **kwargs):
+        paginator = super().get_paginator(queryset, *args, **kwargs)
+        name = self.count_name()
+        if name:
+            # Counting every published story took 20 ms a page at 100,000 stories.
+            paginator.count = counted_once_per_generation(name, queryset.count)
+        return paginator
+
+    def filters_from_request(self, form_class):
+        """The page's filter form, bound to the query string, offering the years stories have."""
+        years = counted_once_per_generation(
+            "years", lambda: list(Story.objects.published().years_happened())
+        )
+        return form_class(self.request.GET, years=years)
+
+
+class HomeView(PublishedStoriesMixin, TemplateView):
+    template_name = "stories/home.html"
+
+    def get_context_data(self, **kwargs):
+        stories = self.published_stories()
+        return super().get_context_data(
+            featured_stories=stories.filter(featured=True)[:6],
+            recent_stories=stories.filter(featured=False)[:6],
+            perspectives=Perspective.objects.with_published_counts(),
+            themes=Theme.objects.with_published_counts(),
+            **kwargs,
+        )
+
+
+class StoryListView(PublishedStoriesMixin, ListView):
+    template_name = "stories/story_list.html"
+    context_object_name = "stories"
+
+    def get_queryset(self):
+        self.filter_form = self.filters_from_request(StoryFilterForm)
+        return self.filter_form.filter(self.published_stories())
+
+    def count_name(self):
+        chosen = self.filter_form.cleaned_data
+        return "stories-listed:" + ":".join(
+            str(getattr(chosen.get(name), "pk", chosen.get(name)) or "")
+            for name in self.filter_form.fields
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            filter_form=self.filter_form,
+            is_filtered=any(self.filter_form.cleaned_data.values()),
+            **kwargs,
+        )
+
+
+class SearchView(PublishedStoriesMixin, ListView):
+    """Full-text search with the browse page's filters, ranked, with facet counts."""
+
+    template_name = "stories/search.html"
+    context_object_name = "stories"
+
+    def get_queryset(self):
+        self.search_form = self.filters_from_request(SearchForm)
+        stories = self.search_form.filter(Story.objects.published())
+        self.query = self.search_form.cleaned_data.get("q", "")
+        return stories
+
+    def get_paginator(self, queryset, *args, **kwargs):
+        if self.query:
+            # The facets come with the page, from one reading of the matches (results.find).
+            return results.RankedPaginator(
+                queryset,
+                *args,
+                query=self.query,
+                read=functools.partial(results.with_snippets, query=self.query),
+                facets=True,
+                **kwargs,
+            )
+        paginator = super().get_paginator(queryset.for_listing(), *args, **kwargs)
+        self.facets = self.facets_named(
+            queryset.counts_by_perspective_and_language(), Theme.objects.counts_among(queryset)
+        )
+        # The facets have counted the stories already; counting them again would
+        # be one more pass over every one.
+        paginator.count = self.facets["total"]
+        return paginator
+
+    def facets_named(self, pairs, theme_counts):
+        form = self.search_form
+        return facets_of(pairs, theme_counts, form.perspectives, form.themes)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.query:
+            findings = context["paginator"].findings
+            self.facets = self.facets_named(findings.pairs, findings.themes)
+        context.update(
+            search_form=self.search_form,
+            query=self.query,
+            selected={name: self.request.GET.get(name, "") for name in self.search_form.fields},
+            facets=self.facets,
+        )
+        return context
+
+
+class StoryDetailView(DetailView):
+    template_name = "stories/story_detail.html"
+    context_object_name = "story"
+
+    def get_object(self, queryset=None):
+        slug = self.kwargs["slug"]
+        story = Story.objects.published().for_listing().filter(slug=slug).first()
+        if story is None:
+            raise Http404
+        return story
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            if Story.objects.withdrawn_after_publication().filter(slug=kwargs["slug"]).exists():
+                return render(request, "stories/story_withdrawn.html", status=410)
+            raise
+
+    def get_context_data(self, **kwargs):
+        record = records.PublicRecord.of(self.object)
+        base_url = records.base_url(self.request)
+        heard = self.object.public_recording is not None
+        return super().get_context_data(
+            # A transcript is the recording's: shown (and searched for) with it only.
+            transcript=list(self.object.transcript.all()) if heard else [],
+            other_perspectives=self.object.other_perspectives(),
+            in_conversation=self.object.stories_in_conversation(),
+            permalink=base_url + record.permalink_path,
+            citations=citations(record, base_url),
+            **kwargs,
+        )
+
+
+class PerspectiveListView(ListView):
+    template_name = "stories/perspective_list.html"
+    context_object_name = "perspectives"
+
+    def get_queryset(self):
+        return Perspective.objects.with_published_counts()
+
+
+class PerspectiveDetailView(PublishedStoriesMixin, ListView):
+    template_name = "stories/perspective_detail.html"
+    context_object_name = "stories"
+
+    def get_queryset(self):
+        self.perspective = get_object_or_404(Perspective, slug=self.kwargs["slug"])
+        return self.published_stories().filter(perspective=self.perspective)
+
+    def count_name(self):
+        return f"perspective-{self.perspective.pk}-stories"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(perspective=self.perspective, **kwargs)
+
+
+class ThemeListView(TemplateView):
+    template_name = "stories/theme_list.html"
+
+    def get_context_data(self, **kwargs):
+        perspectives = list(Perspective.objects.all())
+        themes = list(Theme.objects.with_published_counts())
+        counts = theme_perspective_counts()
+        grid = [
+            (theme, [(p, counts.get((theme.pk, p.pk), 0)) for p in perspectives])
+            for theme in themes
+        ]
+        return super().get_context_data(
+            themes=themes, perspectives=perspectives, grid=grid, **kwargs
+        )
+
+
+class ThemeDetailView(TemplateView):
+    template_name = "stories/theme_detail.html"
+
+    def get_context_data(self, **kwargs):
+        theme = get_object_or_404(Theme, slug=self.kwargs["slug"])
+        columns = theme.stories_by_perspective(
+            Perspective.objects.all(), per_perspective=STORIES_PER_COLUMN
+        )
+        return super().get_context_data(theme=theme, columns=columns, **kwargs)

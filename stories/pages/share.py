@@ -1,0 +1,220 @@
+"""Sharing a story: the form, the identity shield's review, held recordings, the thank-you page."""
+
+import dataclasses
+import logging
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template import loader
+from django.urls import reverse
+from django.utils.text import capfirst
+from django.utils.translation import get_language
+
+from ..models import ConsentText, Recording
+from ..opendata import records
+from ..safety import limits, shield
+from ..services import AlreadySubmitted, email_withdrawal_link, submit_story, was_submitted
+from .forms import ShareForm
+from .guards import over_limit, private
+
+logger = logging.getLogger(__name__)
+
+# The session key that carries a new story's withdrawal token to the thank-you
+# page: never in a URL, where a cache, a log or a referrer could keep it.
+WITHDRAWAL_TOKEN_SESSION_KEY = "withdrawal_token"
+
+
+@private
+def share(request):
+    """The submission form (``share_form``), and what a narrator sees if saving fails.
+
+    A post that meets a database that does not answer, at any point, gets a
+    page saying the story was not saved that shows back what they typed (from
+    the post itself: the form needs the database to render), rendered without
+    the request, as the 503 page is. It is never a bare 500.
+    """
+    try:
+        return share_form(request)
+    except (OperationalError, InterfaceError):
+        if request.method != "POST":
+            raise  # nothing typed to keep: the 503 page
+        logger.exception("A story could not be saved: the database did not answer.")
+        return story_not_saved(request.POST)
+
+
+# What the not-saved page shows back: the narrator's words (not their email or name).
+KEPT_WHEN_NOT_SAVED = ("title", "summary", "body", "content_note", "narrator_descriptor", "place")
+
+
+def story_not_saved(posted):
+    fields = ShareForm.base_fields
+    typed = [
+        (capfirst(fields[name].label), posted[name], 14 if name == "body" else 3)
+        for name in KEPT_WHEN_NOT_SAVED
+        if posted.get(name, "").strip()
+    ]
+    response = HttpResponse(
+        loader.get_template("stories/share_not_saved.html").render({"typed": typed}), status=503
+    )
+    response["Retry-After"] = "30"
+    return response
+
+
+def share_form(request):
+    """The submission form; then, if the identity shield finds anything, a review step.
+
+    The review is the same form again, every field kept, with the findings
+    listed above it: the narrator edits and checks again, or sends anyway.
+    A recording sent with the form is held on the server meanwhile, for this
+    session and this form only, and never asked for again. A sent story is
+    followed by a redirect to the thank-you page, so a reload never submits twice.
+    """
+    consent = ConsentText.objects.current()
+    held, lost = held_recording(request)
+    form = ShareForm(
+        request.POST or None,
+        request.FILES or None,
+        consent=consent,
+        held_recording=held,
+        held_recording_lost=lost,
+        may_upload=may_upload_recording(request),
+        sender=limits.client_key(request),
+    )
+    findings = []
+    if request.method == "POST":
+        valid = form.is_valid()
+        hold_recording(request, form)
+        if valid:
+            if form.is_spam:
+                return redirect("stories:share-thanks")
+            findings = form.shield_findings()
+            if not findings or "send_anyway" in request.POST:
+                return send_story(request, form, consent)
+    return render(
+        request,
+        "stories/share.html",
+        {
+            "form": form,
+            "consent": consent,
+            "consent_blocks": consent.blocks(get_language()),
+            "findings": [shown_in_context(form, finding) for finding in findings],
+        },
+        status=recording_refused_status(form),
+    )
+
+
+# A form sent back for its recording alone, over a limit: the status says which
+# kind of limit (this client's, or the whole archive's); the page is the form,
+# everything typed kept, the error beside the recording field.
+RECORDING_REFUSED_STATUS = {"rate_limited": 429, "held_by_client": 429, "held_in_all": 503}
+
+
+def recording_refused_status(form):
+    for code, status in RECORDING_REFUSED_STATUS.items():
+        if form.has_error("recording", code):
+            return status
+    return 200
+
+
+# The session key under which a recording waits for the form it was sent with.
+HELD_RECORDING_SESSION_KEY = "held_recording"
+
+
+def may_upload_recording(request):
+    """Whether this client may send one more recording (each is checked and kept at once).
+
+    Counted only when a recording comes with the post; over the limit, the
+    form refuses the recording alone and keeps everything typed.
+    """
+    if request.method != "POST" or not request.FILES.get("recording"):
+        return True
+    period = settings.SHARE_RATE_PERIOD
+    limit = settings.RECORDING_UPLOAD_RATE_LIMIT
+    return limits.hit(request, scope="recording", limit=limit, period=period).allowed
+
+
+def held_recording(request):
+    """The recording held for the form this POST comes from, or None; and whether it was lost.
+
+    Tied to the form's one-time submission id as well as the session: on a
+    shared computer, the next person to open the form never finds the last
+    one's recording. One held past RECORDING_HOLD_SECONDS is lost: deleted,
+    or about to be.
+    """
+    held = request.session.get(HELD_RECORDING_SESSION_KEY)
+    if request.method != "POST" or not held:
+        return None, False
+    if held["submission"] != request.POST.get("submission_id"):
+        return None, False
+    recording = Recording.objects.held().filter(pk=held["id"]).first()
+    return recording, recording is None
+
+
+def hold_recording(request, form):
+    recording = form.settle_recording()
+    if recording is None:
+        request.session.pop(HELD_RECORDING_SESSION_KEY, None)
+    else:
+        request.session[HELD_RECORDING_SESSION_KEY] = {
+            "id": recording.pk,
+            "submission": request.POST.get("submission_id"),
+        }
+
+
+@dataclasses.dataclass
+class FindingInContext:
+    finding: shield.Finding
+    field: object  # the bound form field it was found in
+    excerpt: str  # safe HTML: the text around it, escaped, the finding marked
+
+
+def shown_in_context(form, finding):
+    """A finding with some of the text around it, so the narrator sees where it is."""
+    return FindingInContext(
+        finding=finding,
+        field=form[finding.field],
+        excerpt=shield.excerpt(form.cleaned_data[finding.field], finding),
+    )
+
+
+def withdrawal_address(request, token):
+    return records.absolute_url(request, reverse("stories:withdraw", args=[token]))
+
+
+def send_story(request, form, consent):
+    submission_id = form.cleaned_data["submission_id"]
+    if was_submitted(submission_id):
+        # The same form again (a double click, a reload): one story, the same page.
+        return redirect("stories:share-thanks")
+    refused = over_limit(request, scope="share", limit=settings.SHARE_RATE_LIMIT)
+    if refused:
+        return refused
+    language = get_language()
+    try:
+        story, token = submit_story(
+            fields=form.story_fields(),
+            themes=form.cleaned_data["themes"],
+            recording=form.held_recording,
+            submitter_hash=limits.client_key(request),
+            consent=consent,
+            consent_language=language,
+            submission_id=submission_id,
+        )
+    except AlreadySubmitted:  # sent twice at the same instant: the other one made it
+        return redirect("stories:share-thanks")
+    request.session.pop(HELD_RECORDING_SESSION_KEY, None)
+    request.session[WITHDRAWAL_TOKEN_SESSION_KEY] = token
+    if story.contact_email:
+        link = withdrawal_address(request, token)
+        email_withdrawal_link(story, link, language)
+    return redirect("stories:share-thanks")
+
+
+@private
+def share_thanks(request):
+    # Shown once: a reload, a back button or a shared screen later finds no link.
+    token = request.session.pop(WITHDRAWAL_TOKEN_SESSION_KEY, None)
+    link = withdrawal_address(request, token) if token else None
+    return render(request, "stories/share_thanks.html", {"withdrawal_link": link})
