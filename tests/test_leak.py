@@ -19,8 +19,9 @@ from stories.models import Perspective, Report, Story, StoryLink, Theme, hash_wi
 from stories.opendata.sitemaps import SITEMAPS
 from stories.safety import privacy
 
-from .conftest import give_recording, make_published, make_story
 from .crawling import body_of, crawl
+from .factories import give_recording, make_published, make_story
+from .readers import names_kept_anonymous, secret_values
 
 pytestmark = pytest.mark.django_db
 
@@ -29,19 +30,6 @@ pytestmark = pytest.mark.django_db
 def page_cache_seconds(request, settings):
     """Every road is checked as rendered, and as the page cache serves it."""
     settings.PAGE_CACHE_SECONDS = settings.COUNTS_CACHE_SECONDS = request.param
-
-
-def secret_values(model, rows):
-    """What ``rows`` of ``model`` hold that no public road may show, as the privacy table says:
-    every secret field's value, and a name its narrator asked to keep anonymous."""
-    for row in rows:
-        for name in privacy.secret_fields(model):
-            if getattr(row, name):
-                yield getattr(row, name)
-        if getattr(row, "is_anonymous", False):
-            for name in names_kept_anonymous(model):
-                if getattr(row, name):
-                    yield getattr(row, name)
 
 
 def every_secret_value():
@@ -56,10 +44,6 @@ def every_secret_value():
         if privacy.secret_fields(model) or names_kept_anonymous(model)
         for value in secret_values(model, model.objects.all())
     }
-
-
-def names_kept_anonymous(model):
-    return privacy.named(model, lambda field: field.visibility == privacy.PUBLIC_UNLESS_ANONYMOUS)
 
 
 # Roads that are not public, or not pages: never crawled for content.

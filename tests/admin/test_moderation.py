@@ -11,7 +11,7 @@ from stories import search
 from stories.models import ModerationEvent, Report, Story, StoryLink, Theme, ThemeSuggestion
 from stories.pages import transparency
 
-from .conftest import admin_edit, admin_form_data, make_published, make_story
+from ..factories import admin_edit, admin_form_data, make_published, make_story
 
 pytestmark = pytest.mark.django_db
 

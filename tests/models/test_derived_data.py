@@ -11,7 +11,7 @@ from stories import search
 from stories.models import Story, Theme
 from stories.pagecache import store
 
-from .conftest import make_published, make_story
+from ..factories import make_published, make_story
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 

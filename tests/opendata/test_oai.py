@@ -1,7 +1,6 @@
 """OAI-PMH 2.0: verbs, errors, resumption, selective harvesting, deleted records, validity."""
 
 import datetime
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -9,27 +8,10 @@ from lxml import etree
 
 from stories.models import Perspective, Story, Theme
 
-from .conftest import make_published, make_story, queries_made
+from ..factories import make_published, make_story
+from ..readers import NS, PREFIX, SCHEMA, harvest, queries_made
 
 pytestmark = pytest.mark.django_db
-
-NS = {
-    "oai": "http://www.openarchives.org/OAI/2.0/",
-    "oai_dc": "http://www.openarchives.org/OAI/2.0/oai_dc/",
-    "dc": "http://purl.org/dc/elements/1.1/",
-}
-SCHEMA = etree.XMLSchema(etree.parse(str(Path(__file__).parent / "data" / "oai" / "OAI-PMH.xsd")))
-PREFIX = "oai:perspectives.example.org:story/"
-
-
-def harvest(client, **arguments):
-    """The answer as an lxml tree, checked against the OAI-PMH schema."""
-    response = client.get("/oai/", arguments)
-    assert response.status_code == 200
-    assert response["Content-Type"] == "text/xml; charset=utf-8"
-    tree = etree.fromstring(response.content)
-    SCHEMA.assertValid(tree)
-    return tree
 
 
 def error_code(tree):

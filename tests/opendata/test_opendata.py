@@ -18,7 +18,8 @@ from stories.models import Story, Theme
 from stories.opendata import records
 from stories.pagecache import store
 
-from .conftest import make_published, make_story, queries_made
+from ..factories import make_published, make_story
+from ..readers import queries_made
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,14 @@ from stories.models import (
 )
 from stories.pagecache import store
 
-from .conftest import give_recording, make_published, make_story, wav_upload
+from ..factories import (
+    SHARE_URL,
+    give_recording,
+    make_published,
+    make_story,
+    share_data,
+    wav_upload,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
@@ -137,8 +144,6 @@ def test_every_change_reaches_cached_pages_at_once(client, moderator, change):
 
 def test_a_narrators_submission_keeps_the_cache_and_its_approval_renews_it(client, moderator):
     from django.test import Client
-
-    from .test_share import SHARE_URL, share_data
 
     make_published(title="Zqvisible story")
     for url in STORY_PAGES:

@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 from stories import search
 from stories.models import Story, Theme
 
-from .conftest import make_published, make_story
+from ..factories import make_published, make_story
 
 pytestmark = pytest.mark.django_db
 

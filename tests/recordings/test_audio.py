@@ -39,7 +39,7 @@ from stories.recordings.audio import (
     prepared_recording,
 )
 
-FIXTURES = Path(__file__).parent / "data" / "audio"
+FIXTURES = Path(__file__).parents[1] / "data" / "audio"
 
 # What the tagged inputs say about the narrator, as it would appear in the bytes.
 IDENTIFYING = (b"Maria", b"Lopez", b"Boyle", b"34.05", b"118.24")

@@ -14,7 +14,7 @@ from django.utils import timezone
 from stories import search
 from stories.models import Perspective, Story, Theme, facets_of
 
-from .conftest import admin_edit, make_published, make_story
+from ..factories import admin_edit, make_published, make_story
 
 pytestmark = pytest.mark.django_db
 
