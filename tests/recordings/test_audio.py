@@ -51,12 +51,6 @@ MP3_FRAMES = MP3_FRAME * 40
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
-    """These tests touch no cache: the conftest's cache clearing would need the database."""
-    yield
-
-
-@pytest.fixture(autouse=True)
 def temporary_directory(tmp_path, monkeypatch):
     """Temporary files go to a directory of the test's own, to see that none is left behind."""
     directory = tmp_path / "temporary"
