@@ -1,14 +1,17 @@
+import datetime
 import importlib
 
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 from django.core.cache import caches
-from django.utils import translation
+from django.utils import timezone, translation
 
 from stories import search
 from stories.models import ConsentText
 from stories.moderators import MODERATORS_GROUP
+
+from .factories import make_published, make_story
 
 
 @pytest.fixture(autouse=True)
@@ -128,3 +131,80 @@ def moderator(django_user_model):
 def moderator_client(client, moderator):
     client.force_login(moderator)
     return client
+
+
+@pytest.fixture
+def every_state_archive(moderator):
+    """One story in every state a story can be in, by state: what tests of every road share.
+
+    Readers see only "visible" (critics, public safety, a place, a year, private
+    details a reader must never see, a theme suggestion). Each hidden story
+    carries a marker word of its own (``zq`` and its state): upper case in its
+    title, in its body and its summary, so a test can look for any trace of it.
+    Readers saw "withdrawn" (it answers 410) and "returned" before they left;
+    no reader ever saw the others, the two embargoed ones that left before
+    their date included.
+    """
+
+    # The title's marker is upper case: a slug (which the language link
+    # repeats from the address asked for) is lower case, so only a leaked title
+    # can put the upper-case marker on a page.
+    def hidden(marker, **fields):
+        return make_story(
+            title=f"Hidden {marker.upper()}",
+            body=f"{marker}body " * 60,
+            summary=f"{marker}summary",
+            themes=["public-safety", "community-trust"],
+            **fields,
+        )
+
+    pending = hidden("zqpending", suggested_theme="zqpendingsuggestion")
+    rejected = hidden("zqrejected")
+    rejected.reject(by=moderator)
+    withdrawn = hidden("zqwithdrawn")
+    withdrawn.approve(by=moderator)
+    withdrawn.withdraw()
+    withdrawn_early = hidden("zqwithdrawnearly")
+    withdrawn_early.withdraw()
+    returned = hidden("zqreturned")
+    returned.approve(by=moderator)
+    returned.return_to_review(by=moderator, note="Report received")
+    embargoed = hidden("zqembargoed", embargo_until=timezone.now() + datetime.timedelta(days=9))
+    embargoed.approve(by=moderator)
+    # Approved under an embargo a month ago and taken off before its date,
+    # which has passed since: never seen, so unknown on every road.
+    month_ago = timezone.now() - datetime.timedelta(days=30)
+    embargo = {"embargo_until": month_ago + datetime.timedelta(days=10)}
+    embargoed_withdrawn = hidden("zqembargowithdrawn", **embargo)
+    embargoed_returned = hidden("zqembargoreturned", **embargo)
+    with pytest.MonkeyPatch.context() as clock:
+        clock.setattr(timezone, "now", lambda: month_ago)
+        embargoed_withdrawn.approve(by=moderator)
+        embargoed_returned.approve(by=moderator)
+        clock.setattr(timezone, "now", lambda: month_ago + datetime.timedelta(days=2))
+        embargoed_withdrawn.withdraw()
+        embargoed_returned.return_to_review(by=moderator)
+
+    visible = make_published(
+        title="Visible story",
+        summary="A visible summary.",
+        themes=["public-safety"],
+        perspective="critics",
+        place="Boyle Heights",
+        year_happened=2017,
+        suggested_theme="zqsuggested",
+        contact_email="private@example.org",
+        moderator_notes="Private note",
+        may_contact=True,
+    )
+    return {
+        "pending": pending,
+        "rejected": rejected,
+        "withdrawn": withdrawn,
+        "withdrawn early": withdrawn_early,
+        "returned": returned,
+        "embargoed": embargoed,
+        "embargoed withdrawn": embargoed_withdrawn,
+        "embargoed returned": embargoed_returned,
+        "visible": visible,
+    }

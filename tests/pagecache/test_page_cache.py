@@ -330,16 +330,10 @@ def test_a_cache_table_that_is_missing_leaves_the_change_and_its_transaction_usa
 
 
 @pytest.fixture
-def stories(moderator):
-    """A story waiting for review, one approved under an embargo, and one readers see."""
-    embargoed = make_story(
-        title="Zqembargoed", embargo_until=timezone.now() + datetime.timedelta(days=5)
-    )
-    embargoed.approve(by=moderator)
+def stories(every_state_archive, moderator):
+    """A story in every state, another visible one to link to, and the moderator."""
     return {
-        "pending": make_story(title="Zqpending", suggested_theme="Zq night buses"),
-        "embargoed": embargoed,
-        "visible": make_published(title="Zqvisible", suggested_theme="Zq day buses"),
+        **every_state_archive,
         "other visible": make_published(title="Zqother"),
         "moderator": moderator,
     }
