@@ -1,30 +1,17 @@
 import datetime
 import importlib
-import io
-import itertools
-import threading
-import wave
 
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 from django.core.cache import caches
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from stories.models import ConsentText, Perspective, Recording, Story, Theme, TranscriptSegment
+from stories.models import ConsentText
 from stories.moderators import MODERATORS_GROUP
 from stories.search import index as search_index
 
-_counter = itertools.count(1)
-
-LONG_BODY = (
-    "When the city said it would not ask about papers, my mother finally went to the clinic. "
-    "She had waited two years with the pain in her knee because she was afraid. "
-    "The nurse spoke Spanish and nobody asked for anything but her name. "
-)
+from .factories import make_published, make_story
 
 
 @pytest.fixture(autouse=True)
@@ -80,152 +67,35 @@ def page_cache(settings):
     settings.PAGE_CACHE_SECONDS = settings.COUNTS_CACHE_SECONDS = 60
 
 
+# pytest-django's own rule: a test gets a database through its django_db mark
+# or through one of these fixtures.
+DATABASE_FIXTURES = {"db", "transactional_db", "live_server"}
+
+
+def uses_the_database(request):
+    return request.node.get_closest_marker("django_db") is not None or not (
+        DATABASE_FIXTURES.isdisjoint(request.fixturenames)
+    )
+
+
 @pytest.fixture(autouse=True)
-def empty_cache():
-    """Rate-limit counts, pages and counts live in the caches; each test starts with none."""
+def empty_cache(request):
+    """Rate-limit counts, pages and counts live in the caches; each test starts with none.
+
+    Only a test with a database has any: without Redis the caches are tables of
+    the database, and tests of pure code (the shield, transcripts, byte ranges,
+    audio) run without one.
+    """
+    if not uses_the_database(request):
+        yield
+        return
+    # Before the cache tables are emptied, whatever the order of the test's own fixtures.
+    request.getfixturevalue("db")
     for alias in caches:
         caches[alias].clear()
     yield
     for alias in caches:
         caches[alias].clear()
-
-
-def make_story(*, themes=(), perspective="immigrants", **fields):
-    """A pending story, as a narrator would have sent it."""
-    n = next(_counter)
-    defaults = {
-        "title": f"Story number {n}",
-        "body": LONG_BODY,
-        "narrator_name": f"Narrator {n}",
-        "contact_email": f"narrator{n}@private.example.org",
-        "moderator_notes": f"Private moderator note {n}",
-        # Kept after approval, so the leak tests have a private address to look for.
-        "may_contact": True,
-        "consent": ConsentText.objects.get(version="2026-11"),
-        "consent_language": "en",
-        "consent_given_at": timezone.now(),
-    }
-    defaults.update(fields)
-    story = Story.objects.create(perspective=Perspective.objects.get(slug=perspective), **defaults)
-    if themes:
-        story.themes.set(Theme.objects.filter(slug__in=themes))
-    return story
-
-
-def make_published(**fields):
-    story = make_story(**fields)
-    story.approve(by=None)
-    return story
-
-
-def wav_bytes(seconds=2.0, rate=8000):
-    """A short WAV of a quiet tone, written with the standard library."""
-    frames = bytearray()
-    for n in range(int(seconds * rate)):
-        level = 2000 if (n // 20) % 2 else -2000  # a 200 Hz square wave
-        frames += level.to_bytes(2, "little", signed=True)
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as recording:
-        recording.setnchannels(1)
-        recording.setsampwidth(2)
-        recording.setframerate(rate)
-        recording.writeframes(bytes(frames))
-    return buffer.getvalue()
-
-
-def wav_upload(seconds=2.0, name="recording.wav"):
-    return SimpleUploadedFile(name, wav_bytes(seconds), content_type="audio/wav")
-
-
-def give_recording(story, *, cleared=False, transcript=(), by=None):
-    """Attach a generated WAV to ``story``; ``transcript`` is ``[(seconds, text), ...]``."""
-    recording = Recording.store(wav_upload(), story=story)
-    if cleared:
-        recording.set_cleared(True, by=by)
-    TranscriptSegment.objects.bulk_create(
-        TranscriptSegment(story=story, start=datetime.timedelta(seconds=start), text=text)
-        for start, text in transcript
-    )
-    return recording
-
-
-def run_at_once(work, count):
-    """``work(n)`` in ``count`` threads released together; returns what they raised.
-
-    Each thread has its own database connection, closed when it is done.
-    """
-    barrier = threading.Barrier(count)
-    failures = []
-
-    def run(n):
-        try:
-            barrier.wait()
-            work(n)
-        except Exception as error:  # handed back to the test's thread
-            failures.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return failures
-
-
-def queries_made(client, url):
-    """How many queries answering ``url`` took (it must answer 200)."""
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200, url
-    return len(captured)
-
-
-def admin_form_data(client, story, **changes):
-    """What the admin's change form for ``story`` posts as it stands, with ``changes``."""
-    context = client.get(f"/admin/stories/story/{story.pk}/change/").context
-    form = context["adminform"].form
-    data = {k: v for k, v in form.initial.items() if v is not None}
-    data.pop("embargo_until", None)
-    for inline in context["inline_admin_formsets"]:
-        data.update(inline_form_data(inline.formset))
-    data.update(
-        {
-            "perspective": story.perspective_id,
-            "themes": [theme.pk for theme in story.themes.all()],
-            "events-TOTAL_FORMS": "0",
-            "events-INITIAL_FORMS": "0",
-            "links_out-TOTAL_FORMS": "0",
-            "links_out-INITIAL_FORMS": "0",
-            **changes,
-        }
-    )
-    return data
-
-
-def inline_form_data(formset):
-    """What an inline's forms post as they are shown: its management form, then each field."""
-    data = {
-        formset.management_form.add_prefix(name): value
-        for name, value in formset.management_form.initial.items()
-    }
-    for inline_form in formset.forms:
-        for name in inline_form.fields:
-            value = inline_form[name].value()
-            if value is True:
-                data[inline_form.add_prefix(name)] = "on"
-            elif value not in (None, False, ""):
-                data[inline_form.add_prefix(name)] = value
-    return data
-
-
-def admin_edit(client, story, **changes):
-    """Save ``story``'s change form in the admin as a moderator would, with ``changes``."""
-    response = client.post(
-        f"/admin/stories/story/{story.pk}/change/", admin_form_data(client, story, **changes)
-    )
-    assert response.status_code == 302, response.context["adminform"].form.errors
-    return response
 
 
 @pytest.fixture
@@ -261,3 +131,80 @@ def moderator(django_user_model):
 def moderator_client(client, moderator):
     client.force_login(moderator)
     return client
+
+
+@pytest.fixture
+def every_state_archive(moderator):
+    """One story in every state a story can be in, by state: what tests of every road share.
+
+    Readers see only "visible" (critics, public safety, a place, a year, private
+    details a reader must never see, a theme suggestion). Each hidden story
+    carries a marker word of its own (``zq`` and its state): upper case in its
+    title, in its body and its summary, so a test can look for any trace of it.
+    Readers saw "withdrawn" (it answers 410) and "returned" before they left;
+    no reader ever saw the others, the two embargoed ones that left before
+    their date included.
+    """
+
+    # The title's marker is upper case: a slug (which the language link
+    # repeats from the address asked for) is lower case, so only a leaked title
+    # can put the upper-case marker on a page.
+    def hidden(marker, **fields):
+        return make_story(
+            title=f"Hidden {marker.upper()}",
+            body=f"{marker}body " * 60,
+            summary=f"{marker}summary",
+            themes=["public-safety", "community-trust"],
+            **fields,
+        )
+
+    pending = hidden("zqpending", suggested_theme="zqpendingsuggestion")
+    rejected = hidden("zqrejected")
+    rejected.reject(by=moderator)
+    withdrawn = hidden("zqwithdrawn")
+    withdrawn.approve(by=moderator)
+    withdrawn.withdraw()
+    withdrawn_early = hidden("zqwithdrawnearly")
+    withdrawn_early.withdraw()
+    returned = hidden("zqreturned")
+    returned.approve(by=moderator)
+    returned.return_to_review(by=moderator, note="Report received")
+    embargoed = hidden("zqembargoed", embargo_until=timezone.now() + datetime.timedelta(days=9))
+    embargoed.approve(by=moderator)
+    # Approved under an embargo a month ago and taken off before its date,
+    # which has passed since: never seen, so unknown on every road.
+    month_ago = timezone.now() - datetime.timedelta(days=30)
+    embargo = {"embargo_until": month_ago + datetime.timedelta(days=10)}
+    embargoed_withdrawn = hidden("zqembargowithdrawn", **embargo)
+    embargoed_returned = hidden("zqembargoreturned", **embargo)
+    with pytest.MonkeyPatch.context() as clock:
+        clock.setattr(timezone, "now", lambda: month_ago)
+        embargoed_withdrawn.approve(by=moderator)
+        embargoed_returned.approve(by=moderator)
+        clock.setattr(timezone, "now", lambda: month_ago + datetime.timedelta(days=2))
+        embargoed_withdrawn.withdraw()
+        embargoed_returned.return_to_review(by=moderator)
+
+    visible = make_published(
+        title="Visible story",
+        summary="A visible summary.",
+        themes=["public-safety"],
+        perspective="critics",
+        place="Boyle Heights",
+        year_happened=2017,
+        suggested_theme="zqsuggested",
+        contact_email="private@example.org",
+        moderator_notes="Private note",
+        may_contact=True,
+    )
+    return {
+        "pending": pending,
+        "rejected": rejected,
+        "withdrawn": withdrawn,
+        "withdrawn early": withdrawn_early,
+        "returned": returned,
+        "embargoed": embargoed,
+        "embargoed withdrawn": embargoed_withdrawn,
+        "embargoed returned": embargoed_returned,
+        "visible": visible,
+    }

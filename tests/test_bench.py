@@ -3,7 +3,6 @@
 import os
 import re
 import signal
-import socket
 
 import pytest
 from django.conf import settings
@@ -11,13 +10,7 @@ from django.db import connection
 
 from bench import load
 
-from .conftest import make_published
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from .factories import free_port, make_published
 
 
 def this_tests_database_url():

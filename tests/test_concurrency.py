@@ -8,8 +8,7 @@ from django.test import Client
 
 from stories.models import InvalidTransition, ModerationEvent, Story
 
-from .conftest import make_story, run_at_once
-from .test_share import SHARE_URL, share_data
+from .factories import SHARE_URL, make_story, run_at_once, share_data
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL"

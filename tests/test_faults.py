@@ -12,7 +12,6 @@ import http.client
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -27,8 +26,8 @@ from django.db import connection
 
 from stories.models import ModerationEvent, Story
 
+from .factories import free_port, share_data
 from .fault_server import PAUSE_MARKER
-from .test_share import share_data
 
 pytestmark = [
     pytest.mark.slow,
@@ -41,12 +40,6 @@ ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 3
 SENDERS = 4
 KILLS_WHILE_SENDING = 6
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def database_url():

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from stories.models import ConsentText, Perspective, Story
 
-from .conftest import LONG_BODY, make_published
+from .factories import LONG_BODY, make_published
 
 pytestmark = pytest.mark.django_db
 

@@ -6,12 +6,9 @@ Roads are taken from the URLconf (so a new page is covered or this test fails
 until it is) and from a crawl that follows every link from the home pages.
 """
 
-import datetime
-
 import pytest
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
 from django.utils.translation import override
 
 from stories.models import Perspective, Report, Story, StoryLink, Theme, hash_withdrawal_token
@@ -19,8 +16,9 @@ from stories.opendata.sitemaps import SITEMAPS
 from stories.safety import privacy
 from stories.search import results
 
-from .conftest import give_recording, make_published, make_story
 from .crawling import body_of, crawl
+from .factories import give_recording, make_published
+from .readers import names_kept_anonymous, secret_values
 
 pytestmark = pytest.mark.django_db
 
@@ -29,19 +27,6 @@ pytestmark = pytest.mark.django_db
 def page_cache_seconds(request, settings):
     """Every road is checked as rendered, and as the page cache serves it."""
     settings.PAGE_CACHE_SECONDS = settings.COUNTS_CACHE_SECONDS = request.param
-
-
-def secret_values(model, rows):
-    """What ``rows`` of ``model`` hold that no public road may show, as the privacy table says:
-    every secret field's value, and a name its narrator asked to keep anonymous."""
-    for row in rows:
-        for name in privacy.secret_fields(model):
-            if getattr(row, name):
-                yield getattr(row, name)
-        if getattr(row, "is_anonymous", False):
-            for name in names_kept_anonymous(model):
-                if getattr(row, name):
-                    yield getattr(row, name)
 
 
 def every_secret_value():
@@ -56,10 +41,6 @@ def every_secret_value():
         if privacy.secret_fields(model) or names_kept_anonymous(model)
         for value in secret_values(model, model.objects.all())
     }
-
-
-def names_kept_anonymous(model):
-    return privacy.named(model, lambda field: field.visibility == privacy.PUBLIC_UNLESS_ANONYMOUS)
 
 
 # Roads that are not public, or not pages: never crawled for content.
@@ -79,54 +60,18 @@ def route_names(resolver=None, namespace=""):
 
 
 @pytest.fixture
-def archive(moderator):
-    """One story in every state, each with private details and a marker word."""
-
-    # The title's marker is upper case: a slug (which the language link
-    # repeats from the address asked for) is lower case, so only a leaked title
-    # can put the upper-case marker on a page.
-    def hidden(marker, **fields):
-        return make_story(
-            title=f"Hidden {marker.upper()}",
-            body=f"{marker}body " * 60,
-            summary=f"{marker}summary",
-            themes=["public-safety", "community-trust"],
-            **fields,
-        )
-
-    pending = hidden("zqpending", is_anonymous=True, narrator_name="Zqanonpending Name")
-    rejected = hidden("zqrejected")
-    rejected.reject(by=moderator)
-    withdrawn = hidden("zqwithdrawn")
-    withdrawn.approve(by=moderator)
-    withdrawn.withdraw()
-    withdrawn_early = hidden("zqwithdrawnearly")
-    withdrawn_early.withdraw()
-    returned = hidden("zqreturned")
-    returned.approve(by=moderator)
-    returned.return_to_review(by=moderator, note="Report received")
-    embargoed = hidden("zqembargoed", embargo_until=timezone.now() + datetime.timedelta(days=9))
-    embargoed.approve(by=moderator)
-    # Approved under an embargo a month ago and taken off before its date,
-    # which has passed since: never seen, so unknown on every road.
-    month_ago = timezone.now() - datetime.timedelta(days=30)
-    embargo = {"embargo_until": month_ago + datetime.timedelta(days=10)}
-    embargoed_withdrawn = hidden("zqembargowithdrawn", **embargo)
-    embargoed_returned = hidden("zqembargoreturned", **embargo)
-    with pytest.MonkeyPatch.context() as clock:
-        clock.setattr(timezone, "now", lambda: month_ago)
-        embargoed_withdrawn.approve(by=moderator)
-        embargoed_returned.approve(by=moderator)
-        clock.setattr(timezone, "now", lambda: month_ago + datetime.timedelta(days=2))
-        embargoed_withdrawn.withdraw()
-        embargoed_returned.return_to_review(by=moderator)
-
-    visible = make_published(
-        title="Visible story",
-        themes=["public-safety", "community-trust"],
-        suggested_theme="zqsuggested",
-        year_happened=2019,
+def archive(every_state_archive):
+    """One story in every state, each with private details and a marker word, and what
+    no public road may show of them."""
+    states = every_state_archive
+    visible = states["visible"]
+    hidden_stories = [story for state, story in states.items() if state != "visible"]
+    # A pending narrator who asked to stay anonymous, and gave a name.
+    Story.objects.filter(pk=states["pending"].pk).update(
+        is_anonymous=True, narrator_name="Zqanonpending Name"
     )
+    # A theme the hidden stories carry, with a visible story in it too.
+    visible.themes.add(Theme.objects.get(slug="community-trust"))
     anonymous = make_published(
         title="Another visible story", perspective="critics", themes=["public-safety"]
     )
@@ -134,14 +79,14 @@ def archive(moderator):
     Story.objects.filter(pk=anonymous.pk).update(is_anonymous=True, narrator_name="Zqanonvisible")
     # A moderator linked the visible story to one that has since left the site.
     StoryLink.objects.create(
-        from_story=visible, relation=StoryLink.Relation.RESPONDS_TO, to_story=returned
+        from_story=visible, relation=StoryLink.Relation.RESPONDS_TO, to_story=states["returned"]
     )
     StoryLink.objects.create(
-        from_story=embargoed, relation=StoryLink.Relation.SAME_EVENT, to_story=visible
+        from_story=states["embargoed"], relation=StoryLink.Relation.SAME_EVENT, to_story=visible
     )
     # Recordings: each hidden story's, with a transcript holding its marker; and a
     # visible story's that no moderator has cleared, whose transcript is private too.
-    for story in (pending, rejected, returned, embargoed):
+    for story in (states[state] for state in ("pending", "rejected", "returned", "embargoed")):
         marker = story.body.split()[0]
         give_recording(story, cleared=True, transcript=[(0, f"{marker}transcript")])
     give_recording(visible, cleared=True, transcript=[(0, "Heard"), (5, "Said later")])
@@ -153,16 +98,6 @@ def archive(moderator):
         email="zqreporter@example.org",
         reporter_hash="f" * 64,
     )
-    hidden_stories = [
-        pending,
-        rejected,
-        withdrawn,
-        withdrawn_early,
-        returned,
-        embargoed,
-        embargoed_withdrawn,
-        embargoed_returned,
-    ]
     forbidden = {
         *(s.title.split()[1] for s in hidden_stories),
         *(s.body.split()[0] for s in hidden_stories),
@@ -178,8 +113,8 @@ def archive(moderator):
         "visible": visible,
         "hidden": hidden_stories,
         # Hidden stories readers once saw: deleted OAI-PMH records; a withdrawn one answers 410.
-        "seen": [withdrawn, returned],
-        "gone": [withdrawn],
+        "seen": [states["withdrawn"], states["returned"]],
+        "gone": [states["withdrawn"]],
         "forbidden": forbidden,
     }
 

@@ -8,9 +8,10 @@ site from a page that looks like ours.
 """
 
 import re
-from urllib.parse import urlsplit
 
 import pytest
+
+from .readers import leaves_the_site
 
 pytestmark = pytest.mark.django_db
 
@@ -28,16 +29,6 @@ HOSTILE_PATHS = [
 ]
 
 ATTRIBUTES = re.compile(r'\b(?:href|src|action)="([^"]*)"')
-
-
-def leaves_the_site(address, host="testserver"):
-    """Whether a browser would take ``address``, found on one of our pages, to another site."""
-    address = address.replace("&amp;", "&").strip()
-    as_read = address.replace("\\", "/")  # browsers read a backslash in an http URL as a slash
-    parts = urlsplit(as_read)
-    if parts.scheme and parts.scheme not in {"http", "https"}:
-        return True
-    return as_read.startswith("//") or (bool(parts.netloc) and parts.netloc != host)
 
 
 def test_leaves_the_site_knows_an_off_site_link():

@@ -25,9 +25,8 @@ from django.conf import settings
 
 from stories.models import hash_withdrawal_token
 
-from .conftest import make_story
-from .test_faults import free_port
-from .test_links_stay_on_site import leaves_the_site
+from .factories import free_port, make_story
+from .readers import leaves_the_site
 
 pytestmark = pytest.mark.django_db
 

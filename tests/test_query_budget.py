@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 
 from stories.models import Perspective, Story, StoryLink
 
-from .conftest import give_recording, make_published, make_story
+from .factories import RISKY_BODY, give_recording, make_published, make_story, share_data
+from .readers import withdrawal_link_on
 
 pytestmark = pytest.mark.django_db
 
@@ -104,8 +105,6 @@ def test_narrator_pages_stay_within_the_budget(client, django_assert_max_num_que
     Sending a story and withdrawing one are writes (the story, its themes, its
     event, the search index, the session), not pages: they are not budgeted.
     """
-    from .test_narrator_rights import RISKY_BODY, withdrawal_link_on
-    from .test_share import share_data
 
     fill_archive(20)
     with django_assert_max_num_queries(QUERY_BUDGET):

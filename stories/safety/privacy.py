@@ -14,7 +14,7 @@ curated models. Everything that decides about a field reads it here:
 - tests/test_leak.py looks for the value of every secret field (``secret_fields``)
   on every page, feed and export.
 
-tests/test_privacy_table.py fails on any field of those models missing from
+tests/safety/test_privacy_table.py fails on any field of those models missing from
 the table, and on any of those lists not taking exactly the table's set.
 
 The table is keyed by model name, not by class, so that the models and the

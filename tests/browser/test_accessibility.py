@@ -1,54 +1,10 @@
 """Every page type in both languages: axe-core, reflow at 320 px, text at 200%."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from stories.models import Story, StoryLink
-from tests.conftest import make_published
-
-# WCAG 2.0/2.1/2.2 A and AA, plus axe's best practices: heading order, one h1,
-# every piece of content inside a landmark.
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"]
-
-
-def page_paths():
-    story = Story.objects.published().first()
-    withdrawn = Story.objects.withdrawn_after_publication().first()
-    in_conversation = StoryLink.objects.public().first().to_story
-    heard = Story.objects.published().filter(recording__cleared_at__isnull=False).first()
-    return {
-        "home": "/",
-        "browse": "/stories/?language=es",
-        "story": story.get_absolute_url(),
-        "perspectives": "/perspectives/",
-        "perspective": "/perspectives/critics/",
-        "themes": "/themes/",
-        "theme": "/themes/community-trust/",
-        "search": "/search/?q=deport",
-        "search help": "/search/",
-        "share": "/share/",
-        "thanks": "/share/thanks/",
-        "privacy": "/privacy/",
-        "withdraw link not working": "/withdraw/no-such-link/",
-        "not found": "/stories/no-such-story/",
-        "withdrawn": withdrawn.get_absolute_url(),
-        "story in conversation": in_conversation.get_absolute_url(),
-        "story with a recording": heard.get_absolute_url(),
-        "stories with a recording": "/stories/?recording=on",
-        "report": f"/stories/{story.slug}/report/",
-        "report thanks": "/report/thanks/",
-        "moderation": "/about/moderation/",
-    }
-
-
-def assert_no_violations(page, name):
-    results = Axe().run(
-        page,
-        options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
-    )
-    violations = results.response["violations"]
-    assert not violations, f"{name}: {results.generate_report()}"
+from ..factories import make_published
+from .helpers import LABELS, RISKY_BODY, assert_no_violations, fill_risky_story, page_paths
 
 
 def assert_no_sideways_scroll(page, width, name):
@@ -158,8 +114,6 @@ def test_a_story_the_database_could_not_take_is_shown_back(
 
     from stories import services
 
-    from .test_narrator_safety import BODY, LABELS, fill_risky_story
-
     def database_away(*args, **kwargs):
         raise OperationalError("connection refused (the test's outage)")
 
@@ -173,6 +127,6 @@ def test_a_story_the_database_could_not_take_is_shown_back(
         {"en": "Your story was not saved", "es": "Su historia no se guardó"}[language]
     )
     kept = [area.input_value() for area in page.locator("textarea").all()]
-    assert "Lo que escribí no se pierde" in kept and BODY.strip() in [v.strip() for v in kept]
+    assert "Lo que escribí no se pierde" in kept and RISKY_BODY.strip() in [v.strip() for v in kept]
     assert_no_violations(page, f"story not saved ({language})")
     save_screenshot(f"{language} story not saved")

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from stories.models import Story
 from stories.moderators import MODERATORS_GROUP
 
-from .test_accessibility import page_paths
+from .helpers import page_paths
 
 
 def test_no_page_breaks_the_content_security_policy(page, site, django_user_model):

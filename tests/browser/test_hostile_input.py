@@ -14,7 +14,8 @@ from django.test import Client
 
 from stories.models import ConsentText, Perspective, Story
 from stories.moderators import MODERATORS_GROUP
-from tests.conftest import LONG_BODY, admin_edit
+
+from ..factories import LONG_BODY, admin_edit
 
 PAYLOADS = [
     line

@@ -4,6 +4,8 @@ from playwright.sync_api import expect
 
 from stories.models import Perspective, Story
 
+from .helpers import focused
+
 TITLE = "Aprendí a manejar sin miedo"
 BODY = "Durante años manejé con miedo a cada patrulla que veía en el espejo. " * 4
 
@@ -32,24 +34,6 @@ FOCUS_ORDER = [
     "consent",
     "submit",
 ]
-
-FOCUSED = """() => {
-    const element = document.activeElement;
-    const style = getComputedStyle(element);
-    const box = element.getBoundingClientRect();
-    return {
-        name: element.name || element.type || element.id || element.getAttribute("href"),
-        value: element.value,
-        text: element.innerText,
-        outline: style.outlineStyle === "none" ? 0 : parseFloat(style.outlineWidth),
-        // WCAG 2.4.11: a focused control may be cut by the window edge, never hidden.
-        inView: box.bottom > 0 && box.top < innerHeight && box.left >= 0 && box.width > 0,
-    };
-}"""
-
-
-def focused(page):
-    return page.evaluate(FOCUSED)
 
 
 def test_share_form_is_complete_by_keyboard_alone_with_visible_focus(page, site):

@@ -8,12 +8,7 @@ from playwright.sync_api import expect
 from stories.models import Story
 from stories.moderators import MODERATORS_GROUP
 
-from .test_accessibility import assert_no_violations
-from .test_keyboard import focused
-
-# Django's admin is moderators' ground: WCAG A and AA, not axe's best practices
-# (the admin's own markup has landmarks and headings of its own making).
-ADMIN_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+from .helpers import assert_no_violations, assert_no_violations_in_admin, focused
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
@@ -114,18 +109,6 @@ def test_a_moderator_works_the_queue_from_the_desk_by_keyboard(
     assert first.events.last().note == "Checked: nothing identifies anyone."
     assert second.status == Story.Status.REJECTED
     assert second.events.last().reason == "off_topic"  # the first reason in the list
-
-
-def assert_no_violations_in_admin(page, name, within=None):
-    """axe over an admin page, or only over the parts ``within`` selects (a CSS selector)."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(
-        page,
-        context=within,
-        options={"runOnly": {"type": "tag", "values": ADMIN_TAGS}, "resultTypes": ["violations"]},
-    )
-    assert not results.response["violations"], f"{name}: {results.generate_report()}"
 
 
 @pytest.mark.parametrize("language", ["en", "es"])

@@ -15,55 +15,9 @@ from django.contrib.auth.models import Group
 
 from stories.models import Story, hash_withdrawal_token
 from stories.moderators import MODERATORS_GROUP
-from tests.conftest import make_story
 
-from .test_accessibility import assert_no_violations
-
-A_NUMBER = "A-123-456-789"
-PHONE = "(213) 555-0142"
-OWN_NAME = "Rosa Elena Martinez"
-BODY = (
-    "When the raids started I kept every paper in a folder under the bed. "
-    f"My brother's A-number is {A_NUMBER} and the lawyer said to call {PHONE} any time. "
-    f"At the church everybody knows me as {OWN_NAME}, and that is why I am afraid. "
-    "The city said it would not help the agents, and for the first time I went to the clinic."
-)
-LABELS = {
-    "en": {
-        "title": "Title",
-        "body": "Your story (required)",
-        "language": "English",
-        "perspective": "Immigrants",
-        "name": "Name to show with your story",
-        "anonymous": "Stay anonymous",
-        "consent": "I agree",
-        "send": "Send my story for review",
-        "send anyway": "Send anyway",
-        "withdraw": "Withdraw my story",
-    },
-    "es": {
-        "title": "Título",
-        "body": "Su historia (obligatorio)",
-        "language": "Inglés",
-        "perspective": "Inmigrantes",
-        "name": "Nombre que se mostrará con su historia",
-        "anonymous": "Mantenerme en el anonimato",
-        "consent": "Acepto",
-        "send": "Enviar mi historia para revisión",
-        "send anyway": "Enviar de todos modos",
-        "withdraw": "Retirar mi historia",
-    },
-}
-
-
-def fill_risky_story(page, labels, title):
-    page.get_by_label(labels["title"]).fill(title)
-    page.get_by_role("textbox", name=labels["body"]).fill(BODY)
-    page.get_by_label(labels["language"], exact=True).check()
-    page.get_by_label(labels["perspective"]).check()
-    page.get_by_label(labels["name"], exact=False).fill(OWN_NAME)
-    page.get_by_label(labels["anonymous"], exact=False).check()
-    page.get_by_label(labels["consent"], exact=False).check()
+from ..factories import A_NUMBER, OWN_NAME, PHONE, make_story
+from .helpers import LABELS, assert_no_violations, fill_risky_story
 
 
 @pytest.mark.parametrize("language", ["en", "es"])

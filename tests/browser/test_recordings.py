@@ -6,10 +6,9 @@ from playwright.sync_api import expect
 
 from stories.models import Story
 from stories.moderators import MODERATORS_GROUP
-from tests.conftest import wav_bytes
 
-from .test_accessibility import assert_no_violations
-from .test_moderation_desk import assert_no_violations_in_admin
+from ..factories import wav_bytes
+from .helpers import assert_no_violations, assert_no_violations_in_admin
 
 TITLE = "The night shift at the bus depot"
 BODY = "I drove the last bus on Vermont for nine years, and I saw the city change. " * 4

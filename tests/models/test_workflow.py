@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from stories.models import InvalidTransition, ModerationEvent, Story
 
-from .conftest import make_published, make_story
+from ..factories import make_published, make_story
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,8 @@ from django.utils import timezone
 from stories.models import Story
 from stories.opendata.api import openapi_description
 
-from .conftest import make_published, make_story, queries_made
+from ..factories import make_published, make_story
+from ..readers import queries_made
 
 pytestmark = pytest.mark.django_db
 

@@ -20,12 +20,6 @@ NAME = "recordings/story-12.mp3"
 EMPTY = "recordings/empty.mp3"
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """Overrides conftest's: the caches may live in the database, which these tests never touch."""
-    yield
-
-
 class RecordingStorage(FileSystemStorage):
     """Keeps every file it opens, so a test can see whether each was closed."""
 

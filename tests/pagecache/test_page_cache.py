@@ -20,7 +20,14 @@ from stories.models import (
 )
 from stories.pagecache import store
 
-from .conftest import give_recording, make_published, make_story, wav_upload
+from ..factories import (
+    SHARE_URL,
+    give_recording,
+    make_published,
+    make_story,
+    share_data,
+    wav_upload,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
@@ -137,8 +144,6 @@ def test_every_change_reaches_cached_pages_at_once(client, moderator, change):
 
 def test_a_narrators_submission_keeps_the_cache_and_its_approval_renews_it(client, moderator):
     from django.test import Client
-
-    from .test_share import SHARE_URL, share_data
 
     make_published(title="Zqvisible story")
     for url in STORY_PAGES:
@@ -325,16 +330,10 @@ def test_a_cache_table_that_is_missing_leaves_the_change_and_its_transaction_usa
 
 
 @pytest.fixture
-def stories(moderator):
-    """A story waiting for review, one approved under an embargo, and one readers see."""
-    embargoed = make_story(
-        title="Zqembargoed", embargo_until=timezone.now() + datetime.timedelta(days=5)
-    )
-    embargoed.approve(by=moderator)
+def stories(every_state_archive, moderator):
+    """A story in every state, another visible one to link to, and the moderator."""
     return {
-        "pending": make_story(title="Zqpending", suggested_theme="Zq night buses"),
-        "embargoed": embargoed,
-        "visible": make_published(title="Zqvisible", suggested_theme="Zq day buses"),
+        **every_state_archive,
         "other visible": make_published(title="Zqother"),
         "moderator": moderator,
     }

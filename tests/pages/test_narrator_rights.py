@@ -21,19 +21,20 @@ from stories.models import ConsentText, ModerationEvent, Story, hash_withdrawal_
 from stories.safety.privacy import erased_values
 from stories.search import results
 
-from .conftest import LONG_BODY, make_published, make_story
-from .test_share import SHARE_URL, share_data
+from ..factories import (
+    A_NUMBER,
+    LONG_BODY,
+    OWN_NAME,
+    PHONE,
+    RISKY_BODY,
+    SHARE_URL,
+    make_published,
+    make_story,
+    share_data,
+)
+from ..readers import withdrawal_link_on
 
 pytestmark = pytest.mark.django_db
-
-A_NUMBER = "A-123-456-789"
-PHONE = "(213) 555-0142"
-OWN_NAME = "Rosa Elena Martinez"
-RISKY_BODY = (
-    LONG_BODY + f"My mother's A-number is {A_NUMBER} and you can call me at {PHONE}. "
-    f"Everybody on the block knows me as {OWN_NAME}."
-)
-LINK = re.compile(r"https?://[^\s\"<]+/withdraw/([\w-]{20,})/")
 
 
 def risky_share_data(**overrides):
@@ -43,12 +44,6 @@ def risky_share_data(**overrides):
 def send(client, data, prefix=""):
     """Post the share form and follow to the thank-you page."""
     return client.post(f"{prefix}{SHARE_URL}", data, follow=True)
-
-
-def withdrawal_link_on(response):
-    match = LINK.search(response.content.decode())
-    assert match, "no withdrawal link on the page"
-    return match.group(0), match.group(1)
 
 
 # --- The identity shield's review step ---

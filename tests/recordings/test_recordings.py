@@ -11,8 +11,16 @@ from lxml import etree
 
 from stories.models import ModerationEvent, Recording, Story, TranscriptSegment, recordings_storage
 
-from .conftest import give_recording, make_published, make_story, wav_bytes, wav_upload
-from .test_share import SHARE_URL, share_data
+from ..factories import (
+    SHARE_URL,
+    admin_form_data,
+    give_recording,
+    make_published,
+    make_story,
+    share_data,
+    wav_bytes,
+    wav_upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -396,7 +404,6 @@ def change_url(story):
 
 def admin_post(client, story, **changes):
     """The story's change form as the admin shows it, with ``changes`` made."""
-    from .conftest import admin_form_data
 
     return client.post(change_url(story), admin_form_data(client, story, **changes))
 

@@ -23,12 +23,6 @@ from stories.safety.shield import (
 )
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """Overrides conftest's: the shield keeps nothing in the (database) cache, so these
-    tests need no database to empty it."""
-
-
 def found(text, **kwargs):
     return [(finding.kind, finding.text) for finding in scan(text, **kwargs)]
 

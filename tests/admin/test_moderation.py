@@ -11,7 +11,7 @@ from stories.models import ModerationEvent, Report, Story, StoryLink, Theme, The
 from stories.pages import transparency
 from stories.search import results
 
-from .conftest import admin_edit, admin_form_data, make_published, make_story
+from ..factories import admin_edit, admin_form_data, make_published, make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -57,17 +57,8 @@ def test_a_report_without_a_reason_gets_the_form_back(client):
 
 
 @pytest.mark.parametrize("state", ["pending", "rejected", "withdrawn", "embargoed"])
-def test_only_visible_stories_can_be_reported(client, moderator, state):
-    story = make_story(title="Not public")
-    if state == "rejected":
-        story.reject(by=moderator, reason="spam")
-    elif state == "withdrawn":
-        story.approve(by=moderator)
-        story.withdraw()
-    elif state == "embargoed":
-        story.embargo_until = timezone.now() + datetime.timedelta(days=3)
-        story.save()
-        story.approve(by=moderator)
+def test_only_visible_stories_can_be_reported(client, every_state_archive, state):
+    story = every_state_archive[state]
     slug = story.slug or "no-slug"
     assert client.get(f"/stories/{slug}/report/").status_code == 404
     assert report_from(client, story, "203.0.113.1").status_code == 404

@@ -39,7 +39,7 @@ from stories.recordings.audio import (
     prepared_recording,
 )
 
-FIXTURES = Path(__file__).parent / "data" / "audio"
+FIXTURES = Path(__file__).parents[1] / "data" / "audio"
 
 # What the tagged inputs say about the narrator, as it would appear in the bytes.
 IDENTIFYING = (b"Maria", b"Lopez", b"Boyle", b"34.05", b"118.24")
@@ -48,12 +48,6 @@ IDENTIFYING = (b"Maria", b"Lopez", b"Boyle", b"34.05", b"118.24")
 # its silent payload is all zeros. 40 of them are about a second.
 MP3_FRAME = b"\xff\xfb\x90\x64" + bytes(417 - 4)
 MP3_FRAMES = MP3_FRAME * 40
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """These tests touch no cache: the conftest's cache clearing would need the database."""
-    yield
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ from stories.pagecache import store
 from stories.search import index as search_index
 from stories.search import results
 
-from .conftest import make_published, make_story
+from ..factories import make_published, make_story
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 

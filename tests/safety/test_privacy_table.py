@@ -14,8 +14,8 @@ from stories.models import Story
 from stories.opendata import records
 from stories.safety import privacy, shield
 
-from .conftest import make_story
-from .test_leak import secret_values
+from ..factories import make_story
+from ..readers import secret_values
 
 pytestmark = pytest.mark.django_db
 

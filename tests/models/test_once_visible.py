@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from stories.models import Story
 
-from .conftest import make_story
-from .test_oai import NS, PREFIX, harvest
+from ..factories import make_story
+from ..readers import NS, PREFIX, harvest
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ checks CSRF as a real one meets it: Django's test client skips the check unless 
 import pytest
 from django.test import Client
 
-from .conftest import give_recording, make_published
+from ..factories import give_recording, make_published
 
 pytestmark = pytest.mark.django_db
 

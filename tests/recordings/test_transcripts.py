@@ -27,11 +27,6 @@ EXAMPLES = settings(
 )
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """Replaces conftest's: its cache lives in the database, which these tests never touch."""
-
-
 def t(seconds):
     return datetime.timedelta(seconds=seconds)
 

@@ -6,41 +6,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from stories.models import ConsentText, ModerationEvent, Perspective, Story, Theme
+from stories.models import ConsentText, ModerationEvent, Story, Theme
 from stories.pages.forms import ShareForm
 from stories.safety import limits
 
-from .conftest import LONG_BODY, run_at_once
+from ..factories import LONG_BODY, SHARE_URL, run_at_once, share_data
 
 pytestmark = pytest.mark.django_db
-
-SHARE_URL = "/share/"
-
-
-def share_data(**overrides):
-    data = {
-        "title": "The day the clinic stopped asking",
-        "body": LONG_BODY * 2,
-        "summary": "My mother went to the clinic at last.",
-        "perspective": str(Perspective.objects.get(slug="immigrants").pk),
-        "themes": [
-            str(t.pk) for t in Theme.objects.filter(slug__in=["city-services", "belonging"])
-        ],
-        "suggested_theme": "Health care",
-        "language": "en",
-        "narrator_name": "Rosa",
-        "narrator_descriptor": "daughter, Pico-Union",
-        "place": "Pico-Union",
-        "year_happened": "2019",
-        "content_note": "",
-        "contact_email": "rosa@private.example.org",
-        "show_from": "now",
-        "consent": "on",
-        "consent_version": "2026-11",
-        "website": "",
-    }
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
 
 
 def test_share_form_renders_with_every_field_labelled(client):

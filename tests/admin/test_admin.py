@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group, Permission
 from stories.models import ModerationEvent, Story, TaggedTheme, Theme
 from stories.moderators import MODERATOR_PERMISSIONS, MODERATORS_GROUP
 
-from .conftest import admin_edit, make_published, make_story
+from ..factories import admin_edit, make_published, make_story
 
 pytestmark = pytest.mark.django_db
 

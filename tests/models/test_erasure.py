@@ -26,7 +26,7 @@ from stories.models import (
 from stories.safety import privacy
 from stories.search import results
 
-from .conftest import give_recording, make_story
+from ..factories import give_recording, make_story
 
 pytestmark = pytest.mark.django_db
 

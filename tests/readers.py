@@ -1,0 +1,77 @@
+"""
+Readers shared by the test modules: what a page, an OAI-PMH answer or a row
+holds that a test looks for (query counts, withdrawal links, off-site links,
+the values no public road may show).
+"""
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from lxml import etree
+
+from stories.safety import privacy
+
+
+def queries_made(client, url):
+    """How many queries answering ``url`` took (it must answer 200)."""
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200, url
+    return len(captured)
+
+
+def secret_values(model, rows):
+    """What ``rows`` of ``model`` hold that no public road may show, as the privacy table says:
+    every secret field's value, and a name its narrator asked to keep anonymous."""
+    for row in rows:
+        for name in privacy.secret_fields(model):
+            if getattr(row, name):
+                yield getattr(row, name)
+        if getattr(row, "is_anonymous", False):
+            for name in names_kept_anonymous(model):
+                if getattr(row, name):
+                    yield getattr(row, name)
+
+
+def names_kept_anonymous(model):
+    return privacy.named(model, lambda field: field.visibility == privacy.PUBLIC_UNLESS_ANONYMOUS)
+
+
+NS = {
+    "oai": "http://www.openarchives.org/OAI/2.0/",
+    "oai_dc": "http://www.openarchives.org/OAI/2.0/oai_dc/",
+    "dc": "http://purl.org/dc/elements/1.1/",
+}
+SCHEMA = etree.XMLSchema(etree.parse(str(Path(__file__).parent / "data" / "oai" / "OAI-PMH.xsd")))
+PREFIX = "oai:perspectives.example.org:story/"
+
+
+def harvest(client, **arguments):
+    """The answer as an lxml tree, checked against the OAI-PMH schema."""
+    response = client.get("/oai/", arguments)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/xml; charset=utf-8"
+    tree = etree.fromstring(response.content)
+    SCHEMA.assertValid(tree)
+    return tree
+
+
+LINK = re.compile(r"https?://[^\s\"<]+/withdraw/([\w-]{20,})/")
+
+
+def withdrawal_link_on(response):
+    match = LINK.search(response.content.decode())
+    assert match, "no withdrawal link on the page"
+    return match.group(0), match.group(1)
+
+
+def leaves_the_site(address, host="testserver"):
+    """Whether a browser would take ``address``, found on one of our pages, to another site."""
+    address = address.replace("&amp;", "&").strip()
+    as_read = address.replace("\\", "/")  # browsers read a backslash in an http URL as a slash
+    parts = urlsplit(as_read)
+    if parts.scheme and parts.scheme not in {"http", "https"}:
+        return True
+    return as_read.startswith("//") or (bool(parts.netloc) and parts.netloc != host)
