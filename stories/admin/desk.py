@@ -102,9 +102,7 @@ class ModerationDeskMixin:
                 .select_related("story")
                 .defer("story__body", "story__search_vector")
                 .order_by("created_at")[:DESK_LIST_LENGTH],
-                "leaving_embargo": Story.objects.filter(
-                    status=Story.Status.APPROVED, published_at__gt=now
-                )
+                "leaving_embargo": Story.objects.awaiting_publication()
                 .only("title", "published_at")
                 .order_by("published_at")[:DESK_LIST_LENGTH],
                 "suggestions": ThemeSuggestion.objects.waiting()[:DESK_LIST_LENGTH],

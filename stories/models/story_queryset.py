@@ -36,9 +36,14 @@ class StoryQuerySet(models.QuerySet):
     def published(self):
         """The one gateway for every public road: approved and past its publication time."""
         stories = self.filter(self.visible_now())
-        # Search counts the matches among every public story in its index alone (search.py).
+        # Search counts the matches among every public story in its index alone (search/sqlite.py).
         stories.is_every_public_story = not self.query.has_filters()
         return stories
+
+    def awaiting_publication(self):
+        """Approved, their publication time (an embargo's date) still to come: the other side
+        of ``visible_now()`` among approved stories."""
+        return self.filter(status=self.model.Status.APPROVED, published_at__gt=timezone.now())
 
     def once_visible(self):
         """Stories readers saw at some time: visible now, or seen before they left the site.

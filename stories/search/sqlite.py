@@ -12,7 +12,6 @@ weighted highest.
 from django.db import connections, models
 from django.db.models import F, Func, Value
 from django.db.models.expressions import RawSQL
-from django.utils import timezone
 
 from ..models import Story, Theme
 from .findings import BEST_FIRST, Findings
@@ -85,11 +84,7 @@ class SQLiteEngine:
         """
         if not stories.is_every_public_story:
             return self.matching(stories, query).count()
-        waiting = (
-            Story.objects.using(stories.db)
-            .filter(status=Story.Status.APPROVED, published_at__gt=timezone.now())
-            .values("pk")
-        )
+        waiting = Story.objects.using(stories.db).awaiting_publication().values("pk")
         waiting_sql, waiting_params = waiting.query.sql_with_params()
         expression = fts5_expression(parse(query))
         with connections[stories.db].cursor() as cursor:
