@@ -7,6 +7,8 @@ requests are all file_response() needs.
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, Storage
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.http import StreamingHttpResponse
 from django.test import RequestFactory, override_settings
 
@@ -270,7 +272,17 @@ def test_the_file_is_closed_once_the_response_is_consumed(storage):
     assert file.closed
 
 
-def test_the_file_is_closed_when_the_response_is_closed_unread(storage):
+@pytest.fixture
+def no_connection_upkeep():
+    """Closing a response sends request_finished, whose receiver checks the database
+    connections; these tests have no database, and one an earlier test opened must not be
+    touched from here (pytest-django blocks it)."""
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_finished.connect(close_old_connections)
+
+
+def test_the_file_is_closed_when_the_response_is_closed_unread(storage, no_connection_upkeep):
     response = serve(storage)
     (file,) = storage.opened
     assert not file.closed
@@ -278,7 +290,7 @@ def test_the_file_is_closed_when_the_response_is_closed_unread(storage):
     assert file.closed
 
 
-def test_the_file_is_closed_when_the_response_is_closed_half_read(storage):
+def test_the_file_is_closed_when_the_response_is_closed_half_read(storage, no_connection_upkeep):
     response = serve(storage)
     (file,) = storage.opened
     next(iter(response))
