@@ -248,6 +248,9 @@ STORAGES = {
 # form's other fields and never counts files; stories.recordings.uploads stops reading a
 # file as soon as it passes this size.
 RECORDING_MAX_BYTES = env_int("RECORDING_MAX_BYTES", 50 * 1000 * 1000)
+# The longest recording a narrator or a moderator may send, in seconds (30 minutes by
+# default): longer, it is refused with a message that names the limit in minutes.
+RECORDING_MAX_SECONDS = env_int("RECORDING_MAX_SECONDS", 30 * 60)
 FILE_UPLOAD_HANDLERS = [
     "stories.recordings.uploads.SizeLimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

@@ -48,6 +48,8 @@ LEAVES = {
     "stories.safety.limits",
     "stories.recordings.audio",
     "stories.recordings.audio_tags",
+    "stories.recordings.mp4",
+    "stories.recordings.webm",
     "stories.recordings.ranges",
     "stories.recordings.transcripts",
     "stories.recordings.uploads",

@@ -100,9 +100,9 @@ class RecordingAdminForm(forms.ModelForm):
         label=_("Audio file"),
         required=False,
         help_text=_(
-            "MP3, M4A, AAC, OGG or WAV. Checked by its content; names, places and devices "
-            "in its tags are removed. A new file replaces the old one; it must be listened "
-            "to, and cleared, again."
+            "MP3, M4A, AAC, OGG, WebM (kept as OGG) or WAV. Checked by its content; names, "
+            "places, devices and the date it was recorded are removed from the file. A new "
+            "file replaces the old one; it must be listened to, and cleared, again."
         ),
     )
     cleared = forms.BooleanField(

@@ -9,15 +9,17 @@ say who and where they are. So nothing uploaded is kept as it came:
 
 - The type is decided by the file's bytes, never by its name or the browser's
   content type (both are the sender's to choose), and only the few formats a
-  browser can play are taken.
+  browser can play are taken, with WebM, which browsers record in: it is kept
+  as Ogg Opus, the same sound in a container mutagen reads (recordings/webm.py).
 - Every place each format keeps tags in is emptied before the file is stored,
   and the stripped file must still read as the same kind of audio, with a
   length, or it is refused.
 - The uploaded file's name is never read: it can be the narrator's name too.
+- A recording longer than RECORDING_MAX_SECONDS is refused.
 
 The work is done on a temporary copy, which is removed when the caller is done
 with it, refused or not. This module tells the formats apart and takes or refuses
-a file; recordings/audio_tags.py empties each format's tags.
+a file; recordings/audio_tags.py empties each format's tags, recordings/mp4.py MP4's.
 """
 
 import functools
@@ -29,8 +31,10 @@ from collections.abc import Callable
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.files import File
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from mutagen import MutagenError
 from mutagen.aac import AAC
 from mutagen.mp3 import MP3
@@ -44,13 +48,14 @@ from .audio_tags import (
     MOST_TAGS_TO_STRIP,
     NotSound,
     Unreadable,
-    blank_mp4_user_data,
     keep_only_wave_audio_chunks,
     remove_if_present,
     strip_mpeg_tags,
     strip_ogg_comments,
     wave_audio_chunks,
 )
+from .mp4 import blank_mp4_user_data, fragments_duration
+from .webm import is_webm, remux_webm_to_ogg_opus
 
 # What the archive serves each kind as, and the extension it stores it under.
 ACCEPTED_TYPES = {
@@ -62,17 +67,33 @@ ACCEPTED_TYPES = {
 }
 
 NOT_A_RECORDING = _(
-    "This file is not a recording we can take. Send an MP3, M4A, AAC, OGG/Opus or WAV file."
+    "This file is not a recording we can take. Send an MP3, M4A, AAC, OGG/Opus, WebM or WAV file."
 )
 UNREADABLE_RECORDING = _("This recording is empty or could not be read.")
 
 
-class RecordingRefused(Exception):
-    """The upload is not a recording the archive takes; ``message`` tells the narrator why."""
+def too_long_message():
+    """What a narrator is told of a recording over RECORDING_MAX_SECONDS, in their language."""
+    minutes = max(1, settings.RECORDING_MAX_SECONDS // 60)
+    return ngettext(
+        "This recording is longer than %(minutes)d minute, the most we can take. Send a "
+        "shorter recording, or split your story in two and send each part as its own story.",
+        "This recording is longer than %(minutes)d minutes, the most we can take. Send a "
+        "shorter recording, or split your story in two and send each part as its own story.",
+        minutes,
+    ) % {"minutes": minutes}
 
-    def __init__(self, message=NOT_A_RECORDING):
+
+class RecordingRefused(Exception):
+    """The upload is not a recording the archive takes; ``message`` tells the narrator why.
+
+    ``code`` names the reason for a form ("not_audio", or "too_long").
+    """
+
+    def __init__(self, message=NOT_A_RECORDING, code="not_audio"):
         super().__init__(message)
         self.message = message
+        self.code = code
 
     def __str__(self):
         return str(self.message)
@@ -151,12 +172,14 @@ def _checked_and_stripped(path):
         raise RecordingRefused(NOT_A_RECORDING) from error
     except _READ_ERRORS as error:
         raise RecordingRefused(UNREADABLE_RECORDING) from error
-    return recording_format, duration
+    if duration > settings.RECORDING_MAX_SECONDS:
+        raise RecordingRefused(too_long_message(), code="too_long")
+    return recording_format.becomes or recording_format, duration
 
 
 def _confirmed_duration(path, recording_format):
-    """The stripped file must still be the same kind of audio, with a length."""
-    if _format_of(path) is not recording_format:
+    """The stripped file must still be the same kind of audio (or what it became), with a length."""
+    if _format_of(path) is not (recording_format.becomes or recording_format):
         raise Unreadable("stripping changed what the file is")
     recording = recording_format.opens_as(path)
     duration = float(recording_format.duration_of(path, recording))
@@ -174,6 +197,8 @@ class _Format:
     opens_as: type
     strip: Callable[[str], None]
     duration_of: Callable[[str, object], float] = lambda path, recording: recording.info.length
+    # What the file is once stripped, if not what it was (a WebM becomes Ogg Opus).
+    becomes: "_Format | None" = None
 
 
 def _format_of(path):
@@ -184,6 +209,8 @@ def _format_of(path):
             return _WAVE
         if head[4:8] == b"ftyp":
             return _MP4
+        if is_webm(head):
+            return _WEBM
         if head[:4] == b"OggS":
             # The first page of an Ogg stream holds only its codec's identification header.
             if b"OpusHead" in head:
@@ -327,8 +354,22 @@ _AAC_ADTS = _Format(
         strip_mpeg_tags, frame_length=_adts_frame_length, stream_fields=_adts_stream_fields
     ),
 )
-_MP4 = _Format("audio/mp4", MP4, blank_mp4_user_data)
+_MP4 = _Format(
+    "audio/mp4",
+    MP4,
+    blank_mp4_user_data,
+    # A fragmented MP4 (Safari's) has no samples, and no length, in its moov.
+    lambda path, recording: recording.info.length + fragments_duration(path),
+)
 _OGG_OPUS = _Format("audio/ogg", OggOpus, functools.partial(strip_ogg_comments, opens_as=OggOpus))
+
+
+def _remux_and_strip_webm(path):
+    remux_webm_to_ogg_opus(path)
+    _OGG_OPUS.strip(path)
+
+
+_WEBM = _Format("audio/ogg", OggOpus, _remux_and_strip_webm, becomes=_OGG_OPUS)
 _OGG_VORBIS = _Format(
     "audio/ogg", OggVorbis, functools.partial(strip_ogg_comments, opens_as=OggVorbis)
 )

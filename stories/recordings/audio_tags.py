@@ -3,13 +3,13 @@ Every place each accepted format keeps tags in, emptied in place (recordings/aud
 what a file is, and takes or refuses it; this module only strips).
 
 A stripper raises ``Unreadable`` when the file does not follow the format it claims, and
-``NotSound`` when it holds a track of another kind than sound.
+``NotSound`` when it holds a track of another kind than sound. MP4's boxes are in
+recordings/mp4.py, WebM's remux in recordings/webm.py.
 """
 
 import os
 import struct
 import tempfile
-from dataclasses import dataclass
 
 from mutagen.apev2 import delete as delete_apev2_tag
 from mutagen.id3 import delete as delete_id3_tags
@@ -105,6 +105,9 @@ def strip_ogg_comments(path, *, opens_as):
     # nothing says what it holds, so it goes too.
     if getattr(recording.tags, "_pad_data", b""):
         recording.tags._pad_data = b""
+    # The vendor string, which a delete keeps, names the software that wrote the file
+    # ("Lavf58.76.100", a phone's recorder app): it goes too, as it may in any Ogg file.
+    recording.tags.vendor = ""
     recording.delete()
 
 
@@ -126,122 +129,6 @@ def _require_one_ogg_stream(path):
             stream_starts += bool(page.first)
     if len(serials) != 1 or stream_starts != 1:
         raise Unreadable("more than one Ogg stream")
-
-
-# MP4 and M4A: the boxes that hold user data
-
-# The boxes that playback needs, at the top level and at each level of moov
-# that is searched; every other box found there is blanked. Among those blanked:
-# udta (iTunes ilst tags, ©xyz and loci locations, device names), meta
-# (QuickTime keys such as com.apple.quicktime.location.ISO6709), uuid (XMP,
-# vendor data), and free and skip, whose payload can be a tag a tag editor left
-# behind. A box of a kind not listed is blanked too, whatever it holds.
-_MP4_TOP_LEVEL = None
-_MP4_KEPT = {
-    _MP4_TOP_LEVEL: {
-        b"ftyp",
-        b"moov",
-        b"mdat",
-        b"moof",
-        b"mfra",
-        b"sidx",
-        b"ssix",
-        b"styp",
-        b"prft",
-        b"pdin",
-    },
-    b"moov": {b"mvhd", b"trak", b"mvex", b"iods"},
-    b"trak": {b"tkhd", b"edts", b"mdia", b"tref"},
-    b"mdia": {b"mdhd", b"hdlr", b"minf"},
-    # A QuickTime minf has a hdlr of its own, for its data reference.
-    b"minf": {b"smhd", b"dinf", b"stbl", b"hdlr"},
-}
-
-
-def blank_mp4_user_data(path):
-    """Overwrite every box playback does not need with an empty ``free`` box of its size.
-
-    Boxes are blanked in place rather than removed, so no size or chunk offset
-    changes and the audio is left exactly as it was.
-
-    The boxes are walked here rather than with mutagen.mp4.Atoms: Atoms reads
-    every ``meta`` as a full box, and a QuickTime ``meta`` (as iPhones write,
-    with no version field) throws it off, after which it silently stops
-    walking the rest of ``moov``; boxes it never saw would keep their data.
-    """
-    with open(path, "r+b") as recording:
-        file_size = recording.seek(0, os.SEEK_END)
-        _blank_unneeded_boxes(recording, _MP4_TOP_LEVEL, 0, file_size)
-
-
-def _blank_unneeded_boxes(recording, parent_kind, start, end):
-    top_level = parent_kind is _MP4_TOP_LEVEL
-    for box in _mp4_boxes(recording, start, end, top_level=top_level):
-        if box.kind not in _MP4_KEPT[parent_kind]:
-            _blank_mp4_box(recording, box)
-        elif box.kind in _MP4_KEPT:
-            _blank_unneeded_boxes(recording, box.kind, box.payload_start, box.end)
-        elif box.kind == b"hdlr" and parent_kind == b"mdia":
-            _require_sound_track(recording, box)
-
-
-def _require_sound_track(recording, handler_box):
-    # A video track, or a timed-metadata or text track, carries its data in
-    # mdat samples, where no blanking of boxes reaches: only audio is taken.
-    recording.seek(handler_box.payload_start + 8)  # past version, flags and pre_defined
-    if recording.read(4) != b"soun":
-        raise NotSound
-
-
-@dataclass(frozen=True)
-class _Mp4Box:
-    kind: bytes
-    start: int
-    header_size: int
-    end: int
-
-    @property
-    def payload_start(self):
-        return self.start + self.header_size
-
-
-def _mp4_boxes(recording, start, end, *, top_level):
-    """The boxes between ``start`` and ``end``; any that does not fit there is an error."""
-    position = start
-    while position < end:
-        if end - position < 8:
-            raise Unreadable("bytes left over after the last box")
-        recording.seek(position)
-        size, kind = struct.unpack(">I4s", recording.read(8))
-        header_size = 8
-        if size == 1:
-            # A 64-bit size follows the type.
-            largesize = recording.read(8)
-            if len(largesize) < 8:
-                raise Unreadable("truncated box header")
-            (size,) = struct.unpack(">Q", largesize)
-            header_size = 16
-        elif size == 0 and top_level:
-            size = end - position  # the last box, running to the end of the file
-        if size < header_size or position + size > end:
-            raise Unreadable("box overruns its container")
-        yield _Mp4Box(kind, position, header_size, position + size)
-        position += size
-
-
-def _blank_mp4_box(recording, box):
-    recording.seek(box.start + 4)
-    recording.write(b"free")
-    recording.seek(box.payload_start)
-    _write_zeros(recording, box.end - box.payload_start)
-
-
-def _write_zeros(recording, count):
-    zeros = bytes(min(count, _BLOCK_SIZE))
-    while count > 0:
-        written = min(count, len(zeros))
-        recording.write(zeros[:written])
-        count -= written
 
 
 # WAV: only the chunks that make the audio

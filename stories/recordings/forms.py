@@ -14,7 +14,7 @@ class RecordingField(forms.FileField):
     The content is checked where it is stored (``Recording.store``), once.
     """
 
-    widget = forms.FileInput(attrs={"accept": "audio/*,.mp3,.m4a,.aac,.ogg,.opus,.wav"})
+    widget = forms.FileInput(attrs={"accept": "audio/*,.mp3,.m4a,.aac,.ogg,.opus,.webm,.wav"})
 
     def validate(self, value):
         super().validate(value)
@@ -31,7 +31,7 @@ def stored_recording(uploaded, *, story=None):
     try:
         return Recording.store(uploaded, story=story)
     except audio.RecordingRefused as refused:
-        raise forms.ValidationError(refused.message, code="not_audio") from None
+        raise forms.ValidationError(refused.message, code=refused.code) from None
 
 
 def hold_for_form(uploaded, *, held_by, replacing):
@@ -39,6 +39,6 @@ def hold_for_form(uploaded, *, held_by, replacing):
     try:
         return Recording.hold(uploaded, held_by=held_by, replacing=replacing)
     except audio.RecordingRefused as refused:
-        raise forms.ValidationError(refused.message, code="not_audio") from None
+        raise forms.ValidationError(refused.message, code=refused.code) from None
     except HoldRefused as refused:
         raise forms.ValidationError(refused.message, code=refused.code) from None

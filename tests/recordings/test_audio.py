@@ -656,6 +656,9 @@ def tagged_inputs(tmp_path):
         "mp3": tagged_mp3(tmp_path),
         "iphone-style m4a": iphone_style_m4a(),
         **{path.name: path.read_bytes() for path in sorted(FIXTURES.glob("tagged*"))},
+        # As browsers record: WebM/Opus (Chromium's MediaRecorder), fragmented MP4/AAC.
+        "chromium.webm": fixture("chromium.webm"),
+        "safari-style.mp4": fixture("safari-style.mp4"),
     }
 
 
