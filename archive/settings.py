@@ -77,8 +77,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF],
         "font-src": [SELF],
         "connect-src": [SELF],
-        # Recordings, from the guarded view on this site.
-        "media-src": [SELF],
+        # Recordings, from the guarded view on this site; blob: for a narrator listening back
+        # to what the recorder (static/js/recorder.js) just made, which never left the page.
+        "media-src": [SELF, "blob:"],
         "form-action": [SELF],
         "base-uri": [NONE],
         "frame-ancestors": [NONE],

@@ -2,9 +2,10 @@
 
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ..models import InvalidTransition
+from ..models import InvalidTransition, NotReadyToPublish
 
 
 def workflow_action(method, description, done, **arguments):
@@ -20,6 +21,13 @@ def workflow_action(method, description, done, **arguments):
         for story in queryset:
             try:
                 getattr(story, method)(by=request.user, **arguments)
+            except NotReadyToPublish as refusal:
+                # Named, with its reason: the moderator has something to do for it.
+                modeladmin.message_user(
+                    request,
+                    _("Not published: %(title)s. %(reason)s") % {"title": story, "reason": refusal},
+                    messages.WARNING,
+                )
             except InvalidTransition:
                 skipped += 1
             else:

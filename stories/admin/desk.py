@@ -15,7 +15,15 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..models import InvalidTransition, ModerationEvent, Perspective, Report, Story, ThemeSuggestion
+from ..models import (
+    InvalidTransition,
+    ModerationEvent,
+    NotReadyToPublish,
+    Perspective,
+    Report,
+    Story,
+    ThemeSuggestion,
+)
 from .forms import RejectForm
 
 DESK_LIST_LENGTH = 50
@@ -165,6 +173,13 @@ class ModerationDeskMixin:
                 done = _("Returned to review: %(title)s")
             else:
                 return False
+        except NotReadyToPublish as refusal:
+            self.message_user(
+                request,
+                _("Not published: %(title)s. %(reason)s") % {"title": story, "reason": refusal},
+                messages.WARNING,
+            )
+            return False
         except InvalidTransition:
             self.message_user(
                 request,

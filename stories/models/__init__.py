@@ -33,7 +33,8 @@ from .recording import (
     recordings_storage,
 )
 from .search_entry import SearchEntry
-from .story import EARLIEST_YEAR, InvalidTransition, ShieldedText, Story
+from .shielding import ShieldedText
+from .story import EARLIEST_YEAR, InvalidTransition, NotReadyToPublish, Story
 from .story_queryset import StoryQuerySet
 from .taxonomy import (
     BilingualNameMixin,
@@ -54,6 +55,7 @@ __all__ = [
     "EARLIEST_YEAR",
     "HoldRefused",
     "InvalidTransition",
+    "NotReadyToPublish",
     "LanguageCount",
     "LockedChanges",
     "ModerationEvent",

@@ -8,8 +8,6 @@ The models of moderation.py import this one, so a story reaches its events,
 reports and links through their related managers (``self.events``, ...).
 """
 
-from dataclasses import dataclass
-
 from django.apps import apps
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -19,35 +17,30 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import capfirst, slugify
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
-from ..recordings import transcripts
-from ..safety import privacy, shield
+from ..safety import privacy
 from ..signals import stories_changed_in_bulk
 from .locking import LockedChanges
 from .recording import Recording, forget_files
+from .shielding import ShieldedStory
 from .story_queryset import StoryQuerySet
 from .taxonomy import Perspective, TaggedTheme, in_local_order
 
 EARLIEST_YEAR = 1900
 
 
-@dataclass(frozen=True)
-class ShieldedText:
-    """A text the identity shield reads (Story.shielded_texts), as a moderator sees it named."""
-
-    label: str
-    text: str
-    segment: object = None  # the TranscriptSegment it is, for a transcript paragraph
-
-
 class InvalidTransition(Exception):
     """A status change that the workflow table does not allow."""
 
 
-class Story(LockedChanges, models.Model):
+class NotReadyToPublish(InvalidTransition):
+    """An approval the story's content does not allow yet (``Story.unready_reason``)."""
+
+
+class Story(LockedChanges, ShieldedStory, models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending review")
         APPROVED = "approved", _("Approved")
@@ -369,8 +362,29 @@ class Story(LockedChanges, models.Model):
 
     # --- Workflow: the only way status changes ---
 
+    @property
+    def told_only_in_a_recording(self):
+        return not self.body.strip()
+
+    def unready_reason(self):
+        """Why this story cannot be published yet, or "" if it can.
+
+        A story told only in a recording has nothing a moderator has read: it
+        waits until one has listened to all of it and cleared it.
+        """
+        if self.told_only_in_a_recording:
+            recording = getattr(self, "recording", None)
+            if recording is None or not recording.is_cleared:
+                return _(
+                    "It is told only in a recording, and no moderator has listened to all of "
+                    "it and cleared it yet."
+                )
+        return ""
+
     def approve(self, *, by, note=""):
         def publish(story):
+            if reason := story.unready_reason():
+                raise NotReadyToPublish(reason)
             now = timezone.now()
             embargoed = story.embargo_until is not None and story.embargo_until > now
             # A story approved again keeps its first publication date, for
@@ -487,66 +501,6 @@ class Story(LockedChanges, models.Model):
             reason=reason,
             note=note,
         )
-
-    def shield_findings(self):
-        """What the identity shield finds in this story's public text (stories/safety/shield.py).
-
-        Its own fields, and each paragraph of its transcript. An anonymous
-        narrator's own name is looked for too, while it is kept (until approval).
-        """
-        names = (self.narrator_name,) if self.is_anonymous else ()
-        return [
-            finding
-            for field, shielded in self.shielded_texts().items()
-            for finding in shield.scan(shielded.text, field=field, names=names)
-        ]
-
-    def shielded_texts(self):
-        """Every text the shield reads, by the name its findings give it (``Finding.field``).
-
-        A story field by its own name; a transcript paragraph as
-        "transcript-<pk>", labelled with its time. One query for the transcript.
-        """
-        texts = {
-            name: ShieldedText(
-                capfirst(self._meta.get_field(name).verbose_name), getattr(self, name)
-            )
-            for name in shield.SHIELDED_FIELDS
-        }
-        for segment in self.transcript.all():
-            label = _("Transcript at %(time)s") % {"time": transcripts.clock(segment.start)}
-            texts[segment.shield_field] = ShieldedText(label, segment.text, segment)
-        return texts
-
-    def redact(self, selected, *, by):
-        """Replace the chosen findings with "[redacted]" and record what kinds were redacted.
-
-        ``selected`` holds finding keys (``shield.Finding.key``), as a moderator
-        ticked them; the findings are found again on the locked row, so a key
-        that no longer matches the text redacts nothing. The event's note names
-        the kinds and fields, never the values. Returns the findings redacted.
-        """
-        with self.locked() as story:
-            chosen = [f for f in story.shield_findings() if f.key in set(selected)]
-            if not chosen:
-                return []
-            texts = story.shielded_texts()
-            for field in {finding.field for finding in chosen}:
-                in_field = [finding for finding in chosen if finding.field == field]
-                redacted = shield.redact(texts[field].text, in_field)
-                if texts[field].segment is None:
-                    setattr(story, field, redacted)
-                else:
-                    texts[field].segment.text = redacted
-                    texts[field].segment.save(update_fields=["text"])
-            if story.slug and any(finding.field == "title" for finding in chosen):
-                # The old address spelled out what was just redacted: it goes
-                # (404, not 410) and the story takes one from the new title.
-                story.slug = story._unique_slug()
-            story.save()
-            kinds = {f"{finding.kind} in {finding.field.partition('-')[0]}" for finding in chosen}
-            story.record_event("Redacted: " + ", ".join(sorted(kinds)), by=by)
-        return chosen
 
     def erase(self):
         """Erase the story's text and private details for good; its events remain.

@@ -114,13 +114,16 @@ class LocalNameMultipleChoiceField(forms.ModelMultipleChoiceField):
 class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
     """What a narrator fills in. Everything typed is kept when the form comes back with errors."""
 
+    # Required, at least BODY_MIN_LENGTH, only without a recording (clean()): a story told
+    # aloud is whole, and a few written lines may come with it.
     body = forms.CharField(
         label=_("Your story"),
         widget=forms.Textarea(attrs={"rows": 14}),
-        min_length=BODY_MIN_LENGTH,
+        required=False,
         max_length=BODY_MAX_LENGTH,
         help_text=_(
-            "Between 200 and 20,000 characters. Tell it in your own words, in English or Spanish."
+            "Between 200 and 20,000 characters. Tell it in your own words, in English or "
+            "Spanish. If you send a recording, writing is optional."
         ),
     )
     perspective = LocalNameChoiceField(
@@ -284,6 +287,14 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
         if not self.is_bound:
             self.initial.setdefault("language", "es" if get_language() == "es" else "en")
 
+    @property
+    def recording_max_seconds(self):
+        return settings.RECORDING_MAX_SECONDS
+
+    @property
+    def recording_max_minutes(self):
+        return max(1, settings.RECORDING_MAX_SECONDS // 60)
+
     def clean_recording(self):
         """A new recording is kept (held) as soon as it passes: the form may come back."""
         uploaded = self.cleaned_data.get("recording")
@@ -322,6 +333,8 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
             )
         if self.held_recording_lost:
             self._tell_held_recording_lost(cleaned)
+        if not self._comes_with_a_recording(cleaned) and "body" not in self.errors:
+            self._check_written_story(cleaned.get("body", ""))
         if cleaned.get("show_from") == SHOW_LATER:
             self._check_embargo_date(cleaned.get("embargo_date"))
         if cleaned.get("consent_version") != self.consent.version and "consent" not in self.errors:
@@ -333,6 +346,36 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
                 ),
             )
         return cleaned
+
+    def _comes_with_a_recording(self, cleaned):
+        """Whether a recording goes with this post: a new one, or one held and not removed.
+
+        A recording refused with an error is none: the narrator is told so beside it.
+        """
+        if cleaned.get("recording"):
+            return True
+        return self.held_recording is not None and not cleaned.get("remove_recording")
+
+    def _check_written_story(self, body):
+        if not body:
+            self.add_error(
+                "body",
+                forms.ValidationError(
+                    _("Write your story here, or send a recording of it."), code="required"
+                ),
+            )
+        elif len(body) < BODY_MIN_LENGTH:
+            self.add_error(
+                "body",
+                forms.ValidationError(
+                    _(
+                        "Write at least %(min)d characters (you wrote %(length)d), "
+                        "or send a recording of your story."
+                    ),
+                    code="min_length",
+                    params={"min": BODY_MIN_LENGTH, "length": len(body)},
+                ),
+            )
 
     def _tell_held_recording_lost(self, cleaned):
         """Once, unless a recording came or went with this post: the form never drops it unsaid."""

@@ -46,6 +46,9 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-component-update",
             "--disable-sync",
             "--no-first-run",
+            # A microphone for the recorder: Chromium's own test tone, allowed without asking.
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
         ],
     }
 

@@ -93,7 +93,7 @@ RISKY_BODY = (
 LABELS = {
     "en": {
         "title": "Title",
-        "body": "Your story (required)",
+        "body": "Your story",
         "language": "English",
         "perspective": "Immigrants",
         "name": "Name to show with your story",
@@ -105,7 +105,7 @@ LABELS = {
     },
     "es": {
         "title": "Título",
-        "body": "Su historia (obligatorio)",
+        "body": "Su historia",
         "language": "Inglés",
         "perspective": "Inmigrantes",
         "name": "Nombre que se mostrará con su historia",
@@ -120,7 +120,7 @@ LABELS = {
 
 def fill_risky_story(page, labels, title):
     page.get_by_label(labels["title"]).fill(title)
-    page.get_by_role("textbox", name=labels["body"]).fill(RISKY_BODY)
+    page.get_by_role("textbox", name=labels["body"], exact=True).fill(RISKY_BODY)
     page.get_by_label(labels["language"], exact=True).check()
     page.get_by_label(labels["perspective"]).check()
     page.get_by_label(labels["name"], exact=False).fill(OWN_NAME)

@@ -18,7 +18,7 @@ def test_spanish_narrator_moderator_and_reader(page, site, django_user_model):
     page.goto(site + "/es/")
     page.get_by_role("link", name="Comparta su historia").first.click()
     page.get_by_label("Título").fill(TITLE)
-    page.get_by_role("textbox", name="Su historia (obligatorio)").fill(BODY)
+    page.get_by_role("textbox", name="Su historia", exact=True).fill(BODY)
     page.get_by_label("Español").check()
     page.get_by_label("Inmigrantes").check()
     page.get_by_label("Acceso lingüístico").check()

@@ -72,7 +72,7 @@ def test_a_recording_stays_private_until_a_moderator_clears_it(
     # A narrator sends a story with a recording; the shield asks them to check a detail.
     page.goto(site + "/share/")
     page.get_by_label("Title").fill(TITLE)
-    page.get_by_role("textbox", name="Your story (required)").fill(
+    page.get_by_role("textbox", name="Your story", exact=True).fill(
         BODY + " My number is (213) 555-0147."
     )
     page.get_by_label("Law enforcement").check()
@@ -132,7 +132,7 @@ def test_a_recording_stays_private_until_a_moderator_clears_it(
 OVER_THE_LIMIT = {
     "en": {
         "title": "Title",
-        "body": "Your story (required)",
+        "body": "Your story",
         "recording": "A recording of your story",
         "later": "Not before a date I choose",
         "send": "Send my story for review",
@@ -140,7 +140,7 @@ OVER_THE_LIMIT = {
     },
     "es": {
         "title": "Título",
-        "body": "Su historia (obligatorio)",
+        "body": "Su historia",
         "recording": "Una grabación de su historia",
         "later": "No antes de una fecha que yo elija",
         "send": "Enviar mi historia para revisión",
@@ -161,7 +161,7 @@ def test_over_the_recordings_limit_the_form_comes_back_with_everything_typed(
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(site + ("" if language == "en" else "/es") + "/share/")
     page.get_by_label(words["title"]).fill(TITLE)
-    page.get_by_role("textbox", name=words["body"]).fill(BODY)
+    page.get_by_role("textbox", name=words["body"], exact=True).fill(BODY)
     page.get_by_label(words["recording"]).set_input_files(recording_file)
     page.get_by_label(words["later"]).check()
     page.locator("#id_embargo_date").fill("2031-05-04")  # as a date picker sends it
@@ -171,7 +171,7 @@ def test_over_the_recordings_limit_the_form_comes_back_with_everything_typed(
     expect(summary).to_contain_text(words["refused"])
     expect(page.locator("#id_recording_errors")).to_contain_text(words["refused"])
     expect(page.get_by_label(words["title"])).to_have_value(TITLE)
-    expect(page.get_by_role("textbox", name=words["body"])).to_have_value(BODY)
+    expect(page.get_by_role("textbox", name=words["body"], exact=True)).to_have_value(BODY)
     expect(page.locator("#id_embargo_date")).to_have_value("2031-05-04")
     assert_no_violations(page, f"share form over the recordings limit ({language})")
     save_screenshot(f"{language} share over the recordings limit")
