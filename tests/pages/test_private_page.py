@@ -351,6 +351,14 @@ def test_the_moderators_see_corrections_on_the_review_page_and_the_desk(client, 
         assert "Zqcorrection" in moderator_client.get(url).content.decode(), url
 
 
+def test_the_story_admin_shows_whether_the_narrator_asked_to_hear_back(client, moderator_client):
+    story, _token = submitted_with_link(client, notify_decision="on")
+    page = moderator_client.get(f"/admin/stories/story/{story.pk}/change/")
+    html = page.content.decode()
+    assert "Email when decided" in html and "Decision notice due since" in html
+    assert 'name="notify_decision"' not in html  # the narrator's choice, not the moderator's
+
+
 def test_corrections_and_notes_to_the_narrator_are_erased_with_the_story(client, moderator):
     story, token = submitted_with_link(client)
     post_form_on(client, correction_page(client, token), message="Zqcorrection words")
