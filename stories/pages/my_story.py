@@ -7,6 +7,8 @@ request, referrer or log line carries it (docs/privacy.md). Withdrawing is
 ``withdraw.py``; the card with the link and a QR code is ``card.py``.
 """
 
+import datetime
+
 from django import forms
 from django.conf import settings
 from django.shortcuts import redirect, render
@@ -113,9 +115,8 @@ def status_of(story):
             "retention_days": settings.REJECTED_TEXT_RETENTION_DAYS,
         }
     if story.status == Status.WITHDRAWN:
-        erased_by = (story.withdrawn_at or timezone.now()) + timezone.timedelta(
-            days=settings.WITHDRAWN_TEXT_GRACE_DAYS
-        )
+        grace = datetime.timedelta(days=settings.WITHDRAWN_TEXT_GRACE_DAYS)
+        erased_by = (story.withdrawn_at or timezone.now()) + grace
         return {"state": "withdrawn", "erased_by": erased_by}
     return {"state": "waiting"}
 
