@@ -4,10 +4,14 @@ import json
 import logging
 import re
 
-# A withdrawal link is an address that withdraws a story: Django names the
-# address in some of its own lines (a refused CSRF check, a 500), so every
-# line leaves here with the token replaced.
-WITHDRAWAL_TOKEN = re.compile(r"(/withdraw/)(?!done/)[^/\s\"']+")
+# A narrator's private link (/my-story/<token>/, and /withdraw/<token>/ as
+# emailed before) is an address that opens their story's private page: Django
+# names the address in some of its own lines (a refused CSRF check, a 500), so
+# every line leaves here with the token replaced. The private page's own
+# addresses (/my-story/withdraw/, ...) hold none.
+WITHDRAWAL_TOKEN = re.compile(
+    r"(/(?:withdraw|my-story)/)(?!<|(?:withdraw|correction|card\.svg)(?:[/\s\"']|$))[^/\s\"']+"
+)
 
 
 def without_withdrawal_tokens(text):

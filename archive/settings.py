@@ -314,8 +314,10 @@ if TRUSTED_PROXY_COUNT:
 ADMIN_LOGIN_RATE_LIMIT = env_int("ADMIN_LOGIN_RATE_LIMIT", 10)
 ADMIN_LOGIN_RATE_PERIOD = env_int("ADMIN_LOGIN_RATE_PERIOD", 900)
 
-# Email carries one thing: a narrator's withdrawal link, when they gave an
-# address. Development prints messages to the console; with DEBUG off they go
+# Email carries two things, only to a narrator who gave an address: their
+# private link, and, if they asked, the news that a moderator decided, with the
+# story's address, which starts with SITE_URL (written outside any request,
+# perhaps by the daily purge). Development prints messages to the console; with DEBUG off they go
 # to a real SMTP server, configured by these variables (docs/deploy.md).
 EMAIL_BACKEND = (
     "django.core.mail.backends.console.EmailBackend"
@@ -331,6 +333,7 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DJANGO_DEFAULT_FROM_EMAIL", "Perspectives <no-reply@localhost>"
 )
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 
 # How long a withdrawn story's text is kept, in case the narrator withdrew it by
 # mistake, and how long a rejected story's text is kept for reconsideration;

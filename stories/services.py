@@ -82,21 +82,21 @@ def was_submitted(submission_id):
     return Story.objects.filter(submission_hash=hash_submission_id(submission_id)).exists()
 
 
-def email_withdrawal_link(story, link, language):
-    """Send the narrator their withdrawal link, in the language they wrote the form in.
+def email_private_link(story, link, language):
+    """Send the narrator the link to their story's private page, in the form's language.
 
     The story is saved already and the thank-you page shows the link anyway,
     so a mail server that is down must not turn the narrator's submission
     into an error page (and a second submission): the failure is logged,
-    without the address or the message, which holds a link that withdraws a story.
+    without the address or the message, whose link can withdraw the story.
     """
     with translation.override(language):
-        context = {"link": link}
-        subject = render_to_string("stories/email/withdrawal_subject.txt", context).strip()
-        body = render_to_string("stories/email/withdrawal_body.txt", context)
+        context = {"link": link, "notify": story.notify_decision}
+        subject = render_to_string("stories/email/private_link_subject.txt", context).strip()
+        body = render_to_string("stories/email/private_link_body.txt", context)
     try:
         send_mail(subject, body, None, [story.contact_email])
     except (OSError, smtplib.SMTPException) as error:
         logger.error(
-            "Could not email story %s its withdrawal link: %s", story.pk, type(error).__name__
+            "Could not email story %s its private link: %s", story.pk, type(error).__name__
         )

@@ -160,7 +160,8 @@ def every_state_archive(moderator):
 
     pending = hidden("zqpending", suggested_theme="zqpendingsuggestion")
     rejected = hidden("zqrejected")
-    rejected.reject(by=moderator)
+    rejected.reject(by=moderator, note_to_narrator="zqnotetonarrator")
+    rejected.ask_for_correction("zqcorrectionrejected")
     withdrawn = hidden("zqwithdrawn")
     withdrawn.approve(by=moderator)
     withdrawn.withdraw()
@@ -197,6 +198,7 @@ def every_state_archive(moderator):
         moderator_notes="Private note",
         may_contact=True,
     )
+    visible.ask_for_correction("zqcorrectionvisible")  # from the narrator's private page
     return {
         "pending": pending,
         "rejected": rejected,

@@ -12,7 +12,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from lxml import etree
 
+from stories.models import Story, hash_withdrawal_token
 from stories.safety import privacy
+
+from .factories import SHARE_URL, share_data
 
 
 def queries_made(client, url):
@@ -58,13 +61,49 @@ def harvest(client, **arguments):
     return tree
 
 
-LINK = re.compile(r"https?://[^\s\"<]+/withdraw/([\w-]{20,})/")
+LINK = re.compile(r"https?://[^\s\"<]+/(?:my-story|withdraw)/([\w-]{20,})/")
 
 
 def withdrawal_link_on(response):
+    """The narrator's private link on a page (the thank-you page), and its token."""
     match = LINK.search(response.content.decode())
-    assert match, "no withdrawal link on the page"
+    assert match, "no private link on the page"
     return match.group(0), match.group(1)
+
+
+# The narrator's journey after sending: the private link, its page, its forms.
+
+
+def submitted_with_link(client, **overrides):
+    """Send a story through the share form; the story, and the token of its private link."""
+    response = client.post(SHARE_URL, share_data(**overrides), follow=True)
+    _link, token = withdrawal_link_on(response)
+    return Story.objects.get(withdrawal_token_hash=hash_withdrawal_token(token)), token
+
+
+def open_link(client, token, prefix=""):
+    """What the narrator's browser does with the link: one GET, then wherever it is sent."""
+    return client.get(f"{prefix}/my-story/{token}/", follow=True)
+
+
+def open_confirmation(client, token, prefix=""):
+    """Open the link, then the private page's "Withdraw my story": the confirmation page."""
+    open_link(client, token, prefix)
+    return client.get(f"{prefix}/my-story/withdraw/")
+
+
+def post_form_on(client, page, **fields):
+    """Press the button of the (one) POST form on ``page``, an earlier answer."""
+    html = page.content.decode()
+    form = re.search(r'<form method="post"[^>]*>(.*?)</form>', html, re.S)
+    assert form, "no form on the page"
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form[1]))
+    return client.post(page.request["PATH_INFO"], {**hidden, **fields}, follow=True)
+
+
+def confirm_on(client, page):
+    """Press the "Withdraw my story" button of ``page``, the confirmation page."""
+    return post_form_on(client, page)
 
 
 def leaves_the_site(address, host="testserver"):

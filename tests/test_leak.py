@@ -8,6 +8,7 @@ until it is) and from a crawl that follows every link from the home pages.
 
 import pytest
 from django.apps import apps
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.translation import override
 
@@ -147,8 +148,9 @@ def sample_kwargs(name, archive):
         "story-recording": [{"story_id": pk} for pk in story_ids],
         "story-captions": [{"story_id": pk} for pk in story_ids],
         "api-not-found": [{"rest": "stories/hidden"}],
-        # Wrong links only: a right one is the narrator's own page, tested in test_narrator_rights.
+        # Wrong links only: a right one is the narrator's own page, tested in test_private_page.
         "stories:withdraw": [{"token": "no-such-token"}, {"token": "x" * 43}],
+        "stories:private-link": [{"token": "no-such-token"}, {"token": "x" * 43}],
     }
     return options.get(name, [{}])
 
@@ -189,24 +191,39 @@ def test_every_route_in_the_urlconf_hides_what_is_not_public(client, archive):
     assert checked > 100
 
 
-def test_withdrawal_links_lead_to_a_page_with_nothing_private(client, archive):
+def test_private_links_lead_to_a_page_with_nothing_private(client, archive):
     """A link only moves its token into the session; the page it leads to answers.
 
-    Wrong links, and the link of a rejected story, which no link can withdraw.
-    (A right link leads to the narrator's own page, in test_narrator_rights.)
+    Wrong links, new and as emailed before the private page. (A right link
+    leads to the narrator's own page, in test_private_page.)
     """
-    rejected = next(s for s in archive["hidden"] if s.status == Story.Status.REJECTED)
-    rejected_link = "zqrejectedlink" + "x" * 30
-    Story.objects.filter(pk=rejected.pk).update(
-        withdrawal_token_hash=hash_withdrawal_token(rejected_link)
-    )
-    forbidden = {*archive["forbidden"], rejected_link, hash_withdrawal_token(rejected_link)}
     for prefix in ("", "/es"):
-        for token in ("no-such-token", "x" * 43, rejected_link):
-            response = client.get(f"{prefix}/withdraw/{token}/", follow=True)
-            assert response.redirect_chain == [(f"{prefix}/withdraw/", 302)]
-            assert response.status_code == 404
-            assert_nothing_private(f"{prefix}/withdraw/ ({token})", response, forbidden)
+        for address in ("my-story", "withdraw"):
+            for token in ("no-such-token", "x" * 43):
+                response = client.get(f"{prefix}/{address}/{token}/", follow=True)
+                assert response.redirect_chain == [(f"{prefix}/my-story/", 302)]
+                assert response.status_code == 404
+                assert_nothing_private(
+                    f"{prefix}/my-story/ ({token})", response, archive["forbidden"]
+                )
+
+
+def test_a_private_page_is_never_kept_by_the_page_cache(client, archive, settings):
+    """The narrator's own page shows their story whatever its state: only to their session."""
+    rejected = next(s for s in archive["hidden"] if s.status == Story.Status.REJECTED)
+    token = "zqrejectedlink" + "x" * 30
+    Story.objects.filter(pk=rejected.pk).update(withdrawal_token_hash=hash_withdrawal_token(token))
+    narrator = Client()
+    own = narrator.get(f"/my-story/{token}/", follow=True)
+    assert own.status_code == 200 and rejected.title in own.content.decode()
+    assert "zqnotetonarrator" in own.content.decode()  # the note meant for them
+    for url in ("/my-story/", "/my-story/correction/", "/my-story/withdraw/", "/my-story/card.svg"):
+        narrator.get(url)
+        stranger = client.get(url)  # the same address, from another browser
+        assert stranger.status_code in (302, 404), url
+        assert "no-store" in stranger["Cache-Control"], url
+        assert_nothing_private(url, stranger, {*archive["forbidden"], token})
+        assert "no-store" in narrator.get(url)["Cache-Control"], url
 
 
 def test_hidden_stories_have_no_public_address(client, archive):
@@ -231,6 +248,7 @@ def test_crawl_from_the_home_pages_finds_nothing_private(client, archive):
     assert f"/recordings/{archive['visible'].pk}/" in seen
     assert len(seen) > 40
     assert not any(s.slug and s.slug in url for s in archive["hidden"] for url in seen)
+    assert not any("/my-story/" in url for url in seen)  # no public page leads to a private one
 
 
 def test_search_finds_no_hidden_story_by_any_of_its_words(client, archive):

@@ -118,11 +118,14 @@ def request_log():
 def test_each_request_is_one_json_line_by_route_never_by_address(client, request_log):
     client.get("/search/?q=zqsecret+words")
     client.get("/withdraw/zqtoken-that-must-not-be-logged/", follow=True)
+    client.get("/es/my-story/zqtoken-that-must-not-be-logged/", follow=True)
     entries = [json.loads(line) for line in request_log]
     assert [(e["route"], e["status"]) for e in entries] == [
         ("search/", 200),
         ("withdraw/<str:token>/", 302),
-        ("withdraw/", 404),
+        ("my-story/", 404),
+        ("es/my-story/<str:token>/", 302),
+        ("es/my-story/", 404),
     ]
     for entry in entries:
         assert entry["event"] == "request" and entry["method"] == "GET"

@@ -114,8 +114,20 @@ def test_narrator_pages_stay_within_the_budget(client, django_assert_max_num_que
     with django_assert_max_num_queries(QUERY_BUDGET):
         thanks = client.get("/share/thanks/")
     _link, token = withdrawal_link_on(thanks)
-    # Each link, then the page it leads to: the confirmation, then "this link does not work".
-    links = (f"/withdraw/{token}/", "/withdraw/", "/withdraw/wrong-token/", "/withdraw/")
+    # Each link, then the pages it leads to: the private page, its forms and the card,
+    # then "this link does not work".
+    links = (
+        "/my-story/card.svg",
+        f"/my-story/{token}/",
+        "/my-story/",
+        "/es/my-story/",
+        "/my-story/withdraw/",
+        "/my-story/correction/",
+        f"/withdraw/{token}/",
+        "/my-story/",
+        "/my-story/wrong-token/",
+        "/my-story/",
+    )
     for url in (*links, "/privacy/", "/es/privacy/"):
         with django_assert_max_num_queries(QUERY_BUDGET):
             assert client.get(url).status_code in (200, 302, 404)

@@ -164,6 +164,16 @@ class RejectForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Kept in the story's history; never published."),
     )
+    note_to_narrator = forms.CharField(
+        label=_("Note for the narrator"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Optional. They will see it on their private page (and by email if they asked); "
+            "do not include anything they did not write."
+        ),
+    )
 
 
 class MergeThemesForm(forms.Form):

@@ -14,7 +14,10 @@ from .forms import RecordingAdminForm
 
 class ModerationEventInline(admin.TabularInline):
     model = ModerationEvent
-    fields = ("created_at", "actor", "from_status", "to_status", "reason", "note")
+    fields = (
+        "created_at", "actor", "from_status", "to_status", "reason", "note", "note_to_narrator",
+        "narrator_message",
+    )  # fmt: skip
     readonly_fields = fields
     extra = 0
     can_delete = False

@@ -136,6 +136,7 @@ class StoryAdmin(ModerationDeskMixin, admin.ModelAdmin):
                     "is_sample",
                     "submitted_at",
                     "withdrawn_at",
+                    "decision_notice_due",
                     "erased_at",
                 )
             },
@@ -147,6 +148,7 @@ class StoryAdmin(ModerationDeskMixin, admin.ModelAdmin):
                     "moderator_notes",
                     "contact_email",
                     "may_contact",
+                    "notify_decision",
                     "consent_text",
                     "consent_language",
                     "consent_given_at",

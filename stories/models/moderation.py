@@ -108,6 +108,10 @@ class ModerationEvent(models.Model):
         _("rejection reason"), max_length=32, choices=RejectionReason.choices, blank=True
     )
     note = models.TextField(_("note"), blank=True)
+    # A rejection's note the narrator reads on their private page and in the notice.
+    note_to_narrator = models.TextField(_("note for the narrator"), blank=True)
+    # What a narrator asked of moderators from their private page (a correction).
+    narrator_message = models.TextField(_("narrator's message"), blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
     class Meta:
@@ -194,6 +198,8 @@ class Report(models.Model):
             # has judged the reports before, even if they left them open.
             approved_at = (
                 story.events.filter(to_status=Story.Status.APPROVED)
+                # An approval, not a line written of an approved story (featured, a correction).
+                .exclude(from_status=F("to_status"))
                 .order_by("-created_at")
                 .values_list("created_at", flat=True)
                 .first()

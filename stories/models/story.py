@@ -24,6 +24,7 @@ from taggit.managers import TaggableManager
 from ..safety import privacy
 from ..signals import stories_changed_in_bulk
 from .locking import LockedChanges
+from .notices import HearingBack
 from .recording import Recording, forget_files
 from .shielding import ShieldedStory
 from .story_queryset import StoryQuerySet
@@ -40,7 +41,7 @@ class NotReadyToPublish(InvalidTransition):
     """An approval the story's content does not allow yet (``Story.unready_reason``)."""
 
 
-class Story(LockedChanges, ShieldedStory, models.Model):
+class Story(LockedChanges, ShieldedStory, HearingBack, models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending review")
         APPROVED = "approved", _("Approved")
@@ -396,18 +397,22 @@ class Story(LockedChanges, ShieldedStory, models.Model):
                 story.published_at = max(now, story.embargo_until or now)
             if not story.slug:
                 story.slug = story._unique_slug()
-            # Kept only for review: the email to ask a question, the name of an
-            # anonymous narrator to check the story does not reveal it.
-            if not story.may_contact:
+            # Kept only for review: the email to ask a question (and to send
+            # the decision notice, which erases it once sent: notices.py), the
+            # name of an anonymous narrator to check the story does not reveal it.
+            if not story.may_contact and story.decision_notice_due is None:
                 story.contact_email = ""
             if story.is_anonymous:
                 story.narrator_name = ""
 
         return self._change_status(self.Status.APPROVED, by=by, note=note, before_save=publish)
 
-    def reject(self, *, by, reason="", note=""):
-        """``reason`` is one of ModerationEvent.RejectionReason; ``note`` says more."""
-        return self._change_status(self.Status.REJECTED, by=by, note=note, reason=reason)
+    def reject(self, *, by, reason="", note="", note_to_narrator=""):
+        """``reason`` is one of ModerationEvent.RejectionReason; ``note`` says more to
+        moderators, ``note_to_narrator`` to the narrator (their private page, the notice)."""
+        return self._change_status(
+            self.Status.REJECTED, by=by, note=note, reason=reason, note_to_narrator=note_to_narrator
+        )
 
     def return_to_review(self, *, by, note=""):
         """Approved or rejected back to pending; ``by`` is None for the system."""
@@ -422,8 +427,8 @@ class Story(LockedChanges, ShieldedStory, models.Model):
         """
 
         def stamp(story):
+            # The private link keeps working, to say "withdrawn", until erasure.
             story.withdrawn_at = timezone.now()
-            story.withdrawal_token_hash = ""  # a link works once
             Recording.objects.filter(story=story).delete()
 
         return self._change_status(self.Status.WITHDRAWN, by=None, note=note, before_save=stamp)
@@ -470,7 +475,7 @@ class Story(LockedChanges, ShieldedStory, models.Model):
             .order_by("perspective__display_order")
         )
 
-    def _change_status(self, to_status, *, by, note, before_save=None, reason=""):
+    def _change_status(self, to_status, *, by, note, before_save=None, **event):
         """Move to ``to_status`` if the workflow allows it, and record the event.
 
         The row is locked and re-read first, so two moderators acting on the
@@ -483,23 +488,25 @@ class Story(LockedChanges, ShieldedStory, models.Model):
             if story.is_visible and story.first_visible_at is None:
                 story.first_visible_at = story.published_at  # it leaves the site now
             story.status = to_status
+            story.plan_decision_notice()
             if before_save:
                 before_save(story)
             story.save()
-            return story.record_event(note, by=by, from_status=from_status, reason=reason)
+            return story.record_event(note, by=by, from_status=from_status, **event)
 
-    def record_event(self, note, *, by, from_status=None, reason=""):
+    def record_event(self, note, *, by, from_status=None, **event):
         """Write one line of the story's history (a ``ModerationEvent``).
 
         Its move from ``from_status`` to its present status; with no
         ``from_status``, something done to it that left its status as it was.
+        ``event``: its other fields (a rejection's reason, a narrator's message).
         """
         return self.events.create(
             actor=by,
             from_status=self.status if from_status is None else from_status,
             to_status=self.status,
-            reason=reason,
             note=note,
+            **event,
         )
 
     def erase(self):

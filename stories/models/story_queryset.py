@@ -59,15 +59,19 @@ class StoryQuerySet(models.QuerySet):
         """Withdrawn stories that readers once saw: their address answers 410 Gone."""
         return self.once_visible().filter(status=self.model.Status.WITHDRAWN)
 
-    def withdrawable_with(self, token_hashes):
-        """The pending or approved stories these withdrawal links (their hashes) can withdraw.
+    def with_private_link(self, token_hashes):
+        """The stories whose private links (their hashes) these are, whatever their status.
 
         By hash: the narrator's session keeps only the hash of a link opened.
+        A link works until its story is erased, which empties its hash.
         """
-        return self.filter(
-            # An empty hash is a withdrawn story's (or one sent without a link): never a match.
-            withdrawal_token_hash__in=[token_hash for token_hash in token_hashes if token_hash],
-            status__in=[self.model.Status.PENDING, self.model.Status.APPROVED],
+        # An empty hash is an erased story's (or one sent without a link): never a match.
+        return self.filter(withdrawal_token_hash__in=[hashed for hashed in token_hashes if hashed])
+
+    def withdrawable_with(self, token_hashes):
+        """The pending or approved stories these private links (their hashes) can withdraw."""
+        return self.with_private_link(token_hashes).filter(
+            status__in=[self.model.Status.PENDING, self.model.Status.APPROVED]
         )
 
     def due_for_erasure(self):

@@ -149,6 +149,14 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
         min_value=EARLIEST_YEAR,
         help_text=_("A year is enough, for example 2017."),
     )
+    notify_decision = forms.BooleanField(
+        label=_("Email me when a moderator decides"),
+        required=False,
+        help_text=_(
+            "One email when your story is published or declined, with the reason. "
+            "Your private page says the same."
+        ),
+    )
     may_contact = forms.BooleanField(
         label=_("You may contact me about my story after it is published"),
         required=False,
@@ -431,6 +439,9 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
         }
         data["is_anonymous"] = self.cleaned_data["stay_anonymous"]
         data["may_contact"] = bool(data["contact_email"] and self.cleaned_data["may_contact"])
+        data["notify_decision"] = bool(
+            data["contact_email"] and self.cleaned_data["notify_decision"]
+        )
         if self.cleaned_data["show_from"] == SHOW_LATER:
             day = self.cleaned_data["embargo_date"]
             data["embargo_until"] = timezone.make_aware(

@@ -15,13 +15,14 @@ from django.utils.translation import get_language
 from ..models import ConsentText, Recording
 from ..opendata import records
 from ..safety import limits, shield
-from ..services import AlreadySubmitted, email_withdrawal_link, submit_story, was_submitted
+from ..services import AlreadySubmitted, email_private_link, submit_story, was_submitted
+from .card import keep_for_card
 from .forms import ShareForm
 from .guards import over_limit, private
 
 logger = logging.getLogger(__name__)
 
-# The session key that carries a new story's withdrawal token to the thank-you
+# The session key that carries a new story's private token to the thank-you
 # page: never in a URL, where a cache, a log or a referrer could keep it.
 WITHDRAWAL_TOKEN_SESSION_KEY = "withdrawal_token"
 
@@ -179,8 +180,9 @@ def shown_in_context(form, finding):
     )
 
 
-def withdrawal_address(request, token):
-    return records.absolute_url(request, reverse("stories:withdraw", args=[token]))
+def private_address(request, token):
+    """The narrator's private link, to their story's private page, in the page's language."""
+    return records.absolute_url(request, reverse("stories:private-link", args=[token]))
 
 
 def send_story(request, form, consent):
@@ -207,14 +209,19 @@ def send_story(request, form, consent):
     request.session.pop(HELD_RECORDING_SESSION_KEY, None)
     request.session[WITHDRAWAL_TOKEN_SESSION_KEY] = token
     if story.contact_email:
-        link = withdrawal_address(request, token)
-        email_withdrawal_link(story, link, language)
+        email_private_link(story, private_address(request, token), language)
     return redirect("stories:share-thanks")
 
 
 @private
 def share_thanks(request):
-    # Shown once: a reload, a back button or a shared screen later finds no link.
+    """The private link, shown once: a reload or a shared screen later finds none.
+
+    Its card (``card.py``) can be saved from this session for a while after.
+    """
     token = request.session.pop(WITHDRAWAL_TOKEN_SESSION_KEY, None)
-    link = withdrawal_address(request, token) if token else None
-    return render(request, "stories/share_thanks.html", {"withdrawal_link": link})
+    link = None
+    if token:
+        link = private_address(request, token)
+        keep_for_card(request, link)
+    return render(request, "stories/share_thanks.html", {"private_link": link})

@@ -102,7 +102,9 @@ def _counts():
         of(perspective_id)["published"] = count
 
     rejections = (
-        ModerationEvent.objects.filter(to_status=Story.Status.REJECTED)
+        ModerationEvent.objects.filter(
+            from_status=Story.Status.PENDING, to_status=Story.Status.REJECTED
+        )  # rejections, not lines written of a rejected story (a correction asked)
         .values_list("story__perspective_id", "reason")
         .annotate(n=Count("pk"))
     )

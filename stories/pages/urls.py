@@ -1,7 +1,7 @@
 from django.urls import path
 
 from ..pagecache.store import cache_public_page as cached
-from . import about, browse, reports, share, withdraw
+from . import about, browse, card, my_story, reports, share, withdraw
 
 app_name = "stories"
 
@@ -26,8 +26,13 @@ urlpatterns = [
     path("privacy/", cached(about.PrivacyView.as_view()), name="privacy"),
     path("share/", share.share, name="share"),
     path("share/thanks/", share.share_thanks, name="share-thanks"),
-    path("withdraw/", withdraw.withdraw, name="withdraw-confirm"),
-    path("withdraw/done/", withdraw.withdraw_done, name="withdraw-done"),
-    # The link a narrator is given: it only hands its token to the session.
-    path("withdraw/<str:token>/", withdraw.withdrawal_link, name="withdraw"),
+    # The narrator's private page: the story of the latest private link opened.
+    path("my-story/", my_story.my_story, name="my-story"),
+    path("my-story/withdraw/", withdraw.withdraw, name="withdraw-confirm"),
+    path("my-story/correction/", my_story.correction, name="correction"),
+    path("my-story/card.svg", card.card, name="private-link-card"),
+    # The link a narrator is given, and the one emailed before the private page
+    # existed: each only hands its token to the session.
+    path("my-story/<str:token>/", my_story.private_link, name="private-link"),
+    path("withdraw/<str:token>/", my_story.private_link, name="withdraw"),
 ]

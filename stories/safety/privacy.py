@@ -106,6 +106,9 @@ TABLE = {
         "theme_suggestion": Field(PRIVATE, Erased(None)),
         "contact_email": Field(PRIVATE, Erased()),
         "may_contact": Field(PRIVATE, FLAG),
+        "notify_decision": Field(PRIVATE, FLAG),
+        # Set while a decision notice waits to be sent (stories/models/notices.py).
+        "decision_notice_due": Field(WORKFLOW, Erased(None)),
         "consent": Field(PRIVATE, Kept("which consent text, the same for every narrator")),
         "consent_language": Field(PRIVATE, LANGUAGE),
         "consent_given_at": Field(PRIVATE, DATE),
@@ -135,6 +138,10 @@ TABLE = {
         "to_status": Field(WORKFLOW, STATE),
         "reason": Field(WORKFLOW, Kept("one of RejectionReason")),
         "note": Field(PRIVATE, Erased()),
+        # What the moderator wrote for the narrator alone, and what the narrator
+        # asked of moderators: private both ways, and erased with the story's words.
+        "note_to_narrator": Field(PRIVATE, Erased()),
+        "narrator_message": Field(PRIVATE, Erased()),
         "created_at": Field(WORKFLOW, DATE),
     },
     "Report": {

@@ -33,7 +33,7 @@ def page_paths():
         "share": "/share/",
         "thanks": "/share/thanks/",
         "privacy": "/privacy/",
-        "withdraw link not working": "/withdraw/no-such-link/",
+        "private link not working": "/my-story/no-such-link/",
         "not found": "/stories/no-such-story/",
         "withdrawn": withdrawn.get_absolute_url(),
         "story in conversation": in_conversation.get_absolute_url(),

@@ -28,6 +28,7 @@ FOCUS_ORDER = [
     "place",
     "year_happened",
     "contact_email",
+    "notify_decision",
     "may_contact",
     "show_from",
     "embargo_date",

@@ -1,10 +1,10 @@
 """
-The identity shield and the withdrawal link, as a narrator and a moderator meet them:
+The identity shield and the private link, as a narrator and a moderator meet them:
 an anonymous narrator types an A-number, a phone number and their own name, sees
 all three flagged, sends anyway; a moderator sees them highlighted, redacts them
-and approves; the narrator withdraws the story with the link, or keeps it, and the
-link's token travels in no request but the link's own. axe checks every new page
-state in both languages.
+and approves; the narrator withdraws the story from its private page, or keeps it,
+and the link's token travels in no request but the link's own. axe checks every
+new page state in both languages.
 """
 
 import re
@@ -44,26 +44,27 @@ def test_shield_review_send_anyway_and_withdraw(page, site, language, save_scree
 
     page.get_by_role("button", name=labels["send anyway"]).click()
     page.wait_for_url(f"**{prefix}/share/thanks/")
-    link = page.locator("#withdrawal-link").inner_text()
-    assert re.fullmatch(rf"{re.escape(site)}{prefix}/withdraw/[\w-]{{40,}}/", link), link
+    link = page.locator("#private-link").inner_text()
+    assert re.fullmatch(rf"{re.escape(site)}{prefix}/my-story/[\w-]{{40,}}/", link), link
     assert_no_violations(page, f"thanks with link ({language})")
-    save_screenshot(f"{language} thanks with withdrawal link")
+    save_screenshot(f"{language} thanks with private link")
     story = Story.objects.get(title=title)
     assert A_NUMBER in story.body
 
-    # The link withdraws it, after a confirmation.
+    # The link leads to the private page, which withdraws it after a confirmation.
     page.goto(link)
+    page.get_by_role("link", name=labels["withdraw"]).click()
     assert_no_violations(page, f"withdraw confirmation ({language})")
     page.get_by_role("button", name=labels["withdraw"]).click()
-    page.wait_for_url(f"**{prefix}/withdraw/done/")
+    page.wait_for_url(f"**{prefix}/my-story/")
     assert_no_violations(page, f"withdrawn ({language})")
     story.refresh_from_db()
     assert story.status == Story.Status.WITHDRAWN
 
-    # Used once, the link no longer works; the page says so without saying more.
+    # The link still says "withdrawn", and offers nothing more.
     page.goto(link)
-    assert page.locator("h1").inner_text() in {"This link does not work", "Este enlace no funciona"}
-    assert_no_violations(page, f"used link ({language})")
+    assert {"en": "withdrawn", "es": "retirada"}[language] in page.locator("h2").first.inner_text()
+    assert page.get_by_role("link", name=labels["withdraw"]).count() == 0
 
 
 def test_moderator_sees_findings_redacts_and_approves(
@@ -129,23 +130,25 @@ def test_the_token_travels_only_in_the_links_own_address(
     )
     sent = []
     page.on("request", lambda request: sent.append((request.url, request.headers.get("referer"))))
+    # As emailed before the private page existed: it leads there too.
     link = f"{site}{prefix}/withdraw/{token}/"
 
     page.goto(link)
-    assert page.url == f"{site}{prefix}/withdraw/"
+    assert page.url == f"{site}{prefix}/my-story/"
     assert story.title in page.locator("main").inner_text()
+    page.get_by_role("link", name=LABELS[language]["withdraw"]).click()
+    page.wait_for_url(f"{site}{prefix}/my-story/withdraw/")
     if choice == "keep":
         name = {"en": "Keep my story", "es": "Conservar mi historia"}[language]
         page.get_by_role("link", name=name).click()
-        page.wait_for_url(f"{site}{prefix}/")
+        page.wait_for_url(f"{site}{prefix}/my-story/")
         opened = 1
     else:
         save_at_every_width(page, save_screenshot, f"{language} withdraw confirmation")
         page.get_by_role("button", name=LABELS[language]["withdraw"]).click()
-        page.wait_for_url(f"**{prefix}/withdraw/done/")
-        save_at_every_width(page, save_screenshot, f"{language} withdraw done")
-        page.goto(link)  # used: the same page as a wrong link
-        save_at_every_width(page, save_screenshot, f"{language} withdraw link used")
+        page.wait_for_url(f"{site}{prefix}/my-story/")
+        save_at_every_width(page, save_screenshot, f"{language} private page withdrawn")
+        page.goto(link)  # still says "withdrawn", until the text is erased
         opened = 2
     story.refresh_from_db()
     kept = choice == "keep"
@@ -154,6 +157,6 @@ def test_the_token_travels_only_in_the_links_own_address(
     carrying = [(url, referer) for url, referer in sent if token in f"{url} {referer}"]
     assert carrying == [(link, None)] * opened
     # The recorder does see Referers: the stylesheet's names the page without the token.
-    assert (f"{site}/static/", f"{site}{prefix}/withdraw/") in {
+    assert (f"{site}/static/", f"{site}{prefix}/my-story/") in {
         (url[: len(site) + 8], referer) for url, referer in sent
     }

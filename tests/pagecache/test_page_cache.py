@@ -206,7 +206,14 @@ def test_moderators_and_narrators_with_a_session_bypass_the_cache(client, modera
 
 
 def test_pages_with_forms_errors_and_private_pages_are_never_cached(client):
-    for url in ("/share/", "/stories/no-such-story/", "/withdraw/no-such-link/", "/healthz"):
+    urls = (
+        "/share/",
+        "/stories/no-such-story/",
+        "/withdraw/no-such-link/",
+        "/my-story/",
+        "/healthz",
+    )
+    for url in urls:
         client.get(url)
         _response, queries = archive_queries_for(client, url)
         assert queries >= 1, url

@@ -6,18 +6,15 @@ promised to keep only for a while.
 
 import datetime
 import io
-import json
 import re
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.core import mail
 from django.core.management import call_command
-from django.test import Client
 from django.utils import timezone
 
-from stories.models import ConsentText, ModerationEvent, Story, hash_withdrawal_token
+from stories.models import ConsentText, ModerationEvent, Story
 from stories.safety.privacy import erased_values
 from stories.search import results
 
@@ -32,7 +29,7 @@ from ..factories import (
     make_story,
     share_data,
 )
-from ..readers import withdrawal_link_on
+from ..readers import confirm_on, open_confirmation, submitted_with_link
 
 pytestmark = pytest.mark.django_db
 
@@ -135,189 +132,6 @@ def test_the_name_is_not_looked_for_when_the_narrator_shows_it(client):
     data = share_data(body=LONG_BODY + f"I am {OWN_NAME}.", narrator_name=OWN_NAME)
     send(client, data)
     assert Story.objects.get().narrator_name == OWN_NAME
-
-
-# --- The withdrawal link ---
-
-
-def test_thank_you_page_shows_the_withdrawal_link_once_and_stores_only_its_hash(client):
-    response = send(client, share_data())
-    link, token = withdrawal_link_on(response)
-    for url, _status in response.redirect_chain:
-        assert token not in url
-    assert "no-store" in response["Cache-Control"]
-    assert response["Referrer-Policy"] == "same-origin"
-    story = Story.objects.get()
-    assert story.withdrawal_token_hash == hash_withdrawal_token(token)
-    assert token not in {str(value) for value in Story.objects.values().get().values()}
-    again = client.get("/share/thanks/").content.decode()
-    assert token not in again
-    assert "Your link was shown once" in again
-
-
-def test_the_link_is_emailed_when_the_narrator_gave_an_address(client):
-    response = send(client, share_data(language="es"), prefix="/es")
-    _link, token = withdrawal_link_on(response)
-    (message,) = mail.outbox
-    assert message.to == ["rosa@private.example.org"]
-    assert f"/es/withdraw/{token}/" in message.body
-    assert "retirar su historia" in message.subject
-    assert "clinic" not in message.body  # nothing of the story itself
-
-
-def test_a_mail_server_that_is_down_loses_nothing(client, settings, caplog):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
-    response = send(client, share_data())
-    _link, token = withdrawal_link_on(response)
-    assert Story.objects.count() == 1
-    assert "Could not email story" in caplog.text
-    assert "rosa@private.example.org" not in caplog.text and token not in caplog.text
-
-
-def test_no_email_without_an_address(client):
-    send(client, share_data(contact_email=""))
-    assert mail.outbox == []
-
-
-def submitted_with_link(client, **overrides):
-    response = send(client, share_data(**overrides))
-    _link, token = withdrawal_link_on(response)
-    return Story.objects.get(), token
-
-
-def open_link(client, token, prefix=""):
-    """What the narrator's browser does with the link: one GET, then wherever it is sent."""
-    return client.get(f"{prefix}/withdraw/{token}/", follow=True)
-
-
-def confirm_on(client, page):
-    """Press the "Withdraw my story" button of ``page``, an earlier answer."""
-    html = page.content.decode()
-    form = re.search(r'<form method="post"[^>]*>(.*?)</form>', html, re.S)
-    assert form, "no confirmation form on the page"
-    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form[1]))
-    return client.post(page.request["PATH_INFO"], fields, follow=True)
-
-
-def test_withdrawing_a_pending_story(client):
-    story, token = submitted_with_link(client)
-    confirm = open_link(client, token)
-    assert confirm.status_code == 200
-    assert "It will never be published" in confirm.content.decode()
-    assert "no-store" in confirm["Cache-Control"]
-    assert confirm["Referrer-Policy"] == "same-origin"
-    story.refresh_from_db()
-    assert story.status == Story.Status.PENDING  # a visit alone changes nothing
-
-    done = confirm_on(client, confirm)
-    assert "Your story has been withdrawn" in done.content.decode()
-    story.refresh_from_db()
-    assert story.status == Story.Status.WITHDRAWN
-    assert story.withdrawal_token_hash == ""
-    event = story.events.last()
-    assert (event.from_status, event.to_status, event.actor) == ("pending", "withdrawn", None)
-
-
-@pytest.mark.parametrize("prefix", ["", "/es"])
-def test_the_link_is_used_once_as_an_address_then_the_token_lives_in_the_session(client, prefix):
-    _story, token = submitted_with_link(client)
-    opened = client.get(f"{prefix}/withdraw/{token}/")
-    assert opened.status_code == 302
-    assert opened["Location"] == f"{prefix}/withdraw/"
-    assert "no-store" in opened["Cache-Control"]
-    assert opened["Referrer-Policy"] == "no-referrer"
-    assert token not in opened.content.decode()
-
-    confirm = client.get(opened["Location"])
-    assert confirm.status_code == 200
-    assert ("Retirar su historia" if prefix else "Withdraw your story") in confirm.content.decode()
-    assert token not in confirm.content.decode()
-    assert token not in json.dumps(dict(client.session))  # a hash of it, as in the database
-    assert client.session.get_expire_at_browser_close()
-    assert confirm_on(client, confirm).request["PATH_INFO"] == f"{prefix}/withdraw/done/"
-    assert hash_withdrawal_token(token) not in json.dumps(dict(client.session))
-
-
-def test_the_confirmation_is_protected_from_forgery_and_its_own_form_passes(client):
-    story, token = submitted_with_link(client)
-    browser = Client(enforce_csrf_checks=True)
-    confirm = open_link(browser, token)
-    forged = browser.post("/withdraw/", {"story": story.pk})
-    assert forged.status_code == 403
-    assert confirm_on(browser, confirm).status_code == 200
-    story.refresh_from_db()
-    assert story.status == Story.Status.WITHDRAWN
-
-
-def test_two_links_opened_in_one_browser_each_withdraw_the_story_its_page_showed(client):
-    _link, first_token = withdrawal_link_on(send(client, share_data(title="Zqfirst story")))
-    _link, second_token = withdrawal_link_on(send(client, share_data(title="Zqsecond story")))
-    first_page = open_link(client, first_token)
-    second_page = open_link(client, second_token)
-    assert "Zqfirst" in first_page.content.decode()
-    assert "Zqsecond" in second_page.content.decode()
-    assert "Zqsecond" in client.get("/withdraw/").content.decode()  # the latest link opened
-
-    confirm_on(client, first_page)  # the first tab, still open
-    first, second = Story.objects.order_by("pk")
-    assert (first.status, second.status) == (Story.Status.WITHDRAWN, Story.Status.PENDING)
-    assert "Zqsecond" in client.get("/withdraw/").content.decode()
-    confirm_on(client, second_page)
-    assert Story.objects.filter(status=Story.Status.WITHDRAWN).count() == 2
-    assert client.get("/withdraw/").status_code == 404
-
-
-def test_withdrawing_a_published_story_takes_it_off_every_road(client, moderator):
-    story, token = submitted_with_link(client, title="Zqgone story")
-    story.approve(by=moderator)
-    assert client.get(story.get_absolute_url()).status_code == 200
-    assert "Zqgone" in client.get("/stories/").content.decode()
-
-    confirm_on(client, open_link(client, token))
-    assert client.get(story.get_absolute_url()).status_code == 410
-    assert client.get(f"/es{story.get_absolute_url()}").status_code == 410
-    for url in ("/", "/stories/", "/search/?q=zqgone", "/perspectives/immigrants/", "/themes/"):
-        assert "Zqgone" not in client.get(url).content.decode(), url
-    assert not results.search(Story.objects.published(), "zqgone").exists()
-
-
-def test_used_and_wrong_tokens_get_the_same_page_and_no_hint(client):
-    _story, token = submitted_with_link(client)
-    confirm = open_link(client, token)
-    confirm_on(client, confirm)
-    used_redirect = client.get(f"/withdraw/{token}/")
-    used = client.get(used_redirect["Location"])
-    wrong_token = "not-a-real-token-at-all-1234567890"
-    wrong_redirect = client.get(f"/withdraw/{wrong_token}/")
-    wrong = client.get(wrong_redirect["Location"])
-    again = confirm_on(client, confirm)  # the confirmation page's button, pressed again
-    nothing = Client().get("/withdraw/")  # no link was ever opened
-    assert used_redirect.status_code == wrong_redirect.status_code == 302
-    assert used_redirect["Location"] == wrong_redirect["Location"]
-    assert used.status_code == wrong.status_code == again.status_code == nothing.status_code == 404
-    assert used.content == wrong.content == again.content == nothing.content
-    assert "This link does not work" in used.content.decode()
-
-
-def test_a_rejected_story_cannot_be_withdrawn_by_its_link(client, moderator):
-    story, token = submitted_with_link(client)
-    confirm = open_link(client, token)
-    story.reject(by=moderator)
-    assert confirm_on(client, confirm).status_code == 404
-    assert open_link(client, token).status_code == 404
-    story.refresh_from_db()
-    assert story.status == Story.Status.REJECTED
-
-
-def test_guessing_links_is_rate_limited(client, settings):
-    settings.WITHDRAW_RATE_LIMIT = 3
-    statuses = [open_link(client, f"guess-{n}").status_code for n in range(5)]
-    assert statuses == [404, 404, 404, 429, 429]
-
-
-def test_the_done_page_needs_a_withdrawal_first(client):
-    assert client.get("/withdraw/done/").status_code == 404
 
 
 # --- Consent record and embargo ---
@@ -557,8 +371,14 @@ def test_no_log_line_ever_holds_a_withdrawal_token():
             "django.request", logging.ERROR, __file__, 1, "boom", (), sys.exc_info()
         )
     assert "zqSECRET" not in formatter.format(failing)
-    done = logging.LogRecord("x", logging.INFO, __file__, 1, "/withdraw/done/", (), None)
-    assert "/withdraw/done/" in formatter.format(done)
+    private = logging.LogRecord(
+        "x", logging.INFO, __file__, 1, "/es/my-story/zqSECRETtoken789/ then /my-story/", (), None
+    )
+    assert "zqSECRET" not in formatter.format(private)
+    assert "/es/my-story/[token]/ then /my-story/" in formatter.format(private)
+    for own in ("/my-story/withdraw/", "/my-story/correction/", "/es/my-story/card.svg"):
+        record = logging.LogRecord("x", logging.INFO, __file__, 1, own, (), None)
+        assert own in formatter.format(record)
 
 
 def test_redacting_a_published_title_gives_the_story_a_new_address(client, moderator):
@@ -574,7 +394,7 @@ def test_redacting_a_published_title_gives_the_story_a_new_address(client, moder
 
 def test_a_second_click_on_withdraw_gets_the_link_page_not_an_error(client, monkeypatch):
     story, token = submitted_with_link(client)
-    confirm = open_link(client, token)
+    confirm = open_confirmation(client, token)
     stale = Story.objects.filter(pk=story.pk)
     story.withdraw()
     # The second click found the story before the first click's withdrawal landed.

@@ -15,7 +15,11 @@ Meant for cron, once a day:
   RESOLVED_REPORT_RETENTION_DAYS ago (the reason and the resolution remain);
 - recordings held for a share form that was never sent, RECORDING_HOLD_SECONDS on
   (an hour by default; Recording.hold also drops them as it holds another);
-- expired sessions, which may have carried a withdrawal token;
+- expired sessions, which may have carried a private link's token;
+
+and before all that, it sends again the decision notices that could not go
+when a moderator decided (stories/models/notices.py): a notice is due until it
+goes, for NOTICE_RETRY_DAYS, and the address it needs is kept until then.
 - every cached page and count (``store.forget_everything``): a page may
   hold erased text or a reader's search words.
 
@@ -31,6 +35,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from stories.models import Recording, Report, Story, held_recordings_expire_at
+from stories.models.notices import send_due_notices
 from stories.pagecache import store
 from stories.search import index as search_index
 
@@ -42,6 +47,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        notices = send_due_notices(Story.objects.all())
         erased = sum(story.erase() for story in Story.objects.due_for_erasure().iterator())
         window_start = timezone.now() - datetime.timedelta(seconds=settings.SHARE_RATE_PERIOD)
         hashes = (
@@ -66,5 +72,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Erased the text of {erased} stories, {hashes} submitter hashes and the "
             f"details of {reports} resolved reports, {held} recordings held for forms never "
-            "sent; expired sessions cleared."
+            f"sent; {notices} waiting decision notices settled; expired sessions cleared."
         )
