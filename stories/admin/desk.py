@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import InvalidTransition, ModerationEvent, Perspective, Report, Story, ThemeSuggestion
+from ..safety import shield
 from .forms import RejectForm
 
 DESK_LIST_LENGTH = 50
@@ -84,10 +85,19 @@ class ModerationDeskMixin:
         pending = (
             Story.objects.filter(status=Story.Status.PENDING)
             .select_related("perspective")
-            .only("title", "submitted_at", "language", "perspective__name", "perspective__name_es")
+            .only(
+                "title",
+                "submitted_at",
+                "language",
+                "sent_with_findings",
+                "perspective__name",
+                "perspective__name_es",
+            )
             .order_by("submitted_at", "pk")
         )
         pending = list(pending[: DESK_LIST_LENGTH + 1])
+        for story in pending:
+            story.sent_anyway = shield.sent_anyway(story.sent_with_findings)
         return TemplateResponse(
             request,
             "admin/stories/story/desk.html",
@@ -137,6 +147,7 @@ class ModerationDeskMixin:
                 "original": story,
                 "story": story,
                 "shield": self.identity_shield(story),
+                "sent_anyway": shield.sent_anyway(story.sent_with_findings),
                 "open_reports": story.reports.open(),
                 "reject_form": reject_form,
                 "next_story": following,

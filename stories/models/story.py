@@ -153,6 +153,11 @@ class Story(LockedChanges, models.Model):
         _("withdrawal token (hash)"), max_length=64, blank=True, db_index=True
     )
     moderator_notes = models.TextField(_("moderator notes"), blank=True)
+    # The kinds of the shield's findings the narrator chose to send anyway ("phone", ...),
+    # never their values; empty when nothing was found at sending.
+    sent_with_findings = models.JSONField(
+        _("sent with findings"), null=True, blank=True, editable=False
+    )
     submitter_hash = models.CharField(
         _("submitter network (keyed hash)"), max_length=64, blank=True
     )
