@@ -262,6 +262,8 @@ class StoryAdmin(ModerationDeskMixin, admin.ModelAdmin):
     @admin.display(description=_("sent by the narrator"))
     def sent_anyway(self, story):
         """Whether the narrator sent the story with findings left in it, and of what kinds."""
+        if story.sent_with_findings is None:
+            return "—"  # sent before this was recorded, or not through the share form
         return shield.sent_anyway(story.sent_with_findings) or _("With no findings left in it")
 
     def redact_view(self, request, story_id):

@@ -154,7 +154,7 @@ class Story(LockedChanges, models.Model):
     )
     moderator_notes = models.TextField(_("moderator notes"), blank=True)
     # The kinds of the shield's findings the narrator chose to send anyway ("phone", ...),
-    # never their values; empty when nothing was found at sending.
+    # never their values; [] when nothing was found, None when not recorded.
     sent_with_findings = models.JSONField(
         _("sent with findings"), null=True, blank=True, editable=False
     )

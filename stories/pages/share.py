@@ -231,8 +231,9 @@ def send_story(request, form, consent, findings):
         return refused
     language = get_language()
     fields = form.story_fields()
-    # Sent anyway: the kinds of what was left in, for moderators; never the values again.
-    fields["sent_with_findings"] = [finding.kind for finding in findings] or None
+    # The kinds of what the narrator sent anyway, for moderators; never the values again.
+    # Empty: sent with nothing found (None is a story from before this was recorded).
+    fields["sent_with_findings"] = [finding.kind for finding in findings]
     try:
         story, token = submit_story(
             fields=fields,

@@ -191,13 +191,19 @@ def test_on_a_phone_the_review_step_acts_first_and_removes_for_the_narrator(
     # With JavaScript, the name box is asked only for "With a name I choose".
     name_box = page.get_by_label(labels["name"], exact=False)
     assert not name_box.is_visible()
+    assert not page.locator(".live-preview").is_visible()  # nothing chosen, nothing shown
     page.get_by_label(labels["named"], exact=True).check()
     assert name_box.is_visible()
+    name_box.fill("Lupe")
+    live_card = page.locator(".live-preview .preview-card")
+    assert live_card.inner_text() == "Lupe"  # what readers will see, as the narrator types
     fill_risky_story(page, labels, title)
     assert not name_box.is_visible()  # anonymous: the typed name is kept for the shield only
     page.locator("#id_narrator_descriptor").fill("office cleaner")
     page.locator("#id_place").fill("Pico-Union")
     page.locator("#id_year_happened").fill("2025")
+    line = f"{labels['anonymous']}, office cleaner · Pico-Union · 2025"
+    assert " ".join(live_card.inner_text().split()) == line
     with page.expect_navigation():
         page.get_by_role("button", name=labels["send"]).click()
 
@@ -208,8 +214,8 @@ def test_on_a_phone_the_review_step_acts_first_and_removes_for_the_narrator(
     assert actions["top"] >= findings["bottom"]
     assert actions["bottom"] - findings["top"] <= 2 * 800, (findings, actions)
     assert page.locator(".shield-summary .form-actions button").count() == 2
-    card = " ".join(page.locator(".preview-card").inner_text().split())
-    assert card == f"{labels['anonymous']}, office cleaner · Pico-Union · 2025"
+    card = " ".join(page.locator(".review-preview .preview-card").inner_text().split())
+    assert card == line
     assert page.locator(".preview-warning li").count() == 1  # all three together
     assert_no_violations(page, f"review step on a phone ({language})")
     save_at_every_width(page, save_screenshot, f"{language} share review remove it for me")
@@ -242,6 +248,6 @@ def test_on_a_phone_the_review_step_acts_first_and_removes_for_the_narrator(
     page.locator(".shield-summary").get_by_role("button", name=labels["send"]).click()
     page.wait_for_url(f"**{prefix}/share/thanks/")
     story = Story.objects.get(title=title)
-    assert story.is_anonymous and story.sent_with_findings is None
+    assert story.is_anonymous and story.sent_with_findings == []
     for placeholder in labels["placeholders"]:
         assert placeholder in story.body

@@ -108,7 +108,7 @@ def test_remove_it_for_me_puts_the_kinds_placeholder_and_changes_nothing_else(
     assert sent.status_code == 302
     story = Story.objects.get()
     assert placeholder in story.body and DETAILS[kind][1] not in story.body
-    assert story.sent_with_findings is None
+    assert story.sent_with_findings == []
 
 
 def test_the_placeholder_is_in_the_language_the_story_is_written_in(client):
@@ -183,7 +183,7 @@ def test_send_anyway_records_the_kinds_of_findings_left_in(client):
 
 def test_a_story_with_nothing_found_records_no_findings(client):
     client.post(SHARE_URL, share_data())
-    assert Story.objects.get().sent_with_findings is None
+    assert Story.objects.get().sent_with_findings == []
 
 
 def test_moderators_see_sent_anyway_on_the_story_the_desk_and_the_review(moderator_client):
@@ -278,3 +278,10 @@ def test_a_named_narrators_preview_shows_their_name_alone_when_nothing_else_is_g
 )
 def test_the_warning_rule(descriptor, place, year, warnings):
     assert warnings_for(descriptor=descriptor, place=place, year=year) == warnings
+
+
+def test_moderators_see_a_story_sent_with_nothing_found_said_so(moderator_client):
+    moderator_client.post(SHARE_URL, share_data())
+    story = Story.objects.get()
+    page = moderator_client.get(f"/admin/stories/story/{story.pk}/change/").content.decode()
+    assert "With no findings left in it" in page and "Sent anyway" not in page
