@@ -114,7 +114,7 @@ def share_form_post(base, run):
         "perspective": perspective,
         "themes": themes,
         "language": "en",
-        "stay_anonymous": "on",
+        "appear": "anonymous",
         "narrator_descriptor": "a neighbour",
         "year_happened": "2020",
         "show_from": "now",

@@ -172,6 +172,7 @@ def share_data(**overrides):
         ],
         "suggested_theme": "Health care",
         "language": "en",
+        "appear": "named",
         "narrator_name": "Rosa",
         "narrator_descriptor": "daughter, Pico-Union",
         "place": "Pico-Union",

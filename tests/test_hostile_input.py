@@ -45,7 +45,7 @@ any_value = st.one_of(
 
 SHARE_FIELDS = [
     "title", "body", "summary", "perspective", "themes", "suggested_theme", "language",
-    "narrator_name", "stay_anonymous", "narrator_descriptor", "place", "year_happened",
+    "appear", "narrator_name", "narrator_descriptor", "place", "year_happened",
     "content_note", "contact_email", "may_contact", "show_from", "embargo_date", "consent",
     "consent_version", "submission_id", "website",
 ]  # fmt: skip
@@ -90,7 +90,7 @@ def test_what_a_narrator_typed_is_what_the_moderator_reads(client, title, body, 
         "place": place,
         "perspective": str(Perspective.objects.get(slug="immigrants").pk),
         "language": "es",
-        "stay_anonymous": "on",
+        "appear": "anonymous",
         "show_from": "now",
         "consent": "on",
         "consent_version": ConsentText.objects.current().version,

@@ -46,6 +46,10 @@ def test_a_pending_story_shows_moderators_the_identity_shield(sample_archive):
         for finding in story.shield_findings()
     }
     assert {"phone", "a_number", "name"} <= findings
+    sent_anyway = Story.objects.filter(
+        status=Story.Status.PENDING, sent_with_findings__isnull=False
+    )
+    assert sorted(sent_anyway.get().sent_with_findings) == ["a_number", "name", "phone"]
     assert Story.objects.published().filter(featured=True).count() >= 3
 
 

@@ -25,6 +25,7 @@ from ..models import (
     Story,
     ThemeSuggestion,
 )
+from ..safety import shield
 from .forms import RejectForm
 
 DESK_LIST_LENGTH = 50
@@ -100,10 +101,19 @@ class ModerationDeskMixin:
         pending = (
             Story.objects.filter(status=Story.Status.PENDING)
             .select_related("perspective")
-            .only("title", "submitted_at", "language", "perspective__name", "perspective__name_es")
+            .only(
+                "title",
+                "submitted_at",
+                "language",
+                "sent_with_findings",
+                "perspective__name",
+                "perspective__name_es",
+            )
             .order_by("submitted_at", "pk")
         )
         pending = list(pending[: DESK_LIST_LENGTH + 1])
+        for story in pending:
+            story.sent_anyway = shield.sent_anyway(story.sent_with_findings)
         return TemplateResponse(
             request,
             "admin/stories/story/desk.html",
@@ -159,6 +169,7 @@ class ModerationDeskMixin:
                 "original": story,
                 "story": story,
                 "shield": self.identity_shield(story),
+                "sent_anyway": shield.sent_anyway(story.sent_with_findings),
                 "open_reports": story.reports.open(),
                 "corrections": story.corrections_asked(),
                 "reject_form": reject_form,

@@ -104,7 +104,7 @@ class StoryAdmin(ModerationDeskMixin, admin.ModelAdmin):
     )
     inlines = (RecordingInline, TranscriptInline, StoryLinkInline, ModerationEventInline)
     fieldsets = (
-        (_("Identity shield"), {"fields": ("identity_shield",)}),
+        (_("Identity shield"), {"fields": ("identity_shield", "sent_anyway")}),
         (None, {"fields": ("title", "summary", "body", "content_note", "version_seen")}),
         (
             _("Narrator"),
@@ -162,6 +162,7 @@ class StoryAdmin(ModerationDeskMixin, admin.ModelAdmin):
     # the privacy table says moderators may not edit (the workflow's, the narrator's private ones).
     readonly_fields = (
         "identity_shield",
+        "sent_anyway",
         "consent_text",
         *privacy.read_only(Story, flatten_fieldsets(fieldsets)),
     )
@@ -259,6 +260,13 @@ class StoryAdmin(ModerationDeskMixin, admin.ModelAdmin):
                 "redact_url": reverse("admin:stories_story_redact", args=[story.pk]),
             },
         )
+
+    @admin.display(description=_("sent by the narrator"))
+    def sent_anyway(self, story):
+        """Whether the narrator sent the story with findings left in it, and of what kinds."""
+        if story.sent_with_findings is None:
+            return "—"  # sent before this was recorded, or not through the share form
+        return shield.sent_anyway(story.sent_with_findings) or _("With no findings left in it")
 
     def redact_view(self, request, story_id):
         story = get_object_or_404(Story, pk=story_id)

@@ -147,6 +147,11 @@ class Story(LockedChanges, ShieldedStory, HearingBack, models.Model):
         _("withdrawal token (hash)"), max_length=64, blank=True, db_index=True
     )
     moderator_notes = models.TextField(_("moderator notes"), blank=True)
+    # The kinds of the shield's findings the narrator chose to send anyway ("phone", ...),
+    # never their values; [] when nothing was found, None when not recorded.
+    sent_with_findings = models.JSONField(
+        _("sent with findings"), null=True, blank=True, editable=False
+    )
     submitter_hash = models.CharField(
         _("submitter network (keyed hash)"), max_length=64, blank=True
     )

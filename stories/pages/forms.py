@@ -4,7 +4,7 @@ import secrets
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinLengthValidator
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +24,8 @@ from ..search.text import clean_query
 BODY_MIN_LENGTH = 200
 BODY_MAX_LENGTH = 20_000
 SHOW_NOW, SHOW_LATER = "now", "later"
+# How a narrator appears to readers: the first question about them, nothing preselected.
+ANONYMOUS, NAMED = "anonymous", "named"
 # An embargo is for years, not generations; a typo like 20255 must not hide a story forever.
 LONGEST_EMBARGO_YEARS = 50
 
@@ -139,9 +141,14 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
         required=False,
         help_text=_("Choose any that fit."),
     )
-    stay_anonymous = forms.BooleanField(
-        label=_("Stay anonymous: do not show any name with my story"),
-        required=False,
+    appear = forms.ChoiceField(
+        label=_("How do you want to appear?"),
+        choices=[(ANONYMOUS, _("Anonymous")), (NAMED, _("With a name I choose"))],
+        widget=forms.RadioSelect,
+        help_text=_("Readers see this beside your story."),
+        error_messages={
+            "required": _("Choose how you want to appear: anonymous, or with a name you choose.")
+        },
     )
     year_happened = forms.IntegerField(
         label=_("Year it happened"),
@@ -221,8 +228,8 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
             "themes",
             "suggested_theme",
             "language",
+            "appear",
             "narrator_name",
-            "stay_anonymous",
             "narrator_descriptor",
             "place",
             "year_happened",
@@ -234,7 +241,7 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
             "summary": _("Summary"),
             "suggested_theme": _("Suggest a theme that is missing"),
             "language": _("Language of your story"),
-            "narrator_name": _("Name to show with your story"),
+            "narrator_name": _("The name to show (only if you chose “With a name I choose”)"),
             "narrator_descriptor": _("Who you are, in a few words"),
             "place": _("Neighbourhood or city"),
             "content_note": _("Content note"),
@@ -247,10 +254,7 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
                 "Optional. A moderator reads it and may add it as a theme; "
                 "your words are not published."
             ),
-            "narrator_name": _(
-                "A first name, a nickname or your full name. Leave it empty "
-                "and tick the box below to stay anonymous."
-            ),
+            "narrator_name": _("A first name or a name you choose, not your full legal name."),
             "narrator_descriptor": _('Optional. For example "nurse, Boyle Heights".'),
             "place": _("Optional. A neighbourhood is enough; never a street address."),
             "content_note": _(
@@ -334,10 +338,10 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("stay_anonymous") and not cleaned.get("narrator_name", "").strip():
+        if cleaned.get("appear") == NAMED and not cleaned.get("narrator_name", "").strip():
             self.add_error(
                 "narrator_name",
-                _("Give a name to show, or tick “Stay anonymous”."),
+                _("Give the name to show, or choose “Anonymous”."),
             )
         if self.held_recording_lost:
             self._tell_held_recording_lost(cleaned)
@@ -426,18 +430,34 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
     def shield_findings(self):
         """What the identity shield finds in the fields that could become public."""
         names = ()
-        if self.cleaned_data.get("stay_anonymous"):
+        if self.cleaned_data.get("appear") == ANONYMOUS:
             names = (self.cleaned_data.get("narrator_name", ""),)
         return shield.scan_fields(self.cleaned_data, names=names)
+
+    def without_finding(self, key):
+        """The posted data with the finding ``key`` names ("field:start:end") replaced by its
+        placeholder ("[phone number removed]", in the story's language), and that finding;
+        or None if no finding has that key any more (the narrator has edited the text since).
+
+        Everything else stays as posted: only the one field changes.
+        """
+        finding = next((f for f in self.shield_findings() if f.key == key), None)
+        if finding is None:
+            return None
+        data = self.data.copy()
+        with translation.override(self.cleaned_data["language"]):
+            data[finding.field] = shield.remove(self.cleaned_data[finding.field], finding)
+        data.pop("remove", None)
+        return data, finding
 
     def story_fields(self):
         """The cleaned values that become the story's own fields."""
         data = {
             name: self.cleaned_data[name]
             for name in self.Meta.fields
-            if name not in {"themes", "stay_anonymous"}
+            if name not in {"themes", "appear"}
         }
-        data["is_anonymous"] = self.cleaned_data["stay_anonymous"]
+        data["is_anonymous"] = self.cleaned_data["appear"] == ANONYMOUS
         data["may_contact"] = bool(data["contact_email"] and self.cleaned_data["may_contact"])
         data["notify_decision"] = bool(
             data["contact_email"] and self.cleaned_data["notify_decision"]

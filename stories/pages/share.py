@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
+from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 
@@ -19,6 +20,7 @@ from ..services import AlreadySubmitted, email_private_link, submit_story, was_s
 from .card import keep_for_card
 from .forms import ShareForm
 from .guards import over_limit, private
+from .preview import narrator_preview
 
 logger = logging.getLogger(__name__)
 
@@ -83,16 +85,20 @@ def share_form(request):
         may_upload=may_upload_recording(request),
         sender=limits.client_key(request),
     )
-    findings = []
+    findings, removal = [], None
     if request.method == "POST":
         valid = form.is_valid()
         hold_recording(request, form)
         if valid:
             if form.is_spam:
                 return redirect("stories:share-thanks")
+            if "remove" in request.POST:
+                form, removal = remove_finding(request, form, consent)
+                valid = form.is_valid()
+        if valid:
             findings = form.shield_findings()
-            if not findings or "send_anyway" in request.POST:
-                return send_story(request, form, consent)
+            if removal is None and (not findings or "send_anyway" in request.POST):
+                return send_story(request, form, consent, findings)
     return render(
         request,
         "stories/share.html",
@@ -101,9 +107,41 @@ def share_form(request):
             "consent": consent,
             "consent_blocks": consent.blocks(get_language()),
             "findings": [shown_in_context(form, finding) for finding in findings],
+            "removal": removal,
+            "preview": narrator_preview(form.cleaned_data) if removal or findings else None,
         },
         status=recording_refused_status(form),
     )
+
+
+@dataclasses.dataclass
+class Removal:
+    """What "Remove it for me" did: the finding it took out and what stands there now."""
+
+    finding: shield.Finding | None  # None: the text had changed, and nothing was removed
+    field: object = None  # the bound form field it was in
+    placeholder: str = ""
+
+
+def remove_finding(request, form, consent):
+    """The review step's "Remove it for me": the same form, one detail replaced, checked again.
+
+    The button names the finding by field and offsets (``Finding.key``), never
+    by its value. The recording held for the form stays held.
+    """
+    removed = form.without_finding(request.POST["remove"])
+    if removed is None:
+        return form, Removal(None)
+    data, finding = removed
+    again = ShareForm(
+        data,
+        consent=consent,
+        held_recording=form.held_recording,
+        sender=limits.client_key(request),
+    )
+    with translation.override(form.cleaned_data["language"]):
+        placeholder = str(shield.PLACEHOLDERS[finding.kind])
+    return again, Removal(finding, again[finding.field], placeholder)
 
 
 # A form sent back for its recording alone, over a limit: the status says which
@@ -185,7 +223,7 @@ def private_address(request, token):
     return records.absolute_url(request, reverse("stories:private-link", args=[token]))
 
 
-def send_story(request, form, consent):
+def send_story(request, form, consent, findings):
     submission_id = form.cleaned_data["submission_id"]
     if was_submitted(submission_id):
         # The same form again (a double click, a reload): one story, the same page.
@@ -194,9 +232,13 @@ def send_story(request, form, consent):
     if refused:
         return refused
     language = get_language()
+    fields = form.story_fields()
+    # The kinds of what the narrator sent anyway, for moderators; never the values again.
+    # Empty: sent with nothing found (None is a story from before this was recorded).
+    fields["sent_with_findings"] = [finding.kind for finding in findings]
     try:
         story, token = submit_story(
-            fields=form.story_fields(),
+            fields=fields,
             themes=form.cleaned_data["themes"],
             recording=form.held_recording,
             submitter_hash=limits.client_key(request),

@@ -116,6 +116,8 @@ TABLE = {
         "withdrawal_token_hash": Field(PRIVATE, Erased()),
         "submitter_hash": Field(PRIVATE, Erased()),
         "moderator_notes": Field(PRIVATE, Erased(), edited_by_moderators=True),
+        # The kinds of findings a narrator sent anyway ("phone"), for moderators: never a value.
+        "sent_with_findings": Field(PRIVATE, Kept("kinds of detail, never the details")),
         "featured": Field(WORKFLOW, FLAG),
         "is_sample": Field(WORKFLOW, FLAG, edited_by_moderators=True),
         "embargo_until": Field(WORKFLOW, DATE, edited_by_moderators=True),

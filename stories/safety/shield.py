@@ -14,7 +14,8 @@ number, a date that is not a birth date) is kept out, and the tests hold it out.
 - ``scan(text, names=...)``: the findings in one text, sorted, never overlapping.
 - ``scan_fields(values, names=...)``: the findings in the fields a narrator writes.
 - ``redact(text, findings)`` and ``highlight(text, findings)``: act on the
-  findings of one text.
+  findings of one text; ``remove(text, finding)`` puts a placeholder naming
+  its kind in its place ("[phone number removed]"), for narrators.
 
 Detection is one table, ``PATTERNS``, plus the names a narrator gave. Every
 pattern runs on a folded copy of the text (accents dropped one character at a
@@ -40,6 +41,7 @@ from typing import NamedTuple
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import privacy
 
@@ -62,6 +64,22 @@ KINDS = {
 }
 
 REDACTED = "[redacted]"
+
+# What "Remove it for me" on the share form's review step puts in place of a
+# detail, one per kind of KINDS, in the language the story is written in. Each
+# is its own message, not "[%(kind)s removed]": in Spanish the word for
+# "removed" agrees with the kind ("número quitado", "dirección quitada").
+PLACEHOLDERS = {
+    "name": _("[name removed]"),
+    "email": _("[email address removed]"),
+    "phone": _("[phone number removed]"),
+    "street_address": _("[street address removed]"),
+    "date_of_birth": _("[date of birth removed]"),
+    "ssn": _("[Social Security number removed]"),
+    "a_number": _("[A-number removed]"),
+    "case_number": _("[case number removed]"),
+    "licence_plate": _("[licence plate removed]"),
+}
 
 # Left out when a name is flagged word by word: alone they are just words.
 NAME_PARTICLES = frozenset({"de", "del", "la", "los", "las", "y", "van", "von", "da", "di", "the"})
@@ -412,13 +430,35 @@ def _spans(text, findings):
     return spans
 
 
-def redact(text, findings):
-    """``text`` with each finding replaced by REDACTED, and nothing else changed."""
+def redact(text, findings, *, placeholder=lambda finding: REDACTED):
+    """``text`` with each finding replaced by REDACTED (or ``placeholder(finding)``), and
+    nothing else changed."""
     # Right to left: each replacement changes the length of the text after it,
     # never before it, so the offsets still to come stay true.
-    for start, end, _finding in reversed(_spans(text, findings)):
-        text = text[:start] + REDACTED + text[end:]
+    for start, end, finding in reversed(_spans(text, findings)):
+        text = text[:start] + str(placeholder(finding)) + text[end:]
     return text
+
+
+def remove(text, finding):
+    """``text`` with ``finding`` replaced by its kind's placeholder ("[phone number removed]"),
+    in the active language."""
+    return redact(text, [finding], placeholder=lambda found: PLACEHOLDERS[found.kind])
+
+
+def sent_anyway(kinds):
+    """What moderators read of a story sent with findings left in it: their number and kinds.
+
+    ``kinds`` is ``Story.sent_with_findings``: the kinds of the findings, never their values.
+    """
+    if not kinds:
+        return ""
+    labels = ", ".join(str(KINDS[kind]) for kind in KINDS if kind in kinds)
+    return ngettext(
+        "Sent anyway, %(count)d finding (%(kinds)s)",
+        "Sent anyway, %(count)d findings (%(kinds)s)",
+        len(kinds),
+    ) % {"count": len(kinds), "kinds": labels}
 
 
 def highlight(text, findings) -> SafeString:

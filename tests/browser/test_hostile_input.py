@@ -97,6 +97,7 @@ def hostile_archive(site, settings, django_user_model):
             {
                 **hostile_fields(payload),
                 "perspective": perspective,
+                "appear": "named",
                 "language": "en",
                 "show_from": "now",
                 "consent": "on",

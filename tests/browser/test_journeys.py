@@ -22,7 +22,7 @@ def test_spanish_narrator_moderator_and_reader(page, site, django_user_model):
     page.get_by_label("Español").check()
     page.get_by_label("Inmigrantes").check()
     page.get_by_label("Acceso lingüístico").check()
-    page.get_by_label("Mantenerme en el anonimato", exact=False).check()
+    page.get_by_label("Anónimo", exact=True).check()
     page.get_by_label("Barrio o ciudad").fill("Boyle Heights")
     page.get_by_label("Correo electrónico (privado)").fill("narradora@private.example.org")
     page.get_by_label("Acepto", exact=False).focus()

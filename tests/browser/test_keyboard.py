@@ -22,8 +22,7 @@ FOCUS_ORDER = [
     "perspective",
     "themes",
     "suggested_theme",
-    "narrator_name",
-    "stay_anonymous",
+    "appear",  # with JavaScript, the name box is asked only for "With a name I choose"
     "narrator_descriptor",
     "place",
     "year_happened",
@@ -54,7 +53,7 @@ def test_share_form_is_complete_by_keyboard_alone_with_visible_focus(page, site)
         # The Spanish page starts with Spanish chosen as the story's language.
         "perspective": lambda: page.keyboard.press("ArrowDown"),  # the second perspective
         "themes": lambda: page.keyboard.press("Space"),
-        "stay_anonymous": lambda: page.keyboard.press("Space"),
+        "appear": lambda: page.keyboard.press("Space"),  # the first choice: Anonymous
         "place": lambda: page.keyboard.type("Pacoima"),
         "consent": lambda: page.keyboard.press("Space"),
     }

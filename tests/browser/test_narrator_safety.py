@@ -27,13 +27,14 @@ def test_shield_review_send_anyway_and_withdraw(page, site, language, save_scree
     title = f"Papers under the bed ({language})"
     page.goto(site + prefix + "/share/")
     fill_risky_story(page, labels, title)
-    page.get_by_role("button", name=labels["send"]).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name=labels["send"]).click()
 
     # The review step: all three flagged, nothing sent, every field kept.
     marks = page.locator(".shield-summary mark.finding")
     assert sorted(marks.all_inner_texts()) == sorted([A_NUMBER, PHONE, OWN_NAME])
     assert page.get_by_label(labels["title"]).input_value() == title
-    assert page.get_by_label(labels["anonymous"], exact=False).is_checked()
+    assert page.get_by_label(labels["anonymous"], exact=True).is_checked()
     assert not Story.objects.filter(title=title).exists()
     assert_no_violations(page, f"review step ({language})")
     save_screenshot(f"{language} share review step")
@@ -160,3 +161,96 @@ def test_the_token_travels_only_in_the_links_own_address(
     assert (f"{site}/static/", f"{site}{prefix}/my-story/") in {
         (url[: len(site) + 8], referer) for url, referer in sent
     }
+
+
+REVIEW_LABELS = {
+    "en": {
+        "remove": "Remove it for me",
+        "nothing else": "Nothing else to check",
+        "placeholders": ["[A-number removed]", "[phone number removed]", "[name removed]"],
+    },
+    "es": {
+        "remove": "Quitarlo por mí",
+        "nothing else": "Nada más que revisar",
+        # The risky story is written in English (fill_risky_story says so): its
+        # placeholders are in the story's language, not the page's.
+        "placeholders": ["[A-number removed]", "[phone number removed]", "[name removed]"],
+    },
+}
+
+PAGE_TOP = "selector => { const b = document.querySelector(selector).getBoundingClientRect();"
+PAGE_TOP += " return {top: b.top + scrollY, bottom: b.bottom + scrollY}; }"
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_on_a_phone_the_review_step_acts_first_and_removes_for_the_narrator(
+    page, site, language, save_screenshot
+):
+    prefix = "" if language == "en" else "/es"
+    labels = {**LABELS[language], **REVIEW_LABELS[language]}
+    title = f"Remove it for me ({language})"
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(site + prefix + "/share/")
+    # With JavaScript, the name box is asked only for "With a name I choose".
+    name_box = page.get_by_label(labels["name"], exact=False)
+    assert not name_box.is_visible()
+    assert not page.locator(".live-preview").is_visible()  # nothing chosen, nothing shown
+    page.get_by_label(labels["named"], exact=True).check()
+    assert name_box.is_visible()
+    name_box.fill("Lupe")
+    live_card = page.locator(".live-preview .preview-card")
+    assert live_card.inner_text() == "Lupe"  # what readers will see, as the narrator types
+    fill_risky_story(page, labels, title)
+    assert not name_box.is_visible()  # anonymous: the typed name is kept for the shield only
+    page.locator("#id_narrator_descriptor").fill("office cleaner")
+    page.locator("#id_place").fill("Pico-Union")
+    page.locator("#id_year_happened").fill("2025")
+    line = f"{labels['anonymous']}, office cleaner · Pico-Union · 2025"
+    assert " ".join(live_card.inner_text().split()) == line
+    with page.expect_navigation():
+        page.get_by_role("button", name=labels["send"]).click()
+
+    # The findings first, the two actions right under them: within two phone screens.
+    assert page.locator(".findings > li").count() == 3
+    findings = page.evaluate(PAGE_TOP, ".findings")
+    actions = page.evaluate(PAGE_TOP, ".shield-summary .form-actions")
+    assert actions["top"] >= findings["bottom"]
+    assert actions["bottom"] - findings["top"] <= 2 * 800, (findings, actions)
+    assert page.locator(".shield-summary .form-actions button").count() == 2
+    card = " ".join(page.locator(".review-preview .preview-card").inner_text().split())
+    assert card == line
+    assert page.locator(".preview-warning li").count() == 1  # all three together
+    assert_no_violations(page, f"review step on a phone ({language})")
+    save_at_every_width(page, save_screenshot, f"{language} share review remove it for me")
+
+    # Enter in a field checks again: it never removes a detail.
+    page.set_viewport_size({"width": 375, "height": 800})
+    with page.expect_navigation():
+        page.get_by_label(labels["title"]).press("Enter")
+    assert page.locator(".findings > li").count() == 3
+    assert A_NUMBER in page.get_by_role("textbox", name=labels["body"]).input_value()
+
+    for remaining in (2, 1, 0):
+        with page.expect_navigation():
+            page.get_by_role("button", name=labels["remove"]).first.click()
+        assert page.locator(".findings > li").count() == remaining
+        if remaining == 2:
+            assert_no_violations(page, f"review step after a removal ({language})")
+            save_at_every_width(page, save_screenshot, f"{language} share review one removed")
+    body = page.get_by_role("textbox", name=labels["body"]).input_value()
+    for placeholder in labels["placeholders"]:
+        assert placeholder in body
+    for detail in (A_NUMBER, PHONE, OWN_NAME):
+        assert detail not in body
+    assert page.get_by_label(labels["title"]).input_value() == title
+    assert page.get_by_label(labels["anonymous"], exact=True).is_checked()
+    assert page.locator(".shield-summary h2").inner_text() == labels["nothing else"]
+    assert_no_violations(page, f"review step, nothing left ({language})")
+    save_at_every_width(page, save_screenshot, f"{language} share review nothing left")
+
+    page.locator(".shield-summary").get_by_role("button", name=labels["send"]).click()
+    page.wait_for_url(f"**{prefix}/share/thanks/")
+    story = Story.objects.get(title=title)
+    assert story.is_anonymous and story.sent_with_findings == []
+    for placeholder in labels["placeholders"]:
+        assert placeholder in story.body

@@ -19,7 +19,7 @@ WORDS = {
         "ready": "Your recording is ready.",
         "language": "Spanish",
         "perspective": "Immigrants",
-        "anonymous": "Stay anonymous",
+        "anonymous": "Anonymous",
         "consent": "I agree",
         "send": "Send my story for review",
         "thanks": "**/share/thanks/",
@@ -35,7 +35,7 @@ WORDS = {
         "ready": "Su grabación está lista.",
         "language": "Español",
         "perspective": "Inmigrantes",
-        "anonymous": "Mantenerme en el anonimato",
+        "anonymous": "Anónimo",
         "consent": "Acepto",
         "send": "Enviar mi historia para revisión",
         "thanks": "**/es/share/thanks/",
@@ -78,7 +78,7 @@ def test_a_narrator_records_listens_and_sends_without_writing(
 
     page.get_by_label(words["language"], exact=True).check()
     page.get_by_label(words["perspective"]).check()
-    page.get_by_label(words["anonymous"], exact=False).check()
+    page.get_by_label(words["anonymous"], exact=True).check()
     page.get_by_label(words["consent"], exact=False).check()
     page.get_by_role("button", name=words["send"]).click()
     page.wait_for_url(words["thanks"])

@@ -76,7 +76,7 @@ def test_a_recording_stays_private_until_a_moderator_clears_it(
         BODY + " My number is (213) 555-0147."
     )
     page.get_by_label("Law enforcement").check()
-    page.get_by_label("Stay anonymous", exact=False).check()
+    page.get_by_label("Anonymous", exact=True).check()
     page.get_by_label("A recording of your story").set_input_files(recording_file)
     page.get_by_label("I agree", exact=False).check()
     page.get_by_role("button", name="Send my story for review").click()

@@ -35,7 +35,7 @@ pytestmark = pytest.mark.django_db
 
 
 def risky_share_data(**overrides):
-    return share_data(body=RISKY_BODY, stay_anonymous="on", narrator_name=OWN_NAME, **overrides)
+    return share_data(body=RISKY_BODY, appear="anonymous", narrator_name=OWN_NAME, **overrides)
 
 
 def send(client, data, prefix=""):
@@ -66,7 +66,7 @@ def test_review_step_keeps_every_field(client):
     )
     form = client.post(SHARE_URL, data).context["form"]
     for name, value in data.items():
-        if name in {"consent", "stay_anonymous", "may_contact"}:
+        if name in {"consent", "may_contact"}:
             assert form[name].value() in (True, "on"), name
         elif name == "themes":
             assert sorted(form[name].value()) == sorted(value)

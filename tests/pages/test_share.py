@@ -60,7 +60,7 @@ def test_thank_you_page_explains_moderation_and_shows_no_story(client):
 def test_anonymous_narrator_name_is_kept_only_until_approval(client):
     client.post(
         SHARE_URL,
-        share_data(stay_anonymous="on", narrator_name="Rosa Martinez", send_anyway="1"),
+        share_data(appear="anonymous", narrator_name="Rosa Martinez", send_anyway="1"),
     )
     story = Story.objects.get()
     assert story.is_anonymous
@@ -76,7 +76,7 @@ def test_anonymous_narrator_name_is_kept_only_until_approval(client):
 def test_name_or_anonymous_is_required(client):
     response = client.post(SHARE_URL, share_data(narrator_name=""))
     assert response.status_code == 200
-    assert "Give a name to show" in response.content.decode()
+    assert "Give the name to show" in response.content.decode()
     assert not Story.objects.exists()
 
 
