@@ -18,6 +18,7 @@ FOCUS_ORDER = [
     "summary",
     "language",
     "content_note",
+    "button",  # the recorder's "Start recording", where the browser can record
     "recording",
     "perspective",
     "themes",
