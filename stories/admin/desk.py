@@ -84,7 +84,14 @@ class ModerationDeskMixin:
         pending = (
             Story.objects.filter(status=Story.Status.PENDING)
             .select_related("perspective")
-            .only("title", "submitted_at", "language", "perspective__name", "perspective__name_es")
+            .only(
+                "title",
+                "submitted_at",
+                "language",
+                "voice",
+                "perspective__name",
+                "perspective__name_es",
+            )
             .order_by("submitted_at", "pk")
         )
         pending = list(pending[: DESK_LIST_LENGTH + 1])

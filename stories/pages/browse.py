@@ -154,10 +154,11 @@ class StoryDetailView(DetailView):
     def get_context_data(self, **kwargs):
         record = records.PublicRecord.of(self.object)
         base_url = records.base_url(self.request)
-        heard = self.object.public_recording is not None
+        cleared = self.object.cleared_recording is not None
         return super().get_context_data(
-            # A transcript is the recording's: shown (and searched for) with it only.
-            transcript=list(self.object.transcript.all()) if heard else [],
+            # A transcript is the recording's: shown once a moderator cleared it, beside
+            # the player, or alone where the narrator kept the voice private.
+            transcript=list(self.object.transcript.all()) if cleared else [],
             other_perspectives=self.object.other_perspectives(),
             in_conversation=self.object.stories_in_conversation(),
             permalink=base_url + record.permalink_path,

@@ -111,6 +111,20 @@ class LocalNameMultipleChoiceField(forms.ModelMultipleChoiceField):
         return obj.local_name
 
 
+class DescribedRadioSelect(forms.RadioSelect):
+    """Radio buttons, each described by the text shown under it (a perspective's description).
+
+    The template writes each description with the id ``<option id>_description``.
+    """
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if getattr(instance, "local_description", "") and option["attrs"].get("id"):
+            option["attrs"]["aria-describedby"] = f"{option['attrs']['id']}_description"
+        return option
+
+
 class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
     """What a narrator fills in. Everything typed is kept when the form comes back with errors."""
 
@@ -126,8 +140,12 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
     perspective = LocalNameChoiceField(
         label=_("I am speaking as"),
         queryset=Perspective.objects.all(),
-        widget=forms.RadioSelect,
+        widget=DescribedRadioSelect,
         empty_label=None,
+        help_text=_(
+            "Choose the one closest to where you stand. Choosing “Immigrants” says "
+            "nothing about anyone's immigration status."
+        ),
     )
     themes = LocalNameMultipleChoiceField(
         label=_("What is your story about?"),
@@ -187,8 +205,23 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
         required=False,
         help_text=_(
             "Optional. Your story told in your own voice, beside the written one: MP3, M4A, "
-            "AAC, OGG or WAV, up to %(size)d MB. Names, places and the device that recorded "
-            "it are removed from the file. A moderator listens to it before anyone else can."
+            "AAC, OGG or WAV, up to %(size)d MB. A voice can identify the person speaking, "
+            "even without a name: below, you choose whether readers may hear it. Names, "
+            "places and the device that recorded it are removed from the file. A moderator "
+            "listens to all of it before anyone else can."
+        ),
+    )
+    # Asked with the recording, stored with the consent (Story.voice); ignored without one.
+    voice = forms.ChoiceField(
+        label=_("Who may hear your recording?"),
+        choices=Story.Voice.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=_(
+            "Needed if you send a recording. A voice can identify the person speaking, even "
+            "without a name. If you keep your voice private, only moderators hear it: they "
+            "write down what you say, and readers get only that transcript, never the sound. "
+            "You can make this choice more private later, never less."
         ),
     )
     remove_recording = forms.BooleanField(label=_("Remove this recording"), required=False)
@@ -275,6 +308,10 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
         self.held_recording_lost = held_recording_lost
         self.sender = sender  # the client's keyed network hash, for the bytes it holds
         self.fields["recording"].help_text %= {"size": settings.RECORDING_MAX_BYTES // 1_000_000}
+        if not self.is_bound or self.data.get("stay_anonymous"):
+            # Anonymity first: a narrator who asked not to be named (or has not said yet)
+            # sees "keep my voice private" first. Nothing is chosen for them.
+            self.fields["voice"].choices = list(reversed(Story.Voice.choices))
         self.initial["consent_version"] = consent.version
         self.initial["submission_id"] = secrets.token_urlsafe(24)
         this_year = datetime.date.today().year
@@ -322,6 +359,17 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
             )
         if self.held_recording_lost:
             self._tell_held_recording_lost(cleaned)
+        if self.comes_with_recording(cleaned) and not cleaned.get("voice"):
+            self.add_error(
+                "voice",
+                forms.ValidationError(
+                    _(
+                        "Choose whether readers may hear your recording, or only read "
+                        "what you said."
+                    ),
+                    code="voice_needed",
+                ),
+            )
         if cleaned.get("show_from") == SHOW_LATER:
             self._check_embargo_date(cleaned.get("embargo_date"))
         if cleaned.get("consent_version") != self.consent.version and "consent" not in self.errors:
@@ -333,6 +381,12 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
                 ),
             )
         return cleaned
+
+    def comes_with_recording(self, cleaned):
+        """Whether a recording goes with this post: a new one, or the one held and kept."""
+        if cleaned.get("recording"):
+            return True
+        return self.held_recording is not None and not cleaned.get("remove_recording")
 
     def _tell_held_recording_lost(self, cleaned):
         """Once, unless a recording came or went with this post: the form never drops it unsaid."""
@@ -387,6 +441,8 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
             if name not in {"themes", "stay_anonymous"}
         }
         data["is_anonymous"] = self.cleaned_data["stay_anonymous"]
+        # Given with the consent, for the recording that goes with the story (settled by now).
+        data["voice"] = self.cleaned_data["voice"] if self.held_recording is not None else ""
         data["may_contact"] = bool(data["contact_email"] and self.cleaned_data["may_contact"])
         if self.cleaned_data["show_from"] == SHOW_LATER:
             day = self.cleaned_data["embargo_date"]
