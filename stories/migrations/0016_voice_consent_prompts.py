@@ -83,17 +83,6 @@ PROMPTS = [
      "¿Cómo cambió su cuadra, y quién se dio cuenta?"),
 ]
 
-IMMIGRANTS_DESCRIPTION = (
-    "People who came to Los Angeles from another country, with or without papers, "
-    "and their families."
-)
-IMMIGRANTS_DESCRIPTION_ES = (
-    "Personas que llegaron a Los Ángeles desde otro país, con o sin papeles, y sus familias."
-)
-NOT_A_STATUS = " Choosing it says nothing about anyone's immigration status."
-NOT_A_STATUS_ES = " Elegirla no dice nada sobre la situación migratoria de nadie."
-
-
 def consent_2026_12(ConsentText, db):
     """The consent text the share form shows from 2026-12 (tests seed it again with this)."""
     text, _ = ConsentText.objects.using(db).get_or_create(
@@ -131,14 +120,6 @@ def add_consent_and_prompts(apps, schema_editor):
     consent_2026_12(apps.get_model("stories", "ConsentText"), db)
     Perspective = apps.get_model("stories", "Perspective")
     seed_prompts(apps.get_model("stories", "QuestionPrompt"), Perspective, db)
-    # The Immigrants perspective says that choosing it says nothing of a status:
-    # only where its description is still the seeded one, never over a moderator's words.
-    Perspective.objects.using(db).filter(
-        slug="immigrants", description=IMMIGRANTS_DESCRIPTION
-    ).update(description=IMMIGRANTS_DESCRIPTION + NOT_A_STATUS)
-    Perspective.objects.using(db).filter(
-        slug="immigrants", description_es=IMMIGRANTS_DESCRIPTION_ES
-    ).update(description_es=IMMIGRANTS_DESCRIPTION_ES + NOT_A_STATUS_ES)
 
 
 RECREATE_VISIBLE_INDEX = """
