@@ -9,8 +9,10 @@ import json
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from stories.models import QuestionPrompt, Story
+from stories.models import Perspective, QuestionPrompt, Story
 from stories.moderators import MODERATORS_GROUP
 
 from ..factories import (
@@ -276,3 +278,19 @@ def test_moderators_edit_the_prompts_in_the_admin(moderator_client):
     assert not prompt.active
     moderator_client.get("/admin/")  # shows the admin's message, which names the prompt
     assert "What did your grandmother" not in moderator_client.get(SHARE_URL).content.decode()
+
+
+def test_the_share_page_reads_its_prompts_in_one_query(client, django_assert_max_num_queries):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/es{SHARE_URL}").status_code == 200
+        return len(captured)
+
+    few = queries()
+    for perspective in Perspective.objects.all():
+        QuestionPrompt.objects.bulk_create(
+            QuestionPrompt(text=f"Question {n}?", perspective=perspective) for n in range(5)
+        )
+    assert queries() == few
+    with django_assert_max_num_queries(10):
+        client.get(SHARE_URL)
