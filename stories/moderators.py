@@ -20,6 +20,11 @@ MODERATOR_PERMISSIONS = {
         # Merging themes deletes the themes merged away.
         "delete_theme",
         "view_taggedtheme",
+        # The questions the share form offers narrators: curated like perspectives and themes.
+        "view_questionprompt",
+        "add_questionprompt",
+        "change_questionprompt",
+        "delete_questionprompt",
         # Moderators read the consent texts; adding a version is for administrators.
         "view_consenttext",
         # Reports and theme suggestions are read and decided on ("change"), never

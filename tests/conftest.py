@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import caches
 from django.utils import timezone, translation
 
-from stories.models import ConsentText
+from stories.models import ConsentText, Perspective, QuestionPrompt
 from stories.moderators import MODERATORS_GROUP
 from stories.search import index as search_index
 
@@ -104,7 +104,7 @@ def seeded_transactional_db(transactional_db):
 
     Transactional tests end by emptying every table; post_migrate then puts
     back permissions and the Moderators group, but not what the data
-    migrations seeded (perspectives, themes, the first consent text), so it
+    migrations seeded (perspectives, themes, the consent texts, the prompts), so it
     is seeded again here, and the search index is
     brought in line with the (empty) stories table.
     """
@@ -114,6 +114,9 @@ def seeded_transactional_db(transactional_db):
         "stories.migrations.0006_consent_withdrawal_erasure"
     )
     consent_migration.first_consent_version(ConsentText, "default")
+    voice_migration = importlib.import_module("stories.migrations.0017_voice_consent_prompts")
+    voice_migration.consent_2026_12(ConsentText, "default")
+    voice_migration.seed_prompts(QuestionPrompt, Perspective, "default")
     # Emptying the tables skips SQLite's FTS5 index, which Django does not manage.
     search_index.rebuild()
 

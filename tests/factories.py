@@ -180,8 +180,10 @@ def share_data(**overrides):
         "content_note": "",
         "contact_email": "rosa@private.example.org",
         "show_from": "now",
+        # Asked only with a recording (ignored without one): the narrator's choice for it.
+        "voice": "published",
         "consent": "on",
-        "consent_version": "2026-11",
+        "consent_version": ConsentText.objects.current().version,
         "website": "",
     }
     data.update(overrides)

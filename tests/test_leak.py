@@ -92,6 +92,11 @@ def archive(every_state_archive):
         give_recording(story, cleared=True, transcript=[(0, f"{marker}transcript")])
     give_recording(visible, cleared=True, transcript=[(0, "Heard"), (5, "Said later")])
     give_recording(anonymous, cleared=False, transcript=[(0, "zquncleared transcript")])
+    # A voice kept private, cleared and transcribed, on a visible story: the
+    # transcript is public, the audio is never served, its address never written.
+    voice_private = make_published(title="Transcript only story", perspective="critics")
+    give_recording(voice_private, cleared=True, transcript=[(0, "Zqvoiceprivate words")])
+    voice_private.keep_voice_private()
     Report.file(
         visible,
         reason=Report.Reason.OTHER,
@@ -108,10 +113,11 @@ def archive(every_state_archive):
         *(f"{s.body.split()[0]}transcript" for s in hidden_stories if s.body),
         "zquncleared",
         # A recording is not linked for a story whose recording is not heard.
-        *(f"/recordings/{s.pk}/" for s in [*hidden_stories, anonymous]),
+        *(f"/recordings/{s.pk}/" for s in [*hidden_stories, anonymous, voice_private]),
     }
     return {
         "visible": visible,
+        "voice private": voice_private,
         "hidden": hidden_stories,
         # Hidden stories readers once saw: deleted OAI-PMH records; a withdrawn one answers 410.
         "seen": [states["withdrawn"], states["returned"]],
@@ -275,15 +281,31 @@ def test_search_finds_no_hidden_story_by_any_of_its_words(client, archive):
                 assert secret not in response.content.decode(), (query, secret)
 
 
+def test_a_voice_kept_private_is_never_served_but_its_transcript_is_read(client, archive):
+    """DESIGN.md: "A voice kept private is never served", on any road, cleared or not."""
+    story = archive["voice private"]
+    assert story.recording.is_cleared and story.is_visible
+    for path in (f"/recordings/{story.pk}/", f"/recordings/{story.pk}/captions.vtt"):
+        assert client.get(path).status_code == 404
+        assert client.get(path, HTTP_RANGE="bytes=0-3").status_code == 404
+        assert client.head(path).status_code == 404
+    for prefix in ("", "/es"):
+        html = client.get(prefix + story.get_absolute_url()).content.decode()
+        assert "Zqvoiceprivate words" in html
+        assert "<audio" not in html
+        assert story.recording.stored_as not in html
+        assert f"/recordings/{story.pk}/" not in html
+
+
 def test_search_facets_count_only_visible_stories(client, archive):
     response = client.get("/search/")
     facets = response.context["facets"]
-    assert sum(p.matching_count for p in facets["perspectives"]) == 2
+    assert sum(p.matching_count for p in facets["perspectives"]) == 3
     assert {t.slug: t.matching_count for t in facets["themes"]} == {
         "public-safety": 2,
         "community-trust": 1,
     }
-    assert sum(language.matching_count for language in facets["languages"]) == 2
+    assert sum(language.matching_count for language in facets["languages"]) == 3
 
 
 def test_oai_pmh_shows_a_hidden_story_at_most_as_a_deleted_header(client, archive):

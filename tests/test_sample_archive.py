@@ -97,7 +97,7 @@ def test_sample_recordings_are_written_and_one_waits_to_be_heard(sample_archive,
     for recording in recordings:
         with recordings_storage().open(recording.stored_as) as audio:
             assert len(audio.read()) == recording.size
-    heard = [r.story for r in recordings if r.is_cleared and r.story.is_visible]
+    heard = [r.story for r in recordings if r.story.is_visible and r.story.public_recording]
     assert {story.language for story in heard} == {"en", "es"}
     assert all(story.transcript.count() >= 5 for story in heard)
     assert recordings.filter(cleared_at=None, story__status=Story.Status.PENDING).exists()
@@ -108,8 +108,19 @@ def test_sample_recordings_are_written_and_one_waits_to_be_heard(sample_archive,
 
 def test_readme_says_how_many_sample_recordings_a_reader_hears(sample_archive):
     recordings = Recording.objects.select_related("story")
-    heard = [r for r in recordings if r.is_cleared and r.story.is_visible]
-    assert (recordings.count(), len(heard)) == (4, 2)
+    heard = [r for r in recordings if r.story.is_visible and r.story.public_recording]
+    assert (recordings.count(), len(heard)) == (5, 2)
     readme = " ".join((settings.BASE_DIR / "README.md").read_text().split())
-    assert "The sample archive has four recordings" in readme
+    assert "The sample archive has five recordings" in readme
     assert "a reader hears only two of them" in readme
+
+
+def test_a_sample_voice_kept_private_shows_its_transcript_and_is_never_served(
+    sample_archive, client
+):
+    story = Story.objects.published().get(voice=Story.Voice.PRIVATE)
+    assert story.recording.is_cleared and story.transcript.count() >= 5
+    assert client.get(f"/recordings/{story.pk}/").status_code == 404
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert story.transcript.first().text in html and "<audio" not in html
+    assert story.events.filter(note="Voice kept private: transcript only", actor=None).exists()

@@ -7,7 +7,7 @@ and importing the modules below registers their ModelAdmins:
 - ``inlines``: the story's recording, transcript, links and history, and the recording filter;
 - ``forms``: the story's and recording's forms, and those the actions ask to fill in;
 - ``actions``: the workflow action and the page that asks before acting;
-- ``taxonomy``: perspectives, themes and theme suggestions;
+- ``taxonomy``: perspectives, themes, theme suggestions and question prompts;
 - ``reports``: readers' reports; ``history``: moderation events; ``consent``: consent texts.
 """
 

@@ -12,7 +12,7 @@ class ConsentTextAdmin(admin.ModelAdmin):
     """Versions are added, never edited: each story keeps the words its narrator agreed to."""
 
     list_display = ("version", "created_at", "story_count")
-    fields = ("version", "text_en", "text_es", "created_at")
+    fields = ("version", "text_en", "text_es", "summary_en", "summary_es", "created_at")
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(story_count=Count("stories"))

@@ -106,6 +106,7 @@ class ModerationDeskMixin:
                 "submitted_at",
                 "language",
                 "sent_with_findings",
+                "voice",
                 "perspective__name",
                 "perspective__name_es",
             )

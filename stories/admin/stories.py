@@ -32,6 +32,9 @@ from .inlines import (
     TranscriptInline,
 )
 
+# What moderators see wherever a story's recording is: its narrator kept the voice private.
+VOICE_PRIVATE_BADGE = _("Voice private: transcript only")
+
 
 @dataclasses.dataclass
 class FindingForModerator:
@@ -122,7 +125,7 @@ class StoryAdmin(ModerationDeskMixin, admin.ModelAdmin):
         (_("Classification"), {"fields": ("perspective", "themes", "suggested_theme")}),
         (
             _("Transcript of the recording"),
-            {"fields": ("transcript_webvtt", "transcript_file")},
+            {"fields": ("voice_choice", "transcript_webvtt", "transcript_file")},
         ),
         (
             _("Publication"),
@@ -164,6 +167,7 @@ class StoryAdmin(ModerationDeskMixin, admin.ModelAdmin):
         "identity_shield",
         "sent_anyway",
         "consent_text",
+        "voice_choice",
         *privacy.read_only(Story, flatten_fieldsets(fieldsets)),
     )
 
@@ -323,7 +327,29 @@ class StoryAdmin(ModerationDeskMixin, admin.ModelAdmin):
             recording = story.recording
         except Recording.DoesNotExist:
             return "—"
-        return _("cleared") if recording.is_cleared else _("waiting to be listened to")
+        state = _("cleared") if recording.is_cleared else _("waiting to be listened to")
+        if story.keeps_voice_private:
+            return format_html("{} · <strong>{}</strong>", state, VOICE_PRIVATE_BADGE)
+        return state
+
+    @admin.display(description=_("the narrator's voice"))
+    def voice_choice(self, story):
+        """What the narrator chose for a recording; a private voice as a badge moderators see."""
+        if story.keeps_voice_private:
+            return format_html(
+                '<strong class="voice-private">{}</strong><br>{}',
+                VOICE_PRIVATE_BADGE,
+                _(
+                    "The narrator chose that readers never hear this recording, even cleared. "
+                    "Listen to it and write its transcript: readers get only the transcript."
+                ),
+            )
+        if story.voice:
+            return story.get_voice_display()
+        return _(
+            "No choice asked (sent without a recording, or before the choice existed): "
+            "readers hear a cleared recording."
+        )
 
     @admin.action(permissions=["change"], description=_("Redact every identity-shield finding"))
     def redact_every_finding(self, request, queryset):

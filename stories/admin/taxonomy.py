@@ -1,11 +1,12 @@
-"""Perspectives, themes and the themes narrators suggest, as moderators curate them."""
+"""Perspectives, themes, the themes narrators suggest and the question prompts, as moderators
+curate them."""
 
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from ..models import Perspective, Theme, ThemeSuggestion
+from ..models import Perspective, QuestionPrompt, Theme, ThemeSuggestion
 from .actions import asked_before_acting
 from .forms import AcceptSuggestionForm, MapSuggestionForm, MergeThemesForm
 
@@ -23,6 +24,18 @@ class PerspectiveAdmin(admin.ModelAdmin):
     @admin.display(description=_("stories (all statuses)"), ordering="story_count")
     def story_count(self, perspective):
         return perspective.story_count
+
+
+@admin.register(QuestionPrompt)
+class QuestionPromptAdmin(admin.ModelAdmin):
+    """The questions the share form offers narrators to begin with: for all, or by perspective."""
+
+    list_display = ("text", "text_es", "perspective", "display_order", "active")
+    list_editable = ("display_order", "active")
+    list_filter = ("active", "perspective")
+    list_select_related = ("perspective",)
+    search_fields = ("text", "text_es")
+    fields = ("text", "text_es", "perspective", "display_order", "active")
 
 
 @admin.register(Theme)

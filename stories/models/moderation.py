@@ -40,6 +40,10 @@ class ConsentText(models.Model):
     version = models.CharField(_("version"), max_length=20, unique=True)
     text_en = models.TextField(_("text in English"))
     text_es = models.TextField(_("text in Spanish"))
+    # The text in a few plain points, shown above the consent box with the whole text a
+    # tap away. Part of the version: a new text comes with its own summary.
+    summary_en = models.TextField(_("summary in English"), blank=True)
+    summary_es = models.TextField(_("summary in Spanish"), blank=True)
     created_at = models.DateTimeField(_("in use from"), default=timezone.now)
 
     objects = ConsentTextQuerySet.as_manager()
@@ -58,10 +62,21 @@ class ConsentText(models.Model):
     def text_in(self, language):
         return self.text_es if language == "es" else self.text_en
 
+    def summary_in(self, language):
+        return self.summary_es if language == "es" else self.summary_en
+
     def blocks(self, language):
         """The text in ``language`` as paragraphs and lists, for a template to lay out."""
+        return self._blocks_of(self.text_in(language))
+
+    def summary_blocks(self, language):
+        """The summary in ``language``, laid out as ``blocks``; empty for a version without one."""
+        return self._blocks_of(self.summary_in(language))
+
+    @staticmethod
+    def _blocks_of(text):
         blocks = []
-        for chunk in self.text_in(language).strip().split("\n\n"):
+        for chunk in text.strip().split("\n\n"):
             lines = [line.strip() for line in chunk.splitlines() if line.strip()]
             if lines and all(line.startswith("- ") for line in lines):
                 blocks.append(ConsentBlock(points=tuple(line[2:] for line in lines)))

@@ -87,6 +87,66 @@ def forget_files(names, *, using):
     transaction.on_commit(delete_files, using=using)
 
 
+class Voice(models.TextChoices):
+    """What a narrator who sends a recording chooses for it (``Story.voice``).
+
+    Blank: no choice was asked (the story came without a recording, or before
+    the choice existed, when narrators were told readers would hear it once cleared).
+    """
+
+    PUBLISHED = "published", _("Publish my recording")
+    PRIVATE = "private", _("Keep my voice private: publish only a transcript")
+
+
+class RecordedStory:
+    """What readers may have of a story's recording: Story's part of this module.
+
+    A voice kept private is never served (DESIGN.md): moderators hear it in
+    the admin and transcribe it; readers get the transcript alone.
+    """
+
+    @property
+    def cleared_recording(self):
+        """The recording a moderator has listened to and cleared, heard by readers or not.
+
+        Its transcript is public once it is cleared (on a visible story),
+        whatever the narrator chose for the voice.
+        """
+        try:
+            recording = self.recording
+        except Recording.DoesNotExist:
+            return None
+        return recording if recording.is_cleared else None
+
+    @property
+    def public_recording(self):
+        """The recording readers may hear, or None: cleared, and its voice not kept private.
+
+        Whether the story itself is visible is the caller's business: this is
+        read from stories that came through ``published()``.
+        """
+        return None if self.keeps_voice_private else self.cleared_recording
+
+    @property
+    def keeps_voice_private(self):
+        return self.voice == Voice.PRIVATE
+
+    def keep_voice_private(self, *, by=None):
+        """The narrator's choice made more private: only a transcript, never the audio.
+
+        One way only: nothing makes a private voice public again. ``by`` is
+        None for the narrator (from their private page), or the moderator who
+        acted on their request. Returns whether anything changed.
+        """
+        with self.locked() as story:
+            if story.keeps_voice_private:
+                return False
+            story.voice = Voice.PRIVATE
+            story.save(update_fields=["voice", "updated_at"])
+            story.record_event("Voice kept private: transcript only", by=by)
+        return True
+
+
 class Recording(LockedChanges, models.Model):
     """A story's audio, checked, stripped of its tags and kept through the storage API.
 

@@ -25,7 +25,7 @@ from ..safety import privacy
 from ..signals import stories_changed_in_bulk
 from .locking import LockedChanges
 from .notices import HearingBack
-from .recording import Recording, forget_files
+from .recording import RecordedStory, Recording, Voice, forget_files
 from .shielding import ShieldedStory
 from .story_queryset import StoryQuerySet
 from .taxonomy import Perspective, TaggedTheme, in_local_order
@@ -41,12 +41,14 @@ class NotReadyToPublish(InvalidTransition):
     """An approval the story's content does not allow yet (``Story.unready_reason``)."""
 
 
-class Story(LockedChanges, ShieldedStory, HearingBack, models.Model):
+class Story(RecordedStory, LockedChanges, ShieldedStory, HearingBack, models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending review")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    Voice = Voice  # what the narrator chose for a recording (recording.py)
 
     class Language(models.TextChoices):
         ENGLISH = "en", _("English")
@@ -137,6 +139,10 @@ class Story(LockedChanges, ShieldedStory, HearingBack, models.Model):
         _("consent read in"), max_length=8, choices=Language.choices, blank=True
     )
     consent_given_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    # Given with the consent, for a recording; made more private only (keep_voice_private).
+    voice = models.CharField(
+        _("voice"), max_length=16, choices=Voice.choices, blank=True, editable=False
+    )
     # SHA-256 of the share form's one-time submission id: the same form sent twice
     # (a double click, a reload, a resend after a dropped connection) is one story.
     submission_hash = models.CharField(
@@ -346,19 +352,6 @@ class Story(LockedChanges, ShieldedStory, HearingBack, models.Model):
     def was_once_visible(self):
         """Whether readers ever saw the story (``StoryQuerySet.once_visible()``)."""
         return self.is_visible or self.first_visible_at is not None
-
-    @property
-    def public_recording(self):
-        """The recording readers may hear, or None: only once a moderator has cleared it.
-
-        Whether the story itself is visible is the caller's business: this is
-        read from stories that came through ``published()``.
-        """
-        try:
-            recording = self.recording
-        except Recording.DoesNotExist:
-            return None
-        return recording if recording.is_cleared else None
 
     @property
     def display_name(self):

@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from .recording import Recording, forget_files
+from .recording import Recording, Voice, forget_files
 from .taxonomy import Perspective, TaggedTheme
 
 
@@ -115,8 +115,11 @@ class StoryQuerySet(models.QuerySet):
         return self.prefetch_related(models.Prefetch("themes", to_attr="themes_read_ahead"))
 
     def with_public_recording(self):
-        """These stories, if they have a recording that a moderator has listened to and cleared."""
-        return self.filter(recording__cleared_at__isnull=False)
+        """These stories, if readers may hear their recording (``Story.public_recording``).
+
+        Cleared by a moderator, and not a voice its narrator kept private.
+        """
+        return self.filter(recording__cleared_at__isnull=False).exclude(voice=Voice.PRIVATE)
 
     def counts_by_perspective_and_language(self):
         """{(perspective id, language): how many of these stories}, in one grouped query."""

@@ -109,6 +109,63 @@ class Perspective(BilingualNameMixin, models.Model):
         return reverse("stories:perspective-detail", kwargs={"slug": self.slug})
 
 
+class QuestionPromptQuerySet(models.QuerySet):
+    def shown(self):
+        """The prompts the share form shows: active ones, in order, each with its perspective."""
+        return self.filter(active=True).select_related("perspective")
+
+
+class QuestionPrompt(models.Model):
+    """A question that helps a narrator begin, curated by moderators, in both languages.
+
+    One with no perspective is for everyone; one with a perspective is shown
+    with that perspective's other prompts on the share form.
+    """
+
+    text = models.CharField(_("question in English"), max_length=200)
+    text_es = models.CharField(_("question in Spanish"), max_length=200, blank=True)
+    perspective = models.ForeignKey(
+        Perspective,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="prompts",
+        verbose_name=_("perspective"),
+        help_text=_("Leave empty for a question for everyone."),
+    )
+    display_order = models.PositiveSmallIntegerField(_("display order"), default=0)
+    active = models.BooleanField(
+        _("shown on the share form"),
+        default=True,
+        help_text=_("Untick to stop showing the question without deleting it."),
+    )
+
+    objects = QuestionPromptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_order", "pk"]
+        verbose_name = _("question prompt")
+        verbose_name_plural = _("question prompts")
+
+    def __str__(self):
+        return self.text
+
+    def get_absolute_url(self):
+        return reverse("stories:share")
+
+    @property
+    def local_text(self):
+        """The question in the reader's language: Spanish when written, English otherwise."""
+        if get_language() == "es" and self.text_es:
+            return self.text_es
+        return self.text
+
+    @property
+    def local_language(self):
+        """The language ``local_text`` is in, for its ``lang`` attribute."""
+        return "es" if get_language() == "es" and self.text_es else "en"
+
+
 class ThemeQuerySet(models.QuerySet):
     def with_published_counts(self):
         """Every theme, each with ``published_count``, in the reader's order: two queries."""

@@ -305,7 +305,10 @@ def openapi_description():
         "updated_at": {"type": "string", "format": "date-time"},
         "recording": {
             "oneOf": [{"$ref": "#/components/schemas/Recording"}, {"type": "null"}],
-            "description": "The story's recording, once a moderator has listened to it.",
+            "description": (
+                "The story's recording, once a moderator has listened to it; never a voice "
+                "its narrator kept private."
+            ),
         },
     }
     category_properties = {

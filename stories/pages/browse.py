@@ -11,7 +11,7 @@ from ..opendata import records
 from ..opendata.citations import citations
 from ..pagecache.store import counted_once_per_generation
 from ..search import results
-from .forms import SearchForm, StoryFilterForm
+from .filters import SearchForm, StoryFilterForm
 
 STORIES_PER_PAGE = 20
 STORIES_PER_COLUMN = 3
@@ -154,10 +154,11 @@ class StoryDetailView(DetailView):
     def get_context_data(self, **kwargs):
         record = records.PublicRecord.of(self.object)
         base_url = records.base_url(self.request)
-        heard = self.object.public_recording is not None
+        cleared = self.object.cleared_recording is not None
         return super().get_context_data(
-            # A transcript is the recording's: shown (and searched for) with it only.
-            transcript=list(self.object.transcript.all()) if heard else [],
+            # A transcript is the recording's: shown once a moderator cleared it, beside
+            # the player, or alone where the narrator kept the voice private.
+            transcript=list(self.object.transcript.all()) if cleared else [],
             other_perspectives=self.object.other_perspectives(),
             in_conversation=self.object.stories_in_conversation(),
             permalink=base_url + record.permalink_path,

@@ -19,7 +19,6 @@ from ..models import (
 )
 from ..recordings.forms import RecordingField, hold_for_form
 from ..safety import shield
-from ..search.text import clean_query
 
 BODY_MIN_LENGTH = 200
 BODY_MAX_LENGTH = 20_000
@@ -113,6 +112,20 @@ class LocalNameMultipleChoiceField(forms.ModelMultipleChoiceField):
         return obj.local_name
 
 
+class DescribedRadioSelect(forms.RadioSelect):
+    """Radio buttons, each described by the text shown under it (a perspective's description).
+
+    The template writes each description with the id ``<option id>_description``.
+    """
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if getattr(instance, "local_description", "") and option["attrs"].get("id"):
+            option["attrs"]["aria-describedby"] = f"{option['attrs']['id']}_description"
+        return option
+
+
 class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
     """What a narrator fills in. Everything typed is kept when the form comes back with errors."""
 
@@ -131,8 +144,12 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
     perspective = LocalNameChoiceField(
         label=_("I am speaking as"),
         queryset=Perspective.objects.all(),
-        widget=forms.RadioSelect,
+        widget=DescribedRadioSelect,
         empty_label=None,
+        help_text=_(
+            "Choose the one closest to where you stand. Choosing “Immigrants” says "
+            "nothing about anyone's immigration status."
+        ),
     )
     themes = LocalNameMultipleChoiceField(
         label=_("What is your story about?"),
@@ -205,8 +222,23 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
         required=False,
         help_text=_(
             "Optional. Your story told in your own voice, beside the written one: MP3, M4A, "
-            "AAC, OGG or WAV, up to %(size)d MB. Names, places and the device that recorded "
-            "it are removed from the file. A moderator listens to it before anyone else can."
+            "AAC, OGG or WAV, up to %(size)d MB. A voice can identify the person speaking, "
+            "even without a name: below, you choose whether readers may hear it. Names, "
+            "places and the device that recorded it are removed from the file. A moderator "
+            "listens to all of it before anyone else can."
+        ),
+    )
+    # Asked with the recording, stored with the consent (Story.voice); ignored without one.
+    voice = forms.ChoiceField(
+        label=_("Who may hear your recording?"),
+        choices=Story.Voice.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=_(
+            "Needed if you send a recording. A voice can identify the person speaking, even "
+            "without a name. If you keep your voice private, only moderators hear it: they "
+            "write down what you say, and readers get only that transcript, never the sound. "
+            "You can make this choice more private later, never less."
         ),
     )
     remove_recording = forms.BooleanField(label=_("Remove this recording"), required=False)
@@ -290,6 +322,10 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
         self.held_recording_lost = held_recording_lost
         self.sender = sender  # the client's keyed network hash, for the bytes it holds
         self.fields["recording"].help_text %= {"size": settings.RECORDING_MAX_BYTES // 1_000_000}
+        if not self.is_bound or self.data.get("appear") != NAMED:
+            # Anonymity first: a narrator who asked not to be named (or has not said yet)
+            # sees "keep my voice private" first. Nothing is chosen for them.
+            self.fields["voice"].choices = list(reversed(Story.Voice.choices))
         self.initial["consent_version"] = consent.version
         self.initial["submission_id"] = secrets.token_urlsafe(24)
         this_year = datetime.date.today().year
@@ -345,7 +381,18 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
             )
         if self.held_recording_lost:
             self._tell_held_recording_lost(cleaned)
-        if not self._comes_with_a_recording(cleaned) and "body" not in self.errors:
+        if self.comes_with_recording(cleaned) and not cleaned.get("voice"):
+            self.add_error(
+                "voice",
+                forms.ValidationError(
+                    _(
+                        "Choose whether readers may hear your recording, or only read "
+                        "what you said."
+                    ),
+                    code="voice_needed",
+                ),
+            )
+        if not self.comes_with_recording(cleaned) and "body" not in self.errors:
             self._check_written_story(cleaned.get("body", ""))
         if cleaned.get("show_from") == SHOW_LATER:
             self._check_embargo_date(cleaned.get("embargo_date"))
@@ -359,8 +406,8 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
             )
         return cleaned
 
-    def _comes_with_a_recording(self, cleaned):
-        """Whether a recording goes with this post: a new one, or one held and not removed.
+    def comes_with_recording(self, cleaned):
+        """Whether a recording goes with this post: a new one, or the one held and kept.
 
         A recording refused with an error is none: the narrator is told so beside it.
         """
@@ -458,6 +505,8 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
             if name not in {"themes", "appear"}
         }
         data["is_anonymous"] = self.cleaned_data["appear"] == ANONYMOUS
+        # Given with the consent, for the recording that goes with the story (settled by now).
+        data["voice"] = self.cleaned_data["voice"] if self.held_recording is not None else ""
         data["may_contact"] = bool(data["contact_email"] and self.cleaned_data["may_contact"])
         data["notify_decision"] = bool(
             data["contact_email"] and self.cleaned_data["notify_decision"]
@@ -471,83 +520,6 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
         # moderator has decided (approval erases it): the identity shield
         # looks for it in the story.
         return data
-
-
-class StoryFilterForm(forms.Form):
-    """The filters of the browse page, read from the query string."""
-
-    # Chosen by slug; cleaned to the Perspective or Theme itself.
-    perspective = forms.ChoiceField(label=_("Perspective"), required=False)
-    theme = forms.ChoiceField(label=_("Theme"), required=False)
-    language = forms.ChoiceField(
-        label=_("Language"),
-        choices=[("", _("All languages")), *Story.Language.choices],
-        required=False,
-    )
-    year = forms.TypedChoiceField(
-        label=_("Year it happened"),
-        coerce=int,
-        required=False,
-        empty_value=None,
-    )
-    recording = forms.BooleanField(label=_("Only stories with a recording"), required=False)
-
-    # Which story field each filter narrows (the theme has a filter of its own, below).
-    LOOKUPS = {
-        "perspective": "perspective",
-        "language": "language",
-        "year": "year_happened",
-    }
-
-    def __init__(self, *args, years=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        # Read once, for the menus, to check what was chosen, and for the names
-        # of the search page's facets: a query each, where a ModelChoiceField
-        # and the facets would read them again.
-        self.perspectives = list(Perspective.objects.all())
-        self.themes = in_local_order(Theme.objects.all())
-        self.fields["perspective"].choices = self._choices(_("All perspectives"), self.perspectives)
-        self.fields["theme"].choices = self._choices(_("All themes"), self.themes)
-        self.fields["year"].choices = [("", _("Any year"))] + [(y, y) for y in years]
-
-    @staticmethod
-    def _choices(everything, options):
-        return [("", everything), *((option.slug, option.local_name) for option in options)]
-
-    def clean_perspective(self):
-        return self._chosen(self.perspectives, self.cleaned_data["perspective"])
-
-    def clean_theme(self):
-        return self._chosen(self.themes, self.cleaned_data["theme"])
-
-    @staticmethod
-    def _chosen(options, slug):
-        return next((option for option in options if option.slug == slug), None)
-
-    def filter(self, stories):
-        """Narrow ``stories`` by whichever filters are valid; invalid ones are ignored."""
-        self.is_valid()
-        for field, lookup in self.LOOKUPS.items():
-            value = self.cleaned_data.get(field)
-            if value:
-                stories = stories.filter(**{lookup: value})
-        if self.cleaned_data.get("theme"):
-            # The one theme filter, the machine roads' too: each story once, with no DISTINCT.
-            stories = stories.carrying_any_theme_of([self.cleaned_data["theme"].pk])
-        if self.cleaned_data.get("recording"):
-            stories = stories.with_public_recording()
-        return stories
-
-
-class SearchForm(StoryFilterForm):
-    """The search page: words to look for, and the same filters as the browse page."""
-
-    q = forms.CharField(label=_("Words to look for"), required=False)
-
-    field_order = ["q"]
-
-    def clean_q(self):
-        return clean_query(self.cleaned_data["q"])
 
 
 class ReportForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):

@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 
-from ..models import ConsentText, Recording
+from ..models import ConsentText, QuestionPrompt, Recording
 from ..opendata import records
 from ..safety import limits, shield
 from ..services import AlreadySubmitted, email_private_link, submit_story, was_submitted
@@ -99,6 +99,7 @@ def share_form(request):
             findings = form.shield_findings()
             if removal is None and (not findings or "send_anyway" in request.POST):
                 return send_story(request, form, consent, findings)
+    prompts, prompts_by_perspective = question_prompts()
     return render(
         request,
         "stories/share.html",
@@ -106,6 +107,9 @@ def share_form(request):
             "form": form,
             "consent": consent,
             "consent_blocks": consent.blocks(get_language()),
+            "consent_summary": consent.summary_blocks(get_language()),
+            "prompts": prompts,
+            "prompts_by_perspective": prompts_by_perspective,
             "findings": [shown_in_context(form, finding) for finding in findings],
             "removal": removal,
             "preview": narrator_preview(form.cleaned_data) if removal or findings else None,
@@ -142,6 +146,21 @@ def remove_finding(request, form, consent):
     with translation.override(form.cleaned_data["language"]):
         placeholder = str(shield.PLACEHOLDERS[finding.kind])
     return again, Removal(finding, again[finding.field], placeholder)
+
+
+def question_prompts():
+    """The active prompts for everyone, and ``[(perspective, prompts)]`` in display order.
+
+    One query; shown beside the story box to help a narrator begin.
+    """
+    general, by_perspective = [], {}
+    for prompt in QuestionPrompt.objects.shown():
+        if prompt.perspective is None:
+            general.append(prompt)
+        else:
+            by_perspective.setdefault(prompt.perspective, []).append(prompt)
+    grouped = sorted(by_perspective.items(), key=lambda item: (item[0].display_order, item[0].pk))
+    return general, grouped
 
 
 # A form sent back for its recording alone, over a limit: the status says which

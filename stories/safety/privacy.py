@@ -112,6 +112,9 @@ TABLE = {
         "consent": Field(PRIVATE, Kept("which consent text, the same for every narrator")),
         "consent_language": Field(PRIVATE, LANGUAGE),
         "consent_given_at": Field(PRIVATE, DATE),
+        # Given with the consent. Public, as what it decides is: a story whose
+        # transcript shows without a player says it; the public record reads it.
+        "voice": Field(PUBLIC, Kept("one of Story.Voice: the narrator's choice, no words")),
         "submission_hash": Field(PRIVATE, Erased(None)),
         "withdrawal_token_hash": Field(PRIVATE, Erased()),
         "submitter_hash": Field(PRIVATE, Erased()),
@@ -173,7 +176,8 @@ TABLE = {
         "created_at": Field(PRIVATE, DATE),
     },
     "Recording": {
-        # Public as its guarded address (/recordings/<story id>/), type and length, once cleared.
+        # Public as its guarded address (/recordings/<story id>/), type and length, once
+        # cleared, unless its narrator kept the voice private (Story.voice): then never.
         "id": Field(PUBLIC, WITH_RECORDING),
         "story": Field(PUBLIC, WITH_RECORDING),
         "stored_as": Field(PRIVATE, Deleted("at withdrawal, or with the text, file and all")),
@@ -187,7 +191,8 @@ TABLE = {
         "held_by": Field(PRIVATE, Deleted("with the recording; empty once it belongs to a story")),
     },
     "TranscriptSegment": {
-        # Public with a cleared recording; shielded through Story.shielded_texts().
+        # Public with a cleared recording (even a voice kept private: then it is
+        # all readers have of it); shielded through Story.shielded_texts().
         "id": Field(PUBLIC, Deleted("with the text")),
         "story": Field(PUBLIC, Deleted("with the text")),
         "start": Field(PUBLIC, Deleted("with the text"), edited_by_moderators=True),
@@ -201,7 +206,10 @@ TABLE = {
     "StoryLink": {"relation": Field(PUBLIC, Kept("one of StoryLink.Relation"))},
     "Perspective": dict.fromkeys(CURATED_NAMES, Field(PUBLIC, CURATED)),
     "Theme": dict.fromkeys(CURATED_NAMES, Field(PUBLIC, CURATED)),
-    "ConsentText": dict.fromkeys(("version", "text_en", "text_es"), Field(PUBLIC, CURATED)),
+    "ConsentText": dict.fromkeys(
+        ("version", "text_en", "text_es", "summary_en", "summary_es"), Field(PUBLIC, CURATED)
+    ),
+    "QuestionPrompt": dict.fromkeys(("text", "text_es"), Field(PUBLIC, CURATED)),
 }
 
 # The models every concrete field of which is in the table.

@@ -19,7 +19,8 @@ def page_paths():
     story = Story.objects.published().first()
     withdrawn = Story.objects.withdrawn_after_publication().first()
     in_conversation = StoryLink.objects.public().first().to_story
-    heard = Story.objects.published().filter(recording__cleared_at__isnull=False).first()
+    heard = Story.objects.published().with_public_recording().first()
+    voice_private = Story.objects.published().get(voice=Story.Voice.PRIVATE)
     return {
         "home": "/",
         "browse": "/stories/?language=es",
@@ -38,6 +39,7 @@ def page_paths():
         "withdrawn": withdrawn.get_absolute_url(),
         "story in conversation": in_conversation.get_absolute_url(),
         "story with a recording": heard.get_absolute_url(),
+        "story with a voice kept private": voice_private.get_absolute_url(),
         "stories with a recording": "/stories/?recording=on",
         "report": f"/stories/{story.slug}/report/",
         "report thanks": "/report/thanks/",

@@ -43,8 +43,9 @@ def test_no_page_breaks_the_content_security_policy(page, site, django_user_mode
         f"/admin/stories/story/{with_recording.pk}/review/",
         "/admin/stories/report/",
         "/admin/stories/themesuggestion/",
+        "/admin/stories/questionprompt/",
     ):
         page.goto(site + path)
         visited += 1
-    assert visited == 53
+    assert visited == 56
     assert refused == []

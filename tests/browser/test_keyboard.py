@@ -14,12 +14,14 @@ BODY = "Durante años manejé con miedo a cada patrulla que veía en el espejo. 
 FOCUS_ORDER = [
     "/es/privacy/",  # "what we keep, and for how long", above the form
     "title",
+    "prompts-by-perspective",  # the questions for each perspective, one tap away
     "body",
     "summary",
     "language",
     "content_note",
     "button",  # the recorder's "Start recording", where the browser can record
     "recording",
+    "voice",
     "perspective",
     "themes",
     "suggested_theme",
@@ -32,6 +34,7 @@ FOCUS_ORDER = [
     "may_contact",
     "show_from",
     "embargo_date",
+    "consent-whole-text",  # the whole consent text, one tap away from its summary
     "consent",
     "submit",
 ]

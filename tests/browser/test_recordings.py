@@ -16,7 +16,7 @@ BODY = "I drove the last bus on Vermont for nine years, and I saw the city chang
 
 def heard_story():
     """The sample archive's published story with a cleared recording and a transcript."""
-    return Story.objects.published().filter(recording__cleared_at__isnull=False).first()
+    return Story.objects.published().with_public_recording().first()
 
 
 def test_a_reader_jumps_through_the_recording_by_its_transcript(page, site, save_screenshot):
@@ -78,6 +78,7 @@ def test_a_recording_stays_private_until_a_moderator_clears_it(
     page.get_by_label("Law enforcement").check()
     page.get_by_label("Anonymous", exact=True).check()
     page.get_by_label("A recording of your story").set_input_files(recording_file)
+    page.get_by_label("Publish my recording").check()
     page.get_by_label("I agree", exact=False).check()
     page.get_by_role("button", name="Send my story for review").click()
     expect(page.locator("h1")).to_have_text("Check your story before you send it")

@@ -145,7 +145,9 @@ def test_the_form_shows_the_current_consent_version_and_the_story_keeps_it(clien
     assert "You agree to something new." in client.get(SHARE_URL).content.decode()
     assert "Acepta algo nuevo." in client.get(f"/es{SHARE_URL}").content.decode()
     # A page opened before the change still shows the old text: sent, it is refused.
-    refused = client.post(f"/es{SHARE_URL}", share_data(title="A later story"))
+    refused = client.post(
+        f"/es{SHARE_URL}", share_data(title="A later story", consent_version="2026-12")
+    )
     assert "El texto de consentimiento cambió" in refused.content.decode()
     assert "Acepta algo nuevo." in refused.content.decode()
     assert not Story.objects.filter(title="A later story").exists()
@@ -153,7 +155,7 @@ def test_the_form_shows_the_current_consent_version_and_the_story_keeps_it(clien
     new_story = Story.objects.get(title="A later story")
     assert (new_story.consent.version, new_story.consent_language) == ("2027-01", "es")
     old_story.refresh_from_db()
-    assert old_story.consent.version == "2026-11"
+    assert old_story.consent.version == "2026-12"
 
 
 def test_embargo_keeps_an_approved_story_private_until_its_date(client, moderator, monkeypatch):
@@ -344,8 +346,9 @@ def test_a_stale_selection_redacts_nothing(moderator_client, risky_story):
 
 def test_the_admin_shows_the_consent_text_agreed_to(moderator_client, risky_story):
     html = moderator_client.get(f"/admin/stories/story/{risky_story.pk}/change/").content.decode()
-    assert "2026-11" in html
-    assert "you may ask for your story to be withdrawn at any time" in html
+    assert "2026-12" in html
+    assert "You may ask for your story to be withdrawn at any time" in html
+    assert "Keep my voice private" in html
 
 
 # --- Review follow-ups: tokens out of logs, slugs after redaction, double clicks ---

@@ -23,7 +23,7 @@ def test_share_form_renders_with_every_field_labelled(client):
     for field in ("title", "body", "summary", "narrator_name", "place", "contact_email"):
         assert f'<label for="id_{field}"' in html
     assert "<legend>I am speaking as" in html
-    assert "Consent text version 2026-11" in html
+    assert "Consent text version 2026-12" in html
 
 
 def test_valid_story_is_saved_pending_and_redirects_to_thanks(client):
@@ -35,7 +35,7 @@ def test_valid_story_is_saved_pending_and_redirects_to_thanks(client):
     assert story.slug is None
     assert story.narrator_name == "Rosa"
     assert story.contact_email == "rosa@private.example.org"
-    assert story.consent.version == "2026-11"
+    assert story.consent.version == "2026-12"
     assert story.consent_language == "en"
     assert story.consent_given_at is not None
     assert story.embargo_until is None

@@ -102,3 +102,15 @@ def test_the_admin_shows_read_only_every_story_field_moderators_may_not_edit():
     private_section = dict(StoryAdmin.fieldsets)["Private: moderators only"]["fields"]
     for name in private_section:
         assert table["consent" if name == "consent_text" else name].visibility == privacy.PRIVATE
+
+
+def test_the_voice_choice_is_read_by_the_public_record_and_holds_no_words():
+    """What a narrator chose for a recording decides what is public, so the public
+    record loads it (no query per story); it is a choice, kept when a story is erased."""
+    voice = privacy.TABLE["Story"]["voice"]
+    assert voice.visibility == privacy.PUBLIC
+    assert isinstance(voice.erasure, privacy.Kept) and not voice.edited_by_moderators
+    assert "voice" in records.PUBLIC_STORY_FIELDS
+    assert "voice" in StoryAdmin.readonly_fields or "voice" not in flatten_fieldsets(
+        StoryAdmin.fieldsets
+    )
