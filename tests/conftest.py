@@ -1,5 +1,8 @@
 import datetime
 import importlib
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
@@ -213,3 +216,18 @@ def every_state_archive(moderator):
         "embargoed returned": embargoed_returned,
         "visible": visible,
     }
+
+
+@pytest.fixture
+def collected_static():
+    """WhiteNoise's manifest, as `make run` makes it before serving with DEBUG off.
+
+    Every time: a manifest left by an earlier run lacks the static files added
+    since, and a page that names one answers 500 (collectstatic copies only
+    what changed, so it is quick).
+    """
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=Path(__file__).resolve().parent.parent,
+        check=True,
+    )

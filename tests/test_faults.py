@@ -50,12 +50,8 @@ def database_url():
 
 
 @pytest.fixture
-def served_site(seeded_transactional_db, tmp_path):
+def served_site(seeded_transactional_db, collected_static, tmp_path):
     """gunicorn with WORKERS workers on this test's database; yields (port, master process)."""
-    if not (ROOT / "staticfiles" / "staticfiles.json").exists():
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, check=True
-        )
     port = free_port()
     environment = {
         **os.environ,

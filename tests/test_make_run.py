@@ -105,15 +105,6 @@ def test_make_run_serves_with_gunicorn_and_its_production_settings():
     assert "DJANGO_DEBUG=0" in serving
 
 
-@pytest.fixture
-def collected_static():
-    """WhiteNoise's manifest, as `make run` makes it before serving."""
-    if not (ROOT / "staticfiles" / "staticfiles.json").exists():
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, check=True
-        )
-
-
 def test_make_run_logs_no_token_and_no_search_and_says_where_only_once_it_answers(
     seeded_transactional_db, collected_static
 ):

@@ -26,6 +26,7 @@ from .guards import over_limit, private
 PRIVATE_LINKS_SESSION_KEY = "private_links"
 PRIVATE_LINKS_KEPT = 5
 CORRECTION_SENT_SESSION_KEY = "correction_sent"
+VOICE_KEPT_SESSION_KEY = "voice_kept_private"
 
 # The status as the narrator reads it (status_of), in a few words.
 STATE_LABELS = {
@@ -95,8 +96,35 @@ def my_story(request):
             "story": story,
             "corrections": story.corrections_asked(),
             "correction_sent": request.session.pop(CORRECTION_SENT_SESSION_KEY, False),
+            "voice_kept": request.session.pop(VOICE_KEPT_SESSION_KEY, False),
+            "may_keep_voice_private": may_keep_voice_private(story),
         },
     )
+
+
+def may_keep_voice_private(story):
+    """A recording whose voice readers may hear (or will): the narrator may take that back."""
+    has_recording = getattr(story, "recording", None) is not None
+    return (
+        has_recording and not story.keeps_voice_private and story.status != Story.Status.WITHDRAWN
+    )
+
+
+@private
+def keep_voice_private(request):
+    """The narrator's voice made private from their page: only a transcript, never the audio.
+
+    A POST naming a story of this session's links; one way only (the model
+    method refuses nothing and undoes nothing).
+    """
+    if request.method != "POST":
+        return redirect("stories:my-story")
+    story = story_named_in_post(request, Story.objects.with_private_link(opened_links(request)))
+    if story is None or not may_keep_voice_private(story):
+        return link_does_not_work(request)
+    story.keep_voice_private()
+    request.session[VOICE_KEPT_SESSION_KEY] = True
+    return redirect("stories:my-story")
 
 
 def status_of(story):

@@ -19,7 +19,7 @@ from stories.models import ModerationEvent, Story, hash_withdrawal_token
 from stories.models.notices import NOTICE_RETRY_DAYS
 from stories.search import results
 
-from ..factories import LONG_BODY, PHONE, SHARE_URL, share_data
+from ..factories import LONG_BODY, PHONE, SHARE_URL, share_data, wav_upload
 from ..readers import (
     confirm_on,
     open_confirmation,
@@ -533,3 +533,39 @@ def test_the_notice_is_sent_from_the_desk_too(
             f"/admin/stories/story/{story.pk}/review/", {"decision": "approve", "note": ""}
         )
     assert len(mail.outbox) == 1
+
+
+# --- Making the voice more private ---
+
+
+def test_a_narrator_keeps_their_voice_private_from_their_page(client, moderator):
+    story, token = submitted_with_link(client, recording=wav_upload())
+    assert story.voice == "published"
+    html = status_page(client, token)
+    assert "Keep my voice private" in html and "You cannot undo this" in html
+    response = client.post("/my-story/voice/", {"story": story.pk}, follow=True)
+    assert "Your voice is private now." in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    story.refresh_from_db()
+    assert story.keeps_voice_private
+    assert story.events.filter(note="Voice kept private: transcript only", actor=None).exists()
+    # One way only: the offer is gone, and a replayed post changes nothing more.
+    assert "Keep my voice private" not in status_page(client, token)
+    assert client.post("/my-story/voice/", {"story": story.pk}).status_code == 404
+    # Cleared and published, the recording is still never served to readers.
+    story.recording.set_cleared(True, by=moderator)
+    story.approve(by=moderator)
+    assert Client().get(f"/recordings/{story.pk}/").status_code == 404
+
+
+def test_no_voice_offer_without_a_recording_and_none_for_another_story(client):
+    story, token = submitted_with_link(client)
+    assert "Keep my voice private" not in status_page(client, token)
+    assert client.post("/my-story/voice/", {"story": story.pk}).status_code == 404
+    other, _other_token = submitted_with_link(Client())
+    assert client.post("/my-story/voice/", {"story": other.pk}).status_code == 404
+
+
+def test_the_spanish_private_page_offers_it_in_spanish(client):
+    _story, token = submitted_with_link(client, recording=wav_upload())
+    assert "Mantener mi voz privada" in status_page(client, token, "/es")
