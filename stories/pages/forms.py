@@ -221,11 +221,11 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
         label=_("A recording of your story"),
         required=False,
         help_text=_(
-            "Optional. Your story told in your own voice, beside the written one: MP3, M4A, "
-            "AAC, OGG or WAV, up to %(size)d MB. A voice can identify the person speaking, "
-            "even without a name: below, you choose whether readers may hear it. Names, "
-            "places and the device that recorded it are removed from the file. A moderator "
-            "listens to all of it before anyone else can."
+            "Record above, or choose a recording you already have: MP3, M4A, AAC, OGG, WebM "
+            "or WAV, up to %(minutes)d minutes and %(size)d MB. Names, places, dates and the "
+            "device that recorded it are removed from the file. A voice can identify the "
+            "person speaking, even without a name: below, you choose whether readers may "
+            "hear it. A moderator listens to all of it before anyone else can."
         ),
     )
     # Asked with the recording, stored with the consent (Story.voice); ignored without one.
@@ -321,7 +321,10 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
         # One it was sent with, held too long and deleted: the narrator is told.
         self.held_recording_lost = held_recording_lost
         self.sender = sender  # the client's keyed network hash, for the bytes it holds
-        self.fields["recording"].help_text %= {"size": settings.RECORDING_MAX_BYTES // 1_000_000}
+        self.fields["recording"].help_text %= {
+            "size": settings.RECORDING_MAX_BYTES // 1_000_000,
+            "minutes": self.recording_max_minutes,
+        }
         if not self.is_bound or self.data.get("appear") != NAMED:
             # Anonymity first: a narrator who asked not to be named (or has not said yet)
             # sees "keep my voice private" first. Nothing is chosen for them.
