@@ -20,6 +20,7 @@ WORDS = {
         "language": "Spanish",
         "perspective": "Immigrants",
         "anonymous": "Anonymous",
+        "voice": "Publish my recording",
         "consent": "I agree",
         "send": "Send my story for review",
         "thanks": "**/share/thanks/",
@@ -36,6 +37,7 @@ WORDS = {
         "language": "Español",
         "perspective": "Inmigrantes",
         "anonymous": "Anónimo",
+        "voice": "Publicar mi grabación",
         "consent": "Acepto",
         "send": "Enviar mi historia para revisión",
         "thanks": "**/es/share/thanks/",
@@ -76,6 +78,7 @@ def test_a_narrator_records_listens_and_sends_without_writing(
     assert_no_violations(page, f"share form with a recording made, {language}")
     save_screenshot(f"recorder with a recording ready, {language}")
 
+    page.get_by_label(words["voice"], exact=True).check()
     page.get_by_label(words["language"], exact=True).check()
     page.get_by_label(words["perspective"]).check()
     page.get_by_label(words["anonymous"], exact=True).check()
