@@ -12,7 +12,6 @@ import io
 import math
 import random
 import struct
-import tempfile
 import wave
 from pathlib import Path
 
@@ -39,6 +38,9 @@ from stories.recordings.audio import (
     prepared_recording,
 )
 
+# Each test watches a temporary directory of its own (tests/recordings/conftest.py).
+pytestmark = pytest.mark.usefixtures("temporary_directory")
+
 FIXTURES = Path(__file__).parents[1] / "data" / "audio"
 
 # What the tagged inputs say about the narrator, as it would appear in the bytes.
@@ -48,15 +50,6 @@ IDENTIFYING = (b"Maria", b"Lopez", b"Boyle", b"34.05", b"118.24")
 # its silent payload is all zeros. 40 of them are about a second.
 MP3_FRAME = b"\xff\xfb\x90\x64" + bytes(417 - 4)
 MP3_FRAMES = MP3_FRAME * 40
-
-
-@pytest.fixture(autouse=True)
-def temporary_directory(tmp_path, monkeypatch):
-    """Temporary files go to a directory of the test's own, to see that none is left behind."""
-    directory = tmp_path / "temporary"
-    directory.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(directory))
-    return directory
 
 
 def upload(data, name="recording.bin", content_type="application/octet-stream"):

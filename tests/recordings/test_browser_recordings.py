@@ -11,7 +11,6 @@ Safari writes it, tagged with the fictional narrator and a made-up creation time
 import io
 import random
 import struct
-import tempfile
 
 import av
 import pytest
@@ -36,14 +35,8 @@ from .test_audio import (
     upload,
 )
 
-
-@pytest.fixture(autouse=True)
-def temporary_directory(tmp_path, monkeypatch):
-    """Temporary files go to a directory of the test's own, to see that none is left behind."""
-    directory = tmp_path / "temporary"
-    directory.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(directory))
-    return directory
+# Each test watches a temporary directory of its own (tests/recordings/conftest.py).
+pytestmark = pytest.mark.usefixtures("temporary_directory")
 
 
 # A made-up creation time, 2026-11-05 14:30:00 UTC, in seconds since 1904 as MP4 counts.
