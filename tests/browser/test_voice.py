@@ -14,7 +14,7 @@ BODY = "The doors stayed open past nine, and nobody asked my mother for papers t
 WORDS = {
     "en": {
         "title": "Title",
-        "body": "Your story (required)",
+        "body": "Your story",
         "perspective": "Immigrants",
         "anonymous": "Anonymous",
         "recording": "A recording of your story",
@@ -29,7 +29,7 @@ WORDS = {
     },
     "es": {
         "title": "Título",
-        "body": "Su historia (obligatorio)",
+        "body": "Su historia",
         "perspective": "Inmigrantes",
         "anonymous": "Anónimo",
         "recording": "Una grabación de su historia",
@@ -60,7 +60,7 @@ def test_a_narrator_with_a_recording_keeps_the_voice_private(
     page.get_by_text(words["prompts"]).click()
     expect(page.locator(".prompts details h4").first).to_be_visible()
     page.get_by_label(words["title"]).fill(TITLE)
-    page.get_by_role("textbox", name=words["body"]).fill(BODY)
+    page.get_by_role("textbox", name=words["body"], exact=True).fill(BODY)
     page.get_by_label(words["perspective"], exact=True).check()
     page.get_by_label(words["anonymous"], exact=True).check()
     page.get_by_label(words["recording"]).set_input_files(recording_file)
