@@ -75,7 +75,8 @@ class Story(RecordedStory, LockedChanges, ShieldedStory, HearingBack, models.Mod
         editable=False,
         help_text=_("Given at first approval, from the approved title."),
     )
-    body = models.TextField(_("story"))
+    # May be empty: a story told only in a recording (approved once the recording is cleared).
+    body = models.TextField(_("story"), blank=True)
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     narrator_name = models.CharField(_("narrator's name"), max_length=100, blank=True)
     is_anonymous = models.BooleanField(_("anonymous"), default=False)

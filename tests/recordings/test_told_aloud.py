@@ -8,6 +8,7 @@ from stories.models import NotReadyToPublish, Recording, Story
 
 from ..factories import (
     SHARE_URL,
+    admin_edit,
     give_recording,
     make_story,
     share_data,
@@ -123,3 +124,13 @@ def test_a_story_told_aloud_reads_as_such_on_its_card_and_page(client, moderator
     page = client.get(story.get_absolute_url()).content.decode()
     assert 'class="story-body"' not in page
     assert "<audio" in page
+
+
+def test_a_moderator_saves_a_story_told_aloud_in_the_admin_without_writing_it(
+    moderator_client, moderator
+):
+    story = make_story(title="Only my voice", body="")
+    give_recording(story)
+    admin_edit(moderator_client, story, title="Only my voice, retitled")
+    story.refresh_from_db()
+    assert story.title == "Only my voice, retitled" and story.body == ""
