@@ -16,6 +16,7 @@ from django.db import connection
 from django.utils import timezone
 
 from stories.models import ConsentText, Perspective, Recording, Story, Theme, TranscriptSegment
+from stories.pages.share_steps import CHECK, STEPS, STEPS_BY_SLUG
 
 _counter = itertools.count(1)
 
@@ -158,6 +159,45 @@ def admin_edit(client, story, **changes):
 
 
 SHARE_URL = "/share/"
+# What the last step's buttons send; a walk without one of them presses "Send my story".
+CHECK_ACTIONS = ("send", "send_anyway", "remove", "check", "back")
+
+
+def open_share_step(client, slug, data=None, *, prefix="", telling=None, **extra):
+    """The share form's step ``slug``, reached by answering the steps before it with
+    ``data`` (a whole valid story by default), as a narrator gets there."""
+    data = share_data() if data is None else data
+    telling = telling or ("record" if "recording" in data else "write")
+    client.post(f"{prefix}{SHARE_URL}", {"telling": telling}, **extra)
+    for step in STEPS[: STEPS_BY_SLUG[slug].number - 1]:
+        posted = {name: data[name] for name in step.fields if name in data}
+        client.post(f"{prefix}{SHARE_URL}{step.slug}/", {**posted, "next": ""}, **extra)
+    return client.get(f"{prefix}{SHARE_URL}{slug}/", **extra)
+
+
+def post_share(client, data, *, prefix="", follow=False, **extra):
+    """Tell a story through every step of the share form, as a narrator's browser does.
+
+    ``data`` is what the one long form used to post (``share_data()``): each
+    step is sent its own answers, in order, and the walk stops at the first
+    step that does not move on (an error), whose response it returns; else
+    the last step's. A walk in the same client goes on with the same draft,
+    so a recording held by an earlier walk is still held.
+    """
+    telling = "record" if "recording" in data else "write"
+    client.post(f"{prefix}{SHARE_URL}", {"telling": telling}, **extra)
+    for step in STEPS[:-1]:
+        posted = {name: data[name] for name in step.fields if name in data}
+        response = client.post(f"{prefix}{SHARE_URL}{step.slug}/", {**posted, "next": ""}, **extra)
+        following = STEPS[step.number]
+        if response.status_code != 302 or not response["Location"].endswith(
+            f"/share/{following.slug}/"
+        ):
+            return response
+    posted = {name: data[name] for name in (*CHECK.fields, *CHECK_ACTIONS) if name in data}
+    if not any(action in data for action in CHECK_ACTIONS):
+        posted["send"] = "1"
+    return client.post(f"{prefix}{SHARE_URL}check/", posted, follow=follow, **extra)
 
 
 def share_data(**overrides):

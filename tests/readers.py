@@ -15,7 +15,7 @@ from lxml import etree
 from stories.models import Story, hash_withdrawal_token
 from stories.safety import privacy
 
-from .factories import SHARE_URL, share_data
+from .factories import post_share, share_data
 
 
 def queries_made(client, url):
@@ -76,7 +76,7 @@ def withdrawal_link_on(response):
 
 def submitted_with_link(client, **overrides):
     """Send a story through the share form; the story, and the token of its private link."""
-    response = client.post(SHARE_URL, share_data(**overrides), follow=True)
+    response = post_share(client, share_data(**overrides), follow=True)
     _link, token = withdrawal_link_on(response)
     return Story.objects.get(withdrawal_token_hash=hash_withdrawal_token(token)), token
 

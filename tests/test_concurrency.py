@@ -8,7 +8,7 @@ from django.test import Client
 
 from stories.models import InvalidTransition, ModerationEvent, Story
 
-from .factories import SHARE_URL, make_story, run_at_once, share_data
+from .factories import make_story, post_share, run_at_once, share_data
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL"
@@ -30,7 +30,7 @@ def test_fifty_threads_of_ten_submissions_save_five_hundred_stories_once_each(
         for k in range(SUBMISSIONS_EACH):
             data = share_data(title=f"Story {n}-{k}", submission_id=f"form-{n}-{k}")
             # Each thread is its own narrator, on an address of its own.
-            response = client.post(SHARE_URL, data, REMOTE_ADDR=f"198.51.{n}.{k + 1}")
+            response = post_share(client, data, REMOTE_ADDR=f"198.51.{n}.{k + 1}")
             with lock:
                 statuses.append(response.status_code)
 

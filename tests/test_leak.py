@@ -14,6 +14,7 @@ from django.utils.translation import override
 
 from stories.models import Perspective, Report, Story, StoryLink, Theme, hash_withdrawal_token
 from stories.opendata.sitemaps import SITEMAPS
+from stories.pages.share_steps import STEPS
 from stories.safety import privacy
 from stories.search import results
 
@@ -157,6 +158,8 @@ def sample_kwargs(name, archive):
         # Wrong links only: a right one is the narrator's own page, tested in test_private_page.
         "stories:withdraw": [{"token": "no-such-token"}, {"token": "x" * 43}],
         "stories:private-link": [{"token": "no-such-token"}, {"token": "x" * 43}],
+        # Without a draft of this session's own, every step leads back to the first page.
+        "stories:share-step": [{"slug": step.slug} for step in STEPS] + [{"slug": "nonsense"}],
     }
     return options.get(name, [{}])
 

@@ -325,12 +325,13 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
             "size": settings.RECORDING_MAX_BYTES // 1_000_000,
             "minutes": self.recording_max_minutes,
         }
-        if not self.is_bound or self.data.get("appear") != NAMED:
+        appear = self.data.get("appear") if self.is_bound else self.initial.get("appear")
+        if appear != NAMED:
             # Anonymity first: a narrator who asked not to be named (or has not said yet)
             # sees "keep my voice private" first. Nothing is chosen for them.
             self.fields["voice"].choices = list(reversed(Story.Voice.choices))
         self.initial["consent_version"] = consent.version
-        self.initial["submission_id"] = secrets.token_urlsafe(24)
+        self.initial.setdefault("submission_id", secrets.token_urlsafe(24))
         this_year = datetime.date.today().year
         self.fields["year_happened"].validators.append(MaxValueValidator(this_year))
         self.fields["year_happened"].widget.attrs["max"] = this_year

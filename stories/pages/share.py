@@ -1,26 +1,29 @@
-"""Sharing a story: the form, the identity shield's review, held recordings, the thank-you page."""
+"""Sharing a story: the first page, the steps of the form, held recordings, the thank-you page.
 
-import dataclasses
+The steps themselves are defined in ``share_steps.py``; the last one, where the
+story is checked and sent, is ``share_check.py``.
+"""
+
+import functools
 import logging
 
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
-from django.utils import translation
 from django.utils.text import capfirst
-from django.utils.translation import get_language
 
 from ..models import ConsentText, QuestionPrompt, Recording
 from ..opendata import records
-from ..safety import limits, shield
-from ..services import AlreadySubmitted, email_private_link, submit_story, was_submitted
+from ..safety import limits
+from ..services import was_submitted
 from .card import keep_for_card
-from .forms import ShareForm
-from .guards import over_limit, private
-from .preview import narrator_preview
+from .forms import BODY_MIN_LENGTH, ShareForm
+from .guards import private
+from .share_steps import NOT_KEPT, RECORD, STEPS, STEPS_BY_SLUG, STORY, WRITE, Draft
 
 logger = logging.getLogger(__name__)
 
@@ -29,26 +32,43 @@ logger = logging.getLogger(__name__)
 WITHDRAWAL_TOKEN_SESSION_KEY = "withdrawal_token"
 
 
-@private
-def share(request):
-    """The submission form (``share_form``), and what a narrator sees if saving fails.
+def kept_when_not_saved(view):
+    """A share page that, posted to a database that does not answer, says the story was not saved.
 
-    A post that meets a database that does not answer, at any point, gets a
-    page saying the story was not saved that shows back what they typed (from
-    the post itself: the form needs the database to render), rendered without
-    the request, as the 503 page is. It is never a bare 500.
+    That page shows back what the post carried (from the post itself: the
+    form needs the database to render), rendered without the request, as the
+    503 page is. It is never a bare 500. The answers of earlier steps wait in
+    the draft, in the session, for when the database answers again.
     """
-    try:
-        return share_form(request)
-    except (OperationalError, InterfaceError):
-        if request.method != "POST":
-            raise  # nothing typed to keep: the 503 page
-        logger.exception("A story could not be saved: the database did not answer.")
-        return story_not_saved(request.POST)
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except (OperationalError, InterfaceError):
+            if request.method != "POST":
+                raise  # nothing typed to keep: the 503 page
+            logger.exception("A story could not be saved: the database did not answer.")
+            return story_not_saved(words_typed(request))
+
+    return private(wrapper)
 
 
 # What the not-saved page shows back: the narrator's words (not their email or name).
 KEPT_WHEN_NOT_SAVED = ("title", "summary", "body", "content_note", "narrator_descriptor", "place")
+
+
+def words_typed(request):
+    """What this post carried, over the draft's answers when the session can still be read."""
+    typed = {}
+    try:
+        draft = Draft.of(request)
+    except (OperationalError, InterfaceError):  # the sessions are in the database that is away
+        draft = None
+    if draft is not None:
+        typed.update(draft.form_data().dict())
+    typed.update(request.POST.dict())
+    return typed
 
 
 def story_not_saved(posted):
@@ -65,87 +85,174 @@ def story_not_saved(posted):
     return response
 
 
-def share_form(request):
-    """The submission form; then, if the identity shield finds anything, a review step.
+@kept_when_not_saved
+def share(request):
+    """The first page: what happens to a story, and the choice to record it or write it.
 
-    The review is the same form again, every field kept, with the findings
-    listed above it: the narrator edits and checks again, or sends anyway.
-    A recording sent with the form is held on the server meanwhile, for this
-    session and this form only, and never asked for again. A sent story is
-    followed by a redirect to the thank-you page, so a reload never submits twice.
+    Both choices are buttons of one small form, equal in size and place: the
+    choice begins a draft (or changes the way the draft is told) and opens
+    the first step. A narrator with a story in progress may go on with it, or
+    start again, which erases it.
     """
-    consent = ConsentText.objects.current()
-    held, lost = held_recording(request)
-    form = ShareForm(
-        request.POST or None,
-        request.FILES or None,
-        consent=consent,
-        held_recording=held,
-        held_recording_lost=lost,
-        may_upload=may_upload_recording(request),
-        sender=limits.client_key(request),
-    )
-    findings, removal = [], None
+    draft = Draft.of(request)
     if request.method == "POST":
-        valid = form.is_valid()
-        hold_recording(request, form)
-        if valid:
-            if form.is_spam:
-                return redirect("stories:share-thanks")
-            if "remove" in request.POST:
-                form, removal = remove_finding(request, form, consent)
-                valid = form.is_valid()
-        if valid:
-            findings = form.shield_findings()
-            if removal is None and (not findings or "send_anyway" in request.POST):
-                return send_story(request, form, consent, findings)
-    prompts, prompts_by_perspective = question_prompts()
+        if "start_again" in request.POST:
+            forget_draft(request)
+            return redirect("stories:share")
+        telling = request.POST.get("telling")
+        if telling in (RECORD, WRITE):
+            if draft is None:
+                draft = Draft.begin(request, telling)
+            else:
+                draft.telling = telling
+            return redirect(step_url(STORY))
     return render(
         request,
-        "stories/share.html",
+        "stories/share_start.html",
+        {"draft": draft, "steps": STEPS, "minutes": settings.RECORDING_MAX_SECONDS // 60},
+    )
+
+
+@kept_when_not_saved
+def share_step(request, slug):
+    """One step of the form: shown with what was kept, then kept again and checked.
+
+    Continue checks only this step's answers and opens the next step; Back
+    keeps what was typed, checked or not, and opens the one before. The last
+    step, where the story is checked and sent, is ``check_and_send``.
+    """
+    step = STEPS_BY_SLUG.get(slug)
+    if step is None:
+        raise Http404("No such step.")
+    draft = Draft.of(request)
+    if draft is None:
+        return draft_gone(request, step)
+    if not draft.may_open(step):
+        return redirect(step_url(draft.first_to_do()))
+    consent = ConsentText.objects.current()
+    held, lost = held_recording(request, draft)
+    if request.method != "POST":
+        form = share_form(request, draft, consent, held, lost, bound=False)
+        return render_step(request, draft, step, form)
+    draft.keep(request.POST, step.fields)
+    form = share_form(request, draft, consent, held, lost)
+    form.is_valid()
+    hold_recording(request, draft, form)
+    if request.POST.get("telling") in (RECORD, WRITE):
+        draft.telling = request.POST["telling"]
+        return redirect(step_url(step))
+    if "back" in request.POST:
+        return redirect(step_url(STEPS[step.number - 2]) if step.number > 1 else "stories:share")
+    errors = errors_of(form, step, lost)
+    if not errors:
+        draft.done(step)
+        return redirect(step_url(STEPS[step.number]))
+    return render_step(request, draft, step, form, errors, status=recording_refused_status(form))
+
+
+def step_url(step):
+    return reverse("stories:share-step", args=[step.slug])
+
+
+def draft_gone(request, step):
+    """A step opened or sent with no draft: it was sent, erased, or outlived its time.
+
+    A form posted twice after it was sent goes to the thank-you page, as
+    before; anything else starts again, keeping what this post carried.
+    """
+    if request.method != "POST":
+        return redirect("stories:share")
+    if was_submitted(request.POST.get("submission_id")):
+        return redirect("stories:share-thanks")
+    draft = Draft.begin(request, WRITE)
+    draft.keep(request.POST, [name for name in step.fields if name in request.POST])
+    draft.mark_earlier_lost()
+    return redirect(step_url(STORY))
+
+
+def forget_draft(request):
+    """Erase the story in progress and the recording held for it."""
+    draft = Draft.of(request)
+    if draft is not None:
+        held, _lost = held_recording(request, draft)
+        if held is not None:
+            held.delete()
+    request.session.pop(HELD_RECORDING_SESSION_KEY, None)
+    Draft.forget(request)
+
+
+def share_form(request, draft, consent, held, lost, *, bound=True):
+    """The one form every step is part of, with everything the draft keeps.
+
+    Bound, it checks all of it (a step shows only its own errors); unbound,
+    it shows a step's kept answers without judging them.
+    """
+    options = {
+        "consent": consent,
+        "held_recording": held,
+        "held_recording_lost": lost,
+        "sender": limits.client_key(request),
+    }
+    if not bound:
+        return ShareForm(initial=draft.initial(), **options)
+    data = draft.form_data()
+    for action in NOT_KEPT & set(request.POST):
+        data.setlist(action, request.POST.getlist(action))
+    return ShareForm(
+        data,
+        request.FILES or None,
+        may_upload=may_upload_recording(request),
+        **options,
+    )
+
+
+def errors_of(form, step, lost=False):
+    """The errors this step shows: its own fields', and a held recording lost whatever the step.
+
+    The other steps' answers are judged on their own pages; they are taken
+    out of the form, so that neither the summary nor a field shows them.
+    """
+    shown = set(step.fields) | ({"recording"} if lost else set())
+    for name in [name for name in form.errors if name not in shown]:
+        del form.errors[name]
+    return form.errors
+
+
+def render_step(request, draft, step, form, errors=None, status=200):
+    prompts, prompts_by_perspective = question_prompts() if step is STORY else ([], [])
+    return render(
+        request,
+        f"stories/share/{step.slug}.html",
         {
             "form": form,
-            "consent": consent,
-            "consent_blocks": consent.blocks(get_language()),
-            "consent_summary": consent.summary_blocks(get_language()),
+            "step": step,
+            "steps": STEPS,
+            "draft": draft,
+            "errors": errors,
+            "error_links": error_links(form, step) if errors else [],
+            "earlier_lost": draft.take_lost_notice() if step is STORY else False,
             "prompts": prompts,
             "prompts_by_perspective": prompts_by_perspective,
-            "findings": [shown_in_context(form, finding) for finding in findings],
-            "removal": removal,
-            "preview": narrator_preview(form.cleaned_data) if removal or findings else None,
+            "with_recording": form.held_recording is not None,
+            "body_min_length": BODY_MIN_LENGTH,
         },
-        status=recording_refused_status(form),
+        status=status,
     )
 
 
-@dataclasses.dataclass
-class Removal:
-    """What "Remove it for me" did: the finding it took out and what stands there now."""
-
-    finding: shield.Finding | None  # None: the text had changed, and nothing was removed
-    field: object = None  # the bound form field it was in
-    placeholder: str = ""
-
-
-def remove_finding(request, form, consent):
-    """The review step's "Remove it for me": the same form, one detail replaced, checked again.
-
-    The button names the finding by field and offsets (``Finding.key``), never
-    by its value. The recording held for the form stays held.
-    """
-    removed = form.without_finding(request.POST["remove"])
-    if removed is None:
-        return form, Removal(None)
-    data, finding = removed
-    again = ShareForm(
-        data,
-        consent=consent,
-        held_recording=form.held_recording,
-        sender=limits.client_key(request),
-    )
-    with translation.override(form.cleaned_data["language"]):
-        placeholder = str(shield.PLACEHOLDERS[finding.kind])
-    return again, Removal(finding, again[finding.field], placeholder)
+def error_links(form, step):
+    """(label, first error, link) for the error summary: a field on this page, or its step."""
+    links = []
+    for name, errors in form.errors.items():
+        if name == NON_FIELD_ERRORS:
+            links.extend((None, error, None) for error in errors)
+            continue
+        where = next(s for s in STEPS if name in s.fields)
+        anchor = f"#{form[name].auto_id}"
+        links.append(
+            (form[name].label, errors[0], anchor if where is step else step_url(where) + anchor)
+        )
+    return links
 
 
 def question_prompts():
@@ -193,85 +300,35 @@ def may_upload_recording(request):
     return limits.hit(request, scope="recording", limit=limit, period=period).allowed
 
 
-def held_recording(request):
-    """The recording held for the form this POST comes from, or None; and whether it was lost.
+def held_recording(request, draft):
+    """The recording held for this draft, or None; and whether it was lost.
 
-    Tied to the form's one-time submission id as well as the session: on a
+    Tied to the draft's one-time submission id as well as the session: on a
     shared computer, the next person to open the form never finds the last
     one's recording. One held past RECORDING_HOLD_SECONDS is lost: deleted,
     or about to be.
     """
     held = request.session.get(HELD_RECORDING_SESSION_KEY)
-    if request.method != "POST" or not held:
-        return None, False
-    if held["submission"] != request.POST.get("submission_id"):
+    if not held or held["submission"] != draft.submission_id:
         return None, False
     recording = Recording.objects.held().filter(pk=held["id"]).first()
     return recording, recording is None
 
 
-def hold_recording(request, form):
+def hold_recording(request, draft, form):
     recording = form.settle_recording()
     if recording is None:
         request.session.pop(HELD_RECORDING_SESSION_KEY, None)
     else:
         request.session[HELD_RECORDING_SESSION_KEY] = {
             "id": recording.pk,
-            "submission": request.POST.get("submission_id"),
+            "submission": draft.submission_id,
         }
-
-
-@dataclasses.dataclass
-class FindingInContext:
-    finding: shield.Finding
-    field: object  # the bound form field it was found in
-    excerpt: str  # safe HTML: the text around it, escaped, the finding marked
-
-
-def shown_in_context(form, finding):
-    """A finding with some of the text around it, so the narrator sees where it is."""
-    return FindingInContext(
-        finding=finding,
-        field=form[finding.field],
-        excerpt=shield.excerpt(form.cleaned_data[finding.field], finding),
-    )
 
 
 def private_address(request, token):
     """The narrator's private link, to their story's private page, in the page's language."""
     return records.absolute_url(request, reverse("stories:private-link", args=[token]))
-
-
-def send_story(request, form, consent, findings):
-    submission_id = form.cleaned_data["submission_id"]
-    if was_submitted(submission_id):
-        # The same form again (a double click, a reload): one story, the same page.
-        return redirect("stories:share-thanks")
-    refused = over_limit(request, scope="share", limit=settings.SHARE_RATE_LIMIT)
-    if refused:
-        return refused
-    language = get_language()
-    fields = form.story_fields()
-    # The kinds of what the narrator sent anyway, for moderators; never the values again.
-    # Empty: sent with nothing found (None is a story from before this was recorded).
-    fields["sent_with_findings"] = [finding.kind for finding in findings]
-    try:
-        story, token = submit_story(
-            fields=fields,
-            themes=form.cleaned_data["themes"],
-            recording=form.held_recording,
-            submitter_hash=limits.client_key(request),
-            consent=consent,
-            consent_language=language,
-            submission_id=submission_id,
-        )
-    except AlreadySubmitted:  # sent twice at the same instant: the other one made it
-        return redirect("stories:share-thanks")
-    request.session.pop(HELD_RECORDING_SESSION_KEY, None)
-    request.session[WITHDRAWAL_TOKEN_SESSION_KEY] = token
-    if story.contact_email:
-        email_private_link(story, private_address(request, token), language)
-    return redirect("stories:share-thanks")
 
 
 @private

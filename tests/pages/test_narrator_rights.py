@@ -27,6 +27,8 @@ from ..factories import (
     SHARE_URL,
     make_published,
     make_story,
+    open_share_step,
+    post_share,
     share_data,
 )
 from ..readers import confirm_on, open_confirmation, submitted_with_link
@@ -40,17 +42,17 @@ def risky_share_data(**overrides):
 
 def send(client, data, prefix=""):
     """Post the share form and follow to the thank-you page."""
-    return client.post(f"{prefix}{SHARE_URL}", data, follow=True)
+    return post_share(client, prefix=prefix, data=data, follow=True)
 
 
 # --- The identity shield's review step ---
 
 
 def test_review_step_flags_a_number_phone_and_own_name_and_saves_nothing(client):
-    response = client.post(SHARE_URL, risky_share_data())
+    response = post_share(client, risky_share_data())
     assert response.status_code == 200
     html = response.content.decode()
-    assert "<title>Check your story before you send it" in html
+    assert "<title>Check and send · Step 5 of 5" in html
     assert "We found 3 details that could identify you or someone else" in html
     kinds = [shown.finding.kind for shown in response.context["findings"]]
     assert sorted(kinds) == ["a_number", "name", "phone"]
@@ -64,7 +66,7 @@ def test_review_step_keeps_every_field(client):
     data = risky_share_data(
         year_happened="2018", show_from="later", embargo_date="2031-05-04", may_contact="on"
     )
-    form = client.post(SHARE_URL, data).context["form"]
+    form = post_share(client, data).context["form"]
     for name, value in data.items():
         if name in {"consent", "may_contact"}:
             assert form[name].value() in (True, "on"), name
@@ -83,10 +85,13 @@ def test_send_anyway_saves_the_story_as_typed(client):
 
 
 def test_edit_and_check_again_sends_once_nothing_is_found(client):
-    response = client.post(SHARE_URL, share_data(place="1234 E. Cesar Chavez Ave"))
+    response = post_share(client, share_data(place="1234 E. Cesar Chavez Ave"))
     assert [f.finding.kind for f in response.context["findings"]] == ["street_address"]
     assert not Story.objects.exists()
-    response = send(client, share_data(place="Boyle Heights", check=""))
+    response = post_share(client, share_data(place="Boyle Heights", check=""))
+    assert "Nothing else to check" in response.content.decode()
+    assert not Story.objects.exists()
+    response = send(client, share_data(place="Boyle Heights"))
     assert response.redirect_chain
     assert Story.objects.get().place == "Boyle Heights"
 
@@ -108,7 +113,7 @@ def test_a_story_with_nothing_to_flag_is_sent_straight_away(client):
     ],
 )
 def test_every_field_that_could_become_public_is_checked(client, field, value, kind):
-    response = client.post(SHARE_URL, share_data(**{field: value}))
+    response = post_share(client, share_data(**{field: value}))
     assert [(f.finding.field, f.finding.kind) for f in response.context["findings"]] == [
         (field, kind)
     ]
@@ -116,15 +121,15 @@ def test_every_field_that_could_become_public_is_checked(client, field, value, k
 
 def test_review_step_escapes_what_the_narrator_typed(client):
     body = LONG_BODY + "<script>alert(1)</script> call 213-555-0142"
-    html = client.post(SHARE_URL, share_data(body=body)).content.decode()
+    html = post_share(client, share_data(body=body)).content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
 def test_review_step_in_spanish(client):
-    response = client.post(f"/es{SHARE_URL}", risky_share_data(language="es"))
+    response = post_share(client, prefix="/es", data=risky_share_data(language="es"))
     html = response.content.decode()
-    assert "Revise su historia antes de enviarla" in html
+    assert "Revisar y enviar" in html
     assert "Número de teléfono" in html
 
 
@@ -142,11 +147,12 @@ def test_the_form_shows_the_current_consent_version_and_the_story_keeps_it(clien
     ConsentText.objects.create(
         version="2027-01", text_en="You agree to something new.", text_es="Acepta algo nuevo."
     )
-    assert "You agree to something new." in client.get(SHARE_URL).content.decode()
-    assert "Acepta algo nuevo." in client.get(f"/es{SHARE_URL}").content.decode()
+    assert "You agree to something new." in open_share_step(client, "check").content.decode()
+    spanish = open_share_step(client, "check", prefix="/es").content.decode()
+    assert "Acepta algo nuevo." in spanish
     # A page opened before the change still shows the old text: sent, it is refused.
-    refused = client.post(
-        f"/es{SHARE_URL}", share_data(title="A later story", consent_version="2026-12")
+    refused = post_share(
+        client, share_data(title="A later story", consent_version="2026-12"), prefix="/es"
     )
     assert "El texto de consentimiento cambió" in refused.content.decode()
     assert "Acepta algo nuevo." in refused.content.decode()
@@ -184,7 +190,7 @@ def test_embargo_keeps_an_approved_story_private_until_its_date(client, moderato
     ],
 )
 def test_embargo_date_must_be_a_future_date(client, date, message):
-    response = client.post(SHARE_URL, share_data(show_from="later", embargo_date=date))
+    response = post_share(client, share_data(show_from="later", embargo_date=date))
     assert message in response.content.decode()
     assert not Story.objects.exists()
 

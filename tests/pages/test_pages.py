@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 from stories.models import Story, Theme
 from stories.search.text import fold
 
-from ..factories import make_published, make_story
+from ..factories import make_published, make_story, open_share_step
 
 pytestmark = pytest.mark.django_db
 
@@ -256,7 +256,7 @@ def test_spanish_pages_list_themes_in_spanish_alphabetical_order(client):
     assert chips == sorted(chips, key=fold) and len(chips) == len(chosen)
     assert chips[0] == "Acceso a servicios municipales"
     # The share form's themes to tick, too.
-    share = client.get("/es/share/").content.decode()
+    share = open_share_step(client, "where-you-stand", prefix="/es").content.decode()
     ticks = [share.index(name) for name in ("Acceso a servicios", "Confianza", "Pertenencia")]
     assert ticks == sorted(ticks)
 

@@ -19,7 +19,7 @@ from stories.models import ModerationEvent, Story, hash_withdrawal_token
 from stories.models.notices import NOTICE_RETRY_DAYS
 from stories.search import results
 
-from ..factories import LONG_BODY, PHONE, SHARE_URL, share_data, wav_upload
+from ..factories import LONG_BODY, PHONE, open_share_step, post_share, share_data, wav_upload
 from ..readers import (
     confirm_on,
     open_confirmation,
@@ -33,7 +33,7 @@ pytestmark = pytest.mark.django_db
 
 
 def send(client, data, prefix=""):
-    return client.post(f"{prefix}{SHARE_URL}", data, follow=True)
+    return post_share(client, prefix=prefix, data=data, follow=True)
 
 
 # --- The thank-you page and the link ---
@@ -416,7 +416,7 @@ def test_the_list_action_takes_a_note_for_the_narrator(client, moderator_client)
 
 
 def test_the_share_form_asks_whether_to_email_the_decision(client):
-    html = client.get(SHARE_URL).content.decode()
+    html = open_share_step(client, "details").content.decode()
     assert "Email me when a moderator decides" in html
     send(client, share_data(notify_decision="on"))
     send(client, share_data(notify_decision="on", contact_email="", title="No address"))

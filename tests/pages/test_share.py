@@ -8,26 +8,48 @@ from django.utils import timezone, translation
 
 from stories.models import ConsentText, ModerationEvent, Story, Theme
 from stories.pages.forms import ShareForm
+from stories.pages.share_steps import DRAFT_SESSION_KEY
 from stories.safety import limits
 
-from ..factories import LONG_BODY, SHARE_URL, run_at_once, share_data
+from ..factories import (
+    LONG_BODY,
+    SHARE_URL,
+    open_share_step,
+    post_share,
+    run_at_once,
+    share_data,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-def test_share_form_renders_with_every_field_labelled(client):
-    response = client.get(SHARE_URL)
+@pytest.mark.parametrize(
+    ("step", "fields", "legends"),
+    [
+        ("story", ("title", "body"), ("Language of your story",)),
+        (
+            "where-you-stand",
+            ("suggested_theme",),
+            ("I am speaking as", "What is your story about?"),
+        ),
+        ("about-you", ("narrator_name", "narrator_descriptor", "place"), ("How do you want",)),
+        ("details", ("summary", "content_note", "contact_email"), ("When may your story",)),
+        ("check", ("consent",), ()),
+    ],
+)
+def test_every_step_labels_every_field_and_is_never_stored(client, step, fields, legends):
+    response = open_share_step(client, step)
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     html = response.content.decode()
-    for field in ("title", "body", "summary", "narrator_name", "place", "contact_email"):
+    for field in fields:
         assert f'<label for="id_{field}"' in html
-    assert "<legend>I am speaking as" in html
-    assert "Consent text version 2026-12" in html
+    for legend in legends:
+        assert f"<legend>{legend}" in html
 
 
 def test_valid_story_is_saved_pending_and_redirects_to_thanks(client):
-    response = client.post(SHARE_URL, share_data())
+    response = post_share(client, share_data())
     assert response.status_code == 302
     assert response["Location"] == reverse("stories:share-thanks")
     story = Story.objects.get()
@@ -50,7 +72,7 @@ def test_valid_story_is_saved_pending_and_redirects_to_thanks(client):
 
 
 def test_thank_you_page_explains_moderation_and_shows_no_story(client):
-    response = client.post(SHARE_URL, share_data(title="Unique title xyzzy"), follow=True)
+    response = post_share(client, share_data(title="Unique title xyzzy"), follow=True)
     html = response.content.decode()
     assert "Your story is not public yet" in html
     assert "xyzzy" not in html
@@ -58,8 +80,8 @@ def test_thank_you_page_explains_moderation_and_shows_no_story(client):
 
 
 def test_anonymous_narrator_name_is_kept_only_until_approval(client):
-    client.post(
-        SHARE_URL,
+    post_share(
+        client,
         share_data(appear="anonymous", narrator_name="Rosa Martinez", send_anyway="1"),
     )
     story = Story.objects.get()
@@ -74,7 +96,7 @@ def test_anonymous_narrator_name_is_kept_only_until_approval(client):
 
 
 def test_name_or_anonymous_is_required(client):
-    response = client.post(SHARE_URL, share_data(narrator_name=""))
+    response = post_share(client, share_data(narrator_name=""))
     assert response.status_code == 200
     assert "Give the name to show" in response.content.decode()
     assert not Story.objects.exists()
@@ -103,20 +125,20 @@ def test_name_or_anonymous_is_required(client):
 def test_bad_input_is_shown_beside_its_field_and_nothing_is_saved(
     client, overrides, field, message
 ):
-    response = client.post(SHARE_URL, share_data(**overrides))
+    response = post_share(client, share_data(**overrides))
     assert response.status_code == 200
     form = response.context["form"]
     assert any(message in error for error in form.errors[field]), form.errors
     html = response.content.decode()
     assert f'id="id_{field}_errors"' in html
-    assert "Please check the form" in html
+    assert "Please check your answers" in html
     assert not Story.objects.exists()
     assert not ModerationEvent.objects.exists()
 
 
 def test_everything_typed_is_kept_when_the_form_comes_back(client):
     data = share_data(consent=None, place="Boyle Heights <b>east</b>")
-    html = client.post(SHARE_URL, data).content.decode()
+    html = post_share(client, data).content.decode()
     assert "The day the clinic stopped asking" in html
     assert "rosa@private.example.org" in html
     assert "Boyle Heights &lt;b&gt;east&lt;/b&gt;" in html
@@ -125,25 +147,29 @@ def test_everything_typed_is_kept_when_the_form_comes_back(client):
 
 def test_markup_is_stored_as_typed_and_escaped_when_shown_back(client):
     title = '<script>alert("x")</script> & friends'
-    client.post(SHARE_URL, share_data(title=title))
+    post_share(client, share_data(title=title))
     assert Story.objects.get().title == title
 
 
 def test_invalid_utf8_does_not_cause_a_server_error(client):
     body = b"title=Caf\xe9+sin+papeles&body=" + b"x" * 250 + b"&narrator_name=R\xff&consent=on"
-    response = client.post(SHARE_URL, body, content_type="application/x-www-form-urlencoded")
-    assert response.status_code in (200, 302)
+    client.post(SHARE_URL, {"telling": "write"})
+    for step in ("story", "about-you", "check"):
+        response = client.generic(
+            "POST", f"/share/{step}/", body, content_type="application/x-www-form-urlencoded"
+        )
+        assert response.status_code in (200, 302)
 
 
 def test_oversized_post_gets_a_400_page(client):
-    response = client.post(SHARE_URL, share_data(body="x" * (2 * 1024 * 1024)))
+    response = post_share(client, share_data(body="x" * (2 * 1024 * 1024)))
     assert response.status_code == 400
     assert "could not read what was sent" in response.content.decode()
     assert not Story.objects.exists()
 
 
 def test_filled_honeypot_is_quietly_discarded(client):
-    response = client.post(SHARE_URL, share_data(website="http://spam.example"))
+    response = post_share(client, share_data(website="http://spam.example"))
     assert response.status_code == 302
     assert response["Location"] == reverse("stories:share-thanks")
     assert not Story.objects.exists()
@@ -152,8 +178,8 @@ def test_filled_honeypot_is_quietly_discarded(client):
 def test_rate_limit_answers_429_and_saves_nothing_more(client, settings):
     settings.SHARE_RATE_LIMIT = 5
     for n in range(5):
-        assert client.post(SHARE_URL, share_data(title=f"Story {n}")).status_code == 302
-    response = client.post(SHARE_URL, share_data(title="One too many"))
+        assert post_share(client, share_data(title=f"Story {n}")).status_code == 302
+    response = post_share(client, share_data(title="One too many"))
     assert response.status_code == 429
     assert int(response["Retry-After"]) > 0
     assert "try again in" in response.content.decode()
@@ -162,23 +188,23 @@ def test_rate_limit_answers_429_and_saves_nothing_more(client, settings):
 
 def test_rate_limit_is_per_client(client, settings):
     settings.SHARE_RATE_LIMIT = 1
-    assert client.post(SHARE_URL, share_data(), REMOTE_ADDR="203.0.113.1").status_code == 302
-    assert client.post(SHARE_URL, share_data(), REMOTE_ADDR="203.0.113.1").status_code == 429
-    assert client.post(SHARE_URL, share_data(), REMOTE_ADDR="203.0.113.2").status_code == 302
+    assert post_share(client, share_data(), REMOTE_ADDR="203.0.113.1").status_code == 302
+    assert post_share(client, share_data(), REMOTE_ADDR="203.0.113.1").status_code == 429
+    assert post_share(client, share_data(), REMOTE_ADDR="203.0.113.2").status_code == 302
 
 
 def test_ipv6_clients_in_one_64_share_a_limit(client, settings):
     settings.SHARE_RATE_LIMIT = 1
-    assert client.post(SHARE_URL, share_data(), REMOTE_ADDR="2001:db8:1:2::1").status_code == 302
-    assert client.post(SHARE_URL, share_data(), REMOTE_ADDR="2001:db8:1:2::ff").status_code == 429
-    assert client.post(SHARE_URL, share_data(), REMOTE_ADDR="2001:db8:1:3::1").status_code == 302
+    assert post_share(client, share_data(), REMOTE_ADDR="2001:db8:1:2::1").status_code == 302
+    assert post_share(client, share_data(), REMOTE_ADDR="2001:db8:1:2::ff").status_code == 429
+    assert post_share(client, share_data(), REMOTE_ADDR="2001:db8:1:3::1").status_code == 302
 
 
 def test_invalid_posts_do_not_use_up_the_limit(client, settings):
     settings.SHARE_RATE_LIMIT = 1
     for _ in range(3):
-        assert client.post(SHARE_URL, share_data(consent=None)).status_code == 200
-    assert client.post(SHARE_URL, share_data()).status_code == 302
+        assert post_share(client, share_data(consent=None)).status_code == 200
+    assert post_share(client, share_data()).status_code == 302
 
 
 def post_concurrently(posts):
@@ -190,7 +216,7 @@ def post_concurrently(posts):
 
     def send(n):
         address, data = posts[n]
-        status = Client().post(SHARE_URL, data, REMOTE_ADDR=address).status_code
+        status = post_share(Client(), data, REMOTE_ADDR=address).status_code
         with lock:
             statuses.append((address, status))
 
@@ -247,37 +273,50 @@ def test_hostile_filter_values_never_cause_a_server_error(client, query):
     assert response.status_code in (200, 404)
 
 
+def consent_given():
+    return {"consent": "on", "consent_version": ConsentText.objects.current().version}
+
+
+def send_again(client, submission_id):
+    """The last step's Send, posted again: a double click, or a reload of the post."""
+    return client.post("/share/check/", {"submission_id": submission_id, "send": "1"})
+
+
 def test_the_same_form_sent_twice_makes_one_story_and_the_same_thank_you_page(client):
-    form = client.get("/share/").context["form"]
-    submission_id = form.initial["submission_id"]
-    data = {**share_data(), "submission_id": submission_id}
-    first = client.post("/share/", data)
-    again = client.post("/share/", data)  # a double click, or a reload of the post
+    submission_id = open_share_step(client, "check").context["draft"].submission_id
+    first = post_share(client, share_data())
+    again = send_again(client, submission_id)
     assert first.status_code == again.status_code == 302
     assert first["Location"] == again["Location"] == "/share/thanks/"
     assert Story.objects.count() == 1
     assert Story.objects.get().events.count() == 1
-    # Another form (another id) is another story.
-    client.post("/share/", {**data, "submission_id": "another-form"})
+    # Another form (another draft) is another story.
+    post_share(client, share_data())
     assert Story.objects.count() == 2
 
 
 def test_a_second_send_does_not_use_up_the_rate_limit(client, settings):
     settings.SHARE_RATE_LIMIT = 1
-    data = {**share_data(), "submission_id": "one-form"}
-    client.post("/share/", data)
-    assert client.post("/share/", data).status_code == 302  # not 429: it is the same story
+    submission_id = open_share_step(client, "check").context["draft"].submission_id
+    post_share(client, share_data())
+    assert send_again(client, submission_id).status_code == 302  # not 429: the same story
     assert Story.objects.count() == 1
 
 
 def test_a_send_racing_another_of_the_same_form_is_told_it_was_sent(client, monkeypatch):
-    from stories.pages import share
+    from stories.pages import share_check
 
-    data = {**share_data(), "submission_id": "racing-form"}
-    client.post("/share/", data)
-    # As if the other request had not yet committed when this one looked.
-    monkeypatch.setattr(share, "was_submitted", lambda submission_id: False)
-    response = client.post("/share/", data)
+    open_share_step(client, "check")
+    session = client.session
+    draft = session[DRAFT_SESSION_KEY]
+    post_share(client, share_data())
+    # As if the other request had not yet committed when this one looked: it still
+    # finds the draft, and no story made from it.
+    session = client.session
+    session[DRAFT_SESSION_KEY] = draft
+    session.save()
+    monkeypatch.setattr(share_check, "was_submitted", lambda submission_id: False)
+    response = client.post("/share/check/", {**consent_given(), "send": "1"})
     assert response.status_code == 302 and response["Location"] == "/share/thanks/"
     assert Story.objects.count() == 1
 
@@ -294,10 +333,21 @@ def test_a_ten_megabyte_body_of_form_fields_is_refused_at_once(client):
 def test_the_same_form_sent_at_once_from_six_connections_makes_one_story(
     seeded_transactional_db, settings
 ):
+    from django.test import Client
+
     settings.SHARE_RATE_LIMIT = 10
-    data = share_data(submission_id="one-form-six-times")
-    statuses = post_concurrently([("198.51.100.9", data)] * 6)
-    assert [status for _, status in statuses] == [302] * 6
+    narrator = Client(REMOTE_ADDR="198.51.100.9")
+    open_share_step(narrator, "check")
+    cookie = narrator.cookies[settings.SESSION_COOKIE_NAME].value
+    statuses = []
+
+    def send(n):
+        connection = Client(REMOTE_ADDR="198.51.100.9")
+        connection.cookies[settings.SESSION_COOKIE_NAME] = cookie
+        statuses.append(connection.post("/share/check/", {**consent_given(), "send": "1"}))
+
+    assert run_at_once(send, 6) == []
+    assert [response.status_code for response in statuses] == [302] * 6
     assert Story.objects.count() == 1
     assert ModerationEvent.objects.count() == 1
 
@@ -311,8 +361,8 @@ def test_a_story_the_database_cannot_take_is_shown_back_never_a_500(client, monk
         raise OperationalError("connection refused (the test's outage)")
 
     monkeypatch.setattr(services.Story.objects, "create", database_away)
-    data = share_data(body="Mi historia, palabra por palabra. " * 10, submission_id="down")
-    response = client.post("/es/share/", data)
+    data = share_data(body="Mi historia, palabra por palabra. " * 10)
+    response = post_share(client, data, prefix="/es")
     page = response.content.decode()
     assert response.status_code == 503 and response["Retry-After"] == "30"
     assert "Su historia no se guardó" in page
@@ -326,13 +376,13 @@ def test_a_story_the_database_cannot_take_is_shown_back_never_a_500(client, monk
 def test_embargo_date_help_claims_no_format_and_the_date_inputs_value_is_taken(client, prefix):
     # An <input type="date"> shows dates in the browser's own format (mm/dd/yyyy
     # in a US browser): a help text naming a format would contradict it.
-    html = client.get(prefix + SHARE_URL).content.decode()
+    html = open_share_step(client, "details", prefix=prefix).content.decode()
     help_text = re.search(r'<p class="help" id="id_embargo_date_help">(.*?)</p>', html).group(1)
     assert not re.search("YYYY|AAAA|MM|DD", help_text)
     assert re.search(r'<input type="date" name="embargo_date"', html)
     # What the date input sends, whatever it shows: the ISO date.
-    response = client.post(
-        prefix + SHARE_URL, share_data(show_from="later", embargo_date="2031-05-04")
+    response = post_share(
+        client, share_data(show_from="later", embargo_date="2031-05-04"), prefix=prefix
     )
     assert response.status_code == 302
     assert timezone.localtime(Story.objects.get().embargo_until).date() == datetime.date(2031, 5, 4)

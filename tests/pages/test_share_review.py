@@ -17,7 +17,14 @@ from stories.pages.preview import (
 )
 from stories.safety import shield
 
-from ..factories import LONG_BODY, OWN_NAME, SHARE_URL, share_data, wav_upload
+from ..factories import (
+    LONG_BODY,
+    OWN_NAME,
+    open_share_step,
+    post_share,
+    share_data,
+    wav_upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -67,9 +74,7 @@ def test_every_kind_of_finding_has_a_placeholder():
 def risky(kind, **overrides):
     sentence, _value = DETAILS[kind]
     appear = {"appear": "anonymous", "narrator_name": OWN_NAME} if kind == "name" else {}
-    return share_data(
-        body=LONG_BODY + sentence + " " + LONG_BODY, submission_id="one-form", **appear, **overrides
-    )
+    return share_data(body=LONG_BODY + sentence + " " + LONG_BODY, **appear, **overrides)
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
@@ -79,7 +84,7 @@ def test_remove_it_for_me_puts_the_kinds_placeholder_and_changes_nothing_else(
 ):
     prefix = "" if language == "en" else "/es"
     data = risky(kind, language=language)
-    review = client.post(prefix + SHARE_URL, data)
+    review = post_share(client, prefix=prefix, data=data)
     [shown] = review.context["findings"]
     assert shown.finding.kind == kind
     html = review.content.decode()
@@ -87,14 +92,14 @@ def test_remove_it_for_me_puts_the_kinds_placeholder_and_changes_nothing_else(
     button = f'name="remove" value="{shown.finding.key}"'
     assert button in html and DETAILS[kind][1] not in shown.finding.key
 
-    response = client.post(prefix + SHARE_URL, {**data, "remove": shown.finding.key})
+    response = post_share(client, prefix=prefix, data={**data, "remove": shown.finding.key})
     assert response.status_code == 200
     form = response.context["form"]
     placeholder = PLACEHOLDERS[language][kind]
     expected = data["body"].replace(DETAILS[kind][1], placeholder).strip()  # as cleaned
     assert form["body"].value() == expected
     for name, value in data.items():
-        if name not in {"body", "themes", "consent"}:
+        if name not in {"body", "themes", "consent", "remove"}:
             assert str(form[name].value()) == value, name
     assert sorted(form["themes"].value()) == sorted(data["themes"])
     assert response.context["findings"] == []
@@ -104,7 +109,9 @@ def test_remove_it_for_me_puts_the_kinds_placeholder_and_changes_nothing_else(
     assert not Story.objects.exists()
 
     # Sent from there: the story holds the placeholder, and no finding was left in it.
-    sent = client.post(prefix + SHARE_URL, {**data, "body": form["body"].value(), "check": ""})
+    sent = post_share(
+        client, prefix=prefix, data={**data, "body": form["body"].value(), "send": "1"}
+    )
     assert sent.status_code == 302
     story = Story.objects.get()
     assert placeholder in story.body and DETAILS[kind][1] not in story.body
@@ -114,8 +121,8 @@ def test_remove_it_for_me_puts_the_kinds_placeholder_and_changes_nothing_else(
 def test_the_placeholder_is_in_the_language_the_story_is_written_in(client):
     """A story written in Spanish on the English page reads "[número de teléfono quitado]"."""
     data = risky("phone", language="es")
-    [shown] = client.post(SHARE_URL, data).context["findings"]
-    form = client.post(SHARE_URL, {**data, "remove": shown.finding.key}).context["form"]
+    [shown] = post_share(client, data).context["findings"]
+    form = post_share(client, {**data, "remove": shown.finding.key}).context["form"]
     assert "[número de teléfono quitado]" in form["body"].value()
 
 
@@ -123,9 +130,9 @@ def test_removing_one_finding_keeps_the_others_listed(client):
     data = share_data(
         body=LONG_BODY + DETAILS["phone"][0] + " " + DETAILS["a_number"][0],
     )
-    findings = client.post(SHARE_URL, data).context["findings"]
+    findings = post_share(client, data).context["findings"]
     assert [shown.finding.kind for shown in findings] == ["phone", "a_number"]
-    response = client.post(SHARE_URL, {**data, "remove": findings[0].finding.key})
+    response = post_share(client, {**data, "remove": findings[0].finding.key})
     assert [shown.finding.kind for shown in response.context["findings"]] == ["a_number"]
     html = response.content.decode()
     assert "Removed: Phone number in “Your story”" in html
@@ -134,9 +141,9 @@ def test_removing_one_finding_keeps_the_others_listed(client):
 
 def test_a_key_that_no_longer_matches_the_text_removes_nothing(client):
     data = risky("phone")
-    [shown] = client.post(SHARE_URL, data).context["findings"]
+    [shown] = post_share(client, data).context["findings"]
     edited = {**data, "body": "New words first. " + data["body"], "remove": shown.finding.key}
-    response = client.post(SHARE_URL, edited)
+    response = post_share(client, edited)
     assert response.context["form"]["body"].value() == edited["body"]
     assert "That detail has changed since the last check" in response.content.decode()
     assert len(response.context["findings"]) == 1
@@ -145,26 +152,29 @@ def test_a_key_that_no_longer_matches_the_text_removes_nothing(client):
 
 def test_remove_it_for_me_keeps_the_held_recording(client, recordings_on_disk):
     data = risky("phone")
-    client.post(SHARE_URL, {**data, "recording": wav_upload()})
+    post_share(client, {**data, "recording": wav_upload()})
     held = Recording.objects.get()
-    [shown] = client.post(SHARE_URL, data).context["findings"]
-    response = client.post(SHARE_URL, {**data, "remove": shown.finding.key})
-    assert "Your recording (0:02) is kept with this form." in response.content.decode()
+    [shown] = post_share(client, data).context["findings"]
+    response = post_share(client, {**data, "remove": shown.finding.key})
+    assert "A recording of your story" in response.content.decode()
     body = response.context["form"]["body"].value()
-    assert client.post(SHARE_URL, {**data, "body": body}).status_code == 302
+    assert post_share(client, {**data, "body": body}).status_code == 302
     assert Story.objects.get().recording.pk == held.pk
 
 
-def test_the_findings_and_both_actions_come_before_the_form(client):
-    html = client.post(SHARE_URL, risky("phone")).content.decode()
+def test_the_findings_and_both_actions_come_before_the_answers(client):
+    html = post_share(client, risky("phone")).content.decode()
     findings = html.index('class="findings"')
-    check_again = html.index('name="check"')
+    check_again = html.index('name="check"', findings)
     send_anyway = html.index('name="send_anyway"')
-    form = html.index('<form method="post"')
-    assert html.index("<h1>") < findings < check_again < send_anyway < form
+    answers = html.index('id="answers-heading"')
+    assert html.index("<h1>") < findings < check_again < send_anyway < answers
+    # The text the finding is in is there to change, between the actions and the answers.
+    assert send_anyway < html.index('name="body"') < answers
     # The first submit button, which the Enter key presses, checks again: never a removal.
-    first_button = re.search(r'<button type="submit"[^>]*>', html).group()
-    assert "remove" not in first_button and "send_anyway" not in first_button
+    form = html[html.index('id="share-form"') :]
+    first_button = re.search(r'<button type="submit"[^>]*>', form).group()
+    assert 'name="check"' in first_button
 
 
 # --- Sent anyway: the story records the kinds, never the values again ---
@@ -172,7 +182,7 @@ def test_the_findings_and_both_actions_come_before_the_form(client):
 
 def test_send_anyway_records_the_kinds_of_findings_left_in(client):
     data = share_data(body=LONG_BODY + DETAILS["phone"][0] + " " + DETAILS["a_number"][0])
-    client.post(SHARE_URL, {**data, "send_anyway": "1"})
+    post_share(client, {**data, "send_anyway": "1"})
     story = Story.objects.get()
     assert story.sent_with_findings == ["phone", "a_number"]
     assert "555" not in str(story.sent_with_findings)
@@ -182,13 +192,13 @@ def test_send_anyway_records_the_kinds_of_findings_left_in(client):
 
 
 def test_a_story_with_nothing_found_records_no_findings(client):
-    client.post(SHARE_URL, share_data())
+    post_share(client, share_data())
     assert Story.objects.get().sent_with_findings == []
 
 
 def test_moderators_see_sent_anyway_on_the_story_the_desk_and_the_review(moderator_client):
     data = share_data(body=LONG_BODY + DETAILS["phone"][0] + " " + DETAILS["a_number"][0])
-    moderator_client.post(SHARE_URL, {**data, "send_anyway": "1"})
+    post_share(moderator_client, {**data, "send_anyway": "1"})
     story = Story.objects.get()
     said = "Sent anyway, 2 findings (Phone number, Alien registration number (A-number))"
     for address in (
@@ -203,8 +213,8 @@ def test_moderators_see_sent_anyway_on_the_story_the_desk_and_the_review(moderat
 
 
 def test_how_to_appear_is_asked_first_with_nothing_chosen(client):
-    html = client.get(SHARE_URL).content.decode()
-    about_you = html[html.index("About you") :]
+    html = open_share_step(client, "about-you").content.decode()
+    about_you = html[html.index("<h1>About you") :]
     assert about_you.index("How do you want to appear?") < about_you.index('name="narrator_name"')
     radios = re.findall(r'<input type="radio" name="appear"[^>]*>', html)
     assert len(radios) == 2 and not any("checked" in radio for radio in radios)
@@ -213,20 +223,20 @@ def test_how_to_appear_is_asked_first_with_nothing_chosen(client):
 
 
 def test_how_to_appear_must_be_chosen(client):
-    response = client.post(SHARE_URL, share_data(appear=None))
+    response = post_share(client, share_data(appear=None))
     assert "Choose how you want to appear" in response.content.decode()
     assert not Story.objects.exists()
 
 
 def test_a_name_i_choose_needs_the_name(client):
-    response = client.post(SHARE_URL, share_data(appear="named", narrator_name=" "))
+    response = post_share(client, share_data(appear="named", narrator_name=" "))
     assert "Give the name to show, or choose “Anonymous”." in response.content.decode()
     assert not Story.objects.exists()
 
 
 def test_the_choice_maps_onto_the_storys_fields(client):
-    client.post(SHARE_URL, share_data(appear="named", narrator_name="Lupe", submission_id="a"))
-    client.post(SHARE_URL, share_data(appear="anonymous", narrator_name="", submission_id="b"))
+    post_share(client, share_data(appear="named", narrator_name="Lupe"))
+    post_share(client, share_data(appear="anonymous", narrator_name=""))
     named, anonymous = Story.objects.order_by("pk")
     assert (named.is_anonymous, named.display_name) == (False, "Lupe")
     assert (anonymous.is_anonymous, anonymous.display_name) == (True, "Anonymous")
@@ -243,7 +253,7 @@ def test_the_review_step_shows_what_readers_will_see(client):
         place="Pico-Union",
         year_happened="2025",
     )
-    html = client.post(SHARE_URL, data).content.decode()
+    html = post_share(client, data).content.decode()
     card = re.search(r'<p class="preview-card[^"]*">(.*?)</p>', html, re.S).group(1)
     text = " ".join(re.sub(r"<[^>]+>", "", card).split())  # as a browser shows it
     assert text == "Anonymous, office cleaner · Pico-Union · 2025"
@@ -253,7 +263,7 @@ def test_the_review_step_shows_what_readers_will_see(client):
 
 def test_a_named_narrators_preview_shows_their_name_alone_when_nothing_else_is_given(client):
     data = risky("phone", narrator_name="Lupe", narrator_descriptor="", place="", year_happened="")
-    html = client.post(SHARE_URL, data).content.decode()
+    html = post_share(client, data).content.decode()
     card = re.search(r'<p class="preview-card[^"]*">(.*?)</p>', html, re.S).group(1)
     assert re.sub(r"<[^>]+>", "", card).strip() == "Lupe"
     assert "This could point to you" not in html
@@ -281,7 +291,7 @@ def test_the_warning_rule(descriptor, place, year, warnings):
 
 
 def test_moderators_see_a_story_sent_with_nothing_found_said_so(moderator_client):
-    moderator_client.post(SHARE_URL, share_data())
+    post_share(moderator_client, share_data())
     story = Story.objects.get()
     page = moderator_client.get(f"/admin/stories/story/{story.pk}/change/").content.decode()
     assert "With no findings left in it" in page and "Sent anyway" not in page

@@ -22,7 +22,7 @@ from mutagen.oggopus import OggOpus
 from stories.models import Recording, Story
 from stories.recordings.audio import NOT_A_RECORDING, RecordingRefused, prepared_recording
 
-from ..factories import SHARE_URL, share_data
+from ..factories import post_share, share_data
 from .test_audio import (
     IDENTIFYING,
     MP3_FRAME,
@@ -348,7 +348,7 @@ def test_a_tagged_webm_cut_short_or_damaged_is_refused_or_kept_clean():
 def test_a_browser_recording_sent_with_a_story_is_kept_as_ogg(client):
     webm_upload = SimpleUploadedFile("blob", fixture("chromium.webm"), content_type="audio/webm")
 
-    response = client.post(SHARE_URL, {**share_data(), "recording": webm_upload})
+    response = post_share(client, {**share_data(), "recording": webm_upload})
 
     assert response.status_code == 302
     recording = Story.objects.get().recording
@@ -364,7 +364,7 @@ def test_a_recording_over_the_length_limit_is_refused_and_the_form_kept(client, 
     settings.RECORDING_MAX_SECONDS = 2
     webm_upload = SimpleUploadedFile("blob", fixture("chromium.webm"), content_type="audio/webm")
 
-    response = client.post("/es" + SHARE_URL, {**share_data(), "recording": webm_upload})
+    response = post_share(client, {**share_data(), "recording": webm_upload}, prefix="/es")
 
     assert response.status_code == 200
     html = response.content.decode()

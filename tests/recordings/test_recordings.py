@@ -1,11 +1,13 @@
 """Recorded testimony: uploaded, checked, held through review, guarded until cleared."""
 
 import datetime
+import re
 
 import feedparser
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 from lxml import etree
 
@@ -17,6 +19,7 @@ from ..factories import (
     give_recording,
     make_published,
     make_story,
+    post_share,
     share_data,
     wav_bytes,
     wav_upload,
@@ -44,7 +47,7 @@ def stored(recording):
 
 def test_a_story_sent_with_a_recording_keeps_it_private_and_unnamed(client):
     upload = wav_upload(seconds=2.0, name="rosa-martinez-boyle-heights.wav")
-    response = client.post(SHARE_URL, {**share_data(), "recording": upload})
+    response = post_share(client, {**share_data(), "recording": upload})
     assert response.status_code == 302
     story = Story.objects.get()
     recording = story.recording
@@ -60,7 +63,7 @@ def test_a_story_sent_with_a_recording_keeps_it_private_and_unnamed(client):
 
 def test_a_text_file_named_mp3_is_refused_and_the_rest_of_the_form_is_kept(client):
     fake = SimpleUploadedFile("story.mp3", b"not audio at all\n" * 200, content_type="audio/mpeg")
-    response = client.post(SHARE_URL, {**share_data(), "recording": fake})
+    response = post_share(client, {**share_data(), "recording": fake})
     assert response.status_code == 200
     html = response.content.decode()
     assert "This file is not a recording we can take" in html
@@ -71,7 +74,7 @@ def test_a_text_file_named_mp3_is_refused_and_the_rest_of_the_form_is_kept(clien
 
 def test_a_recording_over_the_size_limit_is_refused_without_being_kept(client, settings):
     settings.RECORDING_MAX_BYTES = 10_000
-    response = client.post(SHARE_URL, {**share_data(), "recording": wav_upload(seconds=2.0)})
+    response = post_share(client, {**share_data(), "recording": wav_upload(seconds=2.0)})
     assert response.status_code == 200
     assert "This recording is too large: send one of at most 0 MB." in response.content.decode()
     assert not Recording.objects.exists()
@@ -81,45 +84,50 @@ def test_a_recording_over_the_size_limit_is_refused_without_being_kept(client, s
 def test_the_recording_limit_is_not_the_limit_on_fields(client, settings):
     """A recording larger than DATA_UPLOAD_MAX_MEMORY_SIZE is fine: files are not fields."""
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 20_000
-    response = client.post(SHARE_URL, {**share_data(), "recording": wav_upload(seconds=3.0)})
+    response = post_share(client, {**share_data(), "recording": wav_upload(seconds=3.0)})
     assert response.status_code == 302
     assert Story.objects.get().recording.size > 20_000
 
 
 def test_a_recording_is_held_through_the_identity_shield_review(client, recordings_on_disk):
     risky = share_data(body=share_data()["body"] + " Call me at (213) 555-0142.")
-    response = client.post(SHARE_URL, {**risky, "recording": wav_upload(), "submission_id": "f1"})
+    response = post_share(client, {**risky, "recording": wav_upload()})
     assert response.status_code == 200
-    assert "Check your story before you send it" in response.content.decode()
-    assert "Your recording (0:02) is kept with this form." in response.content.decode()
+    html = response.content.decode()
+    assert "We found 1 detail that could identify you" in html
+    assert re.search(r"A recording of your story</dt>\s*<dd[^>]*>0:02</dd>", html)
     held = Recording.objects.get()
     assert held.story is None
 
     # The narrator sends anyway, without choosing the file again.
-    response = client.post(SHARE_URL, {**risky, "send_anyway": "1", "submission_id": "f1"})
+    response = post_share(client, {**risky, "send_anyway": "1"})
     assert response.status_code == 302
     story = Story.objects.get()
     assert story.recording.pk == held.pk
     assert list(recordings_on_disk.rglob("*.wav")) == [recordings_on_disk / held.stored_as]
 
 
-def test_a_held_recording_belongs_to_its_own_form_only(client):
-    """On a shared computer, the next person's form never carries the last one's recording."""
+def test_a_held_recording_belongs_to_its_own_draft_only(client):
+    """On a shared computer, the next story never carries the last one's recording:
+    starting again erases the draft and the recording held for it."""
     risky = share_data(body=share_data()["body"] + " Call me at (213) 555-0142.")
-    client.post(SHARE_URL, {**risky, "recording": wav_upload(), "submission_id": "first"})
-    response = client.post(SHARE_URL, {**risky, "send_anyway": "1", "submission_id": "second"})
+    post_share(client, {**risky, "recording": wav_upload()})
+    assert Recording.objects.count() == 1
+    client.post(SHARE_URL, {"start_again": "1"})
+    assert not Recording.objects.exists()
+    response = post_share(client, {**risky, "send_anyway": "1"})
     assert response.status_code == 302
-    assert not Recording.objects.filter(story__isnull=False).exists()
+    assert not Recording.objects.exists()
 
 
 def test_a_held_recording_can_be_removed(client, django_capture_on_commit_callbacks):
     risky = share_data(body=share_data()["body"] + " Call me at (213) 555-0142.")
-    client.post(SHARE_URL, {**risky, "recording": wav_upload(), "submission_id": "f1"})
+    post_share(client, {**risky, "recording": wav_upload()})
     held = Recording.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            SHARE_URL,
-            {**risky, "send_anyway": "1", "remove_recording": "on", "submission_id": "f1"},
+        response = post_share(
+            client,
+            {**risky, "send_anyway": "1", "remove_recording": "on"},
         )
     assert response.status_code == 302
     assert not Recording.objects.exists()
@@ -131,14 +139,14 @@ def test_uploads_are_rate_limited_per_client(client, settings):
     settings.RECORDING_UPLOAD_RATE_LIMIT = 2
     fake = share_data(title="")  # invalid, so nothing is sent and each post is an upload
     for _ in range(2):
-        assert client.post(SHARE_URL, {**fake, "recording": wav_upload()}).status_code == 200
-    response = client.post(SHARE_URL, {**fake, "recording": wav_upload()})
+        assert post_share(client, {**fake, "recording": wav_upload()}).status_code == 200
+    response = post_share(client, {**fake, "recording": wav_upload()})
     assert response.status_code == 429
     assert "You have sent several recordings in a short time." in response.content.decode()
     # The second replaced the first, held for the same form; the third was not kept.
     assert Recording.objects.count() == 1
     # A story without a recording is still taken.
-    assert client.post(SHARE_URL, share_data()).status_code == 302
+    assert post_share(client, share_data()).status_code == 302
 
 
 # --- Recordings held for a share form: how long, and how many bytes ----------------
@@ -147,10 +155,9 @@ ONE_RECORDING = len(wav_bytes())  # wav_upload()'s size
 ANOTHER_CLIENT = "198.51.100.7"
 
 
-def invalid_post_with_a_recording(client, form_id, **extra):
-    """A share form with an error (no title), so its recording is held, not sent."""
-    data = {**share_data(title=""), "recording": wav_upload(), "submission_id": form_id}
-    return client.post(SHARE_URL, data, **extra)
+def invalid_post_with_a_recording(narrator):
+    """A story with an error (no title), so its recording is held, not sent."""
+    return post_share(narrator, {**share_data(title=""), "recording": wav_upload()})
 
 
 def assert_refused_with_everything_typed_kept(response, status, message):
@@ -166,39 +173,39 @@ def assert_refused_with_everything_typed_kept(response, status, message):
 
 def test_a_client_cannot_hold_more_than_its_share_of_bytes(client, settings):
     settings.RECORDING_HOLD_BYTES_PER_CLIENT = ONE_RECORDING * 3 // 2
-    invalid_post_with_a_recording(client, "first form")
-    # A form may replace the recording it holds: the one replaced is not counted.
-    assert invalid_post_with_a_recording(client, "first form").status_code == 200
+    invalid_post_with_a_recording(client)
+    # A draft may replace the recording it holds: the one replaced is not counted.
+    assert invalid_post_with_a_recording(client).status_code == 200
     assert Recording.objects.count() == 1
-    data = {**share_data(), "recording": wav_upload(), "submission_id": "second form"}
-    response = client.post(SHARE_URL, data)
+    # Another story from the same client (another browser session, the same address).
+    response = post_share(Client(), {**share_data(), "recording": wav_upload()})
     assert_refused_with_everything_typed_kept(
         response, 429, "You have sent more recordings than we can keep for you at once."
     )
     assert Recording.objects.count() == 1  # the refused one was not kept
     # Another client still may.
-    invalid_post_with_a_recording(client, "third form", REMOTE_ADDR=ANOTHER_CLIENT)
+    invalid_post_with_a_recording(Client(REMOTE_ADDR=ANOTHER_CLIENT))
     assert Recording.objects.count() == 2
 
 
 def test_the_archive_holds_no_more_than_its_bytes_in_all(client, settings):
     settings.RECORDING_HOLD_BYTES_TOTAL = ONE_RECORDING * 3 // 2
-    invalid_post_with_a_recording(client, "first form")
-    data = {**share_data(), "recording": wav_upload(), "submission_id": "another form"}
-    response = client.post(SHARE_URL, data, REMOTE_ADDR=ANOTHER_CLIENT)
+    invalid_post_with_a_recording(client)
+    another = Client(REMOTE_ADDR=ANOTHER_CLIENT)
+    response = post_share(another, {**share_data(), "recording": wav_upload()})
     assert_refused_with_everything_typed_kept(
         response, 503, "The archive cannot take more recordings just now."
     )
     assert Recording.objects.count() == 1
     # The story itself is taken without the recording.
-    response = client.post(SHARE_URL, share_data(), REMOTE_ADDR=ANOTHER_CLIENT)
+    response = post_share(another, share_data())
     assert response.status_code == 302
 
 
 def test_the_over_the_limit_answer_is_in_spanish_too(client, settings):
     settings.RECORDING_HOLD_BYTES_TOTAL = ONE_RECORDING // 2
     data = {**share_data(title="Mi historia"), "recording": wav_upload()}
-    response = client.post("/es" + SHARE_URL, data)
+    response = post_share(client, data, prefix="/es")
     assert response.status_code == 503
     html = response.content.decode()
     assert "El archivo no puede recibir más grabaciones en este momento." in html
@@ -210,11 +217,11 @@ def test_recordings_held_longer_than_an_hour_are_not_counted_and_go(
     client, settings, django_capture_on_commit_callbacks
 ):
     settings.RECORDING_HOLD_BYTES_PER_CLIENT = ONE_RECORDING * 3 // 2
-    invalid_post_with_a_recording(client, "an old form")
+    invalid_post_with_a_recording(client)
     old = Recording.objects.get()
     Recording.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=61))
     with django_capture_on_commit_callbacks(execute=True):
-        response = invalid_post_with_a_recording(client, "a new form")
+        response = invalid_post_with_a_recording(Client())
     assert response.status_code == 200
     new = Recording.objects.get()
     assert new.pk != old.pk
@@ -222,24 +229,24 @@ def test_recordings_held_longer_than_an_hour_are_not_counted_and_go(
 
 
 def test_a_recording_held_too_long_is_asked_for_again_never_silently_dropped(client):
-    invalid_post_with_a_recording(client, "f1")
+    invalid_post_with_a_recording(client)
     Recording.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=61))
-    response = client.post(SHARE_URL, {**share_data(), "submission_id": "f1"})
+    response = post_share(client, share_data())
     assert response.status_code == 200
     assert "The recording you sent with this form was kept for 60 minutes only" in (
         response.content.decode()
     )
     assert not Story.objects.exists()
     # Told once: sent again, the story goes without it.
-    response = client.post(SHARE_URL, {**share_data(), "submission_id": "f1"})
+    response = post_share(client, share_data())
     assert response.status_code == 302
     assert Story.objects.get().public_recording is None
 
 
 def test_the_address_a_recording_was_held_for_is_forgotten_once_its_story_is_sent(client):
-    invalid_post_with_a_recording(client, "f1")
+    invalid_post_with_a_recording(client)
     assert Recording.objects.get().held_by
-    client.post(SHARE_URL, {**share_data(), "submission_id": "f1"})
+    post_share(client, share_data())
     assert Story.objects.get().recording.held_by == ""
 
 

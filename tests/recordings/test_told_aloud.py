@@ -7,10 +7,10 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from stories.models import NotReadyToPublish, Recording, Story
 
 from ..factories import (
-    SHARE_URL,
     admin_edit,
     give_recording,
     make_story,
+    post_share,
     share_data,
     wav_upload,
 )
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_recording_is_a_whole_story_without_a_word_written(client):
-    response = client.post(SHARE_URL, {**share_data(body=""), "recording": wav_upload()})
+    response = post_share(client, {**share_data(body=""), "recording": wav_upload()})
     assert response.status_code == 302
     story = Story.objects.get()
     assert story.body == "" and story.told_only_in_a_recording
@@ -27,8 +27,8 @@ def test_a_recording_is_a_whole_story_without_a_word_written(client):
 
 
 def test_a_few_written_lines_may_come_with_a_recording(client):
-    response = client.post(
-        SHARE_URL, {**share_data(body="I said it better out loud."), "recording": wav_upload()}
+    response = post_share(
+        client, {**share_data(body="I said it better out loud."), "recording": wav_upload()}
     )
     assert response.status_code == 302
     assert Story.objects.get().body == "I said it better out loud."
@@ -42,24 +42,24 @@ def test_a_few_written_lines_may_come_with_a_recording(client):
     ],
 )
 def test_without_a_recording_the_story_must_be_written(client, body, message):
-    response = client.post(SHARE_URL, share_data(body=body))
+    response = post_share(client, share_data(body=body))
     assert response.status_code == 200
     assert any(message in error for error in response.context["form"].errors["body"])
     assert not Story.objects.exists()
 
 
 def test_the_spanish_form_says_so_in_spanish(client):
-    response = client.post("/es" + SHARE_URL, share_data(body=""))
+    response = post_share(client, share_data(body=""), prefix="/es")
     assert "Escriba su historia aquí, o envíe una grabación de ella." in response.content.decode()
 
 
 def test_a_held_recording_counts_and_removing_it_makes_writing_required_again(client):
-    risky = share_data(body="", title="Call me at (213) 555-0142", submission_id="held-1")
-    response = client.post(SHARE_URL, {**risky, "recording": wav_upload()})
-    assert response.status_code == 200 and "Check your story" in response.content.decode()
+    risky = share_data(body="", title="Call me at (213) 555-0142")
+    response = post_share(client, {**risky, "recording": wav_upload()})
+    assert response.status_code == 200 and "Check and send" in response.content.decode()
     assert Recording.objects.get().story is None
 
-    response = client.post(SHARE_URL, {**risky, "remove_recording": "on", "send_anyway": "1"})
+    response = post_share(client, {**risky, "remove_recording": "on", "send_anyway": "1"})
     assert response.status_code == 200
     assert "Write your story here, or send a recording of it." in response.content.decode()
     assert not Story.objects.exists()

@@ -16,11 +16,12 @@ from stories.models import Perspective, QuestionPrompt, Story
 from stories.moderators import MODERATORS_GROUP
 
 from ..factories import (
-    SHARE_URL,
     admin_edit,
     give_recording,
     make_published,
     make_story,
+    open_share_step,
+    post_share,
     share_data,
     wav_upload,
 )
@@ -161,27 +162,27 @@ def test_moderators_still_hear_a_private_voice_and_see_the_badge(moderator_clien
 
 
 def test_a_recording_needs_the_voice_choice_and_is_kept_while_it_is_asked(client):
-    response = client.post(SHARE_URL, {**share_data(voice=None), "recording": wav_upload()})
+    response = post_share(client, {**share_data(voice=None), "recording": wav_upload()})
     assert response.status_code == 200
     assert not Story.objects.exists()
     form = response.context["form"]
     assert form.has_error("voice", "voice_needed")
     assert form.held_recording is not None  # not asked for again
-    assert client.post(SHARE_URL, share_data(voice="private")).status_code == 302
+    assert post_share(client, share_data(voice="private")).status_code == 302
     story = Story.objects.get()
     assert story.voice == Story.Voice.PRIVATE
     assert story.recording.pk == form.held_recording.pk
 
 
 def test_without_a_recording_the_voice_choice_is_ignored(client):
-    assert client.post(SHARE_URL, share_data(voice="private")).status_code == 302
+    assert post_share(client, share_data(voice="private")).status_code == 302
     assert Story.objects.get().voice == ""
-    assert client.post(SHARE_URL, share_data(title="No voice", voice=None)).status_code == 302
+    assert post_share(client, share_data(title="No voice", voice=None)).status_code == 302
 
 
 def test_the_chosen_voice_is_stored_with_the_new_consent(client):
     data = {**share_data(voice="published"), "recording": wav_upload()}
-    assert client.post(f"/es{SHARE_URL}", data).status_code == 302
+    assert post_share(client, prefix="/es", data=data).status_code == 302
     story = Story.objects.get()
     assert (story.voice, story.consent.version, story.consent_language) == (
         Story.Voice.PUBLISHED,
@@ -191,23 +192,28 @@ def test_the_chosen_voice_is_stored_with_the_new_consent(client):
     assert "recording" in story.consent.text_en and "grabación" in story.consent.text_es
 
 
-def test_an_anonymous_narrator_is_offered_the_private_voice_first(client):
-    def offered(data):
-        form = client.post(SHARE_URL, data).context["form"]
-        return [value for value, _label in form.fields["voice"].choices]
+def voice_choices_offered(html):
+    return sorted(("private", "published"), key=lambda value: html.index(f'value="{value}"'))
 
-    assert offered(share_data(title="", appear="anonymous")) == ["private", "published"]
-    assert offered(share_data(title="")) == ["published", "private"]
+
+def test_an_anonymous_narrator_is_offered_the_private_voice_first(client):
+    with_recording = {**share_data(), "recording": wav_upload()}
     # Before anything is said, privacy first; nothing is chosen.
-    html = client.get(SHARE_URL).content.decode()
-    assert html.index('value="private"') < html.index('value="published"')
+    html = open_share_step(client, "about-you", with_recording).content.decode()
+    assert voice_choices_offered(html) == ["private", "published"]
     assert 'value="private" checked' not in html and 'value="published" checked' not in html
+    # Back on the step after choosing: the order follows the choice made.
+    for appear, first in (("anonymous", "private"), ("named", "published")):
+        open_share_step(client, "check", {**with_recording, "appear": appear})
+        html = client.get("/share/about-you/").content.decode()
+        assert voice_choices_offered(html)[0] == first
 
 
 def test_the_form_warns_that_a_voice_identifies_its_speaker_in_both_languages(client):
-    english = client.get(SHARE_URL).content.decode()
+    with_recording = {**share_data(), "recording": wav_upload()}
+    english = open_share_step(client, "about-you", with_recording).content.decode()
     assert "A voice can identify the person speaking" in english
-    spanish = client.get(f"/es{SHARE_URL}").content.decode()
+    spanish = open_share_step(client, "about-you", with_recording, prefix="/es").content.decode()
     assert "Una voz puede revelar quién habla" in spanish
     assert "Mantener mi voz privada" in spanish
 
@@ -217,7 +223,7 @@ def test_the_consent_summary_is_above_the_box_and_the_whole_text_a_tap_away(clie
         ("", "A voice can identify you.", "Read the whole consent text"),
         ("/es", "Una voz puede revelar quién es usted.", "Lea el texto completo"),
     ):
-        html = client.get(prefix + SHARE_URL).content.decode()
+        html = open_share_step(client, "check", prefix=prefix).content.decode()
         assert summary in html
         assert html.index(summary) < html.index('<details class="consent-whole">')
         assert whole in html
@@ -230,25 +236,27 @@ def test_the_consent_summary_is_above_the_box_and_the_whole_text_a_tap_away(clie
 def test_prompts_are_shown_in_the_readers_language_grouped_by_perspective(client):
     QuestionPrompt.objects.create(text="Zq only in English?", display_order=999)
     QuestionPrompt.objects.create(text="Zq hidden?", text_es="¿Zq oculta?", active=False)
-    english = client.get(SHARE_URL).content.decode()
+    english = open_share_step(client, "story").content.decode()
     assert "When did you first hear the word sanctuary?" in english
     assert "Tell us about a day that changed how you see the police." in english
     assert "Tell us about a call where the policy made a difference." in english
     assert "Zq only in English?" in english and "Zq hidden?" not in english
-    spanish = client.get(f"/es{SHARE_URL}").content.decode()
+    spanish = open_share_step(client, "story", prefix="/es").content.decode()
     assert "¿Cuándo escuchó por primera vez la palabra santuario?" in spanish
     assert '<li lang="en">Zq only in English?</li>' in spanish
     assert "¿Zq oculta?" not in spanish
-    assert "Preguntas para cada perspectiva" in spanish
-    assert spanish.index("<h4>Fuerzas del orden") < spanish.index("Cuéntenos de una llamada")
+    assert "¿No sabe por dónde empezar?" in spanish
+    assert spanish.index("Si habla como: Fuerzas del orden") < spanish.index(
+        "Cuéntenos de una llamada"
+    )
 
 
 def test_each_perspective_is_described_under_its_button(client):
-    html = client.get(SHARE_URL).content.decode()
+    html = open_share_step(client, "where-you-stand").content.decode()
     assert "says nothing about anyone&#x27;s immigration status" in html
     assert 'aria-describedby="id_perspective_0_description"' in html
     assert 'id="id_perspective_0_description"' in html
-    spanish = client.get(f"/es{SHARE_URL}").content.decode()
+    spanish = open_share_step(client, "where-you-stand", prefix="/es").content.decode()
     assert "Personas que llegaron a Los Ángeles" in spanish
 
 
@@ -269,7 +277,9 @@ def test_moderators_edit_the_prompts_in_the_admin(moderator_client):
     assert response.status_code == 302
     prompt = QuestionPrompt.objects.get(text__startswith="What did your grandmother")
     assert prompt.perspective is None
-    assert "What did your grandmother" in moderator_client.get(SHARE_URL).content.decode()
+    story_step = "/share/story/"
+    open_share_step(moderator_client, "story")
+    assert "What did your grandmother" in moderator_client.get(story_step).content.decode()
     moderator_client.post(
         f"/admin/stories/questionprompt/{prompt.pk}/change/",
         {"text": prompt.text, "text_es": prompt.text_es, "display_order": "1"},
@@ -277,13 +287,15 @@ def test_moderators_edit_the_prompts_in_the_admin(moderator_client):
     prompt.refresh_from_db()
     assert not prompt.active
     moderator_client.get("/admin/")  # shows the admin's message, which names the prompt
-    assert "What did your grandmother" not in moderator_client.get(SHARE_URL).content.decode()
+    assert "What did your grandmother" not in moderator_client.get(story_step).content.decode()
 
 
 def test_the_share_page_reads_its_prompts_in_one_query(client, django_assert_max_num_queries):
+    open_share_step(client, "story", prefix="/es")
+
     def queries():
         with CaptureQueriesContext(connection) as captured:
-            assert client.get(f"/es{SHARE_URL}").status_code == 200
+            assert client.get("/es/share/story/").status_code == 200
         return len(captured)
 
     few = queries()
@@ -293,4 +305,4 @@ def test_the_share_page_reads_its_prompts_in_one_query(client, django_assert_max
         )
     assert queries() == few
     with django_assert_max_num_queries(10):
-        client.get(SHARE_URL)
+        client.get("/share/story/")
