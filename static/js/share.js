@@ -58,6 +58,13 @@
     }
   }
 
+  // A recording file is the other way in where the browser can record: one tap away.
+  var uploadInstead = form.querySelector(".upload-instead");
+  if (uploadInstead && window.MediaRecorder && navigator.mediaDevices &&
+      !uploadInstead.querySelector(".errors")) {
+    uploadInstead.open = false;
+  }
+
   // The embargo date, shown once it is asked for (and always when it has an error).
   var later = form.querySelector('input[name="show_from"][value="later"]');
   var dateBox = form.querySelector(".embargo-date");

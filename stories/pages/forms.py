@@ -221,11 +221,10 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
         label=_("A recording of your story"),
         required=False,
         help_text=_(
-            "Record above, or choose a recording you already have: MP3, M4A, AAC, OGG, WebM "
-            "or WAV, up to %(minutes)d minutes and %(size)d MB. Names, places, dates and the "
-            "device that recorded it are removed from the file. A voice can identify the "
-            "person speaking, even without a name: below, you choose whether readers may "
-            "hear it. A moderator listens to all of it before anyone else can."
+            "MP3, M4A, AAC, OGG, WebM or WAV, up to %(minutes)d minutes and %(size)d MB. "
+            "Names, places, dates and the device that recorded it are removed from the "
+            "file. A moderator listens to all of it before anyone else can; a later step "
+            "asks whether readers may hear it."
         ),
     )
     # Asked with the recording, stored with the consent (Story.voice); ignored without one.

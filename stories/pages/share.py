@@ -225,6 +225,7 @@ def render_step(request, draft, step, form, errors=None, status=200):
         f"stories/share/{step.slug}.html",
         {
             "form": form,
+            "story_in_progress": True,
             "step": step,
             "steps": STEPS,
             "draft": draft,

@@ -80,6 +80,7 @@ def check_and_send(request):
         "stories/share/check.html",
         {
             "form": form,
+            "story_in_progress": True,
             "step": CHECK,
             "steps": STEPS,
             "draft": draft,
