@@ -1,7 +1,7 @@
 from django.urls import path
 
 from ..pagecache.store import cache_public_page as cached
-from . import about, browse, card, my_story, reports, share, share_check, withdraw
+from . import about, browse, card, my_story, recording_upload, reports, share, share_check, withdraw
 
 app_name = "stories"
 
@@ -26,6 +26,7 @@ urlpatterns = [
     path("privacy/", cached(about.PrivacyView.as_view()), name="privacy"),
     path("share/", share.share, name="share"),
     path("share/thanks/", share.share_thanks, name="share-thanks"),
+    path("share/recording/", recording_upload.recording_upload, name="share-recording"),
     path("share/check/", share_check.check_and_send, name="share-check"),
     path("share/<slug:slug>/", share.share_step, name="share-step"),
     # The narrator's private page: the story of the latest private link opened.

@@ -1,11 +1,31 @@
-"""A recording on a form: the upload field, and keeping an upload with a refusal as a form error."""
+"""A recording on a form: the field and its picker, and an upload refused kept as a form error."""
 
 from django import forms
 from django.conf import settings
+from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
 from ..models import HoldRefused, Recording
 from . import audio
+
+# The project's templates (templates/), which the default form renderer does not read.
+PROJECT_TEMPLATES = TemplatesSetting()
+
+
+class RecordingFileInput(forms.FileInput):
+    """The file picker, labelled in the page's language (static/js/file-picker.js).
+
+    A browser writes its own file input's button and "no file chosen" in the
+    browser's language, whatever the page's. With JavaScript, the native
+    input stays in place, focusable and transparent, over a button of our own
+    words, beside a line naming what was chosen; without it, the native input
+    shows as it always has.
+    """
+
+    template_name = "stories/widgets/recording_file.html"
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return super().render(name, value, attrs, renderer=PROJECT_TEMPLATES)
 
 
 class RecordingField(forms.FileField):
@@ -14,7 +34,7 @@ class RecordingField(forms.FileField):
     The content is checked where it is stored (``Recording.store``), once.
     """
 
-    widget = forms.FileInput(attrs={"accept": "audio/*,.mp3,.m4a,.aac,.ogg,.opus,.webm,.wav"})
+    widget = RecordingFileInput(attrs={"accept": "audio/*,.mp3,.m4a,.aac,.ogg,.opus,.webm,.wav"})
 
     def validate(self, value):
         super().validate(value)

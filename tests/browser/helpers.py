@@ -68,7 +68,9 @@ def assert_no_violations_in_admin(page, name, within=None):
 
 FOCUSED = """() => {
     const element = document.activeElement;
-    const style = getComputedStyle(element);
+    // The file picker's input, transparent over its button (file-picker.js), shows its focus there.
+    const drawn = element.closest(".file-picker-enhanced") ? element.nextElementSibling : element;
+    const style = getComputedStyle(drawn);
     const box = element.getBoundingClientRect();
     return {
         name: element.name || element.type || element.id || element.getAttribute("href"),

@@ -3,9 +3,13 @@
 import pytest
 from playwright.sync_api import expect
 
-from stories.models import Story
+from stories.models import Recording, Story
 
 from .helpers import assert_no_violations
+
+# The recorder's own status; the recording's upload, sent ahead of the form, has its own.
+RECORDER_STATUS = "[data-recorder] [role=status]"
+UPLOAD_STATUS = "[data-upload-status]"
 
 WORDS = {
     "en": {
@@ -17,6 +21,7 @@ WORDS = {
         "stop": "Stop",
         "again": "Record again",
         "ready": "Your recording is ready.",
+        "saved": "is saved with this form",
         "language": "Spanish",
         "perspective": "Immigrants",
         "anonymous": "Anonymous",
@@ -34,6 +39,7 @@ WORDS = {
         "stop": "Terminar",
         "again": "Volver a grabar",
         "ready": "Su grabación está lista.",
+        "saved": "quedó guardada con este formulario",
         "language": "Español",
         "perspective": "Inmigrantes",
         "anonymous": "Anónimo",
@@ -69,12 +75,14 @@ def test_a_narrator_records_listens_and_sends_without_writing(
     save_screenshot(f"recorder while recording, {language}")
     page.get_by_role("button", name=words["stop"]).click()
 
-    expect(page.get_by_role("status")).to_contain_text(words["ready"])
+    expect(page.locator(RECORDER_STATUS)).to_contain_text(words["ready"])
     expect(page.get_by_role("button", name=words["again"])).to_be_focused()
     playback = page.locator("[data-playback]")
     expect(playback).to_be_visible()
     page.wait_for_function("() => document.querySelector('[data-playback]').readyState >= 1")
-    assert page.evaluate("document.getElementById('id_recording').files.length") == 1
+    # Sent ahead and held for this form: the field is emptied, so the form does not send it twice.
+    expect(page.locator(UPLOAD_STATUS)).to_contain_text(words["saved"])
+    assert page.evaluate("document.getElementById('id_recording').files.length") == 0
     assert_no_violations(page, f"share form with a recording made, {language}")
     save_screenshot(f"recorder with a recording ready, {language}")
 
@@ -100,14 +108,17 @@ def test_record_again_replaces_the_recording(page, site):
     page.get_by_role("button", name="Start recording").click()
     page.wait_for_function("() => document.querySelector('[data-clock]').textContent >= '0:01'")
     page.get_by_role("button", name="Stop").click()
+    expect(page.locator(UPLOAD_STATUS)).to_contain_text("is saved with this form")
     page.get_by_role("button", name="Record again").click()
     # Recording anew empties the file field until the new recording is stopped.
     assert page.evaluate("document.getElementById('id_recording').files.length") == 0
     expect(page.locator("[data-playback]")).to_be_hidden()
     page.wait_for_function("() => document.querySelector('[data-clock]').textContent >= '0:01'")
     page.get_by_role("button", name="Stop").click()
-    expect(page.get_by_role("status")).to_contain_text("Your recording is ready.")
-    assert page.evaluate("document.getElementById('id_recording').files.length") == 1
+    expect(page.locator(RECORDER_STATUS)).to_contain_text("Your recording is ready.")
+    expect(page.locator(UPLOAD_STATUS)).to_contain_text("is saved with this form")
+    # The first, held for the form, was replaced and deleted.
+    assert Recording.objects.held().count() == 1
 
 
 def test_the_recorder_is_keyboard_operable(page, site):
@@ -125,8 +136,9 @@ def test_the_recorder_stops_itself_at_the_limit(page, site, settings):
     settings.RECORDING_MAX_SECONDS = 2
     page.goto(site + "/share/")
     page.get_by_role("button", name="Start recording").click()
-    expect(page.get_by_role("status")).to_contain_text("limit", timeout=10_000)
-    assert page.evaluate("document.getElementById('id_recording').files.length") == 1
+    expect(page.locator(RECORDER_STATUS)).to_contain_text("limit", timeout=10_000)
+    expect(page.locator(UPLOAD_STATUS)).to_contain_text("is saved with this form")
+    assert Recording.objects.held().count() == 1
 
 
 def test_without_javascript_the_file_field_does_it_all(browser, site):

@@ -61,7 +61,7 @@ def speak_and_send(page, site, words, title, voice):
     page.get_by_role("button", name=words["start"]).click()
     page.wait_for_function("() => document.querySelector('[data-clock]').textContent >= '0:03'")
     page.get_by_role("button", name=words["stop"]).click()
-    expect(page.get_by_role("status")).to_contain_text(words["ready"])
+    expect(page.locator("[data-recorder] [role=status]")).to_contain_text(words["ready"])
     page.wait_for_function("() => document.querySelector('[data-playback]').readyState >= 1")
     page.get_by_label(words[voice], exact=True).check()
     page.get_by_label(words["language"], exact=True).check()
