@@ -92,6 +92,7 @@ def test_the_check_step_lists_every_answer_with_a_link_to_change_it(client):
     html = open_share_step(client, "check").content.decode()
     for label, value, step in (
         ("Title", "The day the clinic stopped asking", "about-your-story"),
+        ("Your story", f"{len(share_data()['body'].strip())} characters", "story"),
         ("I am speaking as", "Immigrants", "where-you-stand"),
         ("Suggest a theme that is missing", "Health care", "where-you-stand"),
         ("Email (private)", "rosa@private.example.org", "details"),
