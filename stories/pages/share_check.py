@@ -14,7 +14,8 @@ import dataclasses
 from django.conf import settings
 from django.shortcuts import redirect, render
 from django.utils import translation
-from django.utils.translation import get_language
+from django.utils.formats import number_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from ..models import ConsentText
@@ -173,7 +174,14 @@ def answers(form):
     add("title", cleaned.get("title"))
     if form.held_recording is not None and not cleaned.get("remove_recording"):
         add("recording", form.held_recording.length)
-    add("body", cleaned.get("body"))
+    # Its length, not its words: the narrator has just written it, and Change opens it whole.
+    if cleaned.get("body"):
+        written = len(cleaned["body"])
+        add(
+            "body",
+            ngettext("%(count)s character", "%(count)s characters", written)
+            % {"count": number_format(written, force_grouping=True)},
+        )
     add("language", dict(form.fields["language"].choices).get(cleaned.get("language")))
     if cleaned.get("perspective"):
         add("perspective", cleaned["perspective"].local_name)

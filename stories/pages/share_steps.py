@@ -2,8 +2,9 @@
 The share form's steps, and the draft that carries a story from one to the next.
 
 A story is told in a few short steps, each one page that fits a phone, in the
-order a narrator thinks of it: the story itself (recorded or written), where
-they stand, how they appear, the last details, then a check before sending.
+order a narrator thinks of it: the story itself (recorded or written) first,
+then a title for it, where they stand, how they appear, the last details, and
+a check before sending.
 Every step is a plain form: it works without JavaScript, and Back keeps
 everything.
 
@@ -40,10 +41,11 @@ class Step:
         return STEPS.index(self) + 1
 
 
-STORY = Step(
-    "story",
-    _("Your story"),
-    ("title", "recording", "remove_recording", "body", "language", "website"),
+STORY = Step("story", _("Your story"), ("recording", "remove_recording", "body", "website"))
+ABOUT_STORY = Step(
+    "about-your-story",
+    _("About your story"),
+    ("title", "language", "summary", "content_note"),
 )
 STANDING = Step(
     "where-you-stand",
@@ -59,8 +61,6 @@ DETAILS = Step(
     "details",
     _("Last details"),
     (
-        "summary",
-        "content_note",
         "show_from",
         "embargo_date",
         "contact_email",
@@ -69,7 +69,7 @@ DETAILS = Step(
     ),
 )
 CHECK = Step("check", _("Check and send"), ("consent", "consent_version"))
-STEPS = (STORY, STANDING, ABOUT_YOU, DETAILS, CHECK)
+STEPS = (STORY, ABOUT_STORY, STANDING, ABOUT_YOU, DETAILS, CHECK)
 STEPS_BY_SLUG = {step.slug: step for step in STEPS}
 
 # Actions, not answers: what they do happens when the step is posted, and the

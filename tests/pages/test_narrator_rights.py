@@ -52,7 +52,7 @@ def test_review_step_flags_a_number_phone_and_own_name_and_saves_nothing(client)
     response = post_share(client, risky_share_data())
     assert response.status_code == 200
     html = response.content.decode()
-    assert "<title>Check and send · Step 5 of 5" in html
+    assert "<title>Check and send · Step 6 of 6" in html
     assert "We found 3 details that could identify you or someone else" in html
     kinds = [shown.finding.kind for shown in response.context["findings"]]
     assert sorted(kinds) == ["a_number", "name", "phone"]

@@ -26,14 +26,15 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     ("step", "fields", "legends"),
     [
-        ("story", ("title", "body"), ("Language of your story",)),
+        ("story", ("body",), ()),
+        ("about-your-story", ("title", "summary", "content_note"), ("Language of your story",)),
         (
             "where-you-stand",
             ("suggested_theme",),
             ("I am speaking as", "What is your story about?"),
         ),
         ("about-you", ("narrator_name", "narrator_descriptor", "place"), ("How do you want",)),
-        ("details", ("summary", "content_note", "contact_email"), ("When may your story",)),
+        ("details", ("contact_email",), ("When may your story",)),
         ("check", ("consent",), ()),
     ],
 )
@@ -154,7 +155,7 @@ def test_markup_is_stored_as_typed_and_escaped_when_shown_back(client):
 def test_invalid_utf8_does_not_cause_a_server_error(client):
     body = b"title=Caf\xe9+sin+papeles&body=" + b"x" * 250 + b"&narrator_name=R\xff&consent=on"
     client.post(SHARE_URL, {"telling": "write"})
-    for step in ("story", "about-you", "check"):
+    for step in ("story", "about-your-story", "about-you", "check"):
         response = client.generic(
             "POST", f"/share/{step}/", body, content_type="application/x-www-form-urlencoded"
         )

@@ -45,14 +45,14 @@ def test_the_choice_opens_the_first_step_in_that_way(client, telling, shown, not
     response = client.post(SHARE_URL, {"telling": telling})
     assert response.status_code == 302 and response["Location"] == "/share/story/"
     html = client.get("/share/story/").content.decode()
-    assert "Step 1 of 5" in html and shown in html and not_shown not in html
+    assert "Step 1 of 6" in html and shown in html and not_shown not in html
 
 
 def test_the_other_way_is_one_button_away_and_keeps_what_was_typed(client):
     client.post(SHARE_URL, {"telling": "write"})
-    client.post("/share/story/", {"title": "Kept title", "telling": "record"})
+    client.post("/share/story/", {"body": "Kept words.", "telling": "record"})
     html = client.get("/share/story/").content.decode()
-    assert "data-recorder" in html and 'value="Kept title"' in html
+    assert "data-recorder" in html and "Kept words." in html
 
 
 def test_a_step_cannot_be_opened_before_the_ones_before_it(client):
@@ -61,13 +61,14 @@ def test_a_step_cannot_be_opened_before_the_ones_before_it(client):
     assert client.get("/share/details/")["Location"] == "/share/story/"
     assert client.get("/share/check/")["Location"] == "/share/story/"
     posted_step(client, "story", share_data(), next="")
-    assert client.get("/share/details/")["Location"] == "/share/where-you-stand/"
+    assert client.get("/share/details/")["Location"] == "/share/about-your-story/"
     assert client.get("/share/no-such-step/").status_code == 404
 
 
 def test_continue_checks_only_this_steps_answers(client):
     client.post(SHARE_URL, {"telling": "write"})
-    response = posted_step(client, "story", share_data(title=""), next="")
+    open_share_step(client, "about-your-story")
+    response = posted_step(client, "about-your-story", share_data(title=""), next="")
     assert response.status_code == 200
     assert set(response.context["form"].errors) == {"title"}  # not the perspective, not consent
     assert '<a href="#id_title">' in response.content.decode()
@@ -90,7 +91,8 @@ def test_back_keeps_what_was_typed_even_with_an_error(client):
 def test_the_check_step_lists_every_answer_with_a_link_to_change_it(client):
     html = open_share_step(client, "check").content.decode()
     for label, value, step in (
-        ("Title", "The day the clinic stopped asking", "story"),
+        ("Title", "The day the clinic stopped asking", "about-your-story"),
+        ("Your story", f"{len(share_data()['body'].strip())} characters", "story"),
         ("I am speaking as", "Immigrants", "where-you-stand"),
         ("Suggest a theme that is missing", "Health care", "where-you-stand"),
         ("Email (private)", "rosa@private.example.org", "details"),
@@ -142,13 +144,13 @@ def test_the_draft_ends_with_the_browser(client):
 
 
 def test_a_step_posted_after_the_draft_was_lost_keeps_what_it_carried(client):
-    response = client.post("/share/details/", {"summary": "What I just wrote."})
+    response = client.post("/share/details/", {"contact_email": "me@example.org"})
     assert response["Location"] == "/share/story/"
     html = client.get("/share/story/").content.decode()
     assert "Your earlier answers were not kept" in html
     html = client.get("/share/story/").content.decode()
     assert "Your earlier answers were not kept" not in html  # said once
-    assert client.session[DRAFT_SESSION_KEY]["data"]["summary"] == ["What I just wrote."]
+    assert client.session[DRAFT_SESSION_KEY]["data"]["contact_email"] == ["me@example.org"]
 
 
 def test_the_draft_never_leaves_the_server(client):
