@@ -5,8 +5,8 @@ On a phone, a connection can drop between recording and sending: the
 recorder uploads the recording as soon as it stops (or a file is picked),
 retrying until it arrives, and this view holds it on the server for the form
 exactly as the form itself would (``hold_for_form``, the same rate limit).
-The form then finds it under the same session key, for the same submission
-id, and shows it as a recording kept with the form. Answers are JSON, their
+It is held for the session's story in progress (``share_steps.Draft``), and the
+steps find it under the same session key, for the draft's submission id. Answers are JSON, their
 messages in the narrator's language; their status codes are the form's.
 """
 
@@ -20,6 +20,7 @@ from ..recordings.forms import RecordingField, hold_for_form
 from ..safety import limits
 from .guards import private
 from .share import HELD_RECORDING_SESSION_KEY, may_upload_recording
+from .share_steps import Draft
 
 # The form's answers for a recording it refuses over a limit; anything else refused is a 400.
 REFUSED_STATUS = {"rate_limited": 429, "held_by_client": 429, "held_in_all": 503}
@@ -31,10 +32,17 @@ RATE_LIMITED = _(
 )
 
 
+# With no story in progress there is nothing to hold it for: the recorder keeps the
+# recording in the form, which sends it with the step (409: the file stays on the page).
+NO_DRAFT = _(
+    "We could not find your story in progress: the page was open a long time, or the "
+    "browser was closed. Your recording stays on this page and goes with it when you "
+    "continue."
+)
+
+
 class RecordingUploadForm(forms.Form):
     recording = RecordingField()
-    # The form's hidden one-time id (ShareForm.submission_id): the recording is held for it.
-    submission_id = forms.CharField(max_length=64)
 
     def __init__(self, *args, may_upload, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,16 +58,19 @@ class RecordingUploadForm(forms.Form):
 @private
 @require_POST
 def recording_upload(request):
-    """Hold an uploaded recording for the share form it came from; JSON ``{"length": "0:20"}``.
+    """Hold an uploaded recording for the story in progress; JSON ``{"length": "0:20"}``.
 
-    A recording already held for the same form is replaced, and deleted.
+    A recording already held for the same draft is replaced, and deleted.
     """
+    draft = Draft.of(request)
+    if draft is None:
+        return JsonResponse({"error": str(NO_DRAFT)}, status=409)
     form = RecordingUploadForm(
         request.POST, request.FILES, may_upload=may_upload_recording(request)
     )
     if not form.is_valid():
         return refused(form)
-    submission_id = form.cleaned_data["submission_id"]
+    submission_id = draft.submission_id
     replacing = held_for(request, submission_id)
     try:
         recording = hold_for_form(

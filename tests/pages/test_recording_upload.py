@@ -6,20 +6,25 @@ from django.test import Client
 
 from stories.models import Recording, Story, recordings_storage
 from stories.pages.share import HELD_RECORDING_SESSION_KEY
+from stories.pages.share_steps import DRAFT_SESSION_KEY
 
-from ..factories import SHARE_URL, share_data, wav_bytes, wav_upload
+from ..factories import SHARE_URL, post_share, share_data, wav_bytes, wav_upload
 
 pytestmark = pytest.mark.django_db
 
 UPLOAD_URL = "/share/recording/"
 
 
-def upload(client, submission_id="form-1", prefix="", **extra):
-    data = {
-        "recording": extra.pop("recording", None) or wav_upload(),
-        "submission_id": submission_id,
-    }
-    return client.post(prefix + UPLOAD_URL, data, **extra)
+def upload(narrator, prefix="", **extra):
+    """Send a recording ahead, for the narrator's story in progress (begun if there is none)."""
+    if DRAFT_SESSION_KEY not in narrator.session:
+        narrator.post(SHARE_URL, {"telling": "record"}, **extra)
+    data = {"recording": extra.pop("recording", None) or wav_upload()}
+    return narrator.post(prefix + UPLOAD_URL, data, **extra)
+
+
+def draft_id(narrator):
+    return narrator.session[DRAFT_SESSION_KEY]["submission"]
 
 
 def not_a_recording():
@@ -27,22 +32,25 @@ def not_a_recording():
 
 
 def test_a_recording_is_held_for_the_form_it_came_from(client):
-    response = upload(client, "form-1")
+    response = upload(client)
     assert response.status_code == 200
     assert response.json() == {"length": "0:02"}
     held = Recording.objects.held().get()
     assert held.story is None and held.held_by  # counted against this client's bytes
-    assert client.session[HELD_RECORDING_SESSION_KEY] == {"id": held.pk, "submission": "form-1"}
+    assert client.session[HELD_RECORDING_SESSION_KEY] == {
+        "id": held.pk,
+        "submission": draft_id(client),
+    }
 
 
 def test_the_form_then_sends_the_held_recording_without_the_file(
     client, django_capture_on_commit_callbacks
 ):
-    upload(client, "form-1")
+    upload(client)
     held = Recording.objects.get()
-    data = {**share_data(body=""), "voice": Story.Voice.PUBLISHED, "submission_id": "form-1"}
+    data = {**share_data(body=""), "voice": Story.Voice.PUBLISHED}
     with django_capture_on_commit_callbacks(execute=True):
-        assert client.post(SHARE_URL, data).status_code == 302
+        assert post_share(client, data).status_code == 302
     assert Story.objects.get().recording.pk == held.pk
 
 
@@ -50,21 +58,26 @@ def test_a_second_upload_replaces_the_first_and_deletes_it(
     client, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        upload(client, "form-1")
+        upload(client)
         first = Recording.objects.get()
-        response = upload(client, "form-1", recording=wav_upload(seconds=3.0))
+        response = upload(client, recording=wav_upload(seconds=3.0))
     assert response.json() == {"length": "0:03"}
     second = Recording.objects.get()
     assert second.pk != first.pk
     assert not recordings_storage().exists(first.stored_as)
-    assert client.session[HELD_RECORDING_SESSION_KEY] == {"id": second.pk, "submission": "form-1"}
+    assert client.session[HELD_RECORDING_SESSION_KEY] == {
+        "id": second.pk,
+        "submission": draft_id(client),
+    }
 
 
-def test_an_upload_for_another_form_does_not_delete_this_ones(client):
-    upload(client, "form-1")
-    upload(client, "form-2")
+def test_an_upload_for_another_story_does_not_delete_this_ones(client):
+    upload(client)
+    another = Client()
+    upload(another)
     assert Recording.objects.held().count() == 2
-    assert client.session[HELD_RECORDING_SESSION_KEY]["submission"] == "form-2"
+    assert client.session[HELD_RECORDING_SESSION_KEY]["submission"] == draft_id(client)
+    assert another.session[HELD_RECORDING_SESSION_KEY]["submission"] == draft_id(another)
 
 
 @pytest.mark.parametrize(
@@ -77,8 +90,8 @@ def test_an_upload_for_another_form_does_not_delete_this_ones(client):
 def test_a_file_that_is_not_a_recording_is_refused_in_the_narrator_s_language(
     client, prefix, message
 ):
-    upload(client, "form-1")
-    response = upload(client, "form-1", prefix=prefix, recording=not_a_recording())
+    upload(client)
+    response = upload(client, prefix=prefix, recording=not_a_recording())
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
     assert message in response.json()["error"]
@@ -102,11 +115,12 @@ def test_a_recording_over_the_time_limit_is_refused(client, settings):
     assert "This recording is longer than 1 minute" in response.json()["error"]
 
 
-def test_without_a_file_or_a_form_id_nothing_is_held(client):
-    assert client.post(UPLOAD_URL, {"submission_id": "form-1"}).status_code == 400
-    assert client.post(UPLOAD_URL, {"recording": wav_upload()}).status_code == 400
-    too_long_id = "x" * 65
-    assert upload(client, too_long_id).status_code == 400
+def test_without_a_story_in_progress_or_a_file_nothing_is_held(client):
+    response = client.post(UPLOAD_URL, {"recording": wav_upload()})
+    assert response.status_code == 409
+    assert "Your recording stays on this page" in response.json()["error"]
+    client.post(SHARE_URL, {"telling": "record"})
+    assert client.post(UPLOAD_URL, {}).status_code == 400
     assert not Recording.objects.exists()
     assert HELD_RECORDING_SESSION_KEY not in client.session
 
@@ -134,7 +148,7 @@ def test_uploads_share_the_form_s_rate_limit(client, settings):
     settings.RECORDING_UPLOAD_RATE_LIMIT = 2
     assert upload(client).status_code == 200
     fake = share_data(title="")  # invalid: the recording is held, nothing sent
-    assert client.post(SHARE_URL, {**fake, "recording": wav_upload()}).status_code == 200
+    assert post_share(client, {**fake, "recording": wav_upload()}).status_code == 200
     response = upload(client)
     assert response.status_code == 429
     assert "You have sent several recordings in a short time." in response.json()["error"]
@@ -144,14 +158,14 @@ def test_uploads_share_the_form_s_rate_limit(client, settings):
 
 def test_a_client_over_its_bytes_is_told_429_and_a_full_archive_503(client, settings):
     settings.RECORDING_HOLD_BYTES_PER_CLIENT = len(wav_bytes()) * 3 // 2
-    upload(client, "form-1")
-    # Replacing the recording this form holds is not counted against it.
-    assert upload(client, "form-1").status_code == 200
-    response = upload(client, "form-2")
+    upload(client)
+    # Replacing the recording this draft holds is not counted against it.
+    assert upload(client).status_code == 200
+    response = upload(Client())
     assert response.status_code == 429
     assert "more recordings than we can keep for you" in response.json()["error"]
     settings.RECORDING_HOLD_BYTES_TOTAL = len(wav_bytes()) * 3 // 2
-    response = upload(client, "form-3", REMOTE_ADDR="198.51.100.7")
+    response = upload(Client(), REMOTE_ADDR="198.51.100.7")
     assert response.status_code == 503
     assert "The archive cannot take more recordings just now." in response.json()["error"]
     assert Recording.objects.count() == 1
