@@ -5,11 +5,11 @@ from playwright.sync_api import expect
 
 from stories.models import Story
 
-from .helpers import assert_no_violations
+from .helpers import assert_no_violations, start_share, walk_share_form
 
 WORDS = {
     "en": {
-        "path": "/share/",
+        "prefix": "",
         "title": "Title",
         "start": "Start recording",
         "pause": "Pause",
@@ -26,7 +26,7 @@ WORDS = {
         "thanks": "**/share/thanks/",
     },
     "es": {
-        "path": "/es/share/",
+        "prefix": "/es",
         "title": "Título",
         "start": "Empezar a grabar",
         "pause": "Pausa",
@@ -52,7 +52,7 @@ def test_a_narrator_records_listens_and_sends_without_writing(
 ):
     words = WORDS[language]
     page.set_viewport_size({"width": width, "height": 800})
-    page.goto(site + words["path"])
+    start_share(page, site, words["prefix"], telling="record")
     title = f"Told aloud at {width} px in {language}"
     page.get_by_label(words["title"]).fill(title)
 
@@ -63,13 +63,14 @@ def test_a_narrator_records_listens_and_sends_without_writing(
     # The clock runs and the level meter hears the fake microphone's tone.
     page.wait_for_function("() => document.querySelector('[data-clock]').textContent >= '0:01'")
     page.wait_for_function("() => document.querySelector('[data-level]').value > 0")
-    page.get_by_role("button", name=words["pause"]).click()
-    page.get_by_role("button", name=words["resume"]).click()
+    recorder = page.locator("[data-recorder]")
+    recorder.get_by_role("button", name=words["pause"]).click()
+    recorder.get_by_role("button", name=words["resume"]).click()
     page.wait_for_function("() => document.querySelector('[data-clock]').textContent >= '0:02'")
     save_screenshot(f"recorder while recording, {language}")
     page.get_by_role("button", name=words["stop"]).click()
 
-    expect(page.get_by_role("status")).to_contain_text(words["ready"])
+    expect(recorder.get_by_role("status")).to_contain_text(words["ready"])
     expect(page.get_by_role("button", name=words["again"])).to_be_focused()
     playback = page.locator("[data-playback]")
     expect(playback).to_be_visible()
@@ -78,10 +79,16 @@ def test_a_narrator_records_listens_and_sends_without_writing(
     assert_no_violations(page, f"share form with a recording made, {language}")
     save_screenshot(f"recorder with a recording ready, {language}")
 
-    page.get_by_label(words["voice"], exact=True).check()
-    page.get_by_label(words["language"], exact=True).check()
-    page.get_by_label(words["perspective"]).check()
-    page.get_by_label(words["anonymous"], exact=True).check()
+    def about_you(page):
+        page.get_by_label(words["voice"], exact=True).check()
+        page.get_by_label(words["anonymous"], exact=True).check()
+
+    answers = {
+        "story": lambda page: page.get_by_label(words["language"], exact=True).check(),
+        "where-you-stand": lambda page: page.get_by_label(words["perspective"]).check(),
+        "about-you": about_you,
+    }
+    walk_share_form(page, site, words["prefix"], answers, start=False)
     page.get_by_label(words["consent"], exact=False).check()
     page.get_by_role("button", name=words["send"]).click()
     page.wait_for_url(words["thanks"])
@@ -96,7 +103,7 @@ def test_a_narrator_records_listens_and_sends_without_writing(
 
 
 def test_record_again_replaces_the_recording(page, site):
-    page.goto(site + "/share/")
+    start_share(page, site, telling="record")
     page.get_by_role("button", name="Start recording").click()
     page.wait_for_function("() => document.querySelector('[data-clock]').textContent >= '0:01'")
     page.get_by_role("button", name="Stop").click()
@@ -106,12 +113,14 @@ def test_record_again_replaces_the_recording(page, site):
     expect(page.locator("[data-playback]")).to_be_hidden()
     page.wait_for_function("() => document.querySelector('[data-clock]').textContent >= '0:01'")
     page.get_by_role("button", name="Stop").click()
-    expect(page.get_by_role("status")).to_contain_text("Your recording is ready.")
+    expect(page.locator("[data-recorder] [role=status]")).to_contain_text(
+        "Your recording is ready."
+    )
     assert page.evaluate("document.getElementById('id_recording').files.length") == 1
 
 
 def test_the_recorder_is_keyboard_operable(page, site):
-    page.goto(site + "/share/")
+    start_share(page, site, telling="record")
     page.get_by_role("button", name="Start recording").focus()
     page.keyboard.press("Enter")
     # Focus follows the controls, so a keyboard or screen-reader user is never left behind.
@@ -123,16 +132,16 @@ def test_the_recorder_is_keyboard_operable(page, site):
 
 def test_the_recorder_stops_itself_at_the_limit(page, site, settings):
     settings.RECORDING_MAX_SECONDS = 2
-    page.goto(site + "/share/")
+    start_share(page, site, telling="record")
     page.get_by_role("button", name="Start recording").click()
-    expect(page.get_by_role("status")).to_contain_text("limit", timeout=10_000)
+    expect(page.locator("[data-recorder] [role=status]")).to_contain_text("limit", timeout=10_000)
     assert page.evaluate("document.getElementById('id_recording').files.length") == 1
 
 
 def test_without_javascript_the_file_field_does_it_all(browser, site):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(site + "/share/")
+    start_share(page, site, telling="record")
     expect(page.get_by_role("button", name="Start recording")).to_be_hidden()
     expect(page.get_by_label("A recording of your story")).to_be_visible()
     context.close()
