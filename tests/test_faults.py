@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import connection
 
 from stories.models import ModerationEvent, Story
+from stories.pages.share_steps import STEPS
 
 from .factories import free_port, share_data
 from .fault_server import PAUSE_MARKER
@@ -113,10 +114,11 @@ def request(port, method, path, body=None, headers=None):
 
 
 class Narrator:
-    """One browser: the share form fetched once, then stories sent through it."""
+    """One browser: the share form fetched once, then stories told through its steps."""
 
     def __init__(self, port):
         self.port = port
+        self.cookies = {}
         for _attempt in range(10):
             try:
                 status, _, headers, page = request(port, "GET", "/share/")
@@ -124,26 +126,46 @@ class Narrator:
             except OSError:  # a worker killed under the request; the next one answers
                 time.sleep(0.2)
         assert status == 200
-        cookie = SimpleCookie("; ".join(headers.get_all("Set-Cookie")))
-        self.cookie = f"csrftoken={cookie['csrftoken'].value}"
+        self.keep_cookies(headers)
         self.csrf = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1].decode()
 
-    def send(self, title, fields):
-        """Post a story; True when the site acknowledged it with the thank-you redirect."""
-        data = {**fields, "title": title, "submission_id": f"id-{title}"}
-        data["csrfmiddlewaretoken"] = self.csrf
-        body = urllib.parse.urlencode(data, doseq=True)
-        status, location, _, _ = request(
+    def keep_cookies(self, headers):
+        for morsel in SimpleCookie("; ".join(headers.get_all("Set-Cookie") or [])).values():
+            self.cookies[morsel.key] = morsel.value
+
+    def post(self, path, data):
+        """One post of the form, with this browser's cookies (the session's draft, CSRF)."""
+        body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": self.csrf}, doseq=True)
+        status, location, headers, _ = request(
             self.port,
             "POST",
-            "/share/",
+            path,
             body,
             {
                 "Content-Type": "application/x-www-form-urlencoded",
-                "Cookie": self.cookie,
-                "Referer": f"http://127.0.0.1:{self.port}/share/",
+                "Cookie": "; ".join(f"{key}={value}" for key, value in self.cookies.items()),
+                "Referer": f"http://127.0.0.1:{self.port}{path}",
             },
         )
+        self.keep_cookies(headers)
+        return status, location
+
+    def send(self, title, fields):
+        """Tell a story through the steps; True when the site acknowledged it with the
+        thank-you redirect. A draft left by a story cut off is erased first (Start again)."""
+        data = {**fields, "title": title}
+        self.post("/share/", {"start_again": "1"})
+        status, location = self.post("/share/", {"telling": "write"})
+        if (status, location) != (302, "/share/story/"):
+            return False
+        for step, following in zip(STEPS, STEPS[1:], strict=False):
+            answers = {name: data[name] for name in step.fields if name in data}
+            status, location = self.post(f"/share/{step.slug}/", {**answers, "next": ""})
+            if (status, location) != (302, f"/share/{following.slug}/"):
+                return False
+        check = STEPS[-1]
+        answers = {name: data[name] for name in check.fields if name in data}
+        status, location = self.post(f"/share/{check.slug}/", {**answers, "send": "1"})
         return status == 302 and location == "/share/thanks/"
 
 

@@ -1,10 +1,13 @@
 """What the browser tests share: axe checks, the page types, focus, and a risky story typed in."""
 
 from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from django.test import Client
 
 from stories.models import Story, StoryLink
+from stories.pages.share_steps import STEPS, STEPS_BY_SLUG
 
-from ..factories import A_NUMBER, OWN_NAME, PHONE
+from ..factories import A_NUMBER, OWN_NAME, PHONE, open_share_step
 
 # WCAG 2.0/2.1/2.2 A and AA, plus axe's best practices: heading order, one h1,
 # every piece of content inside a landmark.
@@ -32,6 +35,13 @@ def page_paths():
         "search": "/search/?q=deport",
         "search help": "/search/",
         "share": "/share/",
+        # Each step of the share form, opened with a draft begun (open_page does it).
+        "share step 1, written": "/share/story/",
+        "share step 1, recorded": "/share/story/?telling=record",
+        "share step 2": "/share/where-you-stand/",
+        "share step 3": "/share/about-you/",
+        "share step 4": "/share/details/",
+        "share step 5": "/share/check/",
         "thanks": "/share/thanks/",
         "privacy": "/privacy/",
         "private link not working": "/my-story/no-such-link/",
@@ -45,6 +55,36 @@ def page_paths():
         "report thanks": "/report/thanks/",
         "moderation": "/about/moderation/",
     }
+
+
+SHARE_STEP_PATH = "/share/{slug}/"
+
+
+def begin_share_draft(page, site, slug="story", telling="write"):
+    """A draft in the page's browser session, its steps before ``slug`` answered with a
+    whole valid story (``share_data()``): begun by a test client on the live server's
+    own session store, and its session cookie handed to the browser."""
+    client = Client()
+    response = open_share_step(client, slug, telling=telling)
+    assert response.status_code == 200, (slug, response.status_code)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [{"name": cookie.key, "value": cookie.value, "url": site, "httpOnly": True}]
+    )
+
+
+def open_page(page, site, prefix, path):
+    """Open one of page_paths(): a share step with a draft begun for it, anything else as is."""
+    bare, _, query = path.partition("?")
+    slug = bare.removeprefix("/share/").strip("/")
+    if bare.startswith("/share/") and slug in STEPS_BY_SLUG:
+        telling = "record" if query == "telling=record" else "write"
+        begin_share_draft(page, site, slug, telling)
+        path = bare
+    response = page.goto(site + prefix + path)
+    if slug in STEPS_BY_SLUG:
+        assert page.url == site + prefix + path, f"{path} was not opened: {page.url}"
+    return response
 
 
 def assert_no_violations(page, name):
@@ -73,7 +113,9 @@ FOCUSED = """() => {
     const style = getComputedStyle(drawn);
     const box = element.getBoundingClientRect();
     return {
-        name: element.name || element.type || element.id || element.getAttribute("href"),
+        name: element.name || element.type || element.id || element.getAttribute("href")
+            || element.tagName.toLowerCase(),
+        tag: element.tagName.toLowerCase(),
         value: element.value,
         text: element.innerText,
         outline: style.outlineStyle === "none" ? 0 : parseFloat(style.outlineWidth),
@@ -124,14 +166,91 @@ LABELS = {
 }
 
 
-def fill_risky_story(page, labels, title):
-    page.get_by_label(labels["title"]).fill(title)
-    page.get_by_role("textbox", name=labels["body"], exact=True).fill(RISKY_BODY)
-    page.get_by_label(labels["language"], exact=True).check()
-    page.get_by_label(labels["perspective"]).check()
-    # Anonymous, with their own name typed all the same (before the box hid itself, or
-    # typed first): it is kept privately for the shield, and found in the story.
-    page.get_by_label(labels["named"], exact=True).check()
-    page.get_by_label(labels["name"], exact=False).fill(OWN_NAME)
-    page.get_by_label(labels["anonymous"], exact=True).check()
+# The share form's own words: the first page's choice, the steps' buttons.
+SHARE_WORDS = {
+    "en": {
+        "record": "Record it",
+        "write": "Write it",
+        "continue": "Continue",
+        "back": "Back",
+        "step": "Step {} of 5",
+        "check": "Check again",
+    },
+    "es": {
+        "record": "Grabarla",
+        "write": "Escribirla",
+        "continue": "Continuar",
+        "back": "Regresar",
+        "step": "Paso {} de 5",
+        "check": "Revisar otra vez",
+    },
+}
+SLUGS = [step.slug for step in STEPS]
+
+
+def start_share(page, site, prefix="", telling="write"):
+    """The first page of the share form, and its choice: "Record it" or "Write it"."""
+    page.goto(f"{site}{prefix}/share/")
+    language = "es" if prefix == "/es" else "en"
+    with page.expect_navigation():
+        page.get_by_role("button", name=SHARE_WORDS[language][telling]).click()
+    assert page.url == f"{site}{prefix}/share/story/", page.url
+
+
+def continue_to(page, slug):
+    """Continue, from the step open in the page: the next step, ``slug``, opens."""
+    with page.expect_navigation():
+        page.locator("#share-form button[name=next]").click()
+    if not page.url.endswith(f"/share/{slug}/"):
+        errors = page.locator(".error-summary")
+        shown = errors.inner_text() if errors.count() else ""
+        raise AssertionError(f"{slug} did not open: still at {page.url}. {shown}")
+
+
+def walk_share_form(page, site, prefix, answers, telling="write", until="check", start=True):
+    """Tell a story through the share form's steps, as a narrator does, stopping at ``until``.
+
+    ``answers`` maps a step's slug to what the narrator does there (a function of
+    the page); each step is then left with Continue. ``start=False`` goes on from
+    the step open in the page (where it left off) instead of the first page.
+    """
+    if start:
+        start_share(page, site, prefix, telling)
+    here = page.url.rstrip("/").rsplit("/", 1)[-1]
+    for slug in SLUGS[SLUGS.index(here) : SLUGS.index(until)]:
+        answer = answers.get(slug)
+        if answer:
+            answer(page)
+        continue_to(page, SLUGS[SLUGS.index(slug) + 1])
+
+
+def risky_answers(labels, title):
+    """The steps of a risky story: what fill_risky_story types on each."""
+
+    def story(page):
+        page.get_by_label(labels["title"]).fill(title)
+        page.get_by_role("textbox", name=labels["body"], exact=True).fill(RISKY_BODY)
+        page.get_by_label(labels["language"], exact=True).check()
+
+    def where_you_stand(page):
+        page.get_by_label(labels["perspective"]).check()
+
+    def about_you(page):
+        # Anonymous, with their own name typed all the same (before the box hid itself, or
+        # typed first): it is kept privately for the shield, and found in the story.
+        page.get_by_label(labels["named"], exact=True).check()
+        page.get_by_label(labels["name"], exact=False).fill(OWN_NAME)
+        page.get_by_label(labels["anonymous"], exact=True).check()
+
+    return {"story": story, "where-you-stand": where_you_stand, "about-you": about_you}
+
+
+def fill_risky_story(page, site, prefix, labels, title, **answers):
+    """The risky story told through the steps to the check step, its consent ticked there.
+
+    ``answers`` replaces what is done on a step (keyed by the step's slug, with "_" for "-").
+    """
+    steps = risky_answers(labels, title)
+    steps.update({slug.replace("_", "-"): answer for slug, answer in answers.items()})
+    walk_share_form(page, site, prefix, steps)
     page.get_by_label(labels["consent"], exact=False).check()

@@ -15,7 +15,7 @@ from django.test import Client
 from stories.models import ConsentText, Perspective, Story
 from stories.moderators import MODERATORS_GROUP
 
-from ..factories import LONG_BODY, admin_edit
+from ..factories import LONG_BODY, admin_edit, post_share
 
 PAYLOADS = [
     line
@@ -92,8 +92,8 @@ def hostile_archive(site, settings, django_user_model):
     consent = ConsentText.objects.current().version
     perspective = Perspective.objects.get(slug="immigrants").pk
     for payload in PAYLOADS:
-        response = narrator.post(
-            "/share/",
+        response = post_share(
+            narrator,
             {
                 **hostile_fields(payload),
                 "perspective": perspective,
@@ -106,6 +106,7 @@ def hostile_archive(site, settings, django_user_model):
             },
         )
         assert response.status_code == 302, (payload, response.context["form"].errors)
+        assert response["Location"].endswith("/share/thanks/"), payload
     moderator = django_user_model.objects.create_user(
         "xss-moderator", password="x" * 24, is_staff=True
     )

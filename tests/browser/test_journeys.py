@@ -4,6 +4,8 @@ from django.contrib.auth.models import Group
 
 from stories.moderators import MODERATORS_GROUP
 
+from .helpers import walk_share_form
+
 TITLE = "La biblioteca de mi barrio nunca pidió papeles"
 BODY = "Cuando llegué a Los Ángeles no sabía si podía entrar a una biblioteca pública. " * 4
 
@@ -17,14 +19,33 @@ def test_spanish_narrator_moderator_and_reader(page, site, django_user_model):
     # A narrator shares a story in Spanish, by keyboard.
     page.goto(site + "/es/")
     page.get_by_role("link", name="Comparta su historia").first.click()
-    page.get_by_label("Título").fill(TITLE)
-    page.get_by_role("textbox", name="Su historia", exact=True).fill(BODY)
-    page.get_by_label("Español").check()
-    page.get_by_label("Inmigrantes").check()
-    page.get_by_label("Acceso lingüístico").check()
-    page.get_by_label("Anónimo", exact=True).check()
-    page.get_by_label("Barrio o ciudad").fill("Boyle Heights")
-    page.get_by_label("Correo electrónico (privado)").fill("narradora@private.example.org")
+    page.wait_for_url("**/es/share/")
+    page.get_by_role("button", name="Escribirla").click()
+    page.wait_for_url("**/es/share/story/")
+
+    def story(page):
+        page.get_by_label("Título").fill(TITLE)
+        page.get_by_role("textbox", name="Su historia", exact=True).fill(BODY)
+        page.get_by_label("Español").check()
+
+    def where_you_stand(page):
+        page.get_by_label("Inmigrantes").check()
+        page.get_by_label("Acceso lingüístico").check()
+
+    def about_you(page):
+        page.get_by_label("Anónimo", exact=True).check()
+        page.get_by_label("Barrio o ciudad").fill("Boyle Heights")
+
+    def details(page):
+        page.get_by_label("Correo electrónico (privado)").fill("narradora@private.example.org")
+
+    answers = {
+        "story": story,
+        "where-you-stand": where_you_stand,
+        "about-you": about_you,
+        "details": details,
+    }
+    walk_share_form(page, site, "/es", answers, start=False)
     page.get_by_label("Acepto", exact=False).focus()
     page.keyboard.press("Space")
     page.keyboard.press("Tab")

@@ -17,7 +17,14 @@ from stories.models import Story, hash_withdrawal_token
 from stories.moderators import MODERATORS_GROUP
 
 from ..factories import A_NUMBER, OWN_NAME, PHONE, make_story
-from .helpers import LABELS, assert_no_violations, fill_risky_story
+from .helpers import (
+    LABELS,
+    RISKY_BODY,
+    assert_no_violations,
+    fill_risky_story,
+    risky_answers,
+    walk_share_form,
+)
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
@@ -25,16 +32,15 @@ def test_shield_review_send_anyway_and_withdraw(page, site, language, save_scree
     prefix = "" if language == "en" else "/es"
     labels = LABELS[language]
     title = f"Papers under the bed ({language})"
-    page.goto(site + prefix + "/share/")
-    fill_risky_story(page, labels, title)
-    with page.expect_navigation():
-        page.get_by_role("button", name=labels["send"]).click()
+    fill_risky_story(page, site, prefix, labels, title)
 
-    # The review step: all three flagged, nothing sent, every field kept.
+    # The check step: all three flagged, nothing sent, every answer kept.
     marks = page.locator(".shield-summary mark.finding")
     assert sorted(marks.all_inner_texts()) == sorted([A_NUMBER, PHONE, OWN_NAME])
-    assert page.get_by_label(labels["title"]).input_value() == title
-    assert page.get_by_label(labels["anonymous"], exact=True).is_checked()
+    answers = page.locator(".answers .answer")
+    assert answers.first.locator("dd.answer-value").inner_text() == title
+    card = page.locator(".review-preview .preview-card").inner_text()
+    assert card.strip() == labels["anonymous"]
     assert not Story.objects.filter(title=title).exists()
     assert_no_violations(page, f"review step ({language})")
     save_screenshot(f"{language} share review step")
@@ -43,7 +49,7 @@ def test_shield_review_send_anyway_and_withdraw(page, site, language, save_scree
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     page.set_viewport_size({"width": 1280, "height": 800})
 
-    page.get_by_role("button", name=labels["send anyway"]).click()
+    page.get_by_role("button", name=labels["send anyway"]).first.click()
     page.wait_for_url(f"**{prefix}/share/thanks/")
     link = page.locator("#private-link").inner_text()
     assert re.fullmatch(rf"{re.escape(site)}{prefix}/my-story/[\w-]{{40,}}/", link), link
@@ -75,10 +81,8 @@ def test_moderator_sees_findings_redacts_and_approves(
         "lupe", "lupe@example.org", "shield-passphrase-2026", is_staff=True
     )
     moderator.groups.add(Group.objects.get(name=MODERATORS_GROUP))
-    page.goto(site + "/share/")
-    fill_risky_story(page, LABELS["en"], "Papers under the bed")
-    page.get_by_role("button", name="Send my story for review").click()
-    page.get_by_role("button", name="Send anyway").click()
+    fill_risky_story(page, site, "", LABELS["en"], "Papers under the bed")
+    page.get_by_role("button", name="Send anyway").first.click()
     page.wait_for_url("**/share/thanks/")
     story = Story.objects.get(title="Papers under the bed")
 
@@ -190,25 +194,26 @@ def test_on_a_phone_the_review_step_acts_first_and_removes_for_the_narrator(
     labels = {**LABELS[language], **REVIEW_LABELS[language]}
     title = f"Remove it for me ({language})"
     page.set_viewport_size({"width": 375, "height": 800})
-    page.goto(site + prefix + "/share/")
-    # With JavaScript, the name box is asked only for "With a name I choose".
-    name_box = page.get_by_label(labels["name"], exact=False)
-    assert not name_box.is_visible()
-    assert not page.locator(".live-preview").is_visible()  # nothing chosen, nothing shown
-    page.get_by_label(labels["named"], exact=True).check()
-    assert name_box.is_visible()
-    name_box.fill("Lupe")
-    live_card = page.locator(".live-preview .preview-card")
-    assert live_card.inner_text() == "Lupe"  # what readers will see, as the narrator types
-    fill_risky_story(page, labels, title)
-    assert not name_box.is_visible()  # anonymous: the typed name is kept for the shield only
-    page.locator("#id_narrator_descriptor").fill("office cleaner")
-    page.locator("#id_place").fill("Pico-Union")
-    page.locator("#id_year_happened").fill("2025")
     line = f"{labels['anonymous']}, office cleaner · Pico-Union · 2025"
-    assert " ".join(live_card.inner_text().split()) == line
-    with page.expect_navigation():
-        page.get_by_role("button", name=labels["send"]).click()
+
+    def about_you(page):
+        # With JavaScript, the name box is asked only for "With a name I choose".
+        name_box = page.get_by_label(labels["name"], exact=False)
+        assert not name_box.is_visible()
+        assert not page.locator(".live-preview").is_visible()  # nothing chosen, nothing shown
+        page.get_by_label(labels["named"], exact=True).check()
+        assert name_box.is_visible()
+        name_box.fill("Lupe")
+        live_card = page.locator(".live-preview .preview-card")
+        assert live_card.inner_text() == "Lupe"  # what readers will see, as the narrator types
+        risky_answers(labels, title)["about-you"](page)
+        assert not name_box.is_visible()  # anonymous: the typed name is kept for the shield only
+        page.locator("#id_narrator_descriptor").fill("office cleaner")
+        page.locator("#id_place").fill("Pico-Union")
+        page.locator("#id_year_happened").fill("2025")
+        assert " ".join(live_card.inner_text().split()) == line
+
+    fill_risky_story(page, site, prefix, labels, title, about_you=about_you)
 
     # The findings first, the two actions right under them: within two phone screens.
     assert page.locator(".findings > li").count() == 3
@@ -223,10 +228,13 @@ def test_on_a_phone_the_review_step_acts_first_and_removes_for_the_narrator(
     assert_no_violations(page, f"review step on a phone ({language})")
     save_at_every_width(page, save_screenshot, f"{language} share review remove it for me")
 
-    # Enter in a field checks again: it never removes a detail.
+    # Enter in a field checks again: it never removes a detail. (The check step's only
+    # one-line field is the consent box: the story's texts there are text areas.)
     page.set_viewport_size({"width": 375, "height": 800})
+    first_button = "document.querySelector('#share-form button[type=submit]').name"
+    assert page.evaluate(first_button) == "check"
     with page.expect_navigation():
-        page.get_by_label(labels["title"]).press("Enter")
+        page.get_by_label(labels["consent"], exact=False).press("Enter")
     assert page.locator(".findings > li").count() == 3
     assert A_NUMBER in page.get_by_role("textbox", name=labels["body"]).input_value()
 
@@ -237,18 +245,29 @@ def test_on_a_phone_the_review_step_acts_first_and_removes_for_the_narrator(
         if remaining == 2:
             assert_no_violations(page, f"review step after a removal ({language})")
             save_at_every_width(page, save_screenshot, f"{language} share review one removed")
-    body = page.get_by_role("textbox", name=labels["body"]).input_value()
+    assert page.locator(".shield-summary h2").inner_text() == labels["nothing else"]
+    assert page.locator(".answers .answer-value").first.inner_text() == title
+    card = " ".join(page.locator(".review-preview .preview-card").inner_text().split())
+    assert card == line  # still anonymous
+    assert_no_violations(page, f"review step, nothing left ({language})")
+    save_at_every_width(page, save_screenshot, f"{language} share review nothing left")
+
+    # The story, changed on its own step (its Change link), says what was removed.
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.locator(".answers .answer", has=page.locator("dd", has_text=RISKY_BODY[:40])).get_by_role(
+        "link"
+    ).click()
+    page.wait_for_url(f"**{prefix}/share/story/")
+    body = page.get_by_role("textbox", name=labels["body"], exact=True).input_value()
     for placeholder in labels["placeholders"]:
         assert placeholder in body
     for detail in (A_NUMBER, PHONE, OWN_NAME):
         assert detail not in body
     assert page.get_by_label(labels["title"]).input_value() == title
-    assert page.get_by_label(labels["anonymous"], exact=True).is_checked()
-    assert page.locator(".shield-summary h2").inner_text() == labels["nothing else"]
-    assert_no_violations(page, f"review step, nothing left ({language})")
-    save_at_every_width(page, save_screenshot, f"{language} share review nothing left")
-
-    page.locator(".shield-summary").get_by_role("button", name=labels["send"]).click()
+    walk_share_form(page, site, prefix, {}, start=False)
+    assert page.locator(".findings > li").count() == 0
+    page.get_by_label(labels["consent"], exact=False).check()
+    page.get_by_role("button", name=labels["send"]).click()
     page.wait_for_url(f"**{prefix}/share/thanks/")
     story = Story.objects.get(title=title)
     assert story.is_anonymous and story.sent_with_findings == []

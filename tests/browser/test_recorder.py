@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from stories.models import Recording, Story
 
-from .helpers import assert_no_violations
+from .helpers import assert_no_violations, start_share, walk_share_form
 
 # The recorder's own status; the recording's upload, sent ahead of the form, has its own.
 RECORDER_STATUS = "[data-recorder] [role=status]"
@@ -13,7 +13,7 @@ UPLOAD_STATUS = "[data-upload-status]"
 
 WORDS = {
     "en": {
-        "path": "/share/",
+        "prefix": "",
         "title": "Title",
         "start": "Start recording",
         "pause": "Pause",
@@ -31,7 +31,7 @@ WORDS = {
         "thanks": "**/share/thanks/",
     },
     "es": {
-        "path": "/es/share/",
+        "prefix": "/es",
         "title": "Título",
         "start": "Empezar a grabar",
         "pause": "Pausa",
@@ -58,7 +58,7 @@ def test_a_narrator_records_listens_and_sends_without_writing(
 ):
     words = WORDS[language]
     page.set_viewport_size({"width": width, "height": 800})
-    page.goto(site + words["path"])
+    start_share(page, site, words["prefix"], telling="record")
     title = f"Told aloud at {width} px in {language}"
     page.get_by_label(words["title"]).fill(title)
 
@@ -69,8 +69,9 @@ def test_a_narrator_records_listens_and_sends_without_writing(
     # The clock runs and the level meter hears the fake microphone's tone.
     page.wait_for_function("() => document.querySelector('[data-clock]').textContent >= '0:01'")
     page.wait_for_function("() => document.querySelector('[data-level]').value > 0")
-    page.get_by_role("button", name=words["pause"]).click()
-    page.get_by_role("button", name=words["resume"]).click()
+    recorder = page.locator("[data-recorder]")
+    recorder.get_by_role("button", name=words["pause"]).click()
+    recorder.get_by_role("button", name=words["resume"]).click()
     page.wait_for_function("() => document.querySelector('[data-clock]').textContent >= '0:02'")
     save_screenshot(f"recorder while recording, {language}")
     page.get_by_role("button", name=words["stop"]).click()
@@ -86,10 +87,16 @@ def test_a_narrator_records_listens_and_sends_without_writing(
     assert_no_violations(page, f"share form with a recording made, {language}")
     save_screenshot(f"recorder with a recording ready, {language}")
 
-    page.get_by_label(words["voice"], exact=True).check()
-    page.get_by_label(words["language"], exact=True).check()
-    page.get_by_label(words["perspective"]).check()
-    page.get_by_label(words["anonymous"], exact=True).check()
+    def about_you(page):
+        page.get_by_label(words["voice"], exact=True).check()
+        page.get_by_label(words["anonymous"], exact=True).check()
+
+    answers = {
+        "story": lambda page: page.get_by_label(words["language"], exact=True).check(),
+        "where-you-stand": lambda page: page.get_by_label(words["perspective"]).check(),
+        "about-you": about_you,
+    }
+    walk_share_form(page, site, words["prefix"], answers, start=False)
     page.get_by_label(words["consent"], exact=False).check()
     page.get_by_role("button", name=words["send"]).click()
     page.wait_for_url(words["thanks"])
@@ -104,7 +111,7 @@ def test_a_narrator_records_listens_and_sends_without_writing(
 
 
 def test_record_again_replaces_the_recording(page, site):
-    page.goto(site + "/share/")
+    start_share(page, site, telling="record")
     page.get_by_role("button", name="Start recording").click()
     page.wait_for_function("() => document.querySelector('[data-clock]').textContent >= '0:01'")
     page.get_by_role("button", name="Stop").click()
@@ -122,7 +129,7 @@ def test_record_again_replaces_the_recording(page, site):
 
 
 def test_the_recorder_is_keyboard_operable(page, site):
-    page.goto(site + "/share/")
+    start_share(page, site, telling="record")
     page.get_by_role("button", name="Start recording").focus()
     page.keyboard.press("Enter")
     # Focus follows the controls, so a keyboard or screen-reader user is never left behind.
@@ -134,7 +141,7 @@ def test_the_recorder_is_keyboard_operable(page, site):
 
 def test_the_recorder_stops_itself_at_the_limit(page, site, settings):
     settings.RECORDING_MAX_SECONDS = 2
-    page.goto(site + "/share/")
+    start_share(page, site, telling="record")
     page.get_by_role("button", name="Start recording").click()
     expect(page.locator(RECORDER_STATUS)).to_contain_text("limit", timeout=10_000)
     expect(page.locator(UPLOAD_STATUS)).to_contain_text("is saved with this form")
@@ -144,7 +151,7 @@ def test_the_recorder_stops_itself_at_the_limit(page, site, settings):
 def test_without_javascript_the_file_field_does_it_all(browser, site):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(site + "/share/")
+    start_share(page, site, telling="record")
     expect(page.get_by_role("button", name="Start recording")).to_be_hidden()
     expect(page.get_by_label("A recording of your story")).to_be_visible()
     context.close()

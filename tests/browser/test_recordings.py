@@ -8,7 +8,12 @@ from stories.models import Story
 from stories.moderators import MODERATORS_GROUP
 
 from ..factories import wav_bytes
-from .helpers import assert_no_violations, assert_no_violations_in_admin
+from .helpers import (
+    assert_no_violations,
+    assert_no_violations_in_admin,
+    start_share,
+    walk_share_form,
+)
 
 TITLE = "The night shift at the bus depot"
 BODY = "I drove the last bus on Vermont for nine years, and I saw the city change. " * 4
@@ -70,22 +75,31 @@ def test_a_recording_stays_private_until_a_moderator_clears_it(
     recording_file.write_bytes(wav_bytes(seconds=3.0))
 
     # A narrator sends a story with a recording; the shield asks them to check a detail.
-    page.goto(site + "/share/")
+    start_share(page, site, telling="record")
     page.get_by_label("Title").fill(TITLE)
+    page.get_by_text("Add some written words (optional)").click()
     page.get_by_role("textbox", name="Your story", exact=True).fill(
         BODY + " My number is (213) 555-0147."
     )
-    page.get_by_label("Law enforcement").check()
-    page.get_by_label("Anonymous", exact=True).check()
     page.get_by_label("A recording of your story").set_input_files(recording_file)
-    page.get_by_label("Publish my recording").check()
+
+    def about_you(page):
+        page.get_by_label("Anonymous", exact=True).check()
+        page.get_by_label("Publish my recording").check()
+
+    answers = {
+        "where-you-stand": lambda page: page.get_by_label("Law enforcement").check(),
+        "about-you": about_you,
+    }
+    walk_share_form(page, site, "", answers, start=False)
+    expect(page.locator("h1")).to_have_text("Check and send")
+    expect(page.locator(".shield-summary mark.finding")).to_have_text("(213) 555-0147")
+    recording = page.locator(".answers .answer", has_text="A recording of your story")
+    expect(recording.locator(".answer-value")).to_have_text("0:03")
     page.get_by_label("I agree", exact=False).check()
-    page.get_by_role("button", name="Send my story for review").click()
-    expect(page.locator("h1")).to_have_text("Check your story before you send it")
-    expect(page.get_by_text("Your recording (0:03) is kept with this form.")).to_be_visible()
     save_screenshot("share review with a held recording")
     assert_no_violations(page, "share review with a held recording")
-    page.get_by_role("button", name="Send anyway").click()
+    page.get_by_role("button", name="Send anyway").first.click()
     page.wait_for_url("**/share/thanks/")
 
     story = Story.objects.get(title=TITLE)
@@ -136,7 +150,9 @@ OVER_THE_LIMIT = {
         "body": "Your story",
         "recording": "A recording of your story",
         "later": "Not before a date I choose",
-        "send": "Send my story for review",
+        "written too": "Add some written words (optional)",
+        "perspective": "Immigrants",
+        "anonymous": "Anonymous",
         "refused": "The archive cannot take more recordings just now.",
     },
     "es": {
@@ -144,7 +160,9 @@ OVER_THE_LIMIT = {
         "body": "Su historia",
         "recording": "Una grabación de su historia",
         "later": "No antes de una fecha que yo elija",
-        "send": "Enviar mi historia para revisión",
+        "written too": "Agregar algo por escrito (opcional)",
+        "perspective": "Inmigrantes",
+        "anonymous": "Anónimo",
         "refused": "El archivo no puede recibir más grabaciones en este momento.",
     },
 }
@@ -160,19 +178,31 @@ def test_over_the_recordings_limit_the_form_comes_back_with_everything_typed(
     recording_file = tmp_path / "my-story.wav"
     recording_file.write_bytes(wav_bytes(seconds=2.0))
     page.set_viewport_size({"width": width, "height": 900})
-    page.goto(site + ("" if language == "en" else "/es") + "/share/")
+    prefix = "" if language == "en" else "/es"
+    start_share(page, site, prefix, telling="record")
     page.get_by_label(words["title"]).fill(TITLE)
+    page.get_by_text(words["written too"]).click()
     page.get_by_role("textbox", name=words["body"], exact=True).fill(BODY)
-    page.get_by_label(words["recording"]).set_input_files(recording_file)
+    # The embargo date is asked on a later step: answered first, the recording chosen after.
+    answers = {
+        "where-you-stand": lambda page: page.get_by_label(words["perspective"]).check(),
+        "about-you": lambda page: page.get_by_label(words["anonymous"], exact=True).check(),
+    }
+    walk_share_form(page, site, prefix, answers, until="details", start=False)
     page.get_by_label(words["later"]).check()
     page.locator("#id_embargo_date").fill("2031-05-04")  # as a date picker sends it
-    page.get_by_role("button", name=words["send"]).click()
+    walk_share_form(page, site, prefix, {}, start=False)
+    page.goto(f"{site}{prefix}/share/story/")  # its Change link
+    page.get_by_label(words["recording"]).set_input_files(recording_file)
+    with page.expect_navigation():
+        page.locator("#share-form button[name=next]").click()
     summary = page.locator(".error-summary")
     expect(summary).to_be_focused()
     expect(summary).to_contain_text(words["refused"])
     expect(page.locator("#id_recording_errors")).to_contain_text(words["refused"])
     expect(page.get_by_label(words["title"])).to_have_value(TITLE)
     expect(page.get_by_role("textbox", name=words["body"], exact=True)).to_have_value(BODY)
-    expect(page.locator("#id_embargo_date")).to_have_value("2031-05-04")
     assert_no_violations(page, f"share form over the recordings limit ({language})")
     save_screenshot(f"{language} share over the recordings limit")
+    page.goto(f"{site}{prefix}/share/details/")
+    expect(page.locator("#id_embargo_date")).to_have_value("2031-05-04")

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from stories.models import Story, TranscriptSegment
 
-from .helpers import assert_no_violations
+from .helpers import assert_no_violations, start_share, walk_share_form
 
 WORDS = {
     "en": {
@@ -56,17 +56,24 @@ WORDS = {
 
 
 def speak_and_send(page, site, words, title, voice):
-    page.goto(site + words["prefix"] + "/share/")
+    start_share(page, site, words["prefix"], telling="record")
     page.get_by_label(words["title"]).fill(title)
     page.get_by_role("button", name=words["start"]).click()
     page.wait_for_function("() => document.querySelector('[data-clock]').textContent >= '0:03'")
     page.get_by_role("button", name=words["stop"]).click()
     expect(page.locator("[data-recorder] [role=status]")).to_contain_text(words["ready"])
     page.wait_for_function("() => document.querySelector('[data-playback]').readyState >= 1")
-    page.get_by_label(words[voice], exact=True).check()
-    page.get_by_label(words["language"], exact=True).check()
-    page.get_by_label(words["perspective"]).check()
-    page.get_by_label(words["anonymous"], exact=True).check()
+
+    def about_you(page):
+        page.get_by_label(words[voice], exact=True).check()
+        page.get_by_label(words["anonymous"], exact=True).check()
+
+    answers = {
+        "story": lambda page: page.get_by_label(words["language"], exact=True).check(),
+        "where-you-stand": lambda page: page.get_by_label(words["perspective"]).check(),
+        "about-you": about_you,
+    }
+    walk_share_form(page, site, words["prefix"], answers, start=False)
     page.get_by_label(words["consent"], exact=False).check()
     page.get_by_role("button", name=words["send"]).click()
     page.wait_for_url(f"**{words['prefix']}/share/thanks/")
