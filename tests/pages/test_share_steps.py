@@ -171,3 +171,12 @@ def test_the_voice_is_asked_on_about_you_only_with_a_recording(client):
     assert 'name="voice"' in html
     response = posted_step(client, "about-you", {**with_recording, "voice": ""}, next="")
     assert "voice" in response.context["form"].errors
+
+
+@pytest.mark.parametrize("telling", ["record", "write"])
+def test_the_enter_key_continues_and_never_changes_how_the_story_is_told(client, telling):
+    for step in STEPS[:-1]:
+        html = open_share_step(client, step.slug, telling=telling).content.decode()
+        form = html[html.index('id="share-form"') :]
+        first_button = re.search(r"<button [^>]*>", form).group()
+        assert 'name="next"' in first_button, (step.slug, first_button)
