@@ -38,10 +38,11 @@ def page_paths():
         # Each step of the share form, opened with a draft begun (open_page does it).
         "share step 1, written": "/share/story/",
         "share step 1, recorded": "/share/story/?telling=record",
-        "share step 2": "/share/where-you-stand/",
-        "share step 3": "/share/about-you/",
-        "share step 4": "/share/details/",
-        "share step 5": "/share/check/",
+        "share step 2": "/share/about-your-story/",
+        "share step 3": "/share/where-you-stand/",
+        "share step 4": "/share/about-you/",
+        "share step 5": "/share/details/",
+        "share step 6": "/share/check/",
         "thanks": "/share/thanks/",
         "privacy": "/privacy/",
         "private link not working": "/my-story/no-such-link/",
@@ -173,7 +174,7 @@ SHARE_WORDS = {
         "write": "Write it",
         "continue": "Continue",
         "back": "Back",
-        "step": "Step {} of 5",
+        "step": "Step {} of 6",
         "check": "Check again",
     },
     "es": {
@@ -181,7 +182,7 @@ SHARE_WORDS = {
         "write": "Escribirla",
         "continue": "Continuar",
         "back": "Regresar",
-        "step": "Paso {} de 5",
+        "step": "Paso {} de 6",
         "check": "Revisar otra vez",
     },
 }
@@ -200,7 +201,7 @@ def start_share(page, site, prefix="", telling="write"):
 def continue_to(page, slug):
     """Continue, from the step open in the page: the next step, ``slug``, opens."""
     with page.expect_navigation():
-        page.locator("#share-form button[name=next]").click()
+        page.locator("#share-form .step-actions button[name=next]").click()
     if not page.url.endswith(f"/share/{slug}/"):
         errors = page.locator(".error-summary")
         shown = errors.inner_text() if errors.count() else ""
@@ -228,8 +229,10 @@ def risky_answers(labels, title):
     """The steps of a risky story: what fill_risky_story types on each."""
 
     def story(page):
-        page.get_by_label(labels["title"]).fill(title)
         page.get_by_role("textbox", name=labels["body"], exact=True).fill(RISKY_BODY)
+
+    def about_your_story(page):
+        page.get_by_label(labels["title"]).fill(title)
         page.get_by_label(labels["language"], exact=True).check()
 
     def where_you_stand(page):
@@ -242,7 +245,12 @@ def risky_answers(labels, title):
         page.get_by_label(labels["name"], exact=False).fill(OWN_NAME)
         page.get_by_label(labels["anonymous"], exact=True).check()
 
-    return {"story": story, "where-you-stand": where_you_stand, "about-you": about_you}
+    return {
+        "story": story,
+        "about-your-story": about_your_story,
+        "where-you-stand": where_you_stand,
+        "about-you": about_you,
+    }
 
 
 def fill_risky_story(page, site, prefix, labels, title, **answers):

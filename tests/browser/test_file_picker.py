@@ -4,20 +4,22 @@ import pytest
 from playwright.sync_api import expect
 
 from ..factories import wav_bytes
-from .helpers import assert_no_violations, focused
+from .helpers import assert_no_violations, focused, start_share
 
 WORDS = {
     "en": {
-        "path": "/share/",
+        "prefix": "",
         "label": "A recording of your story",
         "choose": "Choose a recording file",
         "none": "No file chosen",
+        "upload instead": "Have a recording already? Choose the file",
     },
     "es": {
-        "path": "/es/share/",
+        "prefix": "/es",
         "label": "Una grabación de su historia",
         "choose": "Elegir un archivo de grabación",
         "none": "Ningún archivo elegido",
+        "upload instead": "¿Ya tiene una grabación? Elija el archivo",
     },
 }
 
@@ -35,7 +37,9 @@ def test_the_picker_is_labelled_in_the_page_s_language(
 ):
     words = WORDS[language]
     page.set_viewport_size({"width": width, "height": 800})
-    page.goto(site + words["path"])
+    start_share(page, site, words["prefix"], telling="record")
+    # Where the browser can record, the file is the other way in, one tap away.
+    page.get_by_text(words["upload instead"]).click()
     button = page.locator(".file-picker-button")
     expect(button).to_be_visible()
     expect(button).to_have_text(words["choose"])
@@ -63,8 +67,11 @@ def test_the_picker_is_labelled_in_the_page_s_language(
 
 
 def test_the_keyboard_reaches_the_picker_and_opens_it(page, site):
-    page.goto(site + "/es/share/")
+    start_share(page, site, "/es", telling="record")
     page.get_by_role("button", name="Empezar a grabar").focus()
+    page.keyboard.press("Tab")
+    assert focused(page)["text"] == WORDS["es"]["upload instead"]  # its <summary>, closed
+    page.keyboard.press("Enter")
     page.keyboard.press("Tab")
     stop = focused(page)
     assert stop["name"] == "recording"
@@ -89,7 +96,8 @@ def ready_for_the_chooser(page):
 
 def test_a_tap_on_the_button_opens_the_browser_s_chooser(page, site):
     page.set_viewport_size({"width": 375, "height": 800})
-    page.goto(site + "/es/share/")
+    start_share(page, site, "/es", telling="record")
+    page.get_by_text(WORDS["es"]["upload instead"]).click()
     button = page.locator(".file-picker-button")
     button.scroll_into_view_if_needed()
     box = button.bounding_box()
@@ -100,7 +108,7 @@ def test_a_tap_on_the_button_opens_the_browser_s_chooser(page, site):
 
 
 def test_a_recording_made_here_is_named_as_a_recording(page, site):
-    page.goto(site + "/es/share/")
+    start_share(page, site, "/es", telling="record")
     page.get_by_role("button", name="Empezar a grabar").click()
     page.wait_for_function("() => document.querySelector('[data-clock]').textContent >= '0:02'")
     page.get_by_role("button", name="Terminar").click()
@@ -112,7 +120,7 @@ def test_a_recording_made_here_is_named_as_a_recording(page, site):
 def test_without_javascript_the_browser_s_own_picker_shows(browser, site):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(site + "/es/share/")
+    start_share(page, site, "/es", telling="record")
     expect(page.locator("#id_recording")).to_be_visible()
     assert page.locator("#id_recording").evaluate(HIDDEN_BUT_THERE)["opacity"] == "1"
     expect(page.locator(".file-picker-button")).to_be_hidden()

@@ -24,8 +24,10 @@ def test_spanish_narrator_moderator_and_reader(page, site, django_user_model):
     page.wait_for_url("**/es/share/story/")
 
     def story(page):
-        page.get_by_label("Título").fill(TITLE)
         page.get_by_role("textbox", name="Su historia", exact=True).fill(BODY)
+
+    def about_your_story(page):
+        page.get_by_label("Título").fill(TITLE)
         page.get_by_label("Español").check()
 
     def where_you_stand(page):
@@ -41,6 +43,7 @@ def test_spanish_narrator_moderator_and_reader(page, site, django_user_model):
 
     answers = {
         "story": story,
+        "about-your-story": about_your_story,
         "where-you-stand": where_you_stand,
         "about-you": about_you,
         "details": details,

@@ -4,32 +4,32 @@ from playwright.sync_api import expect
 
 from stories.models import Perspective, Story
 
-from .helpers import focused, start_share
+from .helpers import continue_to, focused, start_share
 
 TITLE = "Aprendí a manejar sin miedo"
+BODY = "Aprendí a manejar de noche, cuando nadie me veía, con mi tío al lado. " * 4
 
 # Where each Tab lands after the skip link, page by page, in order: every field,
 # none skipped, the honeypot never. The story is recorded (the harder road).
 FIRST_PAGE = ["/es/privacy/", "telling"]  # "what we keep", then "Grabarla" ("Record it")
 FOCUS_ORDER = {
     "story": [
-        "title",
         "button",  # the recorder's "Start recording", then its "Stop" and "Record again"
         "audio",  # the recording, to listen back to
-        "recording",  # the file field, for a recording made elsewhere
+        # "Have a recording already? Choose the file", closed where the browser records
+        # (test_file_picker opens it and reaches the file field by keyboard)
+        "summary",
         "prompts-heading",  # "Not sure where to begin?", one tap away
         "summary",  # "Add some written words (optional)", closed
         "telling",  # "Write it instead"
-        "language",
         "next",
     ],
+    "about-your-story": ["title", "language", "summary", "content_note", "next"],
     "where-you-stand": ["perspective", "themes", "suggested_theme", "next"],
     # With JavaScript, the name box is asked only for "With a name I choose".
     "about-you": ["appear", "narrator_descriptor", "place", "year_happened", "voice", "next"],
     # With JavaScript, the date is asked only for "Not before a date I choose".
     "details": [
-        "summary",
-        "content_note",
         "show_from",
         "contact_email",
         "notify_decision",
@@ -37,8 +37,13 @@ FOCUS_ORDER = {
         "next",
     ],
     "check": [
-        # Each answer's Change link, to the step it is changed on.
+        # Each answer's Change link, to the step it is changed on, in the answers' order:
+        # what readers will see of the narrator, the title, the recording, the language,
+        # the perspective and themes, the voice, when it is shown.
+        "/es/share/about-you/",
+        "/es/share/about-your-story/",
         "/es/share/story/",
+        "/es/share/about-your-story/",
         "/es/share/where-you-stand/",
         "/es/share/about-you/",
         "/es/share/details/",
@@ -98,9 +103,9 @@ def test_share_form_is_complete_by_keyboard_alone_with_visible_focus(page, site)
 
     # What the narrator does at each stop; radio groups are one stop, chosen with the arrows.
     keystrokes = {
-        "story": {
+        "story": {"button": lambda: record_by_keyboard(page)},
+        "about-your-story": {
             "title": lambda: page.keyboard.type(TITLE),
-            "button": lambda: record_by_keyboard(page),
             # The Spanish page starts with Spanish chosen as the story's language.
         },
         "where-you-stand": {
@@ -135,6 +140,8 @@ def test_share_form_is_complete_by_keyboard_alone_with_visible_focus(page, site)
 
 def test_error_summary_links_take_keyboard_focus_to_the_field(page, site):
     start_share(page, site, "/es")
+    page.get_by_role("textbox", name="Su historia", exact=True).fill(BODY)
+    continue_to(page, "about-your-story")
     page.get_by_label("Título").focus()
     page.keyboard.press("Enter")  # an empty step, sent from its first field
 

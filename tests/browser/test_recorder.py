@@ -35,7 +35,7 @@ WORDS = {
         "title": "Título",
         "start": "Empezar a grabar",
         "pause": "Pausa",
-        "resume": "Continuar",
+        "resume": "Reanudar",
         "stop": "Terminar",
         "again": "Volver a grabar",
         "ready": "Su grabación está lista.",
@@ -60,7 +60,6 @@ def test_a_narrator_records_listens_and_sends_without_writing(
     page.set_viewport_size({"width": width, "height": 800})
     start_share(page, site, words["prefix"], telling="record")
     title = f"Told aloud at {width} px in {language}"
-    page.get_by_label(words["title"]).fill(title)
 
     record = page.get_by_role("button", name=words["start"])
     expect(record).to_be_visible()
@@ -91,8 +90,12 @@ def test_a_narrator_records_listens_and_sends_without_writing(
         page.get_by_label(words["voice"], exact=True).check()
         page.get_by_label(words["anonymous"], exact=True).check()
 
+    def about_your_story(page):
+        page.get_by_label(words["title"]).fill(title)
+        page.get_by_label(words["language"], exact=True).check()
+
     answers = {
-        "story": lambda page: page.get_by_label(words["language"], exact=True).check(),
+        "about-your-story": about_your_story,
         "where-you-stand": lambda page: page.get_by_label(words["perspective"]).check(),
         "about-you": about_you,
     }

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from stories.models import Recording, Story
 
 from ..factories import wav_bytes
-from .helpers import assert_no_violations
+from .helpers import assert_no_violations, start_share, walk_share_form
 
 UPLOAD = "**/share/recording/"
 LOST = "Connection lost. Your recording is kept on this page"
@@ -27,12 +27,23 @@ def files_in_the_field(page):
     return page.evaluate("document.getElementById('id_recording').files.length")
 
 
-def send(page, title):
-    page.get_by_label("Title").fill(title)
-    page.get_by_label("Publish my recording", exact=True).check()
-    page.get_by_label("Spanish", exact=True).check()
-    page.get_by_label("Immigrants").check()
-    page.get_by_label("Anonymous", exact=True).check()
+def send(page, site, title):
+    """Told through the steps that follow the recording, from the step open in the page."""
+
+    def about_your_story(page):
+        page.get_by_label("Title").fill(title)
+        page.get_by_label("Spanish", exact=True).check()
+
+    def about_you(page):
+        page.get_by_label("Publish my recording", exact=True).check()
+        page.get_by_label("Anonymous", exact=True).check()
+
+    answers = {
+        "about-your-story": about_your_story,
+        "where-you-stand": lambda page: page.get_by_label("Immigrants").check(),
+        "about-you": about_you,
+    }
+    walk_share_form(page, site, "", answers, start=False)
     page.get_by_label("I agree", exact=False).check()
     page.get_by_role("button", name="Send my story for review").click()
     page.wait_for_url("**/share/thanks/")
@@ -41,7 +52,7 @@ def send(page, title):
 
 def test_a_recording_is_saved_ahead_and_the_form_finds_it_held(page, site, save_screenshot):
     page.set_viewport_size({"width": 375, "height": 800})
-    page.goto(site + "/share/")
+    start_share(page, site, telling="record")
     record(page)
     upload_status = page.locator("[data-upload-status]")
     expect(upload_status).to_contain_text(SAVED)
@@ -52,7 +63,7 @@ def test_a_recording_is_saved_ahead_and_the_form_finds_it_held(page, site, save_
     assert_no_violations(page, "share form with a recording saved ahead")
     save_screenshot("recording saved ahead")
 
-    story = send(page, "Saved ahead of the form")
+    story = send(page, site, "Saved ahead of the form")
     assert story.recording.pk == held.pk
     assert story.body == ""
 
@@ -60,7 +71,7 @@ def test_a_recording_is_saved_ahead_and_the_form_finds_it_held(page, site, save_
 def test_a_lost_connection_is_retried_until_the_recording_is_saved(page, site, save_screenshot):
     tries = []
     page.route(UPLOAD, dropping_the_first(tries))
-    page.goto(site + "/share/")
+    start_share(page, site, telling="record")
     record(page)
     upload_status = page.locator("[data-upload-status]")
     expect(upload_status).to_contain_text(LOST)
@@ -77,12 +88,12 @@ def test_a_lost_connection_is_retried_until_the_recording_is_saved(page, site, s
 
 def test_a_story_sent_before_the_upload_succeeds_carries_the_recording(page, site):
     page.route(UPLOAD, lambda route: route.abort("internetdisconnected"))
-    page.goto(site + "/share/")
+    start_share(page, site, telling="record")
     record(page)
     expect(page.locator("[data-upload-status]")).to_contain_text(LOST)
     assert not Recording.objects.held().exists()
 
-    story = send(page, "Sent while the connection came and went")
+    story = send(page, site, "Sent while the connection came and went")
     assert story.recording.duration >= 1.5
 
 
@@ -117,7 +128,7 @@ def test_the_tries_wait_two_seconds_then_longer_and_coming_online_tries_at_once(
     chosen = tmp_path / "story.wav"
     chosen.write_bytes(wav_bytes(seconds=2.0))
     page.route(UPLOAD, lambda route: route.abort("internetdisconnected"))
-    page.goto(site + "/share/")
+    start_share(page, site, telling="record")
 
     def started():
         return page.evaluate("window.uploadsStarted")
@@ -147,7 +158,7 @@ def test_the_tries_wait_two_seconds_then_longer_and_coming_online_tries_at_once(
 def test_a_refused_file_is_named_in_spanish_and_not_sent_again(page, site, tmp_path):
     not_audio = tmp_path / "historia.mp3"
     not_audio.write_bytes(b"only text, not a recording " * 40)
-    page.goto(site + "/es/share/")
+    start_share(page, site, "/es", telling="record")
     page.locator("#id_recording").set_input_files(not_audio)
     expect(page.locator("[data-upload-status]")).to_contain_text(
         "Este archivo no es una grabación que podamos aceptar."
@@ -160,7 +171,7 @@ def test_a_refused_file_is_named_in_spanish_and_not_sent_again(page, site, tmp_p
 def test_a_picked_file_is_saved_ahead_too(page, site, tmp_path):
     chosen = tmp_path / "grabacion.wav"
     chosen.write_bytes(wav_bytes(seconds=3.0))
-    page.goto(site + "/es/share/")
+    start_share(page, site, "/es", telling="record")
     page.locator("#id_recording").set_input_files(chosen)
     expect(page.locator("[data-upload-status]")).to_contain_text(
         "Su grabación (0:03) quedó guardada con este formulario."

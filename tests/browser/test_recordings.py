@@ -76,7 +76,6 @@ def test_a_recording_stays_private_until_a_moderator_clears_it(
 
     # A narrator sends a story with a recording; the shield asks them to check a detail.
     start_share(page, site, telling="record")
-    page.get_by_label("Title").fill(TITLE)
     page.get_by_text("Add some written words (optional)").click()
     page.get_by_role("textbox", name="Your story", exact=True).fill(
         BODY + " My number is (213) 555-0147."
@@ -88,6 +87,7 @@ def test_a_recording_stays_private_until_a_moderator_clears_it(
         page.get_by_label("Publish my recording").check()
 
     answers = {
+        "about-your-story": lambda page: page.get_by_label("Title").fill(TITLE),
         "where-you-stand": lambda page: page.get_by_label("Law enforcement").check(),
         "about-you": about_you,
     }
@@ -180,11 +180,11 @@ def test_over_the_recordings_limit_the_form_comes_back_with_everything_typed(
     page.set_viewport_size({"width": width, "height": 900})
     prefix = "" if language == "en" else "/es"
     start_share(page, site, prefix, telling="record")
-    page.get_by_label(words["title"]).fill(TITLE)
     page.get_by_text(words["written too"]).click()
     page.get_by_role("textbox", name=words["body"], exact=True).fill(BODY)
     # The embargo date is asked on a later step: answered first, the recording chosen after.
     answers = {
+        "about-your-story": lambda page: page.get_by_label(words["title"]).fill(TITLE),
         "where-you-stand": lambda page: page.get_by_label(words["perspective"]).check(),
         "about-you": lambda page: page.get_by_label(words["anonymous"], exact=True).check(),
     }
@@ -195,14 +195,15 @@ def test_over_the_recordings_limit_the_form_comes_back_with_everything_typed(
     page.goto(f"{site}{prefix}/share/story/")  # its Change link
     page.get_by_label(words["recording"]).set_input_files(recording_file)
     with page.expect_navigation():
-        page.locator("#share-form button[name=next]").click()
+        page.locator("#share-form .step-actions button[name=next]").click()
     summary = page.locator(".error-summary")
     expect(summary).to_be_focused()
     expect(summary).to_contain_text(words["refused"])
     expect(page.locator("#id_recording_errors")).to_contain_text(words["refused"])
-    expect(page.get_by_label(words["title"])).to_have_value(TITLE)
     expect(page.get_by_role("textbox", name=words["body"], exact=True)).to_have_value(BODY)
     assert_no_violations(page, f"share form over the recordings limit ({language})")
     save_screenshot(f"{language} share over the recordings limit")
+    page.goto(f"{site}{prefix}/share/about-your-story/")
+    expect(page.get_by_label(words["title"])).to_have_value(TITLE)
     page.goto(f"{site}{prefix}/share/details/")
     expect(page.locator("#id_embargo_date")).to_have_value("2031-05-04")

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from stories.models import Story
 
 from ..factories import LONG_BODY
-from .helpers import LABELS, SHARE_WORDS, SLUGS, continue_to, start_share, walk_share_form
+from .helpers import LABELS, SHARE_WORDS, SLUGS, start_share, walk_share_form
 
 PHONE_SCREEN = {"width": 375, "height": 800}
 HEIGHT = "document.documentElement.scrollHeight"
@@ -21,57 +21,75 @@ STORY_TITLE = "The bus stop where we waited"
 
 
 def whole_story(labels, title=STORY_TITLE):
-    def story(page):
+    def about_your_story(page):
         page.get_by_label(labels["title"]).fill(title)
-        page.get_by_role("textbox", name=labels["body"], exact=True).fill(LONG_BODY)
         page.get_by_label(labels["language"], exact=True).check()
 
     return {
-        "story": story,
+        "story": lambda page: page.get_by_role("textbox", name=labels["body"], exact=True).fill(
+            LONG_BODY
+        ),
+        "about-your-story": about_your_story,
         "where-you-stand": lambda page: page.get_by_label(labels["perspective"]).check(),
         "about-you": lambda page: page.get_by_label(labels["anonymous"], exact=True).check(),
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Taller than two screens at 375x800 (document height, measured 2026-12-05): "
-    "en story (record) 1960, story (write) 1863, where-you-stand 2146, about-you 1476, "
-    "details 1935, check 2420; es 2058, 1912, 2220, 1525, 2013, 2571 (templates/CSS, the lead's)",
-)
-@pytest.mark.parametrize("language", ["en", "es"])
-def test_on_a_phone_every_step_fits_in_two_screens(page, site, language, save_screenshot):
+# Each step's height at 375x800 (the document's, as a phone scrolls it): within two
+# screens; the record step, before anything is recorded, within one. A step taller than
+# its bound is marked here with its measured height (xfail, not strict), the others hold.
+PHONE_STEPS = ["story (record)", *SLUGS]
+M = "measured at 375x800 on 2026-12-05, document height; templates/CSS, the lead's"
+TOO_TALL = {
+    ("en", "where-you-stand"): f"2078 px, over 1600 ({M})",
+    ("en", "check"): f"2023 px, over 1600 ({M})",
+    ("es", "where-you-stand"): f"2152 px, over 1600 ({M})",
+    ("es", "details"): f"1613 px, over 1600 ({M})",
+    ("es", "check"): f"2149 px, over 1600 ({M})",
+}
+RECORD_STEP_TOO_TALL = {
+    "en": f"the record step is 1328 px, over 800 ({M})",
+    "es": f"the record step is 1377 px, over 800 ({M})",
+}
+
+
+def phone_cases():
+    for language in ("en", "es"):
+        for step in PHONE_STEPS:
+            too_tall = TOO_TALL.get((language, step))
+            marks = [pytest.mark.xfail(strict=False, reason=too_tall)] if too_tall else []
+            yield pytest.param(language, step, marks=marks, id=f"{language}-{step}")
+
+
+def open_on_a_phone(page, site, language, step):
+    """The step open in a 375x800 page, the steps before it answered; its height."""
     prefix = "" if language == "en" else "/es"
-    labels = LABELS[language]
     page.set_viewport_size(PHONE_SCREEN)
-    heights = {}
-    start_share(page, site, prefix, telling="record")
-    heights["story (record)"] = page.evaluate(HEIGHT)
-    save_screenshot(f"{language} share step story record")
-    start_share(page, site, prefix, telling="write")
-    answers = whole_story(labels)
-    for slug in SLUGS:
-        heights[slug] = page.evaluate(HEIGHT)
-        save_screenshot(f"{language} share step {slug}")
-        if slug != "check":
-            answers.get(slug, lambda page: None)(page)
-            continue_to(page, SLUGS[SLUGS.index(slug) + 1])
-    print(language, heights)
-    too_tall = {name: height for name, height in heights.items() if height > 2 * 800}
-    assert not too_tall, f"taller than two phone screens ({language}): {heights}"
+    if step == "story (record)":
+        start_share(page, site, prefix, telling="record")
+    else:
+        walk_share_form(page, site, prefix, whole_story(LABELS[language]), until=step)
+    return page.evaluate(HEIGHT)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The record step before recording is 1960 px tall at 375x800 in English, "
-    "2058 px in Spanish (measured 2026-12-05), not 800 (templates/CSS, the lead's)",
+@pytest.mark.parametrize(("language", "step"), phone_cases())
+def test_on_a_phone_every_step_fits_in_two_screens(page, site, language, step, save_screenshot):
+    height = open_on_a_phone(page, site, language, step)
+    save_screenshot(f"{language} share step {step}")
+    print(f"{language} {step}: {height} px")
+    assert height <= 2 * 800, f"{step} is {height} px tall at 375x800 ({language})"
+
+
+@pytest.mark.parametrize(
+    "language",
+    [
+        pytest.param(language, marks=pytest.mark.xfail(strict=False, reason=too_tall))
+        for language, too_tall in RECORD_STEP_TOO_TALL.items()
+    ],
 )
-@pytest.mark.parametrize("language", ["en", "es"])
 def test_on_a_phone_the_record_step_fits_in_one_screen_before_recording(page, site, language):
-    prefix = "" if language == "en" else "/es"
-    page.set_viewport_size(PHONE_SCREEN)
-    start_share(page, site, prefix, telling="record")
-    height = page.evaluate(HEIGHT)
+    height = open_on_a_phone(page, site, language, "story (record)")
+    print(f"{language} story (record): {height} px")
     assert height <= 800, f"the record step is {height} px tall at 375x800 ({language})"
 
 
@@ -85,8 +103,11 @@ def test_back_keeps_what_was_typed(page, site):
     expect(page.get_by_label(labels["perspective"])).to_be_checked()
     with page.expect_navigation():
         page.get_by_role("button", name=SHARE_WORDS["en"]["back"]).click()
-    assert page.url.endswith("/share/story/")
+    assert page.url.endswith("/share/about-your-story/")
     expect(page.get_by_label(labels["title"])).to_have_value(STORY_TITLE)
+    with page.expect_navigation():
+        page.get_by_role("button", name=SHARE_WORDS["en"]["back"]).click()
+    assert page.url.endswith("/share/story/")
     expect(page.get_by_role("textbox", name=labels["body"], exact=True)).to_have_value(LONG_BODY)
     walk_share_form(page, site, "", {}, until="about-you", start=False)
     expect(page.get_by_label("Neighbourhood or city")).to_have_value("Boyle Heights")
@@ -129,14 +150,15 @@ def test_a_draft_kept_on_the_device_comes_back_and_can_be_forgotten(page, site):
     expect(page.locator("[data-device-draft] [role=status]")).to_have_text(
         "Your draft is kept on this device."
     )
-    page.get_by_label("Title").fill("Kept on my own phone")
+    body = page.get_by_role("textbox", name="Your story", exact=True)
+    body.fill("Kept on my own phone")
     assert "Kept on my own phone" in page.evaluate(
         "localStorage.getItem('perspectives-share-draft')"
     )
     # The session's draft is gone (the browser was closed): the device's comes back.
     page.context.clear_cookies()
     start_share(page, site)
-    expect(page.get_by_label("Title")).to_have_value("Kept on my own phone")
+    expect(body).to_have_value("Kept on my own phone")
     expect(page.locator("[data-device-draft] [role=status]")).to_have_text(
         "We filled in what you kept on this device. Check it before you go on."
     )

@@ -57,7 +57,6 @@ WORDS = {
 
 def speak_and_send(page, site, words, title, voice):
     start_share(page, site, words["prefix"], telling="record")
-    page.get_by_label(words["title"]).fill(title)
     page.get_by_role("button", name=words["start"]).click()
     page.wait_for_function("() => document.querySelector('[data-clock]').textContent >= '0:03'")
     page.get_by_role("button", name=words["stop"]).click()
@@ -68,8 +67,12 @@ def speak_and_send(page, site, words, title, voice):
         page.get_by_label(words[voice], exact=True).check()
         page.get_by_label(words["anonymous"], exact=True).check()
 
+    def about_your_story(page):
+        page.get_by_label(words["title"]).fill(title)
+        page.get_by_label(words["language"], exact=True).check()
+
     answers = {
-        "story": lambda page: page.get_by_label(words["language"], exact=True).check(),
+        "about-your-story": about_your_story,
         "where-you-stand": lambda page: page.get_by_label(words["perspective"]).check(),
         "about-you": about_you,
     }

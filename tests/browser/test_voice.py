@@ -62,7 +62,6 @@ def test_a_narrator_with_a_recording_keeps_the_voice_private(
     # The prompts: one tap away, those of each perspective under their own heading.
     page.get_by_text(words["prompts"]).click()
     expect(page.locator(".prompts h3").first).to_be_visible()
-    page.get_by_label(words["title"]).fill(TITLE)
     page.get_by_text(words["written too"]).click()
     page.get_by_role("textbox", name=words["body"], exact=True).fill(BODY)
     page.get_by_label(words["recording"]).set_input_files(recording_file)
@@ -71,9 +70,10 @@ def test_a_narrator_with_a_recording_keeps_the_voice_private(
         site,
         prefix,
         {
+            "about-your-story": lambda page: page.get_by_label(words["title"]).fill(TITLE),
             "where-you-stand": lambda page: page.get_by_label(
                 words["perspective"], exact=True
-            ).check()
+            ).check(),
         },
         until="about-you",
         start=False,
@@ -87,7 +87,7 @@ def test_a_narrator_with_a_recording_keeps_the_voice_private(
     save_screenshot(f"{language} share with a recording selected")
 
     # Continued without the choice: asked for it, the recording kept, nothing lost.
-    page.locator("#share-form button[name=next]").click()
+    page.locator("#share-form .step-actions button[name=next]").click()
     summary = page.locator(".error-summary")
     expect(summary).to_be_focused()
     expect(summary).to_contain_text(words["voice needed"])
@@ -96,6 +96,8 @@ def test_a_narrator_with_a_recording_keeps_the_voice_private(
     save_screenshot(f"{language} share asking the voice choice")
     page.goto(f"{site}{prefix}/share/story/")
     expect(page.get_by_text(words["kept"])).to_be_visible()
+    expect(page.get_by_role("textbox", name=words["body"], exact=True)).to_have_value(BODY)
+    page.goto(f"{site}{prefix}/share/about-your-story/")
     expect(page.get_by_label(words["title"])).to_have_value(TITLE)
     page.goto(f"{site}{prefix}/share/about-you/")
 
