@@ -162,7 +162,8 @@ class Answer:
 
 
 def answers(form):
-    """Every answer, as the narrator gave it, with the step to change it on."""
+    """Every answer, as the narrator gave it, in the order of the steps, with the step
+    to change it on."""
     from_steps = {name: step for step in STEPS for name in step.fields}
     cleaned = form.cleaned_data
     shown = []
@@ -171,7 +172,6 @@ def answers(form):
         if value not in ("", None):
             shown.append(Answer(form[name].label, str(value), from_steps[name], private))
 
-    add("title", cleaned.get("title"))
     if form.held_recording is not None and not cleaned.get("remove_recording"):
         add("recording", form.held_recording.length)
     # Its length, not its words: the narrator has just written it, and Change opens it whole.
@@ -182,15 +182,16 @@ def answers(form):
             ngettext("%(count)s character", "%(count)s characters", written)
             % {"count": number_format(written, force_grouping=True)},
         )
+    add("title", cleaned.get("title"))
     add("language", dict(form.fields["language"].choices).get(cleaned.get("language")))
+    add("summary", cleaned.get("summary"))
+    add("content_note", cleaned.get("content_note"))
     if cleaned.get("perspective"):
         add("perspective", cleaned["perspective"].local_name)
     add("themes", ", ".join(theme.local_name for theme in cleaned.get("themes") or []))
     add("suggested_theme", cleaned.get("suggested_theme"), private=True)
     if form.held_recording is not None and cleaned.get("voice"):
         add("voice", dict(form.fields["voice"].choices)[cleaned["voice"]])
-    add("summary", cleaned.get("summary"))
-    add("content_note", cleaned.get("content_note"))
     add("show_from", dict(form.fields["show_from"].choices).get(cleaned.get("show_from")))
     if cleaned.get("show_from") == SHOW_LATER:
         add("embargo_date", cleaned.get("embargo_date"))

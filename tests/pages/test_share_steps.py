@@ -180,3 +180,9 @@ def test_the_enter_key_continues_and_never_changes_how_the_story_is_told(client,
         form = html[html.index('id="share-form"') :]
         first_button = re.search(r"<button [^>]*>", form).group()
         assert 'name="next"' in first_button, (step.slug, first_button)
+
+
+def test_the_answers_follow_the_order_of_the_steps(client):
+    answers = open_share_step(client, "check").context["answers"]
+    numbers = [answer.step.number for answer in answers]
+    assert numbers == sorted(numbers) and len(set(numbers)) == 4, numbers
