@@ -38,10 +38,10 @@ FOCUS_ORDER = {
     ],
     "check": [
         # Each answer's Change link, to the step it is changed on, in the answers' order:
-        # what readers will see of the narrator, the title, the recording, the language,
+        # what readers will see of the narrator, then the steps' order: the recording, the
+        # title and the language (two links to one step, one stop as tab_through counts),
         # the perspective and themes, the voice, when it is shown.
         "/es/share/about-you/",
-        "/es/share/about-your-story/",
         "/es/share/story/",
         "/es/share/about-your-story/",
         "/es/share/where-you-stand/",

@@ -37,8 +37,7 @@ def test_shield_review_send_anyway_and_withdraw(page, site, language, save_scree
     # The check step: all three flagged, nothing sent, every answer kept.
     marks = page.locator(".shield-summary mark.finding")
     assert sorted(marks.all_inner_texts()) == sorted([A_NUMBER, PHONE, OWN_NAME])
-    answers = page.locator(".answers .answer")
-    assert answers.first.locator("dd.answer-value").inner_text() == title
+    assert answer_to(page, labels["title"]).inner_text() == title
     card = page.locator(".review-preview .preview-card").inner_text()
     assert card.strip() == labels["anonymous"]
     assert not Story.objects.filter(title=title).exists()
@@ -72,6 +71,12 @@ def test_shield_review_send_anyway_and_withdraw(page, site, language, save_scree
     page.goto(link)
     assert {"en": "withdrawn", "es": "retirada"}[language] in page.locator("h2").first.inner_text()
     assert page.get_by_role("link", name=labels["withdraw"]).count() == 0
+
+
+def answer_to(page, label):
+    """The check step's answer given under ``label``."""
+    row = page.locator(".answers .answer").filter(has=page.get_by_text(label, exact=True))
+    return row.locator("dd.answer-value")
 
 
 def test_moderator_sees_findings_redacts_and_approves(
@@ -246,9 +251,7 @@ def test_on_a_phone_the_review_step_acts_first_and_removes_for_the_narrator(
             assert_no_violations(page, f"review step after a removal ({language})")
             save_at_every_width(page, save_screenshot, f"{language} share review one removed")
     assert page.locator(".shield-summary h2").inner_text() == labels["nothing else"]
-    # After what readers will see of the narrator, the answers begin with the title.
-    answers = page.locator(".answers .answer:not(.review-preview) .answer-value")
-    assert answers.first.inner_text() == title
+    assert answer_to(page, labels["title"]).inner_text() == title
     card = " ".join(page.locator(".review-preview .preview-card").inner_text().split())
     assert card == line  # still anonymous
     assert_no_violations(page, f"review step, nothing left ({language})")
