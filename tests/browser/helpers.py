@@ -160,7 +160,7 @@ LABELS = {
         "anonymous": "Anónimo",
         "named": "Con un nombre que yo elijo",
         "consent": "Acepto",
-        "send": "Enviar mi historia para revisión",
+        "send": "Enviar para revisión",
         "send anyway": "Enviar de todos modos",
         "withdraw": "Retirar mi historia",
     },

@@ -125,7 +125,7 @@ def test_share_form_is_complete_by_keyboard_alone_with_visible_focus(page, site)
         skip_to_main(page)
         assert tab_through(page, keystrokes[slug], last) == FOCUS_ORDER[slug], slug
         with page.expect_navigation():
-            page.keyboard.press("Enter")  # Continuar, and at last "Enviar mi historia"
+            page.keyboard.press("Enter")  # Continuar, and at last "Enviar para revisión"
 
     page.wait_for_url("**/es/share/thanks/")
     story = Story.objects.get(title=TITLE)

@@ -45,7 +45,7 @@ WORDS = {
         "anonymous": "Anónimo",
         "voice": "Publicar mi grabación",
         "consent": "Acepto",
-        "send": "Enviar mi historia para revisión",
+        "send": "Enviar para revisión",
         "thanks": "**/es/share/thanks/",
     },
 }

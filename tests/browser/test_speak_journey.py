@@ -47,7 +47,7 @@ WORDS = {
         "published voice": "Publicar mi grabación",
         "private voice": "Mantener mi voz privada: publicar solo una transcripción",
         "consent": "Acepto",
-        "send": "Enviar mi historia para revisión",
+        "send": "Enviar para revisión",
         "copy": "Copiar el enlace",
         "waiting": "esperando revisión",
         "published": "Leer su historia en el archivo",

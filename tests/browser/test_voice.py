@@ -41,7 +41,7 @@ WORDS = {
         "written too": "Agregar algo por escrito (opcional)",
         "whole consent": "Lea el texto completo del consentimiento",
         "consent": "Acepto",
-        "send": "Enviar mi historia para revisión",
+        "send": "Enviar para revisión",
         "prompts": "¿No sabe por dónde empezar?",
     },
 }
