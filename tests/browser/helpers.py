@@ -225,6 +225,33 @@ def walk_share_form(page, site, prefix, answers, telling="write", until="check",
         continue_to(page, SLUGS[SLUGS.index(slug) + 1])
 
 
+def send_recorded_story(page, site, words, title, voice_label):
+    """From the record step, with a recording made: the rest of the steps answered as an
+    anonymous narrator who chose ``voice_label`` for the recording, then sent.
+
+    ``words`` holds the page's labels (title, language, perspective, voice, anonymous,
+    consent, send) and its ``prefix``.
+    """
+
+    def about_your_story(page):
+        page.get_by_label(words["title"]).fill(title)
+        page.get_by_label(words["language"], exact=True).check()
+
+    def about_you(page):
+        page.get_by_label(voice_label, exact=True).check()
+        page.get_by_label(words["anonymous"], exact=True).check()
+
+    answers = {
+        "about-your-story": about_your_story,
+        "where-you-stand": lambda page: page.get_by_label(words["perspective"]).check(),
+        "about-you": about_you,
+    }
+    walk_share_form(page, site, words["prefix"], answers, start=False)
+    page.get_by_label(words["consent"], exact=False).check()
+    page.get_by_role("button", name=words["send"]).click()
+    page.wait_for_url(f"**{words['prefix']}/share/thanks/")
+
+
 def risky_answers(labels, title):
     """The steps of a risky story: what fill_risky_story types on each."""
 

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from stories.models import Story, TranscriptSegment
 
-from .helpers import assert_no_violations, start_share, walk_share_form
+from .helpers import assert_no_violations, send_recorded_story, start_share
 
 WORDS = {
     "en": {
@@ -63,23 +63,7 @@ def speak_and_send(page, site, words, title, voice):
     expect(page.locator("[data-recorder] [role=status]")).to_contain_text(words["ready"])
     page.wait_for_function("() => document.querySelector('[data-playback]').readyState >= 1")
 
-    def about_you(page):
-        page.get_by_label(words[voice], exact=True).check()
-        page.get_by_label(words["anonymous"], exact=True).check()
-
-    def about_your_story(page):
-        page.get_by_label(words["title"]).fill(title)
-        page.get_by_label(words["language"], exact=True).check()
-
-    answers = {
-        "about-your-story": about_your_story,
-        "where-you-stand": lambda page: page.get_by_label(words["perspective"]).check(),
-        "about-you": about_you,
-    }
-    walk_share_form(page, site, words["prefix"], answers, start=False)
-    page.get_by_label(words["consent"], exact=False).check()
-    page.get_by_role("button", name=words["send"]).click()
-    page.wait_for_url(f"**{words['prefix']}/share/thanks/")
+    send_recorded_story(page, site, words, title, words[voice])
 
 
 def copied_private_link(page, words):
