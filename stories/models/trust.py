@@ -40,8 +40,8 @@ call from police or immigration authorities alone.
 We read every request closely. If it asks for more than it needs, or for people it should \
 not, we challenge it in court.
 
-We tell the narrator before we answer, unless a court forbids us. If a court forbids us, we \
-ask it to lift that order.
+We tell the narrator before we answer, if we still have a way to reach them, unless a court \
+forbids us. If a court forbids us, we ask it to lift that order.
 
 We hand over only what a court order names, and only what we still hold. Much of what \
 narrators give us is erased on a schedule, so often we hold nothing.
@@ -57,8 +57,8 @@ inmigración lo pidan por carta, correo o teléfono.
 Leemos cada solicitud con cuidado. Si pide más de lo que necesita, o datos de personas que \
 no debería, la impugnamos ante un tribunal.
 
-Avisamos al narrador antes de responder, salvo que un tribunal lo prohíba. Si un tribunal lo \
-prohíbe, le pedimos que levante esa orden.
+Avisamos al narrador antes de responder, si todavía tenemos cómo comunicarnos con él, salvo \
+que un tribunal lo prohíba. Si un tribunal lo prohíbe, le pedimos que levante esa orden.
 
 Entregamos solo lo que la orden judicial nombra, y solo lo que todavía guardamos. Mucho de lo \
 que nos dan los narradores se borra según un calendario, así que a menudo no guardamos nada.

@@ -70,12 +70,16 @@ def test_administrators_text_is_shown_as_plain_text_never_as_html(client):
         funders=HOSTILE,
         requests_policy=HOSTILE,
         requests_policy_es=HOSTILE,
+        # Not checked on save (only the admin's form checks an address): escaped all the same.
+        contact_email='a@example.org"><script>alert(1)</script>',
     ).save()
     for url in ("/about/", "/es/about/", "/about/requests/", "/es/about/requests/"):
         page = text_of(client.get(url))
         assert "<script>alert" not in page and "<b>bold" not in page, url
         assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page, url
-    assert "<p>Second paragraph</p>" in text_of(client.get("/about/"))
+    about = text_of(client.get("/about/"))
+    assert "<p>Second paragraph</p>" in about
+    assert 'href="mailto:a@example.org&quot;&gt;&lt;script&gt;' in about
 
 
 def test_the_requests_page_counts_by_year_and_kind_and_shows_nothing_else(client):
