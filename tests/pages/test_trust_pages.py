@@ -110,6 +110,11 @@ def test_the_requests_page_counts_by_year_and_kind_and_shows_nothing_else(client
     assert "Autoridad de inmigración" in spanish and "Impugnada ante un tribunal" in spanish
 
 
+def test_the_privacy_page_leads_to_the_requests_page(client):
+    for prefix in ("", "/es"):
+        assert f'href="{prefix}/about/requests/"' in text_of(client.get(f"{prefix}/privacy/"))
+
+
 def test_with_no_request_the_page_says_so(client):
     assert "We have received no request for data." in text_of(client.get("/about/requests/"))
 
