@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .helpers import focused
+from .helpers import assert_no_violations_in_admin, focused
 
 FOOTER = {
     "en": {
@@ -80,3 +80,31 @@ def test_the_list_of_what_is_stored_opens_from_the_keyboard(page, site, language
     # The counts are a table with a caption per year, the sample requests said to be fictional.
     expect(page.locator(".requests-table caption").first).to_have_text("2026")
     expect(page.locator(".sample-note")).to_be_visible()
+
+
+def test_an_administrator_writes_the_about_page_and_records_a_request(
+    page, site, django_user_model
+):
+    django_user_model.objects.create_superuser("ines", "ines@example.org", "trust-passphrase-2026")
+    page.goto(site + "/admin/")
+    page.get_by_label("Username").fill("ines")
+    page.get_by_label("Password").fill("trust-passphrase-2026")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(site + "/admin/stories/archivestatement/1/change/")
+    assert_no_violations_in_admin(page, "about the archive", within="#content")
+    page.get_by_label("Contact email").fill("archivo@biblioteca.example.org")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.goto(site + "/admin/stories/datarequest/add/")
+    assert_no_violations_in_admin(page, "a request for data", within="#content")
+    page.get_by_label("Received on").fill("2026-12-01")
+    page.get_by_label("From").select_option("court")
+    page.get_by_label("What happened").select_option("handed_over")
+    page.get_by_label("Notes").fill("Order 26-114, for one story's publication date")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.goto(site + "/es/about/requests/")
+    expect(page.locator(".requests-table").first).to_contain_text("Se entregaron datos")
+    expect(page.locator("main")).not_to_contain_text("26-114")
+    page.goto(site + "/es/about/")
+    expect(page.get_by_role("link", name="archivo@biblioteca.example.org")).to_have_attribute(
+        "href", "mailto:archivo@biblioteca.example.org"
+    )
