@@ -9,8 +9,9 @@ gives an unsaved one whose defaults say plainly that nobody has written the
 page yet, so the About page is honest before anyone edits it.
 """
 
-from collections import Counter
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 
 from django.db import models
 from django.db.models import Count
@@ -177,25 +178,21 @@ class DataRequestQuerySet(models.QuerySet):
             .values_list("year", "requester", "outcome")
             .annotate(count=Count("pk"))
         )
-        requesters = dict(DataRequest.Requester.choices)
-        outcomes = dict(DataRequest.Outcome.choices)
-        by_year = {}
-        for year, requester, outcome, count in rows:
-            by_year.setdefault(year, Counter())[(requester, outcome)] += count
-        order = {value: index for index, value in enumerate(requesters)}
-        outcome_order = {value: index for index, value in enumerate(outcomes)}
+        requesters = list(DataRequest.Requester)
+        outcomes = list(DataRequest.Outcome)
+        ordered = sorted(
+            rows,
+            key=lambda row: (-row[0], requesters.index(row[1]), outcomes.index(row[2])),
+        )
         return [
             (
                 year,
                 [
-                    (requesters[requester], outcomes[outcome], count)
-                    for (requester, outcome), count in sorted(
-                        by_year[year].items(),
-                        key=lambda item: (order[item[0][0]], outcome_order[item[0][1]]),
-                    )
+                    (DataRequest.Requester(requester).label, DataRequest.Outcome(outcome).label, n)
+                    for _year, requester, outcome, n in group
                 ],
             )
-            for year in sorted(by_year, reverse=True)
+            for year, group in groupby(ordered, key=itemgetter(0))
         ]
 
 
@@ -241,6 +238,12 @@ class DataRequest(models.Model):
             models.CheckConstraint(
                 condition=models.Q(requester__in=["police", "immigration", "court", "other"]),
                 name="data_request_requester_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    outcome__in=["pending", "refused", "challenged", "nothing_held", "handed_over"]
+                ),
+                name="data_request_outcome_known",
             ),
         ]
 

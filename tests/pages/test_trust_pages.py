@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.apps import apps
+from django.db import IntegrityError, transaction
 from django.utils.html import escape
 from django.utils.text import capfirst
 
@@ -196,3 +197,9 @@ def test_the_footer_links_every_page_about_the_archive(client):
     for url in ("/about/", "/about/requests/", "/privacy/", "/about/moderation/", "/data/"):
         assert f'href="{url}"' in footer
         assert client.get(url).status_code == 200
+
+
+def test_a_request_is_of_a_known_kind_with_a_known_outcome():
+    for fields in ({"requester": "journalist"}, {"requester": "police", "outcome": "sold"}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            DataRequest.objects.create(received_on=datetime.date(2026, 1, 1), **fields)
