@@ -203,3 +203,10 @@ def test_a_request_is_of_a_known_kind_with_a_known_outcome():
     for fields in ({"requester": "journalist"}, {"requester": "police", "outcome": "sold"}):
         with pytest.raises(IntegrityError), transaction.atomic():
             DataRequest.objects.create(received_on=datetime.date(2026, 1, 1), **fields)
+
+
+def test_the_sitemap_lists_the_pages_about_the_archive_in_both_languages(client):
+    sitemap = client.get("/sitemap-pages.xml").content.decode()
+    for path in ("/about/", "/about/requests/", "/data/"):
+        assert f"<loc>http://testserver{path}</loc>" in sitemap
+        assert f'href="http://testserver/es{path}"' in sitemap
