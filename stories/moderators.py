@@ -5,7 +5,9 @@ from django.contrib.auth.models import Group, Permission
 MODERATORS_GROUP = "Moderators"
 
 # Exactly what moderation needs. Deliberately absent: deleting stories or
-# events (the audit trail must stay whole), and anything on users or groups.
+# events (the audit trail must stay whole), anything on users or groups, and the
+# About page's text and the requests for data (ArchiveStatement, DataRequest): they
+# speak for the institution and are a legal matter, so administrators keep them.
 MODERATOR_PERMISSIONS = {
     "stories": [
         "view_story",

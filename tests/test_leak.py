@@ -6,13 +6,23 @@ Roads are taken from the URLconf (so a new page is covered or this test fails
 until it is) and from a crawl that follows every link from the home pages.
 """
 
+import datetime
+
 import pytest
 from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.translation import override
 
-from stories.models import Perspective, Report, Story, StoryLink, Theme, hash_withdrawal_token
+from stories.models import (
+    DataRequest,
+    Perspective,
+    Report,
+    Story,
+    StoryLink,
+    Theme,
+    hash_withdrawal_token,
+)
 from stories.opendata.sitemaps import SITEMAPS
 from stories.pages.share_steps import STEPS
 from stories.safety import privacy
@@ -105,7 +115,14 @@ def archive(every_state_archive):
         email="zqreporter@example.org",
         reporter_hash="f" * 64,
     )
+    # A request for data, whose notes name a story: readers see its count alone.
+    DataRequest.objects.create(
+        received_on=datetime.date(2026, 3, 1),
+        requester=DataRequest.Requester.IMMIGRATION,
+        notes=f"zqdatarequestnote about story {visible.pk}",
+    )
     forbidden = {
+        "zqdatarequestnote",
         *(s.title.split()[1] for s in hidden_stories),
         *(s.body.split()[0] for s in hidden_stories),
         *(s.summary for s in hidden_stories),

@@ -65,6 +65,11 @@ PAGES = [
     "/es/search/?q=clinic&perspective=critics&theme=public-safety&language=en&year=2012",
     "/about/moderation/",
     "/es/about/moderation/",
+    "/about/",
+    "/es/about/requests/",
+    "/about/requests/",
+    "/data/",
+    "/es/data/",
     "/report/thanks/",
 ]
 

@@ -6,7 +6,16 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.utils.text import slugify
 
-from stories.models import ModerationEvent, Perspective, Recording, Story, Theme, recordings_storage
+from stories.models import (
+    ArchiveStatement,
+    DataRequest,
+    ModerationEvent,
+    Perspective,
+    Recording,
+    Story,
+    Theme,
+    recordings_storage,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -124,3 +133,22 @@ def test_a_sample_voice_kept_private_shows_its_transcript_and_is_never_served(
     html = client.get(story.get_absolute_url()).content.decode()
     assert story.transcript.first().text in html and "<audio" not in html
     assert story.events.filter(note="Voice kept private: transcript only", actor=None).exists()
+
+
+def test_the_sample_about_page_and_requests_say_they_are_samples(sample_archive, client):
+    statement = ArchiveStatement.current()
+    assert statement.pk and "sample deployment" in statement.who_runs
+    assert "muestra" in statement.who_runs_es
+    assert statement.contact_email.endswith("@example.org")
+    assert "This is a sample policy" in statement.requests_policy  # the model's default
+    assert DataRequest.objects.count() == 4
+    assert all(request.is_sample for request in DataRequest.objects.all())
+    page = client.get("/about/requests/").content.decode()
+    assert "fictional sample requests" in page
+
+
+def test_the_sample_about_page_never_replaces_one_administrators_wrote(db):
+    ArchiveStatement(who_runs="The Eastside Library").save()
+    call_command("load_sample_archive", verbosity=0)
+    assert ArchiveStatement.current().who_runs == "The Eastside Library"
+    assert not DataRequest.objects.exists()

@@ -5,7 +5,8 @@ The archive's domain, a module per concern: who speaks and about what
 (moderation.py), its recording and transcript (recording.py), the SQLite
 search index's rows (search_entry.py), the facets beside a list of
 stories (facets.py), what is kept of a narrator's one-time secrets
-(tokens.py) and the one way a row is changed under a lock (locking.py).
+(tokens.py), who stands behind the archive and the requests for data
+it received (trust.py), and the one way a row is changed under a lock (locking.py).
 
 Every name is re-exported here, so migrations, fixtures, tests and the rest
 of the app keep importing from ``stories.models``; the app label stays
@@ -49,8 +50,12 @@ from .taxonomy import (
     theme_perspective_counts,
 )
 from .tokens import hash_submission_id, hash_withdrawal_token
+from .trust import ArchiveStatement, DataRequest, DataRequestQuerySet
 
 __all__ = [
+    "ArchiveStatement",
+    "DataRequest",
+    "DataRequestQuerySet",
     "BilingualNameMixin",
     "ConsentBlock",
     "ConsentText",

@@ -117,6 +117,9 @@ class PageSitemap(BilingualSitemap):
         "stories:share",
         "stories:moderation",
         "stories:privacy",
+        "stories:about",
+        "stories:data-requests",
+        "stories:open-data",
     )
 
     def items(self):

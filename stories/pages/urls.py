@@ -13,6 +13,9 @@ urlpatterns = [
     path("stories/<uslug:slug>/", cached(browse.StoryDetailView.as_view()), name="story-detail"),
     path("stories/<uslug:slug>/report/", reports.report_story, name="report"),
     path("report/thanks/", reports.report_thanks, name="report-thanks"),
+    path("about/", cached(about.AboutView.as_view()), name="about"),
+    path("about/requests/", cached(about.DataRequestsView.as_view()), name="data-requests"),
+    path("data/", cached(about.OpenDataView.as_view()), name="open-data"),
     path("about/moderation/", cached(about.ModerationFiguresView.as_view()), name="moderation"),
     path("perspectives/", cached(browse.PerspectiveListView.as_view()), name="perspective-list"),
     path(

@@ -66,6 +66,9 @@ class Field:
     shielded: bool = False
     # A moderator may change it in the admin (to correct or redact); the rest is read-only there.
     edited_by_moderators: bool = False
+    # Kept only as a one-way code (a hash) of the value, never the value: what it was cannot be
+    # read back from it, so it cannot be handed over (the requests page says so).
+    hashed: bool = False
 
 
 NUMBER = Kept("the row's number")
@@ -115,9 +118,9 @@ TABLE = {
         # Given with the consent. Public, as what it decides is: a story whose
         # transcript shows without a player says it; the public record reads it.
         "voice": Field(PUBLIC, Kept("one of Story.Voice: the narrator's choice, no words")),
-        "submission_hash": Field(PRIVATE, Erased(None)),
-        "withdrawal_token_hash": Field(PRIVATE, Erased()),
-        "submitter_hash": Field(PRIVATE, Erased()),
+        "submission_hash": Field(PRIVATE, Erased(None), hashed=True),
+        "withdrawal_token_hash": Field(PRIVATE, Erased(), hashed=True),
+        "submitter_hash": Field(PRIVATE, Erased(), hashed=True),
         "moderator_notes": Field(PRIVATE, Erased(), edited_by_moderators=True),
         # The kinds of findings a narrator sent anyway ("phone"), for moderators: never a value.
         "sent_with_findings": Field(PRIVATE, Kept("kinds of detail, never the details")),
@@ -156,7 +159,7 @@ TABLE = {
         "reason": Field(PRIVATE, Kept("one of Report.Reason")),
         "details": Field(PRIVATE, Erased()),
         "email": Field(PRIVATE, Erased()),
-        "reporter_hash": Field(PRIVATE, Erased()),
+        "reporter_hash": Field(PRIVATE, Erased(), hashed=True),
         "created_at": Field(PRIVATE, DATE),
         "resolved_at": Field(PRIVATE, DATE),
         "resolved_by": Field(PRIVATE, Kept("which moderator resolved it")),
@@ -188,7 +191,11 @@ TABLE = {
         "cleared_by": Field(PRIVATE, WITH_RECORDING),
         "created_at": Field(WORKFLOW, WITH_RECORDING),
         # Set only while the recording is held for a share form; emptied when its story is sent.
-        "held_by": Field(PRIVATE, Deleted("with the recording; empty once it belongs to a story")),
+        "held_by": Field(
+            PRIVATE,
+            Deleted("with the recording; empty once it belongs to a story"),
+            hashed=True,
+        ),
     },
     "TranscriptSegment": {
         # Public with a cleared recording (even a voice kept private: then it is
@@ -210,6 +217,31 @@ TABLE = {
         ("version", "text_en", "text_es", "summary_en", "summary_es"), Field(PUBLIC, CURATED)
     ),
     "QuestionPrompt": dict.fromkeys(("text", "text_es"), Field(PUBLIC, CURATED)),
+    # The About page and the requests policy, written by administrators for every reader.
+    "ArchiveStatement": dict.fromkeys(
+        (
+            "who_runs",
+            "who_runs_es",
+            "contact_email",
+            "contact",
+            "contact_es",
+            "press",
+            "press_es",
+            "funders",
+            "funders_es",
+            "requests_policy",
+            "requests_policy_es",
+        ),
+        Field(PUBLIC, CURATED),
+    ),
+    # A request for data: readers see counts per year, requester and outcome, never a row;
+    # the notes can name a story or a narrator, and stay with administrators.
+    "DataRequest": {
+        "received_on": Field(WORKFLOW, DATE),
+        "requester": Field(WORKFLOW, Kept("one of DataRequest.Requester")),
+        "outcome": Field(WORKFLOW, Kept("one of DataRequest.Outcome")),
+        "notes": Field(PRIVATE, Kept("the administrators' record of a request, not a story's")),
+    },
 }
 
 # The models every concrete field of which is in the table.

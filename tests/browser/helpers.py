@@ -55,6 +55,9 @@ def page_paths():
         "report": f"/stories/{story.slug}/report/",
         "report thanks": "/report/thanks/",
         "moderation": "/about/moderation/",
+        "about": "/about/",
+        "requests for data": "/about/requests/",
+        "open data": "/data/",
     }
 
 

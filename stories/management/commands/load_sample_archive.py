@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from stories.models import Recording, Story, recordings_storage
+from stories.models import ArchiveStatement, DataRequest, Recording, Story, recordings_storage
 from stories.search import index as search_index
 
 # The sample recordings are tones, not voices: fictional stories have no narrator to hear.
@@ -19,7 +19,8 @@ NOTES_HZ = (262, 294, 330, 349, 392, 440, 494, 523)
 class Command(BaseCommand):
     help = (
         "Load the fictional sample archive (fixtures/sample_archive.json) into an empty "
-        "database, with its sample recordings."
+        "database, with its sample recordings, and its sample About page and requests for "
+        "data (fixtures/sample_about.json) if administrators have written none."
     )
 
     def add_arguments(self, parser):
@@ -34,6 +35,9 @@ class Command(BaseCommand):
             self.stdout.write("The archive already holds stories; sample archive not loaded.")
             return
         call_command("loaddata", "sample_archive", verbosity=options["verbosity"])
+        # The sample About page and requests for data, unless administrators wrote their own.
+        if not ArchiveStatement.objects.exists() and not DataRequest.objects.exists():
+            call_command("loaddata", "sample_about", verbosity=options["verbosity"])
         # loaddata saves rows as they are, past the model methods that index them.
         search_index.rebuild()
         written = write_sample_recordings()
