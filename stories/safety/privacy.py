@@ -210,6 +210,9 @@ TABLE = {
         ("version", "text_en", "text_es", "summary_en", "summary_es"), Field(PUBLIC, CURATED)
     ),
     "QuestionPrompt": dict.fromkeys(("text", "text_es"), Field(PUBLIC, CURATED)),
+    "TimelineEvent": dict.fromkeys(
+        ("title", "title_es", "description", "description_es", "link"), Field(PUBLIC, CURATED)
+    ),
 }
 
 # The models every concrete field of which is in the table.

@@ -33,7 +33,9 @@ class Command(BaseCommand):
         if Story.objects.exists() and not force:
             self.stdout.write("The archive already holds stories; sample archive not loaded.")
             return
-        call_command("loaddata", "sample_archive", verbosity=options["verbosity"])
+        call_command(
+            "loaddata", "sample_archive", "sample_timeline", verbosity=options["verbosity"]
+        )
         # loaddata saves rows as they are, past the model methods that index them.
         search_index.rebuild()
         written = write_sample_recordings()
