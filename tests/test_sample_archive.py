@@ -6,7 +6,16 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.utils.text import slugify
 
-from stories.models import ModerationEvent, Perspective, Recording, Story, Theme, recordings_storage
+from stories.models import (
+    ModerationEvent,
+    Perspective,
+    Recording,
+    Story,
+    Theme,
+    TimelineEvent,
+    listed_places,
+    recordings_storage,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -124,3 +133,22 @@ def test_a_sample_voice_kept_private_shows_its_transcript_and_is_never_served(
     html = client.get(story.get_absolute_url()).content.decode()
     assert story.transcript.first().text in html and "<audio" not in html
     assert story.events.filter(note="Voice kept private: transcript only", actor=None).exists()
+
+
+def test_sample_places_reach_the_threshold_and_hidden_stories_do_not_count(sample_archive):
+    places = listed_places()
+    assert len(places) >= 3
+    assert {"boyle-heights", "downtown", "south-la"} <= set(places)
+    # South LA: a pending and a withdrawn story name it too, and are not counted.
+    assert places["south-la"].count == Story.objects.published().filter(place="South LA").count()
+    assert Story.objects.filter(place="South LA").count() > places["south-la"].count
+
+
+def test_sample_timeline_events_are_bilingual_and_load_once(sample_archive):
+    events = TimelineEvent.objects.all()
+    assert {1979, 1994, 2017, 2025} <= {event.year for event in events}
+    assert all(event.title_es and event.description and event.description_es for event in events)
+    call_command("load_sample_archive", "--force", verbosity=0)
+    assert TimelineEvent.objects.count() == len(events)
+    readme = (settings.BASE_DIR / "fixtures" / "README.md").read_text()
+    assert "sample_timeline.json" in readme and "sample text" in readme
