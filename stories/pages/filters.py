@@ -25,9 +25,9 @@ class StoryFilterForm(forms.Form):
         required=False,
         empty_value=None,
     )
-    recording = forms.BooleanField(label=_("Only stories with a recording"), required=False)
     # Only the places readers can browse (models/places.py): any other is ignored.
     place = forms.ChoiceField(label=_("Place"), required=False)
+    recording = forms.BooleanField(label=_("Only stories with a recording"), required=False)
 
     # Which story field each filter narrows (the theme has a filter of its own, below).
     LOOKUPS = {
