@@ -55,6 +55,10 @@ def page_paths():
         "report": f"/stories/{story.slug}/report/",
         "report thanks": "/report/thanks/",
         "moderation": "/about/moderation/",
+        "places": "/places/",
+        "place": "/places/boyle-heights/?sort=oldest",
+        "timeline": "/timeline/",
+        "browse by year it happened": "/stories/?sort=year&place=downtown",
     }
 
 
