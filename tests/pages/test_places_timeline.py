@@ -97,6 +97,8 @@ def test_three_stories_list_a_place_with_its_count(client):
     assert page.status_code == 200
     assert len(page.context["stories"]) == 3
     assert page.context["paginator"].count == 3
+    # And on to the browse page's filters, with the place chosen.
+    assert 'href="/stories/?place=pacoima"' in page.content.decode()
 
 
 def test_the_threshold_is_a_setting(client, settings):
