@@ -136,6 +136,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                # The places readers can browse, read only by a page that links one.
+                "stories.pages.context.listed_places",
             ],
         },
     },
@@ -205,6 +207,11 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
 # perspective and theme, the years), kept apart so that they serve pages the
 # page cache does not hold (a filtered list, a reader with a session).
 COUNTS_CACHE_SECONDS = env_int("COUNTS_CACHE_SECONDS", 60)
+
+# A place (Story.place, folded) gets a page and a link only once this many
+# published stories name it: a place with one story points at its narrator
+# (docs/architecture.md, "Places and the timeline").
+PLACE_MIN_STORIES = env_int("PLACE_MIN_STORIES", 3)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

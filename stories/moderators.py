@@ -49,6 +49,11 @@ MODERATOR_PERMISSIONS = {
         "add_transcriptsegment",
         "change_transcriptsegment",
         "delete_transcriptsegment",
+        # The timeline's events, curated like the question prompts.
+        "view_timelineevent",
+        "add_timelineevent",
+        "change_timelineevent",
+        "delete_timelineevent",
     ],
 }
 

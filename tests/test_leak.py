@@ -22,6 +22,7 @@ from stories.models import (
     StoryLink,
     Theme,
     hash_withdrawal_token,
+    place_key,
 )
 from stories.opendata.sitemaps import SITEMAPS
 from stories.pages.share_steps import STEPS
@@ -39,6 +40,12 @@ pytestmark = pytest.mark.django_db
 def page_cache_seconds(request, settings):
     """Every road is checked as rendered, and as the page cache serves it."""
     settings.PAGE_CACHE_SECONDS = settings.COUNTS_CACHE_SECONDS = request.param
+
+
+@pytest.fixture(autouse=True)
+def every_place_listed(settings):
+    """A place with one published story gets its page here, so that place pages are read."""
+    settings.PLACE_MIN_STORIES = 1
 
 
 def every_secret_value():
@@ -78,6 +85,9 @@ def archive(every_state_archive):
     states = every_state_archive
     visible = states["visible"]
     hidden_stories = [story for state, story in states.items() if state != "visible"]
+    # A place only hidden stories name: never listed, counted or linked (its key alone,
+    # in lower case, is what the language link repeats of an address asked for).
+    Story.objects.filter(pk__in=[s.pk for s in hidden_stories]).update(place="Zqhiddenplace")
     # A pending narrator who asked to stay anonymous, and gave a name.
     Story.objects.filter(pk=states["pending"].pk).update(
         is_anonymous=True, narrator_name="Zqanonpending Name"
@@ -123,6 +133,7 @@ def archive(every_state_archive):
     )
     forbidden = {
         "zqdatarequestnote",
+        "Zqhiddenplace",
         *(s.title.split()[1] for s in hidden_stories),
         *(s.body.split()[0] for s in hidden_stories),
         *(s.summary for s in hidden_stories),
@@ -152,10 +163,15 @@ def sample_kwargs(name, archive):
         {"slug": slug} for slug in Perspective.objects.values_list("slug", flat=True)
     ]
     theme_slugs = [{"slug": slug} for slug in Theme.objects.values_list("slug", flat=True)]
+    place_slugs = [
+        {"slug": place_key(place)}
+        for place in Story.objects.exclude(place="").values_list("place", flat=True)
+    ] + [{"slug": "no-such-place"}]
     options = {
         "stories:story-detail": [{"slug": slug} for slug in story_slugs],
         "stories:perspective-detail": perspective_slugs,
         "stories:theme-detail": theme_slugs,
+        "stories:place-detail": place_slugs,
         "stories:report": [{"slug": slug} for slug in story_slugs],
         "story-permalink": [{"story_id": pk} for pk in story_ids],
         "story-citation": [
@@ -260,6 +276,9 @@ def test_hidden_stories_have_no_public_address(client, archive):
             assert response.status_code == expected, story.title
         assert client.get(f"/s/{story.pk}/").status_code == expected, story.title
     assert client.get(archive["visible"].get_absolute_url()).status_code == 200
+    # A place only hidden stories name has no page; the visible story's place has one.
+    assert client.get("/places/zqhiddenplace/").status_code == 404
+    assert client.get("/places/boyle-heights/").status_code == 200
 
 
 def test_crawl_from_the_home_pages_finds_nothing_private(client, archive):
@@ -272,6 +291,7 @@ def test_crawl_from_the_home_pages_finds_nothing_private(client, archive):
             assert secret not in text, f"{secret!r} leaked on {url}"
     assert any(archive["visible"].slug in url for url in seen)
     assert f"/recordings/{archive['visible'].pk}/" in seen
+    assert {"/places/", "/places/boyle-heights/", "/timeline/"} <= seen
     assert len(seen) > 40
     assert not any(s.slug and s.slug in url for s in archive["hidden"] for url in seen)
     assert not any("/my-story/" in url for url in seen)  # no public page leads to a private one

@@ -37,6 +37,8 @@ def fill_archive(count):
             themes=THEME_SETS[n % len(THEME_SETS)],
             year_happened=2010 + n % 12,
             featured=n % 7 == 0,
+            # One place, spelt two ways: its page lists every story.
+            place="Boyle Heights" if n % 2 else "boyle heights",
         )
         for n in range(count)
     ]
@@ -71,6 +73,13 @@ PAGES = [
     "/data/",
     "/es/data/",
     "/report/thanks/",
+    "/stories/?sort=year&place=boyle-heights",
+    "/search/?q=clinic&sort=oldest&place=boyle-heights",
+    "/places/",
+    "/places/boyle-heights/",
+    "/es/places/boyle-heights/?sort=year",
+    "/timeline/",
+    "/es/timeline/",
 ]
 
 

@@ -14,6 +14,8 @@ from stories.models import (
     Recording,
     Story,
     Theme,
+    TimelineEvent,
+    listed_places,
     recordings_storage,
 )
 
@@ -152,3 +154,20 @@ def test_the_sample_about_page_never_replaces_one_administrators_wrote(db):
     call_command("load_sample_archive", verbosity=0)
     assert ArchiveStatement.current().who_runs == "The Eastside Library"
     assert not DataRequest.objects.exists()
+def test_sample_places_reach_the_threshold_and_hidden_stories_do_not_count(sample_archive):
+    places = listed_places()
+    assert len(places) >= 3
+    assert {"boyle-heights", "downtown", "south-la"} <= set(places)
+    # South LA: a pending and a withdrawn story name it too, and are not counted.
+    assert places["south-la"].count == Story.objects.published().filter(place="South LA").count()
+    assert Story.objects.filter(place="South LA").count() > places["south-la"].count
+
+
+def test_sample_timeline_events_are_bilingual_and_load_once(sample_archive):
+    events = TimelineEvent.objects.all()
+    assert {1979, 1994, 2017, 2025} <= {event.year for event in events}
+    assert all(event.title_es and event.description and event.description_es for event in events)
+    call_command("load_sample_archive", "--force", verbosity=0)
+    assert TimelineEvent.objects.count() == len(events)
+    readme = (settings.BASE_DIR / "fixtures" / "README.md").read_text()
+    assert "sample_timeline.json" in readme and "sample text" in readme

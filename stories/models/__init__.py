@@ -3,7 +3,8 @@ The archive's domain, a module per concern: who speaks and about what
 (taxonomy.py), what they said and how it moves through the workflow
 (story.py, story_queryset.py), what moderators and narrators do around it
 (moderation.py), its recording and transcript (recording.py), the SQLite
-search index's rows (search_entry.py), the facets beside a list of
+search index's rows (search_entry.py), places made browsable (places.py), the timeline's
+events (timeline.py), the facets beside a list of
 stories (facets.py), what is kept of a narrator's one-time secrets
 (tokens.py), who stands behind the archive and the requests for data
 it received (trust.py), and the one way a row is changed under a lock (locking.py).
@@ -24,6 +25,7 @@ from .moderation import (
     ThemeSuggestion,
     suggestion_key,
 )
+from .places import Place, in_name_order, listed_places, place_key
 from .recording import (
     HoldRefused,
     Recording,
@@ -49,6 +51,7 @@ from .taxonomy import (
     in_local_order,
     theme_perspective_counts,
 )
+from .timeline import TimelineEvent
 from .tokens import hash_submission_id, hash_withdrawal_token
 from .trust import ArchiveStatement, DataRequest, DataRequestQuerySet
 
@@ -63,6 +66,7 @@ __all__ = [
     "HoldRefused",
     "InvalidTransition",
     "NotReadyToPublish",
+    "Place",
     "LanguageCount",
     "LockedChanges",
     "ModerationEvent",
@@ -80,6 +84,7 @@ __all__ = [
     "Theme",
     "ThemeQuerySet",
     "ThemeSuggestion",
+    "TimelineEvent",
     "TranscriptSegment",
     "Voice",
     "facets_of",
@@ -88,7 +93,10 @@ __all__ = [
     "hash_withdrawal_token",
     "held_recordings_expire_at",
     "hold_minutes",
+    "in_name_order",
     "in_local_order",
+    "listed_places",
+    "place_key",
     "recordings_storage",
     "suggestion_key",
     "theme_perspective_counts",

@@ -25,6 +25,7 @@ from ..safety import privacy
 from ..signals import stories_changed_in_bulk
 from .locking import LockedChanges
 from .notices import HearingBack
+from .places import place_key
 from .recording import RecordedStory, Recording, Voice, forget_files
 from .shielding import ShieldedStory
 from .story_queryset import StoryQuerySet
@@ -237,6 +238,8 @@ class Story(RecordedStory, LockedChanges, ShieldedStory, HearingBack, models.Mod
             ),
             # The browse page's list of years.
             models.Index(fields=["status", "year_happened", "published_at"], name="story_year_idx"),
+            # A place's page: its stories by the spellings of its name (models/places.py).
+            models.Index(fields=["status", "place", "published_at"], name="story_place_idx"),
         ]
         # SQLite alone also has story_visible_idx, made by raw SQL (migration 0007,
         # SearchEntry). A migration that makes Django remake this table on SQLite
@@ -248,6 +251,11 @@ class Story(RecordedStory, LockedChanges, ShieldedStory, HearingBack, models.Mod
 
     def get_absolute_url(self):
         return reverse("stories:story-detail", kwargs={"slug": self.slug})
+
+    @property
+    def place_slug(self):
+        """The key of the place the story names ("boyle-heights"), or "" (models/places.py)."""
+        return place_key(self.place)
 
     @property
     def theme_list(self):

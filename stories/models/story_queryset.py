@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from .places import places_from_counts
 from .recording import Recording, Voice, forget_files
 from .taxonomy import Perspective, TaggedTheme
 
@@ -146,6 +147,25 @@ class StoryQuerySet(models.QuerySet):
             .values_list("year_happened", flat=True)
             .distinct()
         )
+
+    def counts_by_year(self):
+        """{year it happened: how many of these stories}, in one grouped query."""
+        rows = (
+            self.exclude(year_happened=None)
+            .order_by()
+            .values_list("year_happened")
+            .annotate(count=Count("pk"))
+        )
+        return dict(rows)
+
+    def places(self):
+        """{place key: Place} for every place these stories name, in one grouped query."""
+        rows = self.exclude(place="").order_by().values_list("place").annotate(count=Count("pk"))
+        return places_from_counts(rows)
+
+    def in_place(self, place):
+        """These stories, if they name ``place`` (a Place) in any of its spellings."""
+        return self.filter(place__in=place.spellings)
 
     def carrying_any_theme_of(self, themes):
         """These stories, if tagged with any of ``themes``; each story once.

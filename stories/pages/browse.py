@@ -2,6 +2,7 @@
 
 import functools
 
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView, TemplateView
@@ -11,7 +12,7 @@ from ..opendata import records
 from ..opendata.citations import citations
 from ..pagecache.store import counted_once_per_generation
 from ..search import results
-from .filters import SearchForm, StoryFilterForm
+from .filters import RELEVANCE, SearchForm, SortForm, StoryFilterForm
 
 STORIES_PER_PAGE = 20
 STORIES_PER_COLUMN = 3
@@ -65,7 +66,8 @@ class StoryListView(PublishedStoriesMixin, ListView):
 
     def get_queryset(self):
         self.filter_form = self.filters_from_request(StoryFilterForm)
-        return self.filter_form.filter(self.published_stories())
+        self.sort_form = SortForm(self.request.GET)
+        return self.sort_form.order(self.filter_form.filter(self.published_stories()))
 
     def count_name(self):
         chosen = self.filter_form.cleaned_data
@@ -77,7 +79,11 @@ class StoryListView(PublishedStoriesMixin, ListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             filter_form=self.filter_form,
+            sort_form=self.sort_form,
             is_filtered=any(self.filter_form.cleaned_data.values()),
+            recorded_count=counted_once_per_generation(
+                "stories-recorded", Story.objects.published().with_public_recording().count
+            ),
             **kwargs,
         )
 
@@ -92,10 +98,13 @@ class SearchView(PublishedStoriesMixin, ListView):
         self.search_form = self.filters_from_request(SearchForm)
         stories = self.search_form.filter(Story.objects.published())
         self.query = self.search_form.cleaned_data.get("q", "")
+        self.sort_form = SortForm(self.request.GET, ranked=bool(self.query))
+        # Best first (the engine ranks), or in the order the reader chose.
+        self.ranked = bool(self.query) and self.sort_form.chosen == RELEVANCE
         return stories
 
     def get_paginator(self, queryset, *args, **kwargs):
-        if self.query:
+        if self.ranked:
             # The facets come with the page, from one reading of the matches (results.find).
             return results.RankedPaginator(
                 queryset,
@@ -105,7 +114,20 @@ class SearchView(PublishedStoriesMixin, ListView):
                 facets=True,
                 **kwargs,
             )
-        paginator = super().get_paginator(queryset.for_listing(), *args, **kwargs)
+        if self.query:
+            # Matches in another order than the best first: their ids in that order, and
+            # each page's stories read with their excerpts, as the ranked pages are.
+            queryset = results.matching(queryset, self.query)
+            paginator = StoriesReadPaginator(
+                self.sort_form.order(queryset).values_list("pk", flat=True),
+                *args,
+                read=functools.partial(results.with_snippets, query=self.query),
+                **kwargs,
+            )
+        else:
+            paginator = super().get_paginator(
+                self.sort_form.order(queryset.for_listing()), *args, **kwargs
+            )
         self.facets = self.facets_named(
             queryset.counts_by_perspective_and_language(), Theme.objects.counts_among(queryset)
         )
@@ -120,16 +142,28 @@ class SearchView(PublishedStoriesMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if self.query:
+        if self.ranked:
             findings = context["paginator"].findings
             self.facets = self.facets_named(findings.pairs, findings.themes)
         context.update(
             search_form=self.search_form,
             query=self.query,
+            sort_form=self.sort_form,
             selected={name: self.request.GET.get(name, "") for name in self.search_form.fields},
             facets=self.facets,
         )
         return context
+
+
+class StoriesReadPaginator(Paginator):
+    """Pages of story ids in a queryset's order, each page's stories read with ``read(ids)``."""
+
+    def __init__(self, object_list, per_page, *, read, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.read = read
+
+    def _get_page(self, object_list, number, paginator):
+        return super()._get_page(self.read(list(object_list)), number, paginator)
 
 
 class StoryDetailView(DetailView):

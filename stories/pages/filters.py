@@ -1,9 +1,10 @@
-"""The filters of the browse and search pages, read from the query string."""
+"""The filters and the orders of the browse and search pages, read from the query string."""
 
 from django import forms
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Perspective, Story, Theme, in_local_order
+from ..models import Perspective, Story, Theme, in_local_order, in_name_order, listed_places
 from ..search.text import clean_query
 
 
@@ -24,6 +25,8 @@ class StoryFilterForm(forms.Form):
         required=False,
         empty_value=None,
     )
+    # Only the places readers can browse (models/places.py): any other is ignored.
+    place = forms.ChoiceField(label=_("Place"), required=False)
     recording = forms.BooleanField(label=_("Only stories with a recording"), required=False)
 
     # Which story field each filter narrows (the theme has a filter of its own, below).
@@ -43,6 +46,10 @@ class StoryFilterForm(forms.Form):
         self.fields["perspective"].choices = self._choices(_("All perspectives"), self.perspectives)
         self.fields["theme"].choices = self._choices(_("All themes"), self.themes)
         self.fields["year"].choices = [("", _("Any year"))] + [(y, y) for y in years]
+        self.places = listed_places()
+        self.fields["place"].choices = [("", _("All places"))] + [
+            (place.key, place.name) for place in in_name_order(self.places.values())
+        ]
 
     @staticmethod
     def _choices(everything, options):
@@ -70,6 +77,8 @@ class StoryFilterForm(forms.Form):
             stories = stories.carrying_any_theme_of([self.cleaned_data["theme"].pk])
         if self.cleaned_data.get("recording"):
             stories = stories.with_public_recording()
+        if self.cleaned_data.get("place"):
+            stories = stories.in_place(self.places[self.cleaned_data["place"]])
         return stories
 
 
@@ -82,3 +91,53 @@ class SearchForm(StoryFilterForm):
 
     def clean_q(self):
         return clean_query(self.cleaned_data["q"])
+
+
+# The orders a list of stories can be read in; each ends on the id, newest first, so that
+# stories published at the same moment keep their places from one page to the next.
+ORDERS = {
+    "newest": ("-published_at", "-pk"),
+    "oldest": ("published_at", "pk"),
+    # The year it happened, earliest first, as the timeline reads: a list in the order
+    # of the city's history. Stories with no year come last, newest first.
+    "year": (F("year_happened").asc(nulls_last=True), "-published_at", "-pk"),
+}
+RELEVANCE = "relevance"
+
+
+class SortForm(forms.Form):
+    """The order a list is read in (``?sort=``); anything unknown is the list's default."""
+
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            (RELEVANCE, _("Best match")),
+            ("newest", _("Newest")),
+            ("oldest", _("Oldest")),
+            ("year", _("Year it happened")),
+        ],
+    )
+
+    def __init__(self, *args, ranked=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Best match only where words are looked for (the search page with a query).
+        self.ranked = ranked
+        self.default = RELEVANCE if ranked else "newest"
+        if not ranked:
+            self.fields["sort"].choices = self.fields["sort"].choices[1:]
+
+    @property
+    def chosen(self):
+        """The order asked for if it is one of this list's, else the default."""
+        return (self.is_valid() and self.cleaned_data["sort"]) or self.default
+
+    @property
+    def options(self):
+        """(value, label, whether chosen) for each order: the links of stories/_sort.html."""
+        chosen = self.chosen
+        return [(value, label, value == chosen) for value, label in self.fields["sort"].choices]
+
+    def order(self, stories):
+        """``stories`` in the chosen order (ranked ones are left to the search)."""
+        return stories if self.chosen == RELEVANCE else stories.order_by(*ORDERS[self.chosen])

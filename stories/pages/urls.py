@@ -1,7 +1,19 @@
 from django.urls import path
 
 from ..pagecache.store import cache_public_page as cached
-from . import about, browse, card, my_story, recording_upload, reports, share, share_check, withdraw
+from . import (
+    about,
+    browse,
+    card,
+    my_story,
+    places,
+    recording_upload,
+    reports,
+    share,
+    share_check,
+    timeline,
+    withdraw,
+)
 
 app_name = "stories"
 
@@ -25,6 +37,9 @@ urlpatterns = [
     ),
     path("themes/", cached(browse.ThemeListView.as_view()), name="theme-list"),
     path("themes/<uslug:slug>/", cached(browse.ThemeDetailView.as_view()), name="theme-detail"),
+    path("places/", cached(places.PlaceListView.as_view()), name="place-list"),
+    path("places/<uslug:slug>/", cached(places.PlaceDetailView.as_view()), name="place-detail"),
+    path("timeline/", cached(timeline.TimelineView.as_view()), name="timeline"),
     path("search/", cached(browse.SearchView.as_view()), name="search"),
     path("privacy/", cached(about.PrivacyView.as_view()), name="privacy"),
     path("share/", share.share, name="share"),

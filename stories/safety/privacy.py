@@ -242,6 +242,9 @@ TABLE = {
         "outcome": Field(WORKFLOW, Kept("one of DataRequest.Outcome")),
         "notes": Field(PRIVATE, Kept("the administrators' record of a request, not a story's")),
     },
+    "TimelineEvent": dict.fromkeys(
+        ("title", "title_es", "description", "description_es", "link"), Field(PUBLIC, CURATED)
+    ),
 }
 
 # The models every concrete field of which is in the table.

@@ -58,6 +58,10 @@ def page_paths():
         "about": "/about/",
         "requests for data": "/about/requests/",
         "open data": "/data/",
+        "places": "/places/",
+        "place": "/places/boyle-heights/?sort=oldest",
+        "timeline": "/timeline/",
+        "browse by year it happened": "/stories/?sort=year&place=downtown",
     }
 
 

@@ -34,7 +34,9 @@ class Command(BaseCommand):
         if Story.objects.exists() and not force:
             self.stdout.write("The archive already holds stories; sample archive not loaded.")
             return
-        call_command("loaddata", "sample_archive", verbosity=options["verbosity"])
+        call_command(
+            "loaddata", "sample_archive", "sample_timeline", verbosity=options["verbosity"]
+        )
         # The sample About page and requests for data, unless administrators wrote their own.
         if not ArchiveStatement.objects.exists() and not DataRequest.objects.exists():
             call_command("loaddata", "sample_about", verbosity=options["verbosity"])
