@@ -8,7 +8,8 @@ and importing the modules below registers their ModelAdmins:
 - ``forms``: the story's and recording's forms, and those the actions ask to fill in;
 - ``actions``: the workflow action and the page that asks before acting;
 - ``taxonomy``: perspectives, themes, theme suggestions and question prompts;
+- ``glossary``: the bilingual glossary that search reads;
 - ``reports``: readers' reports; ``history``: moderation events; ``consent``: consent texts.
 """
 
-from . import consent, history, reports, stories, taxonomy  # noqa: F401  (registers them)
+from . import consent, glossary, history, reports, stories, taxonomy  # noqa: F401  (registers them)

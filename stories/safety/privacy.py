@@ -90,6 +90,9 @@ TABLE = {
         "title": _text(),
         "slug": Field(PUBLIC, Erased(None, kept_for_410=True)),
         "summary": _text(),
+        # Written by a moderator from the narrator's words, in the other language: erased and
+        # shielded with them; pages label it as the archive's translation.
+        "summary_translation": _text(),
         "body": _text(),
         "narrator_name": Field(PUBLIC_UNLESS_ANONYMOUS, Erased(), edited_by_moderators=True),
         "is_anonymous": Field(PUBLIC, FLAG, edited_by_moderators=True),
@@ -210,6 +213,7 @@ TABLE = {
         ("version", "text_en", "text_es", "summary_en", "summary_es"), Field(PUBLIC, CURATED)
     ),
     "QuestionPrompt": dict.fromkeys(("text", "text_es"), Field(PUBLIC, CURATED)),
+    "GlossaryTerm": dict.fromkeys(("english", "spanish"), Field(PUBLIC, CURATED)),
 }
 
 # The models every concrete field of which is in the table.
