@@ -4,8 +4,9 @@ The archive's domain, a module per concern: who speaks and about what
 (story.py, story_queryset.py), what moderators and narrators do around it
 (moderation.py), its recording and transcript (recording.py), the SQLite
 search index's rows (search_entry.py), the facets beside a list of
-stories (facets.py), the bilingual glossary search reads (glossary.py), what is kept of a narrator's one-time secrets
-(tokens.py) and the one way a row is changed under a lock (locking.py).
+stories (facets.py), the bilingual glossary search reads (glossary.py),
+what is kept of a narrator's one-time secrets (tokens.py) and the one way
+a row is changed under a lock (locking.py).
 
 Every name is re-exported here, so migrations, fixtures, tests and the rest
 of the app keep importing from ``stories.models``; the app label stays

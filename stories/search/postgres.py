@@ -52,9 +52,7 @@ def translated_query(terms, language):
     """
 
     def phrase(words):
-        return SearchQuery(
-            " ".join(words), config=POSTGRES_CONFIGS[language], search_type="phrase"
-        )
+        return SearchQuery(" ".join(words), config=POSTGRES_CONFIGS[language], search_type="phrase")
 
     groups = []
     for term in terms:

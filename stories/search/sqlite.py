@@ -218,7 +218,7 @@ def fts5_reading(terms, language):
 
 
 def fts5_term(term, language):
-    """A term in one reading: its quoted stems, or its forms (as typed, the glossary's) joined by OR."""
+    """A term in one reading: its quoted stems, or its forms (typed, glossary's) joined by OR."""
     phrases = []
     for words in term.forms(language):
         stems = " ".join(marked(stem, language) for stem in stems_of(words, language))

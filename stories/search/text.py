@@ -116,7 +116,7 @@ class Term:
     alternatives: tuple = ()
 
     def forms(self, language):
-        """The words this term looks for in ``language``'s reading: as typed, then the glossary's."""
+        """What this term looks for in ``language``'s reading: as typed, then the glossary's."""
         return [self.words, *(words for code, words in self.alternatives if code == language)]
 
 
