@@ -39,12 +39,14 @@ def recreate_visible_index(apps, schema_editor):
         schema_editor.execute("ANALYZE;")
 
 
-def seed_glossary(apps, schema_editor):
-    GlossaryTerm = apps.get_model("stories", "GlossaryTerm")
+def seed_glossary_terms(GlossaryTerm, using):
+    """The seed glossary (also put back by the tests after a transactional test empties it)."""
     for english, spanish in SEED_GLOSSARY:
-        GlossaryTerm.objects.using(schema_editor.connection.alias).get_or_create(
-            english=english, spanish=spanish
-        )
+        GlossaryTerm.objects.using(using).get_or_create(english=english, spanish=spanish)
+
+
+def seed_glossary(apps, schema_editor):
+    seed_glossary_terms(apps.get_model("stories", "GlossaryTerm"), schema_editor.connection.alias)
 
 
 def unseed_glossary(apps, schema_editor):
