@@ -111,7 +111,7 @@ class Term:
     words: tuple  # folded words; more than one for a "quoted phrase" or "co-op"
     negated: bool = False
     either: bool = False  # joined to the term before it by "or"
-    # The glossary's counterparts: {language: (words, ...)}, searched as alternatives
+    # The glossary's counterparts, ((language, words), ...): each searched as an alternative
     # to ``words`` by that language's reading (Glossary.translated).
     alternatives: tuple = ()
 
