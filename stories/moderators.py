@@ -27,6 +27,11 @@ MODERATOR_PERMISSIONS = {
         "add_questionprompt",
         "change_questionprompt",
         "delete_questionprompt",
+        # The bilingual glossary search reads: curated vocabulary, like the themes.
+        "view_glossaryterm",
+        "add_glossaryterm",
+        "change_glossaryterm",
+        "delete_glossaryterm",
         # Moderators read the consent texts; adding a version is for administrators.
         "view_consenttext",
         # Reports and theme suggestions are read and decided on ("change"), never

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import caches
 from django.utils import timezone, translation
 
-from stories.models import ConsentText, Perspective, QuestionPrompt
+from stories.models import ConsentText, GlossaryTerm, Perspective, QuestionPrompt
 from stories.moderators import MODERATORS_GROUP
 from stories.search import index as search_index
 
@@ -107,7 +107,8 @@ def seeded_transactional_db(transactional_db):
 
     Transactional tests end by emptying every table; post_migrate then puts
     back permissions and the Moderators group, but not what the data
-    migrations seeded (perspectives, themes, the consent texts, the prompts), so it
+    migrations seeded (perspectives, themes, the consent texts, the prompts, the
+    glossary), so it
     is seeded again here, and the search index is
     brought in line with the (empty) stories table.
     """
@@ -120,6 +121,8 @@ def seeded_transactional_db(transactional_db):
     voice_migration = importlib.import_module("stories.migrations.0017_voice_consent_prompts")
     voice_migration.consent_2026_12(ConsentText, "default")
     voice_migration.seed_prompts(QuestionPrompt, Perspective, "default")
+    languages_migration = importlib.import_module("stories.migrations.0021_languages")
+    languages_migration.seed_glossary_terms(GlossaryTerm, "default")
     # Emptying the tables skips SQLite's FTS5 index, which Django does not manage.
     search_index.rebuild()
 

@@ -65,6 +65,12 @@ PAGES = [
     # Filters that keep some matches: the chosen perspective and theme are read with the menus.
     "/search/?q=clinic&perspective=immigrants&theme=public-safety",
     "/es/search/?q=clinic&perspective=critics&theme=public-safety&language=en&year=2012",
+    # Across languages through the glossary (read once, with the page), or only the words typed.
+    "/es/search/?q=familia",
+    "/search/?q=family&language=es",
+    "/search/?q=family&exact=on",
+    # Featured stories in the page's language first: their stand-ins looked for too.
+    "/es/",
     "/about/moderation/",
     "/es/about/moderation/",
     "/about/",

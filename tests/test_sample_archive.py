@@ -154,6 +154,8 @@ def test_the_sample_about_page_never_replaces_one_administrators_wrote(db):
     call_command("load_sample_archive", verbosity=0)
     assert ArchiveStatement.current().who_runs == "The Eastside Library"
     assert not DataRequest.objects.exists()
+
+
 def test_sample_places_reach_the_threshold_and_hidden_stories_do_not_count(sample_archive):
     places = listed_places()
     assert len(places) >= 3

@@ -8,9 +8,9 @@ and importing the modules below registers their ModelAdmins:
 - ``forms``: the story's and recording's forms, and those the actions ask to fill in;
 - ``actions``: the workflow action and the page that asks before acting;
 - ``taxonomy``: perspectives, themes, theme suggestions and question prompts;
-- ``timeline``: the timeline's events;
+- ``timeline``: the timeline's events; ``glossary``: the bilingual glossary that search reads;
 - ``reports``: readers' reports; ``history``: moderation events; ``consent``: consent texts;
 - ``trust``: the About page's text and the requests for data (administrators only).
 """
 
-from . import consent, history, reports, stories, taxonomy, timeline, trust  # noqa: F401  (registers them)
+from . import consent, glossary, history, reports, stories, taxonomy, timeline, trust  # noqa: F401  (registers them)

@@ -5,8 +5,8 @@ The archive's domain, a module per concern: who speaks and about what
 (moderation.py), its recording and transcript (recording.py), the SQLite
 search index's rows (search_entry.py), places made browsable (places.py), the timeline's
 events (timeline.py), the facets beside a list of
-stories (facets.py), what is kept of a narrator's one-time secrets
-(tokens.py), who stands behind the archive and the requests for data
+stories (facets.py), the bilingual glossary search reads (glossary.py), what is kept of a
+narrator's one-time secrets (tokens.py), who stands behind the archive and the requests for data
 it received (trust.py), and the one way a row is changed under a lock (locking.py).
 
 Every name is re-exported here, so migrations, fixtures, tests and the rest
@@ -15,6 +15,7 @@ of the app keep importing from ``stories.models``; the app label stays
 """
 
 from .facets import LanguageCount, facets_of, with_matching_counts
+from .glossary import GlossaryTerm
 from .locking import LockedChanges
 from .moderation import (
     ConsentBlock,
@@ -63,6 +64,7 @@ __all__ = [
     "ConsentBlock",
     "ConsentText",
     "EARLIEST_YEAR",
+    "GlossaryTerm",
     "HoldRefused",
     "InvalidTransition",
     "NotReadyToPublish",

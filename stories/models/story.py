@@ -79,6 +79,17 @@ class Story(RecordedStory, LockedChanges, ShieldedStory, HearingBack, models.Mod
     # May be empty: a story told only in a recording (approved once the recording is cleared).
     body = models.TextField(_("story"), blank=True)
     summary = models.CharField(_("summary"), max_length=300, blank=True)
+    # The archive's words, not the narrator's: pages label it as a translation (docs/languages.md).
+    summary_translation = models.CharField(
+        _("summary translated by the archive"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "The summary in the other language (Spanish for a story told in English, English "
+            "for one told in Spanish), written by a moderator. Readers of the other language "
+            "see it labelled as the archive's translation, never as the narrator's words."
+        ),
+    )
     narrator_name = models.CharField(_("narrator's name"), max_length=100, blank=True)
     is_anonymous = models.BooleanField(_("anonymous"), default=False)
     narrator_descriptor = models.CharField(

@@ -177,6 +177,35 @@ class StoryQuerySet(models.QuerySet):
         tagged = TaggedTheme.objects.filter(content_object=OuterRef("pk"), tag__in=themes)
         return self.filter(Exists(tagged))
 
+    def featured_ids_for(self, language, count):
+        """The ids of the ``count`` stories the home page features for readers of ``language``.
+
+        The newest featured stories, where each told in the other language gives
+        its place to the newest story of its perspective told in ``language``,
+        if that perspective has one: so /es/ features Spanish stories and /
+        English ones, as far as the archive has them, with the balance of
+        perspectives that moderators chose kept. Two queries at most.
+        """
+        featured = list(
+            self.filter(featured=True).values_list("pk", "perspective_id", "language")[:count]
+        )
+        elsewhere = {perspective for _, perspective, told_in in featured if told_in != language}
+        if not elsewhere:
+            return [pk for pk, _, _ in featured]
+        newest = self.filter(
+            featured=False, language=language, perspective_id=OuterRef("pk")
+        ).order_by("-published_at", "-pk")
+        stand_ins = dict(
+            Perspective.objects.filter(pk__in=elsewhere)
+            .annotate(stand_in=Subquery(newest.values("pk")[:1]))
+            .values_list("pk", "stand_in")
+        )
+        # Each stand-in once, should two featured stories share a perspective.
+        return [
+            (stand_ins.pop(perspective, None) if told_in != language else None) or pk
+            for pk, perspective, told_in in featured
+        ]
+
     def newest_per_perspective(self, count, perspective_ids):
         """At most ``count`` newest of these stories for each of the perspectives.
 

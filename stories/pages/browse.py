@@ -5,6 +5,7 @@ import functools
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, TemplateView
 
 from ..models import Perspective, Story, Theme, facets_of, theme_perspective_counts
@@ -16,6 +17,7 @@ from .filters import RELEVANCE, SearchForm, SortForm, StoryFilterForm
 
 STORIES_PER_PAGE = 20
 STORIES_PER_COLUMN = 3
+HOME_STORIES = 6
 
 
 class PublishedStoriesMixin:
@@ -51,9 +53,18 @@ class HomeView(PublishedStoriesMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         stories = self.published_stories()
+        # Stories in the page's language first (docs/languages.md): worked out once a generation.
+        language = get_language()
+        featured_ids = counted_once_per_generation(
+            f"featured-{language}",
+            lambda: Story.objects.published().featured_ids_for(language, HOME_STORIES),
+        )
+        found = stories.in_bulk(featured_ids)
         return super().get_context_data(
-            featured_stories=stories.filter(featured=True)[:6],
-            recent_stories=stories.filter(featured=False)[:6],
+            featured_stories=[found[pk] for pk in featured_ids if pk in found],
+            recent_stories=stories.filter(featured=False).exclude(pk__in=featured_ids)[
+                :HOME_STORIES
+            ],
             perspectives=Perspective.objects.with_published_counts(),
             themes=Theme.objects.with_published_counts(),
             **kwargs,
@@ -101,6 +112,9 @@ class SearchView(PublishedStoriesMixin, ListView):
         self.sort_form = SortForm(self.request.GET, ranked=bool(self.query))
         # Best first (the engine ranks), or in the order the reader chose.
         self.ranked = bool(self.query) and self.sort_form.chosen == RELEVANCE
+        # The glossary's words in the other language are searched too, unless asked not to.
+        self.exact = bool(self.search_form.cleaned_data.get("exact"))
+        self.asked = results.asked(self.query, across_languages=not self.exact)
         return stories
 
     def get_paginator(self, queryset, *args, **kwargs):
@@ -109,8 +123,8 @@ class SearchView(PublishedStoriesMixin, ListView):
             return results.RankedPaginator(
                 queryset,
                 *args,
-                query=self.query,
-                read=functools.partial(results.with_snippets, query=self.query),
+                query=self.asked,
+                read=functools.partial(results.with_snippets, query=self.asked),
                 facets=True,
                 **kwargs,
             )
@@ -149,6 +163,9 @@ class SearchView(PublishedStoriesMixin, ListView):
             search_form=self.search_form,
             query=self.query,
             sort_form=self.sort_form,
+            asked=self.asked,
+            # Searched as typed, where the glossary would have added words: the page says so.
+            could_translate=self.exact and results.asked(self.query).is_translated,
             selected={name: self.request.GET.get(name, "") for name in self.search_form.fields},
             facets=self.facets,
         )

@@ -86,6 +86,10 @@ class SearchForm(StoryFilterForm):
     """The search page: words to look for, and the same filters as the browse page."""
 
     q = forms.CharField(label=_("Words to look for"), required=False)
+    # Without it, words of the archive's glossary are searched in both languages too.
+    exact = forms.BooleanField(
+        label=_("Only the words I typed (no translations from the glossary)"), required=False
+    )
 
     field_order = ["q"]
 

@@ -93,6 +93,9 @@ TABLE = {
         "title": _text(),
         "slug": Field(PUBLIC, Erased(None, kept_for_410=True)),
         "summary": _text(),
+        # Written by a moderator from the narrator's words, in the other language: erased and
+        # shielded with them; pages label it as the archive's translation.
+        "summary_translation": _text(),
         "body": _text(),
         "narrator_name": Field(PUBLIC_UNLESS_ANONYMOUS, Erased(), edited_by_moderators=True),
         "is_anonymous": Field(PUBLIC, FLAG, edited_by_moderators=True),
@@ -245,6 +248,7 @@ TABLE = {
     "TimelineEvent": dict.fromkeys(
         ("title", "title_es", "description", "description_es", "link"), Field(PUBLIC, CURATED)
     ),
+    "GlossaryTerm": dict.fromkeys(("english", "spanish"), Field(PUBLIC, CURATED)),
 }
 
 # The models every concrete field of which is in the table.

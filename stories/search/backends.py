@@ -4,7 +4,8 @@ The one interface every search engine meets (``SearchEngine``), and
 PostgreSQL's full-text search (postgres.py) or SQLite's FTS5 (sqlite.py).
 
 Only results.py (reading) and index.py (writing) call the engines; a query
-reaches them cleaned (text.clean_query) and asking for some word (text.has_terms).
+reaches them as a ``text.Query`` (cleaned, parsed, perhaps with the glossary's
+words in the other language) asking for some word (text.has_terms).
 """
 
 from typing import Protocol

@@ -6,6 +6,8 @@ per language (migration 0008), a ``websearch`` query read in both languages,
 ``SearchRank`` and ``SearchHeadline``.
 """
 
+import functools
+import operator
 from collections import Counter
 
 from django.contrib.postgres.aggregates import StringAgg
@@ -17,7 +19,7 @@ from django.db.models.functions import Coalesce, NullIf, Replace
 
 from ..models import Story, TaggedTheme, Theme
 from .findings import Findings
-from .text import MARK_END, MARK_START, SNIPPET_WORDS
+from .text import MARK_END, MARK_START, SNIPPET_WORDS, Query
 
 POSTGRES_CONFIGS = {"en": "perspectives_en", "es": "perspectives_es"}
 
@@ -27,11 +29,48 @@ HEADLINE_LT, HEADLINE_GT = "\ue002", "\ue003"
 
 
 def postgres_queries(query):
-    """A query read in each language: its language is unknown, each story's is known."""
-    return {
-        language: SearchQuery(query, config=config, search_type="websearch")
-        for language, config in POSTGRES_CONFIGS.items()
-    }
+    """A query read in each language: its language is unknown, each story's is known.
+
+    As typed, PostgreSQL reads it (``websearch``). Across languages, with the
+    glossary's counterparts (text.Query), it is built from its terms instead.
+    """
+    query = Query.of(query)
+    if not query.is_translated:
+        return {
+            language: SearchQuery(query.text, config=config, search_type="websearch")
+            for language, config in POSTGRES_CONFIGS.items()
+        }
+    return {language: translated_query(query.terms, language) for language in POSTGRES_CONFIGS}
+
+
+def translated_query(terms, language):
+    """``terms`` read in ``language``, the glossary's forms of each as alternatives.
+
+    Each form is a phrase (``phraseto_tsquery``: stemmed, stop words left out,
+    never read as syntax). Terms are joined as the SQLite engine joins them:
+    "and" binding before "or", each left-out word taken away from the whole.
+    """
+
+    def phrase(words):
+        return SearchQuery(" ".join(words), config=POSTGRES_CONFIGS[language], search_type="phrase")
+
+    groups = []
+    for term in terms:
+        if term.negated:
+            continue
+        forms = [phrase(words) for words in term.forms(language)]
+        piece = functools.reduce(operator.or_, forms)
+        if term.either and groups:
+            groups.append(piece)
+        elif groups:
+            groups[-1] = groups[-1] & piece
+        else:
+            groups.append(piece)
+    combined = functools.reduce(operator.or_, groups)
+    for term in terms:
+        if term.negated:
+            combined = combined & ~phrase(term.words)
+    return combined
 
 
 def by_story_language(make_expression, queries):

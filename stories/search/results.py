@@ -4,30 +4,44 @@ stories to the matches and ranks them, ``matching`` only narrows, ``find``
 counts (or divides into facets) and ranks one page's ids, ``RankedPaginator``
 pages with it, and ``with_snippets`` reads a page's stories with their
 highlighted excerpts. Every search starts from ``Story.objects.published()``.
+
+``query`` is what a reader typed (read as typed) or ``asked()``'s reading of
+it, which may add the glossary's words in the other language.
 """
 
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
-from ..models import Story
+from ..models import GlossaryTerm, Story
 from .backends import engine_for
 from .findings import BEST_FIRST, Findings
-from .text import clean_query, has_terms, highlight
+from .text import Query, has_terms, highlight
+
+
+def asked(query, *, across_languages=True, using="default"):
+    """What a reader typed, read for the engines (text.Query).
+
+    ``across_languages``, a word of the archive's glossary is also searched
+    in its other language ("familia" finds "family"); otherwise only what was
+    typed. Either way, the result is what every function here takes as ``query``.
+    """
+    if not (across_languages and has_terms(query)):
+        return Query.of(query)
+    return Query.of(query, GlossaryTerm.objects.using(using).glossary())
 
 
 def matching(stories, query):
     """``stories`` that match ``query``, unranked: what counts and facets need."""
     if not has_terms(query):
         return stories.none()
-    return engine_for(stories.db).matching(stories, clean_query(query))
+    return engine_for(stories.db).matching(stories, Query.of(query))
 
 
 def search(stories, query):
     """``stories`` that match ``query``, best first; none when no word is asked for."""
     if not has_terms(query):
         return stories.none()
-    query = clean_query(query)
-    return engine_for(stories.db).search(stories, query).order_by(*BEST_FIRST)
+    return engine_for(stories.db).search(stories, Query.of(query)).order_by(*BEST_FIRST)
 
 
 def find(stories, query, bottom, top, *, facets=False):
@@ -40,7 +54,7 @@ def find(stories, query, bottom, top, *, facets=False):
     """
     if not has_terms(query):
         return Findings(total=0, ids=[])
-    return engine_for(stories.db).find(stories, clean_query(query), bottom, top, facets)
+    return engine_for(stories.db).find(stories, Query.of(query), bottom, top, facets)
 
 
 def in_order(stories, ids):
@@ -60,7 +74,7 @@ def with_snippets(ids, query, using="default"):
     in ``<mark>``.
     """
     engine = engine_for(using)
-    query = clean_query(query)
+    query = Query.of(query)
     rows = Story.objects.using(using).published().for_listing()
     page = in_order(engine.with_snippets(rows, query), ids)
     for story in page:

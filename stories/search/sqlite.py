@@ -17,10 +17,10 @@ from ..models import Story, Theme
 from .findings import BEST_FIRST, Findings
 from .text import (
     LANGUAGES,
+    Query,
     excerpt,
     language_of,
     marked,
-    parse,
     query_stems,
     stemmed,
     stems_of,
@@ -41,14 +41,14 @@ class SQLiteEngine:
     def matching(self, stories, query):
         # The ids come from the FTS5 table alone: no join, so nothing is read
         # from the index but the ids, and SQLite looks each story up once.
-        expression = fts5_expression(parse(query))
+        expression = fts5_expression(Query.of(query).terms)
         if expression is None:
             return stories.none()
         ids = RawSQL(f"SELECT rowid FROM {self.TABLE} WHERE {self.TABLE} MATCH %s", [expression])
         return stories.filter(pk__in=ids)
 
     def search(self, stories, query):
-        expression = fts5_expression(parse(query))
+        expression = fts5_expression(Query.of(query).terms)
         if expression is None:
             return stories.none()
         bm25 = Func(
@@ -86,7 +86,7 @@ class SQLiteEngine:
             return self.matching(stories, query).count()
         waiting = Story.objects.using(stories.db).awaiting_publication().values("pk")
         waiting_sql, waiting_params = waiting.query.sql_with_params()
-        expression = fts5_expression(parse(query))
+        expression = fts5_expression(Query.of(query).terms)
         with connections[stories.db].cursor() as cursor:
             cursor.execute(
                 f"SELECT (SELECT count(*) FROM {self.TABLE} WHERE {self.TABLE} MATCH %s)"
@@ -106,7 +106,7 @@ class SQLiteEngine:
         before it could rank them. When the filters keep too few of the
         best, the join ranks them all.
         """
-        expression = fts5_expression(parse(query))
+        expression = fts5_expression(Query.of(query).terms)
         if expression is None or top <= bottom:
             return []
         weights = ", ".join(str(weight) for weight in FTS5_WEIGHTS)
@@ -202,11 +202,8 @@ def fts5_expression(terms):
 
 def fts5_reading(terms, language):
     # A term whose words are all stop words in this language drops out of this reading.
-    quoted = [
-        (term, " ".join(marked(stem, language) for stem in stems_of(term.words, language)))
-        for term in terms
-    ]
-    quoted = [(term, f'"{stems}"') for term, stems in quoted if stems]
+    quoted = [(term, fts5_term(term, language)) for term in terms]
+    quoted = [(term, phrase) for term, phrase in quoted if phrase]
     expression = ""
     for term, phrase in quoted:
         if not term.negated:
@@ -218,3 +215,15 @@ def fts5_reading(terms, language):
         if term.negated:
             expression = f"({expression}) NOT {phrase}"
     return expression
+
+
+def fts5_term(term, language):
+    """A term in one reading: its quoted stems, or its forms (typed, glossary's) joined by OR."""
+    phrases = []
+    for words in term.forms(language):
+        stems = " ".join(marked(stem, language) for stem in stems_of(words, language))
+        if stems and f'"{stems}"' not in phrases:
+            phrases.append(f'"{stems}"')
+    if len(phrases) > 1:
+        return "(" + " OR ".join(phrases) + ")"
+    return phrases[0] if phrases else None

@@ -111,6 +111,13 @@ class Term:
     words: tuple  # folded words; more than one for a "quoted phrase" or "co-op"
     negated: bool = False
     either: bool = False  # joined to the term before it by "or"
+    # The glossary's counterparts, ((language, words), ...): each searched as an alternative
+    # to ``words`` by that language's reading (Glossary.translated).
+    alternatives: tuple = ()
+
+    def forms(self, language):
+        """What this term looks for in ``language``'s reading: as typed, then the glossary's."""
+        return [self.words, *(words for code, words in self.alternatives if code == language)]
 
 
 def parse(query):
@@ -134,23 +141,142 @@ def stems_of(words, language):
     return [stem(word, language) for word in words if word not in STOP_WORDS[language]]
 
 
+SHORTEST_SHARED_STEM = 4
+
+
+class Glossary:
+    """The archive's bilingual glossary, without a database: pairs of English and Spanish spellings.
+
+    A word (or "quoted phrase") of a query that is, in some form, one of a
+    pair's spellings in its language ("families" is "family"; "policías" is
+    "policía") is searched with the pair's other spellings too, each in its
+    own language's reading: "familia" also finds English stories with
+    "family". Forms are compared by their stems in the spelling's own
+    language only, so English "policy" never reaches Spanish "policía".
+    """
+
+    def __init__(self, pairs=()):
+        # pairs: (English spellings, Spanish spellings), each a sequence of strings.
+        self.entries = []
+        self.index = {}
+        for english, spanish in pairs:
+            entry = {
+                "en": self._spellings(english, "en"),
+                "es": self._spellings(spanish, "es"),
+            }
+            if not (entry["en"] and entry["es"]):
+                continue
+            self.entries.append(entry)
+            for language in LANGUAGES:
+                for stems, words, _spelling in entry[language]:
+                    self.index.setdefault((language, stems), []).append((entry, words))
+
+    @staticmethod
+    def _spellings(spellings, language):
+        found = []
+        for spelling in spellings:
+            words = tuple(fold(word) for word in words_of(spelling))
+            stems = tuple(stems_of(words, language))
+            if stems:
+                found.append((stems, words, spelling.strip()))
+        return found
+
+    def __bool__(self):
+        return bool(self.entries)
+
+    def entries_for(self, words):
+        """The glossary's entries that ``words`` (folded) is a form of, in either language.
+
+        Snowball cuts some words short ("redada" to "red"), where another word
+        of either language stems alike ("red", "redes"): a stem shorter than
+        SHORTEST_SHARED_STEM matches only the spelling itself.
+        """
+        found = []
+        for language in LANGUAGES:
+            stems = tuple(stems_of(words, language))
+            for entry, spelled in self.index.get((language, stems), ()):
+                too_short = any(len(stem) < SHORTEST_SHARED_STEM for stem in stems)
+                if entry not in found and (spelled == words or not too_short):
+                    found.append(entry)
+        return found
+
+    def translated(self, term):
+        """``term`` with the glossary's counterparts as alternatives, and their spellings.
+
+        A negated term stays as typed: leaving out "-policía" does not leave out "police".
+        """
+        if term.negated:
+            return term, []
+        typed = {language: tuple(stems_of(term.words, language)) for language in LANGUAGES}
+        alternatives = []
+        for entry in self.entries_for(term.words):
+            for language in LANGUAGES:
+                for stems, words, spelling in entry[language]:
+                    if stems != typed[language] and (language, words, spelling) not in alternatives:
+                        alternatives.append((language, words, spelling))
+        if not alternatives:
+            return term, []
+        return Term(
+            term.words,
+            negated=term.negated,
+            either=term.either,
+            alternatives=tuple((language, words) for language, words, _ in alternatives),
+        ), [(language, spelling) for language, _, spelling in alternatives]
+
+
+@dataclass(frozen=True)
+class Query:
+    """What a reader asked for, as the engines read it: the cleaned text and its terms.
+
+    ``terms`` carry the glossary's counterparts when the search goes across
+    languages; ``also_searched`` names them for the page ("Also searched:
+    familia"), as (language, spelling) pairs.
+    """
+
+    text: str
+    terms: tuple
+    also_searched: tuple = ()
+
+    @classmethod
+    def of(cls, query, glossary=None):
+        """``query`` (what was typed, or a Query already) read, through ``glossary`` if given."""
+        if isinstance(query, Query):
+            return query
+        text = clean_query(query)
+        terms, also = [], []
+        for term in parse(text):
+            if glossary:
+                term, spellings = glossary.translated(term)
+                also += [spelling for spelling in spellings if spelling not in also]
+            terms.append(term)
+        return cls(text, tuple(terms), tuple(also))
+
+    @property
+    def is_translated(self):
+        return bool(self.also_searched)
+
+    def __str__(self):
+        return self.text
+
+
 def has_terms(query):
     """Whether ``query`` asks for any word that either language would search for."""
     return any(
         stems_of(term.words, language)
-        for term in parse(query)
+        for term in Query.of(query).terms
         if not term.negated
         for language in LANGUAGES
     )
 
 
 def query_stems(query, language):
-    """The stems of the words a reader is looking for, read in ``language``."""
+    """The stems of the words a reader is looking for, read in ``language``, glossary's included."""
     return {
         word_stem
-        for term in parse(query)
+        for term in Query.of(query).terms
         if not term.negated
-        for word_stem in stems_of(term.words, language)
+        for words in term.forms(language)
+        for word_stem in stems_of(words, language)
     }
 
 
