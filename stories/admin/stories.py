@@ -108,7 +108,10 @@ class StoryAdmin(ModerationDeskMixin, admin.ModelAdmin):
     inlines = (RecordingInline, TranscriptInline, StoryLinkInline, ModerationEventInline)
     fieldsets = (
         (_("Identity shield"), {"fields": ("identity_shield", "sent_anyway")}),
-        (None, {"fields": ("title", "summary", "body", "content_note", "version_seen")}),
+        (
+            None,
+            {"fields": ("title", "summary", "quote", "body", "content_note", "version_seen")},
+        ),
         (
             _("Narrator"),
             {

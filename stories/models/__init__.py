@@ -23,6 +23,8 @@ from .moderation import (
     ThemeSuggestion,
     suggestion_key,
 )
+from .palette import Colour, Mark, Pattern
+from .quoting import QUOTE_MAX_LENGTH
 from .recording import (
     HoldRefused,
     Recording,
@@ -40,6 +42,7 @@ from .story_queryset import StoryQuerySet
 from .taxonomy import (
     BilingualNameMixin,
     Perspective,
+    PerspectiveOnTheme,
     PerspectiveQuerySet,
     QuestionPrompt,
     TaggedTheme,
@@ -61,8 +64,13 @@ __all__ = [
     "LanguageCount",
     "LockedChanges",
     "ModerationEvent",
+    "Colour",
+    "Mark",
+    "Pattern",
     "Perspective",
+    "PerspectiveOnTheme",
     "PerspectiveQuerySet",
+    "QUOTE_MAX_LENGTH",
     "QuestionPrompt",
     "Recording",
     "Report",

@@ -25,6 +25,7 @@ from ..safety import privacy
 from ..signals import stories_changed_in_bulk
 from .locking import LockedChanges
 from .notices import HearingBack
+from .quoting import QUOTE_MAX_LENGTH, QuotedStory
 from .recording import RecordedStory, Recording, Voice, forget_files
 from .shielding import ShieldedStory
 from .story_queryset import StoryQuerySet
@@ -41,7 +42,7 @@ class NotReadyToPublish(InvalidTransition):
     """An approval the story's content does not allow yet (``Story.unready_reason``)."""
 
 
-class Story(RecordedStory, LockedChanges, ShieldedStory, HearingBack, models.Model):
+class Story(RecordedStory, LockedChanges, ShieldedStory, HearingBack, QuotedStory, models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending review")
         APPROVED = "approved", _("Approved")
@@ -78,6 +79,16 @@ class Story(RecordedStory, LockedChanges, ShieldedStory, HearingBack, models.Mod
     # May be empty: a story told only in a recording (approved once the recording is cleared).
     body = models.TextField(_("story"), blank=True)
     summary = models.CharField(_("summary"), max_length=300, blank=True)
+    # Chosen by a moderator (stories/models/quoting.py): shown on cards and theme pages.
+    quote = models.CharField(
+        _("pull quote"),
+        max_length=QUOTE_MAX_LENGTH,
+        blank=True,
+        help_text=_(
+            "One sentence of the story, copied from its text or transcript, in its language. "
+            "Shown on cards instead of the summary."
+        ),
+    )
     narrator_name = models.CharField(_("narrator's name"), max_length=100, blank=True)
     is_anonymous = models.BooleanField(_("anonymous"), default=False)
     narrator_descriptor = models.CharField(

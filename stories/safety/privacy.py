@@ -90,6 +90,8 @@ TABLE = {
         "title": _text(),
         "slug": Field(PUBLIC, Erased(None, kept_for_410=True)),
         "summary": _text(),
+        # One sentence of the body or transcript, chosen by a moderator (models/quoting.py).
+        "quote": _text(),
         "body": _text(),
         "narrator_name": Field(PUBLIC_UNLESS_ANONYMOUS, Erased(), edited_by_moderators=True),
         "is_anonymous": Field(PUBLIC, FLAG, edited_by_moderators=True),
@@ -204,8 +206,9 @@ TABLE = {
     },
     # The other models hold no narrator's words: only their text fields are here.
     "StoryLink": {"relation": Field(PUBLIC, Kept("one of StoryLink.Relation"))},
-    "Perspective": dict.fromkeys(CURATED_NAMES, Field(PUBLIC, CURATED)),
-    "Theme": dict.fromkeys(CURATED_NAMES, Field(PUBLIC, CURATED)),
+    # Their colour, mark and pattern: choices from a fixed palette (models/palette.py).
+    "Perspective": dict.fromkeys((*CURATED_NAMES, "colour", "mark"), Field(PUBLIC, CURATED)),
+    "Theme": dict.fromkeys((*CURATED_NAMES, "pattern"), Field(PUBLIC, CURATED)),
     "ConsentText": dict.fromkeys(
         ("version", "text_en", "text_es", "summary_en", "summary_es"), Field(PUBLIC, CURATED)
     ),
