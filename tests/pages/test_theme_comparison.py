@@ -18,9 +18,7 @@ QUOTE = "The nurse spoke Spanish and nobody asked for anything but her name."
 def legal_aid():
     """Stories on legal aid from critics (one quoted) and advocates; none from the others."""
     make_published(title="Critic unquoted", perspective="critics", themes=["legal-aid"])
-    make_published(
-        title="Critic quoted", perspective="critics", themes=["legal-aid"], quote=QUOTE
-    )
+    make_published(title="Critic quoted", perspective="critics", themes=["legal-aid"], quote=QUOTE)
     make_published(
         title="Advocate story",
         perspective="advocates",
