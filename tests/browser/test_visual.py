@@ -1,6 +1,7 @@
 """The visual system in a browser: a one-row header on a desktop, a compact one on a phone,
 the faces served from the site, cards with their quote, and the theme page as a comparison
-(one row of voices at 1280 px; a jump bar and "Compare two voices" on a phone, without JavaScript)."""
+(one row of voices at 1280 px; a jump bar and "Compare two voices" on a phone, without
+JavaScript)."""
 
 import pytest
 from playwright.sync_api import expect
@@ -11,7 +12,9 @@ THEME = "/themes/community-trust/"
 
 BOXES = """(selector) => [...document.querySelectorAll(selector)]
     .map((element) => element.getBoundingClientRect())
-    .map((box) => ({top: Math.round(box.top), bottom: Math.round(box.bottom), height: box.height}))"""
+    .map((box) => ({
+        top: Math.round(box.top), bottom: Math.round(box.bottom), height: box.height,
+    }))"""
 
 
 def header_height(page):
@@ -24,9 +27,8 @@ def test_the_header_is_one_row_on_a_desktop_and_compact_on_a_phone(page, site, p
     page.goto(site + prefix + "/")
     # Name, links and search side by side: one row, where it took two (134 px) before.
     assert header_height(page) < 80
-    name, nav, search = (
-        page.evaluate(BOXES, selector)[0] for selector in (".site-name", ".nav-list", ".site-search")
-    )
+    parts = (".site-name", ".nav-list", ".site-search")
+    name, nav, search = (page.evaluate(BOXES, selector)[0] for selector in parts)
     assert nav["top"] < name["bottom"] and search["top"] < name["bottom"]
     assert nav["height"] < 45  # its links on one line
     page.set_viewport_size(PHONE)

@@ -160,3 +160,11 @@ def test_moderators_give_a_perspective_a_colour_and_a_mark(moderator_client):
     assert moderator_client.post(url, data).status_code == 302
     critics.refresh_from_db()
     assert (critics.colour, critics.mark) == ("olive", "cross")
+
+
+def test_the_public_record_gives_the_quote(client):
+    story = make_published(title="Quoted for machines", quote=QUOTE)
+    record = client.get(f"/api/v1/stories/{story.pk}/").json()
+    assert record["quote"] == QUOTE
+    listed = client.get("/api/v1/stories/").json()["results"]
+    assert [entry["quote"] for entry in listed] == [QUOTE]
