@@ -233,6 +233,21 @@ def test_every_route_in_the_urlconf_hides_what_is_not_public(client, archive):
     assert checked > 100
 
 
+def test_compared_voices_quote_only_visible_stories(client, archive):
+    # The theme page's "Compare two voices" (?compare=&with=) quotes a story per
+    # perspective, featured ones first: hidden stories featured are never among them.
+    Story.objects.exclude(pk__in=Story.objects.published()).update(featured=True)
+    slugs = list(Perspective.objects.values_list("slug", flat=True))
+    for theme in Theme.objects.values_list("slug", flat=True):
+        for language in ("en", "es"):
+            with override(language):
+                url = reverse("stories:theme-detail", kwargs={"slug": theme})
+            for one, other in zip(slugs, slugs[1:] + slugs[:1], strict=True):
+                address = f"{url}?compare={one}&with={other}"
+                response = client.get(address)
+                assert_nothing_private(address, response, archive["forbidden"])
+
+
 def test_private_links_lead_to_a_page_with_nothing_private(client, archive):
     """A link only moves its token into the session; the page it leads to answers.
 

@@ -57,6 +57,8 @@ PAGES = [
     "/perspectives/critics/",
     "/themes/",
     "/themes/public-safety/",
+    # Two voices compared, side by side (the theme page's GET form).
+    "/themes/public-safety/?compare=critics&with=immigrants",
     "/share/",
     "/es/themes/public-safety/",
     "/search/",

@@ -115,6 +115,7 @@ class StoryAdmin(ModerationDeskMixin, admin.ModelAdmin):
                     "title",
                     "summary",
                     "summary_translation",
+                    "quote",
                     "body",
                     "content_note",
                     "version_seen",

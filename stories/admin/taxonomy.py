@@ -13,8 +13,17 @@ from .forms import AcceptSuggestionForm, MapSuggestionForm, MergeThemesForm
 
 @admin.register(Perspective)
 class PerspectiveAdmin(admin.ModelAdmin):
-    list_display = ("name", "name_es", "slug", "display_order", "story_count")
+    list_display = ("name", "name_es", "slug", "colour", "mark", "display_order", "story_count")
     list_editable = ("display_order",)
+    fields = (
+        "name",
+        "slug",
+        "description",
+        "name_es",
+        "description_es",
+        ("colour", "mark"),
+        "display_order",
+    )
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name", "name_es")
 
@@ -44,7 +53,7 @@ class ThemeAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name", "name_es", "description")
     actions = ("merge_themes",)
-    fields = ("name", "slug", "description", "name_es", "description_es")
+    fields = ("name", "slug", "description", "name_es", "description_es", "pattern")
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(story_count=Count("tagged_stories"))

@@ -26,7 +26,9 @@ from .moderation import (
     ThemeSuggestion,
     suggestion_key,
 )
+from .palette import Colour, Mark, Pattern
 from .places import Place, in_name_order, listed_places, place_key
+from .quoting import QUOTE_MAX_LENGTH
 from .recording import (
     HoldRefused,
     Recording,
@@ -44,6 +46,7 @@ from .story_queryset import StoryQuerySet
 from .taxonomy import (
     BilingualNameMixin,
     Perspective,
+    PerspectiveOnTheme,
     PerspectiveQuerySet,
     QuestionPrompt,
     TaggedTheme,
@@ -72,8 +75,13 @@ __all__ = [
     "LanguageCount",
     "LockedChanges",
     "ModerationEvent",
+    "Colour",
+    "Mark",
+    "Pattern",
     "Perspective",
+    "PerspectiveOnTheme",
     "PerspectiveQuerySet",
+    "QUOTE_MAX_LENGTH",
     "QuestionPrompt",
     "Recording",
     "Report",

@@ -26,6 +26,7 @@ from ..signals import stories_changed_in_bulk
 from .locking import LockedChanges
 from .notices import HearingBack
 from .places import place_key
+from .quoting import QUOTE_MAX_LENGTH, QuotedStory
 from .recording import RecordedStory, Recording, Voice, forget_files
 from .shielding import ShieldedStory
 from .story_queryset import StoryQuerySet
@@ -42,7 +43,7 @@ class NotReadyToPublish(InvalidTransition):
     """An approval the story's content does not allow yet (``Story.unready_reason``)."""
 
 
-class Story(RecordedStory, LockedChanges, ShieldedStory, HearingBack, models.Model):
+class Story(RecordedStory, LockedChanges, ShieldedStory, HearingBack, QuotedStory, models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending review")
         APPROVED = "approved", _("Approved")
@@ -88,6 +89,16 @@ class Story(RecordedStory, LockedChanges, ShieldedStory, HearingBack, models.Mod
             "The summary in the other language (Spanish for a story told in English, English "
             "for one told in Spanish), written by a moderator. Readers of the other language "
             "see it labelled as the archive's translation, never as the narrator's words."
+        ),
+    )
+    # Chosen by a moderator (stories/models/quoting.py): shown on cards and theme pages.
+    quote = models.CharField(
+        _("pull quote"),
+        max_length=QUOTE_MAX_LENGTH,
+        blank=True,
+        help_text=_(
+            "One sentence of the story, copied from its text or transcript, in its language. "
+            "Shown on cards instead of the summary."
         ),
     )
     narrator_name = models.CharField(_("narrator's name"), max_length=100, blank=True)

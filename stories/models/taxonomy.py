@@ -8,6 +8,8 @@ the counts here find Story in Django's app registry (``story_objects()``)
 rather than importing it back.
 """
 
+from dataclasses import dataclass
+
 from django.apps import apps
 from django.db import models, transaction
 from django.db.models import Count, F
@@ -20,6 +22,7 @@ from taggit.models import TagBase, TaggedItemBase
 from ..pagecache.store import counted_once_per_generation
 from ..search.text import fold
 from ..signals import stories_changed_in_bulk
+from .palette import Colour, Mark, Pattern
 
 
 def story_objects():
@@ -91,6 +94,22 @@ class Perspective(BilingualNameMixin, models.Model):
     description = models.TextField(_("description"), blank=True)
     description_es = models.TextField(_("description in Spanish"), blank=True)
     display_order = models.PositiveSmallIntegerField(_("display order"), default=0)
+    # Tells the perspectives apart on cards, columns and filters: always beside
+    # the name, never alone (templates/stories/_perspective.html).
+    colour = models.CharField(
+        _("colour"),
+        max_length=16,
+        choices=Colour.choices,
+        default=Colour.RUST,
+        help_text=_("From the archive's palette: each reads clearly as text on the page."),
+    )
+    mark = models.CharField(
+        _("mark"),
+        max_length=16,
+        choices=Mark.choices,
+        default=Mark.CIRCLE,
+        help_text=_("A simple shape shown before the name. Give each perspective its own."),
+    )
 
     objects = PerspectiveQuerySet.as_manager()
 
@@ -207,6 +226,13 @@ class Theme(BilingualNameMixin, TagBase):
     name_es = models.CharField(_("name in Spanish"), max_length=100, blank=True)
     description = models.TextField(_("description"), blank=True)
     description_es = models.TextField(_("description in Spanish"), blank=True)
+    pattern = models.CharField(
+        _("pattern"),
+        max_length=16,
+        choices=Pattern.choices,
+        default=Pattern.DOTS,
+        help_text=_("A drawn pattern shown with the theme's name on the theme pages."),
+    )
 
     objects = ThemeQuerySet.as_manager()
 
@@ -273,6 +299,39 @@ class Theme(BilingualNameMixin, TagBase):
             for perspective in perspectives
         ]
 
+    def voices(self, perspectives, *, per_perspective):
+        """The theme across perspectives: a ``PerspectiveOnTheme`` for each, in display order.
+
+        Each holds the perspective's newest stories on the theme (as
+        ``stories_by_perspective()``), how many it has, and the story it is
+        quoted from: its newest featured story on the theme, else its newest.
+        Four queries, however many perspectives (five with the counts uncached).
+        """
+        perspectives = list(perspectives)
+        featured = {}
+        # Moderators feature a handful of stories: all of them on the theme, in one query.
+        for story in (
+            story_objects()
+            .published()
+            .filter(featured=True)
+            .carrying_any_theme_of([self.pk])
+            .select_related("perspective", "recording")
+            .defer("search_vector")
+            .order_by("-published_at", "-pk")
+        ):
+            featured.setdefault(story.perspective_id, story)
+        return [
+            PerspectiveOnTheme(
+                perspective,
+                stories,
+                total,
+                featured.get(perspective.pk) or (stories[0] if stories else None),
+            )
+            for perspective, stories, total in self.stories_by_perspective(
+                perspectives, per_perspective=per_perspective
+            )
+        ]
+
     def merge_into(self, target):
         """Move every story tagged with this theme onto ``target``, then delete this theme."""
         with transaction.atomic():
@@ -286,6 +345,21 @@ class Theme(BilingualNameMixin, TagBase):
             )
             stories_changed_in_bulk(retagged)
             self.delete()
+
+
+@dataclass(frozen=True)
+class PerspectiveOnTheme:
+    """One perspective on a theme (``Theme.voices()``): its stories there and its quoted one."""
+
+    perspective: Perspective
+    stories: list
+    total: int
+    quoted: object = None  # the Story quoted, or None when the perspective is missing
+
+    @property
+    def anchor(self):
+        """The id of its section on the theme page, for the jump bar's links."""
+        return f"voice-{self.perspective.slug}"
 
 
 class TaggedTheme(TaggedItemBase):

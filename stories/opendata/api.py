@@ -294,6 +294,10 @@ def openapi_description():
         "api_url": {"type": "string", "format": "uri"},
         "title": {"type": "string"},
         "summary": {"type": "string"},
+        "quote": {
+            "type": "string",
+            "description": "One sentence of the story, chosen by a moderator, or empty.",
+        },
         "creator": {"type": "string", "description": "The name shown, or Anonymous."},
         "narrator_descriptor": {"type": "string"},
         "perspective": {"$ref": "#/components/schemas/Named"},

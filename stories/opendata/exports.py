@@ -26,6 +26,7 @@ EXPORT_FIELDS = (
     "year_happened",
     "date",
     "summary",
+    "quote",
     "content_note",
     "text",
     "recording",

@@ -131,6 +131,7 @@ class PublicRecord:
     title: str
     summary: str
     body: str
+    quote: str  # one sentence of the body or transcript, chosen by a moderator, or ""
     creator: str  # the name shown with the story, or "Anonymous"
     narrator_descriptor: str
     language: str
@@ -153,6 +154,7 @@ class PublicRecord:
             title=xml_safe(story.title),
             summary=xml_safe(story.summary),
             body=xml_safe(story.body),
+            quote=xml_safe(story.quote),
             creator=xml_safe(str(story.display_name)),
             narrator_descriptor=xml_safe(story.narrator_descriptor),
             language=story.language,
@@ -228,6 +230,7 @@ def story_fields(record, base_url, *, whole=False):
         "url": base_url + record.path,
         "title": record.title,
         "summary": record.summary,
+        "quote": record.quote,
         "creator": record.creator,
         "narrator_descriptor": record.narrator_descriptor,
         "language": record.language,

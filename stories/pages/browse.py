@@ -13,6 +13,7 @@ from ..opendata import records
 from ..opendata.citations import citations
 from ..pagecache.store import counted_once_per_generation
 from ..search import results
+from .compare import CompareForm
 from .filters import RELEVANCE, SearchForm, SortForm, StoryFilterForm
 
 STORIES_PER_PAGE = 20
@@ -262,7 +263,13 @@ class ThemeDetailView(TemplateView):
 
     def get_context_data(self, **kwargs):
         theme = get_object_or_404(Theme, slug=self.kwargs["slug"])
-        columns = theme.stories_by_perspective(
-            Perspective.objects.all(), per_perspective=STORIES_PER_COLUMN
+        perspectives = list(Perspective.objects.all())
+        voices = theme.voices(perspectives, per_perspective=STORIES_PER_COLUMN)
+        compare_form = CompareForm.from_query(self.request.GET, perspectives=perspectives)
+        return super().get_context_data(
+            theme=theme,
+            voices=voices,
+            compare_form=compare_form,
+            compared=compare_form.pick(voices),
+            **kwargs,
         )
-        return super().get_context_data(theme=theme, columns=columns, **kwargs)

@@ -96,6 +96,8 @@ TABLE = {
         # Written by a moderator from the narrator's words, in the other language: erased and
         # shielded with them; pages label it as the archive's translation.
         "summary_translation": _text(),
+        # One sentence of the body or transcript, chosen by a moderator (models/quoting.py).
+        "quote": _text(),
         "body": _text(),
         "narrator_name": Field(PUBLIC_UNLESS_ANONYMOUS, Erased(), edited_by_moderators=True),
         "is_anonymous": Field(PUBLIC, FLAG, edited_by_moderators=True),
@@ -214,8 +216,9 @@ TABLE = {
     },
     # The other models hold no narrator's words: only their text fields are here.
     "StoryLink": {"relation": Field(PUBLIC, Kept("one of StoryLink.Relation"))},
-    "Perspective": dict.fromkeys(CURATED_NAMES, Field(PUBLIC, CURATED)),
-    "Theme": dict.fromkeys(CURATED_NAMES, Field(PUBLIC, CURATED)),
+    # Their colour, mark and pattern: choices from a fixed palette (models/palette.py).
+    "Perspective": dict.fromkeys((*CURATED_NAMES, "colour", "mark"), Field(PUBLIC, CURATED)),
+    "Theme": dict.fromkeys((*CURATED_NAMES, "pattern"), Field(PUBLIC, CURATED)),
     "ConsentText": dict.fromkeys(
         ("version", "text_en", "text_es", "summary_en", "summary_es"), Field(PUBLIC, CURATED)
     ),

@@ -32,6 +32,7 @@ def page_paths():
         "perspective": "/perspectives/critics/",
         "themes": "/themes/",
         "theme": "/themes/community-trust/",
+        "theme, two voices compared": "/themes/community-trust/?compare=critics&with=immigrants",
         "search": "/search/?q=deport",
         "search help": "/search/",
         "share": "/share/",

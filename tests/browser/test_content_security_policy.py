@@ -2,7 +2,7 @@
 
 from django.contrib.auth.models import Group
 
-from stories.models import Story
+from stories.models import Perspective, Story
 from stories.moderators import MODERATORS_GROUP
 
 from .helpers import open_page, page_paths
@@ -37,6 +37,8 @@ def test_no_page_breaks_the_content_security_policy(page, site, django_user_mode
         f"/admin/stories/story/{pending.pk}/change/",
         f"/admin/stories/story/{pending.pk}/redact/",
         "/admin/stories/theme/",
+        # Where moderators choose a perspective's colour and mark.
+        f"/admin/stories/perspective/{Perspective.objects.first().pk}/change/",
         "/admin/stories/story/desk/",
         f"/admin/stories/story/{pending.pk}/review/",
         f"/admin/stories/story/{with_recording.pk}/change/",
@@ -47,5 +49,5 @@ def test_no_page_breaks_the_content_security_policy(page, site, django_user_mode
     ):
         page.goto(site + path)
         visited += 1
-    assert visited == 76
+    assert visited == 79
     assert refused == []

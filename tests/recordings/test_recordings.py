@@ -394,7 +394,9 @@ def test_lists_mark_and_filter_stories_with_a_recording(client):
     give_recording(unheard)
     make_published(title="A story in writing")
     html = client.get("/stories/").content.decode()
-    assert html.count("With a recording") == 1
+    # A card with a recording readers may hear leads to it.
+    assert html.count('class="card-listen"') == 1
+    assert f'href="{heard.get_absolute_url()}#listen"' in html
     response = client.get("/stories/", {"recording": "on"})
     assert [s.title for s in response.context["stories"]] == ["A story you can hear"]
     response = client.get("/search/", {"q": "story", "recording": "on"})

@@ -137,7 +137,7 @@ def test_cards_api_exports_feeds_and_oai_carry_no_private_voice(client, transcri
         text = body.decode()
         assert path not in text, url
         assert transcript_only.recording.stored_as not in text, url
-        assert "With a recording" not in text, url
+        assert "card-listen" not in text, url
     record = json.loads(client.get(f"/api/v1/stories/{transcript_only.pk}/").content)
     assert record["recording"] is None
 

@@ -213,6 +213,7 @@ def test_index_follows_theme_renames_and_merges(moderator_client):
             "description": theme.description,
             "name_es": "Herencia santuario",
             "description_es": theme.description_es,
+            "pattern": theme.pattern,
         },
     )
     assert response.status_code == 302
