@@ -103,9 +103,12 @@ class StoryQuerySet(models.QuerySet):
         )
 
     def for_listing(self):
-        # The search vector is PostgreSQL's index data: large, and never shown.
-        # The recording (if any) comes with the row: cards mark stories that have one.
-        return self.select_related("perspective", "recording").with_themes().defer("search_vector")
+        """These stories as cards show them: with their perspective and recording, no themes.
+
+        The search vector is PostgreSQL's index data: large, and never shown. The
+        recording (if any) comes with the row: cards mark stories that have one.
+        """
+        return self.select_related("perspective", "recording").defer("search_vector")
 
     def with_themes(self):
         """These stories, each with its themes read ahead (``Story.theme_list``): one query.

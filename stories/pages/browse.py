@@ -91,6 +91,8 @@ class StoryListView(PublishedStoriesMixin, ListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             filter_form=self.filter_form,
+            # The places the form's menu read, for the cards' place links (stories/_place.html).
+            listed_places=self.filter_form.places,
             sort_form=self.sort_form,
             is_filtered=any(self.filter_form.cleaned_data.values()),
             recorded_count=counted_once_per_generation(
@@ -162,6 +164,7 @@ class SearchView(PublishedStoriesMixin, ListView):
             self.facets = self.facets_named(findings.pairs, findings.themes)
         context.update(
             search_form=self.search_form,
+            listed_places=self.search_form.places,
             query=self.query,
             sort_form=self.sort_form,
             asked=self.asked,
@@ -190,7 +193,7 @@ class StoryDetailView(DetailView):
 
     def get_object(self, queryset=None):
         slug = self.kwargs["slug"]
-        story = Story.objects.published().for_listing().filter(slug=slug).first()
+        story = Story.objects.published().for_listing().with_themes().filter(slug=slug).first()
         if story is None:
             raise Http404
         return story
