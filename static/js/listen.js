@@ -66,6 +66,12 @@
     var following = true;
     var readerMovedAt = 0;
 
+    // The page's own scrolling to the voice ends what the reader's last scroll began.
+    function keepInView(paragraph) {
+      readerMovedAt = 0;
+      bring(paragraph);
+    }
+
     function setFollowing(on, say) {
       say = say && on !== following;
       following = on;
@@ -76,7 +82,7 @@
         status.textContent = status.getAttribute(on ? "data-following" : "data-stopped");
       }
       if (on && current && !list.closest("[hidden]")) {
-        bring(current);
+        keepInView(current);
       }
     }
 
@@ -96,7 +102,7 @@
         heard.classList.add("current");
         heard.setAttribute("aria-current", "true");
         if (following && !audio.paused && !list.closest("[hidden]")) {
-          bring(heard);
+          keepInView(heard);
         }
       }
       current = heard;
@@ -337,6 +343,12 @@
       return;
     }
     switcher.setAttribute("role", "tablist");
+    // The tabs name the views: their headings stay for screen readers only.
+    panels.forEach(function (panel) {
+      all(panel, ".view-heading").forEach(function (heading) {
+        heading.classList.add("visually-hidden");
+      });
+    });
     tabs.forEach(function (tab, i) {
       tab.id = "view-tab-" + tab.getAttribute("data-view-of");
       tab.setAttribute("role", "tab");
