@@ -365,6 +365,8 @@
         tab.setAttribute("tabindex", chosen ? "0" : "-1");
         panels[i].hidden = !chosen;
       });
+      // Reading: the mini-player's Follow the voice has no transcript on screen to follow.
+      document.body.classList.toggle("reading-view", panels[index].id === "read");
       if (focus) {
         tabs[index].focus();
       }
