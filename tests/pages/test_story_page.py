@@ -202,3 +202,12 @@ def test_the_listening_script_comes_only_with_a_recording(client):
     html = page(client, told_aloud())
     assert '<script src="/static/js/listen.js" defer></script>' in html
     assert "data-mini-player hidden" in html and "data-transcript-tools hidden" in html
+
+
+def test_perspective_and_theme_pages_preview_with_their_own_picture(client):
+    html = client.get("/es/themes/public-safety/").content.decode()
+    assert meta(html, "og:title") == "Seguridad pública"
+    assert meta(html, "og:image") == "http://testserver/static/img/social/theme-public-safety.png"
+    html = client.get("/perspectives/critics/").content.decode()
+    assert meta(html, "og:title") == "Critics"
+    assert meta(html, "og:image") == "http://testserver/static/img/social/perspective-critics.png"
