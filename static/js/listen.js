@@ -343,6 +343,7 @@
       return;
     }
     switcher.setAttribute("role", "tablist");
+    switcher.setAttribute("aria-label", switcher.getAttribute("data-tablist-label"));
     // The tabs name the views: their headings stay for screen readers only.
     panels.forEach(function (panel) {
       all(panel, ".view-heading").forEach(function (heading) {

@@ -179,6 +179,9 @@ def test_listen_and_read_are_two_views_when_the_story_is_its_transcript(client):
     assert '<a href="#listen" data-view-of="listen">Listen</a>' in html
     assert '<a href="#read" data-view-of="read">Read</a>' in html
     assert html.index('id="listen"') < html.index('id="read"')
+    # A plain <div> may not carry a name: listen.js names it once it is a tablist.
+    assert 'data-tablist-label="Listen or read"' in html
+    assert 'aria-label="Listen or read"' not in html
     assert "Escuchar</a>" in page(client, story, "/es")
 
 
