@@ -187,6 +187,8 @@ def sample_kwargs(name, archive):
         "api-story": [{"story_id": pk} for pk in story_ids],
         "story-recording": [{"story_id": pk} for pk in story_ids],
         "story-captions": [{"story_id": pk} for pk in story_ids],
+        "story-transcript-text": [{"story_id": pk} for pk in story_ids],
+        "story-transcript-webvtt": [{"story_id": pk} for pk in story_ids],
         "api-not-found": [{"rest": "stories/hidden"}],
         # Wrong links only: a right one is the narrator's own page, tested in test_private_page.
         "stories:withdraw": [{"token": "no-such-token"}, {"token": "x" * 43}],
@@ -350,6 +352,12 @@ def test_a_voice_kept_private_is_never_served_but_its_transcript_is_read(client,
         assert "<audio" not in html
         assert story.recording.stored_as not in html
         assert f"/recordings/{story.pk}/" not in html
+    # What it said is public: its transcript downloads, the WebVTT without the audio's length.
+    text = client.get(f"/transcripts/{story.pk}.txt")
+    assert text.status_code == 200 and "Zqvoiceprivate words" in text.content.decode()
+    webvtt = client.get(f"/transcripts/{story.pk}.vtt").content.decode()
+    assert "Zqvoiceprivate words" in webvtt
+    assert "00:00:00.000 --> 00:00:05.000" in webvtt
 
 
 def test_search_facets_count_only_visible_stories(client, archive):

@@ -108,11 +108,16 @@ def link_and_report(stories, moderator):
     pending.reject(by=moderator, reason="spam")
 
 
-@pytest.mark.parametrize("url", [*PAGES, "story", "report"])
+@pytest.mark.parametrize("url", [*PAGES, "story", "story without a recording", "report"])
 def test_page_queries_are_bounded_and_do_not_grow(client, url, moderator):
-    first = fill_archive(5)
+    first = fill_archive(5)  # with a recording and its transcript
     link_and_report(list(Story.objects.published()), moderator)
-    targets = {"story": first.get_absolute_url(), "report": f"/stories/{first.slug}/report/"}
+    unheard = Story.objects.published().filter(recording=None).order_by("pk").first()
+    targets = {
+        "story": first.get_absolute_url(),
+        "story without a recording": unheard.get_absolute_url(),
+        "report": f"/stories/{first.slug}/report/",
+    }
     target = targets.get(url, url)
     small = count_queries(client, target)
     fill_archive(55)

@@ -286,6 +286,11 @@ class Recording(LockedChanges, models.Model):
         return transcripts.clock(datetime.timedelta(seconds=self.duration))
 
     @property
+    def listening_minutes(self):
+        """Whole minutes to hear it, at least one ("Listen: 4 min")."""
+        return max(1, round(self.duration / 60))
+
+    @property
     def extension(self):
         return audio.ACCEPTED_TYPES[self.mime_type]
 
@@ -358,6 +363,14 @@ class TranscriptSegment(models.Model):
             )
             # bulk_create sends no signal: cached pages learn of it here.
             stories_changed_in_bulk(type(story).objects.filter(pk=story.pk))
+
+    @staticmethod
+    def as_text(story):
+        """The transcript as plain text, for a reader to download."""
+        return transcripts.to_text(
+            transcripts.Cue(start=segment.start, end=None, text=segment.text)
+            for segment in story.transcript.all()
+        )
 
     @staticmethod
     def as_webvtt(story, duration=None):

@@ -33,6 +33,8 @@ from .story_queryset import StoryQuerySet
 from .taxonomy import Perspective, TaggedTheme, in_local_order
 
 EARLIEST_YEAR = 1900
+# A reader's pace for the reading time shown under a story's title ("6 min read").
+WORDS_READ_A_MINUTE = 200
 
 
 class InvalidTransition(Exception):
@@ -391,6 +393,12 @@ class Story(RecordedStory, LockedChanges, ShieldedStory, HearingBack, QuotedStor
         return self.narrator_name
 
     # --- Workflow: the only way status changes ---
+
+    @property
+    def reading_minutes(self):
+        """Minutes to read the written story at 200 words a minute: at least 1, 0 without words."""
+        words = len(self.body.split())
+        return max(1, round(words / WORDS_READ_A_MINUTE)) if words else 0
 
     @property
     def told_only_in_a_recording(self):

@@ -123,7 +123,14 @@ class StoryQuerySet(models.QuerySet):
 
         Cleared by a moderator, and not a voice its narrator kept private.
         """
-        return self.filter(recording__cleared_at__isnull=False).exclude(voice=Voice.PRIVATE)
+        return self.with_cleared_recording().exclude(voice=Voice.PRIVATE)
+
+    def with_cleared_recording(self):
+        """These stories, if a moderator cleared their recording: its transcript is public.
+
+        Whatever the narrator chose for the voice (``Story.cleared_recording``).
+        """
+        return self.filter(recording__cleared_at__isnull=False)
 
     def counts_by_perspective_and_language(self):
         """{(perspective id, language): how many of these stories}, in one grouped query."""

@@ -85,6 +85,18 @@ urlpatterns = [
         for_browsers(recordings.captions),
         name="story-captions",
     ),
+    # The transcript to download: public wherever it is shown, a voice kept private included,
+    # so its address names no recording (tests/test_leak.py).
+    path(
+        "transcripts/<int:story_id>.txt",
+        for_browsers(recordings.transcript_text),
+        name="story-transcript-text",
+    ),
+    path(
+        "transcripts/<int:story_id>.vtt",
+        for_browsers(recordings.transcript_webvtt),
+        name="story-transcript-webvtt",
+    ),
     # OAI-PMH takes its arguments by POST as well as GET (the protocol, section 3.1.1).
     path("oai/", machine_road(serves=("GET", "HEAD", "POST"))(oai.endpoint), name="oai"),
     path("export/", open_json(exports.export_index), name="export"),

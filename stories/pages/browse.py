@@ -12,7 +12,9 @@ from ..models import Perspective, Story, Theme, facets_of, theme_perspective_cou
 from ..opendata import records
 from ..opendata.citations import citations
 from ..pagecache.store import counted_once_per_generation
+from ..recordings import transcripts
 from ..search import results
+from . import sharing
 from .compare import CompareForm
 from .filters import RELEVANCE, SearchForm, SortForm, StoryFilterForm
 
@@ -207,16 +209,22 @@ class StoryDetailView(DetailView):
             raise
 
     def get_context_data(self, **kwargs):
-        record = records.PublicRecord.of(self.object)
+        story = self.object
+        record = records.PublicRecord.of(story)
         base_url = records.base_url(self.request)
-        cleared = self.object.cleared_recording is not None
+        permalink = base_url + record.permalink_path
+        # A transcript is the recording's: shown once a moderator cleared it, beside
+        # the player, or alone where the narrator kept the voice private.
+        transcript = list(story.transcript.all()) if story.cleared_recording else []
         return super().get_context_data(
-            # A transcript is the recording's: shown once a moderator cleared it, beside
-            # the player, or alone where the narrator kept the voice private.
-            transcript=list(self.object.transcript.all()) if cleared else [],
-            other_perspectives=self.object.other_perspectives(),
-            in_conversation=self.object.stories_in_conversation(),
-            permalink=base_url + record.permalink_path,
+            transcript=transcript,
+            # Written and spoken the same: Listen and Read are two views of one story.
+            listen_or_read=bool(story.public_recording and transcript)
+            and transcripts.same_words(story.body, (segment.text for segment in transcript)),
+            other_perspectives=story.other_perspectives(),
+            in_conversation=story.stories_in_conversation(),
+            permalink=permalink,
+            share_links=sharing.share_links(title=story.title, permalink=permalink),
             citations=citations(record, base_url),
             **kwargs,
         )

@@ -63,6 +63,8 @@ _SKIPPED_BLOCK = re.compile(r"(?:NOTE|STYLE|REGION)(?:[ \t]|$)")
 _TAG = re.compile(r"<(?:/?[A-Za-z][^>]*>?|[0-9][0-9:.]*>)")
 # Control characters are invisible, and a NUL would be stored in the
 # database; tab and line feed are the only ones text needs.
+# A word, for comparing a written story with its transcript (same_words).
+_WORD = re.compile(r"\w+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 # How long the last cue lasts when nothing says where the recording ends.
@@ -157,6 +159,21 @@ def clock(td: datetime.timedelta) -> str:
     if hours:
         return f"{hours}:{minutes:02d}:{seconds:02d}"
     return f"{minutes}:{seconds:02d}"
+
+
+def to_text(cues: Iterable[Cue]) -> str:
+    """A transcript as plain text for a reader to download: each paragraph after its time."""
+    return "\n\n".join(f"[{clock(cue.start)}]\n{cue.text}" for cue in cues) + "\n"
+
+
+def same_words(written: str, spoken: Iterable[str]) -> bool:
+    """Whether a story's written text and its transcript say the same words.
+
+    Compared after folding case, spacing and punctuation, so that a transcript
+    cut into paragraphs at other places, or typed with other quotes, still counts.
+    """
+    words = _WORD.findall(written.casefold())
+    return bool(words) and words == _WORD.findall(" ".join(spoken).casefold())
 
 
 def _clean(text):

@@ -1,8 +1,8 @@
 """
-The guarded roads: a story's cleared recording, with range requests, and its transcript as
-captions. Routed with the other unprefixed machine roads in stories/opendata/urls.py, never
-cached; each answer checks the story and the clearance (docs/architecture.md, "The guarded
-roads").
+The guarded roads: a story's cleared recording, with range requests, its transcript as
+captions, and its transcript to download (plain text and WebVTT). Routed with the other
+unprefixed machine roads in stories/opendata/urls.py, never cached; each answer checks the
+story and the clearance (docs/architecture.md, "The guarded roads").
 """
 
 import logging
@@ -62,3 +62,48 @@ def captions(request, story_id):
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+def transcribed_story(story_id):
+    """The visible story ``story_id`` whose recording a moderator has cleared, or 404.
+
+    Its transcript is public whatever the narrator chose for the voice: a voice
+    kept private is never served, but what it said is read (docs/privacy.md).
+    """
+    stories = Story.objects.published().with_cleared_recording().select_related("recording")
+    story = get_object_or_404(stories.only("pk", "voice", *RECORDING_COLUMNS), pk=story_id)
+    if not story.transcript.exists():
+        raise Http404
+    return story
+
+
+def _download(body, content_type, name):
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def transcript_text(request, story_id):
+    """The transcript as plain text, each paragraph after its time, to download."""
+    story = transcribed_story(story_id)
+    return _download(
+        TranscriptSegment.as_text(story),
+        "text/plain; charset=utf-8",
+        f"story-{story.pk}-transcript.txt",
+    )
+
+
+def transcript_webvtt(request, story_id):
+    """The transcript as WebVTT, to download (for a subtitle editor, say).
+
+    The last paragraph ends with the recording only where the recording is heard:
+    a voice kept private gives away nothing of its audio, not even its length.
+    """
+    story = transcribed_story(story_id)
+    heard = story.public_recording
+    return _download(
+        TranscriptSegment.as_webvtt(story, duration=heard.duration if heard else None),
+        "text/vtt; charset=utf-8",
+        f"story-{story.pk}-transcript.vtt",
+    )

@@ -1,5 +1,9 @@
+import functools
+
 from django import template
 from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.templatetags.static import static
 from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info
 
@@ -43,3 +47,37 @@ def query_url(context, name, value):
     else:
         query[name] = value
     return f"?{query.urlencode()}"
+
+
+# Images for link previews (Open Graph), drawn by `manage.py draw_social_images`: one per
+# perspective and theme, and the site's own for anything drawn after (docs/listening.md).
+SOCIAL_IMAGES = "img/social"
+
+
+@functools.cache
+def _drawn(name):
+    """Whether a preview image was drawn (read once a process: images come with a release)."""
+    return finders.find(name) is not None
+
+
+@register.simple_tag(takes_context=True)
+def social_image(context, kind="", slug=""):
+    """The absolute address of the preview image for a perspective or theme, or the site's."""
+    name = f"{SOCIAL_IMAGES}/{kind}-{slug}.png"
+    if not (kind and slug and _drawn(name)):
+        name = f"{SOCIAL_IMAGES}/site.png"
+    return _absolute(context, static(name))
+
+
+@register.simple_tag(takes_context=True)
+def absolute_page_url(context):
+    """This page's absolute address (one leading slash: see other_languages)."""
+    request = context.get("request")
+    return _absolute(context, "/" + request.path.lstrip("/\\")) if request else ""
+
+
+def _absolute(context, url):
+    request = context.get("request")
+    if url.startswith(("http://", "https://")) or request is None:
+        return url
+    return f"{request.scheme}://{request.get_host()}{url}"

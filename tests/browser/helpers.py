@@ -51,6 +51,8 @@ def page_paths():
         "withdrawn": withdrawn.get_absolute_url(),
         "story in conversation": in_conversation.get_absolute_url(),
         "story with a recording": heard.get_absolute_url(),
+        # Its written story is its transcript: Listen and Read are two views (docs/listening.md).
+        "story told aloud, Read view": heard.get_absolute_url() + "#read",
         "story with a voice kept private": voice_private.get_absolute_url(),
         "stories with a recording": "/stories/?recording=on",
         "report": f"/stories/{story.slug}/report/",

@@ -41,7 +41,9 @@ INJECTED = """() => {
         }
     }
     const suspects = "script:not([src^='/static/']):not([type='application/json']), "
-        + "iframe, object, embed, base, meta[http-equiv], marquee, isindex, x, details, "
+        + "iframe, object, embed, base, meta[http-equiv], marquee, isindex, x, "
+        // The story page's own "Cite this story", where the page puts it.
+        + "details:not(main > .wrap > details#cite), "
         + "video, audio:not([src^='/recordings/']):not([src^='/admin/stories/story/']), "
         + "math, svg, link[rel=import], style:not([nonce])";
     for (const element of document.querySelectorAll(suspects)) found.push(element.tagName);

@@ -359,7 +359,7 @@ def test_the_story_page_plays_a_cleared_recording_with_its_transcript(client):
     assert "1:05</a>" in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script>alert(1)</script>" not in html
-    assert "/static/js/transcript.js" in html
+    assert "/static/js/listen.js" in html
 
 
 def test_the_spanish_story_page_keeps_times_in_numbers_a_player_reads(client):
@@ -376,7 +376,7 @@ def test_an_uncleared_recording_and_its_transcript_are_not_on_the_page(client):
     html = client.get(story.get_absolute_url()).content.decode()
     assert "<audio" not in html
     assert "Words not yet cleared" not in html
-    assert "transcript.js" not in html
+    assert "listen.js" not in html
 
 
 def test_clearing_a_recording_shows_it_on_the_cached_page(client, page_cache, moderator):

@@ -104,7 +104,7 @@ def test_the_story_page_shows_a_private_voice_as_its_transcript_only(client, tra
         assert heading in html
         assert "Words first" in html and "Words later" in html
         assert "1:05" in html  # the time, as plain text
-        assert "<audio" not in html and "transcript.js" not in html
+        assert "<audio" not in html and "listen.js" not in html
         assert "/recordings/" not in html
 
 

@@ -1,0 +1,421 @@
+// Listening that follows the voice, on a story page with a recording.
+//
+// - The paragraph being heard is highlighted; selecting a paragraph plays from there.
+// - The transcript follows the voice: the paragraph heard is scrolled into view (the page
+//   scrolls, never a box inside it). Scrolling away stops following; a toggle (aria-pressed)
+//   resumes it, and a polite status says which.
+// - Once the player has scrolled off screen, a mini-player at the bottom of the window
+//   controls the same <audio>: play or pause, the time, 15 seconds back or forward, speed.
+// - Find in the transcript marks the matches (<mark>) and steps through them.
+// - Where the written story is the transcript, Listen and Read become two tabs.
+// Without this script the page has the player, the transcript with its times as links into
+// the recording, and both views one after the other (docs/listening.md).
+(function () {
+  "use strict";
+
+  var SPEEDS = [1, 1.25, 1.5, 0.75];
+  var SKIP_SECONDS = 15;
+  var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  var language = document.documentElement.lang || "en";
+
+  function all(root, selector) {
+    return Array.prototype.slice.call(root.querySelectorAll(selector));
+  }
+
+  function clock(seconds) {
+    if (!isFinite(seconds) || seconds < 0) {
+      seconds = 0;
+    }
+    seconds = Math.floor(seconds);
+    var hours = Math.floor(seconds / 3600);
+    var minutes = Math.floor((seconds % 3600) / 60);
+    var rest = ("0" + (seconds % 60)).slice(-2);
+    return hours ? hours + ":" + ("0" + minutes).slice(-2) + ":" + rest : minutes + ":" + rest;
+  }
+
+  function bring(element) {
+    element.scrollIntoView({ block: "center", behavior: reduceMotion ? "auto" : "smooth" });
+  }
+
+  function inView(element) {
+    var box = element.getBoundingClientRect();
+    return box.bottom > 0 && box.top < window.innerHeight && box.height > 0;
+  }
+
+  function play(audio) {
+    var playing = audio.play();
+    if (playing && playing.catch) {
+      playing.catch(function () {}); // a browser that refuses to play still moved the player
+    }
+  }
+
+  // --- The transcript: highlight, select to play, follow the voice ---
+
+  function transcriptOf(section, audio) {
+    var list = section.querySelector("[data-transcript-for]");
+    if (!list) {
+      return { highlight: function () {}, follow: function () {} };
+    }
+    var paragraphs = all(list, "[data-start]");
+    var starts = paragraphs.map(function (paragraph) {
+      return parseFloat(paragraph.getAttribute("data-start"));
+    });
+    var toggles = all(section, "[data-follow]");
+    var status = section.querySelector("[data-follow-status]");
+    var current = null;
+    var following = true;
+    var readerMovedAt = 0;
+
+    // The page's own scrolling to the voice ends what the reader's last scroll began.
+    function keepInView(paragraph) {
+      readerMovedAt = 0;
+      bring(paragraph);
+    }
+
+    function setFollowing(on, say) {
+      say = say && on !== following;
+      following = on;
+      toggles.forEach(function (toggle) {
+        toggle.setAttribute("aria-pressed", on ? "true" : "false");
+      });
+      if (say && status) {
+        status.textContent = status.getAttribute(on ? "data-following" : "data-stopped");
+      }
+      if (on && current && !list.closest("[hidden]")) {
+        keepInView(current);
+      }
+    }
+
+    function highlight() {
+      var heard = null;
+      for (var i = 0; i < starts.length && starts[i] <= audio.currentTime + 0.05; i++) {
+        heard = paragraphs[i];
+      }
+      if (heard === current) {
+        return;
+      }
+      if (current) {
+        current.classList.remove("current");
+        current.removeAttribute("aria-current");
+      }
+      if (heard) {
+        heard.classList.add("current");
+        heard.setAttribute("aria-current", "true");
+        if (following && !audio.paused && !list.closest("[hidden]")) {
+          keepInView(heard);
+        }
+      }
+      current = heard;
+    }
+
+    list.addEventListener("click", function (event) {
+      var paragraph = event.target.closest("[data-start]");
+      if (!paragraph || !list.contains(paragraph)) {
+        return;
+      }
+      // A reader selecting text to copy it is not asking to jump.
+      if (String(window.getSelection()) && event.target.tagName !== "A") {
+        return;
+      }
+      event.preventDefault();
+      audio.currentTime = parseFloat(paragraph.getAttribute("data-start"));
+      highlight();
+      play(audio);
+    });
+    audio.addEventListener("timeupdate", highlight);
+    audio.addEventListener("seeked", highlight);
+
+    toggles.forEach(function (toggle) {
+      toggle.addEventListener("click", function () {
+        setFollowing(!following, true);
+      });
+    });
+
+    // Following stops when the reader scrolls the words being heard out of view (by wheel,
+    // touch or keys); the page's own scrolling, which follows the voice, does not count.
+    function readerMoves(event) {
+      if (event.type === "keydown") {
+        var keys = ["PageUp", "PageDown", "Home", "End", "ArrowUp", "ArrowDown", " "];
+        var target = event.target;
+        if (keys.indexOf(event.key) < 0 || target.closest("input, textarea, select, button, audio, [role=tab]")) {
+          return;
+        }
+      }
+      readerMovedAt = Date.now();
+    }
+    ["wheel", "touchmove", "keydown"].forEach(function (type) {
+      window.addEventListener(type, readerMoves, { passive: true });
+    });
+    window.addEventListener("scroll", function () {
+      if (following && current && Date.now() - readerMovedAt < 1000 && !inView(current)) {
+        setFollowing(false, true);
+      }
+    }, { passive: true });
+
+    return { highlight: highlight, follow: setFollowing };
+  }
+
+  // --- The mini-player ---
+
+  function miniPlayer(section, audio) {
+    var mini = section.querySelector("[data-mini-player]");
+    if (!mini || !("IntersectionObserver" in window)) {
+      return;
+    }
+    // Out of the section, so that it stays when the Read view hides the player.
+    document.body.appendChild(mini);
+    var playButton = mini.querySelector("[data-play]");
+    var time = mini.querySelector("[data-time]");
+    var speedButton = mini.querySelector("[data-speed]");
+    var started = false;
+    var playerInView = true;
+
+    function show() {
+      var shown = started && !playerInView;
+      mini.hidden = !shown;
+      document.body.classList.toggle("has-mini-player", shown);
+    }
+    function showState() {
+      playButton.textContent = playButton.getAttribute(audio.paused ? "data-play-label" : "data-pause-label");
+      time.textContent = clock(audio.currentTime) + " / " + clock(audio.duration);
+    }
+    function showSpeed() {
+      var rate = audio.playbackRate.toLocaleString(language);
+      speedButton.textContent = speedButton.getAttribute("data-speed-label") + " " + rate + "×";
+    }
+
+    new IntersectionObserver(function (entries) {
+      playerInView = entries[entries.length - 1].isIntersecting;
+      show();
+    }).observe(audio);
+    audio.addEventListener("play", function () {
+      started = true;
+      show();
+    });
+    ["play", "pause", "timeupdate", "durationchange", "seeked"].forEach(function (type) {
+      audio.addEventListener(type, showState);
+    });
+    audio.addEventListener("ratechange", showSpeed);
+
+    playButton.addEventListener("click", function () {
+      if (audio.paused) {
+        play(audio);
+      } else {
+        audio.pause();
+      }
+    });
+    all(mini, "[data-skip]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var to = audio.currentTime + parseFloat(button.getAttribute("data-skip"));
+        audio.currentTime = Math.max(0, isFinite(audio.duration) ? Math.min(to, audio.duration) : to);
+      });
+    });
+    speedButton.addEventListener("click", function () {
+      var at = SPEEDS.indexOf(audio.playbackRate);
+      audio.playbackRate = SPEEDS[(at + 1) % SPEEDS.length];
+    });
+    showState();
+    showSpeed();
+  }
+
+  // --- Find in the transcript ---
+
+  // Case and accents folded ("policia" finds "policía"), one folded character for each of the
+  // text's, so that a match's place in the folded text is its place in the text.
+  function fold(text) {
+    var folded = "";
+    for (var i = 0; i < text.length; i++) {
+      var letter = text[i].normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+      folded += letter.length === 1 ? letter : text[i];
+    }
+    return folded;
+  }
+
+  function finder(section, transcript) {
+    var form = section.querySelector("[data-find]");
+    var list = section.querySelector("[data-transcript-for]");
+    if (!form || !list) {
+      return;
+    }
+    var field = form.querySelector("[data-find-words]");
+    var count = form.querySelector("[data-find-count]");
+    var marks = [];
+    var at = -1;
+
+    function clear() {
+      marks.forEach(function (mark) {
+        var parent = mark.parentNode;
+        parent.replaceChild(document.createTextNode(mark.textContent), mark);
+        parent.normalize();
+      });
+      marks = [];
+      at = -1;
+    }
+
+    function markAll(words) {
+      all(list, "li p").forEach(function (paragraph) {
+        var walker = document.createTreeWalker(paragraph, NodeFilter.SHOW_TEXT);
+        var nodes = [];
+        while (walker.nextNode()) {
+          nodes.push(walker.currentNode);
+        }
+        nodes.forEach(function (node) {
+          var folded = fold(node.data);
+          var places = [];
+          var from = folded.indexOf(words);
+          while (from >= 0) {
+            places.push(from);
+            from = folded.indexOf(words, from + words.length);
+          }
+          var made = [];
+          // From the last match back, so the places before it stay where they were.
+          for (var i = places.length - 1; i >= 0; i--) {
+            var after = node.splitText(places[i]);
+            after.splitText(words.length);
+            var mark = document.createElement("mark");
+            mark.className = "find-match";
+            after.parentNode.replaceChild(mark, after);
+            mark.appendChild(after);
+            made.unshift(mark);
+          }
+          marks = marks.concat(made);
+        });
+      });
+    }
+
+    function say() {
+      count.textContent = marks.length
+        ? count.getAttribute("data-one-of").replace("{at}", at + 1).replace("{count}", marks.length)
+        : field.value.trim() ? count.getAttribute("data-none") : "";
+    }
+
+    function step(by) {
+      if (!marks.length) {
+        return;
+      }
+      if (at >= 0) {
+        marks[at].classList.remove("find-current");
+      }
+      at = (at + by + marks.length) % marks.length;
+      marks[at].classList.add("find-current");
+      transcript.follow(false, true); // the reader went to the words: the voice would take them away
+      bring(marks[at]);
+      say();
+    }
+
+    function find() {
+      clear();
+      var words = fold(field.value.trim());
+      if (words) {
+        markAll(words);
+      }
+      if (marks.length) {
+        step(1);
+      } else {
+        say();
+      }
+    }
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      step(1);
+    });
+    form.querySelector("[data-find-step='-1']").addEventListener("click", function () {
+      step(-1);
+    });
+    field.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && event.shiftKey) {
+        event.preventDefault();
+        step(-1);
+      }
+    });
+    field.addEventListener("input", find);
+  }
+
+  // --- Listen and Read as two tabs ---
+
+  function views(switcher) {
+    var tabs = all(switcher, "[data-view-of]");
+    var panels = tabs.map(function (tab) {
+      return document.getElementById(tab.getAttribute("data-view-of"));
+    });
+    if (panels.indexOf(null) >= 0) {
+      return;
+    }
+    switcher.setAttribute("role", "tablist");
+    switcher.setAttribute("aria-label", switcher.getAttribute("data-tablist-label"));
+    // The tabs name the views: their headings stay for screen readers only.
+    panels.forEach(function (panel) {
+      all(panel, ".view-heading").forEach(function (heading) {
+        heading.classList.add("visually-hidden");
+      });
+    });
+    tabs.forEach(function (tab, i) {
+      tab.id = "view-tab-" + tab.getAttribute("data-view-of");
+      tab.setAttribute("role", "tab");
+      tab.setAttribute("aria-controls", panels[i].id);
+      panels[i].setAttribute("role", "tabpanel");
+      panels[i].setAttribute("aria-labelledby", tab.id);
+      panels[i].setAttribute("tabindex", "-1");
+    });
+
+    function choose(index, focus) {
+      tabs.forEach(function (tab, i) {
+        var chosen = i === index;
+        tab.setAttribute("aria-selected", chosen ? "true" : "false");
+        tab.setAttribute("tabindex", chosen ? "0" : "-1");
+        panels[i].hidden = !chosen;
+      });
+      // Reading: the mini-player's Follow the voice has no transcript on screen to follow.
+      document.body.classList.toggle("reading-view", panels[index].id === "read");
+      if (focus) {
+        tabs[index].focus();
+      }
+    }
+
+    tabs.forEach(function (tab, i) {
+      tab.addEventListener("click", function (event) {
+        event.preventDefault();
+        choose(i, false);
+      });
+      tab.addEventListener("keydown", function (event) {
+        var to = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[event.key];
+        if (event.key === " ") {
+          event.preventDefault();
+          choose(i, false);
+        } else if (to !== undefined) {
+          event.preventDefault();
+          choose((to + tabs.length) % tabs.length, true);
+        }
+      });
+    });
+    // "Listen: 4 min" under the title, or an address ending in #read, opens its view.
+    function fromAddress() {
+      var index = panels.map(function (panel) { return "#" + panel.id; }).indexOf(location.hash);
+      if (index >= 0) {
+        choose(index, false);
+        panels[index].focus();
+      }
+    }
+    window.addEventListener("hashchange", fromAddress);
+    choose(0, false);
+    if (location.hash === "#read") {
+      choose(1, false);
+    }
+  }
+
+  all(document, "[data-listen]").forEach(function (section) {
+    var audio = section.querySelector("audio");
+    if (!audio) {
+      return;
+    }
+    var transcript = transcriptOf(section, audio);
+    miniPlayer(section, audio);
+    finder(section, transcript);
+    var tools = section.querySelector("[data-transcript-tools]");
+    if (tools) {
+      tools.hidden = false;
+    }
+  });
+  all(document, "[data-story-views]").forEach(views);
+})();
