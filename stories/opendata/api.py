@@ -42,17 +42,23 @@ class StoryQueryForm(forms.Form):
     # Judged by the paginator, as the site's pages are: whatever names no page is a 404.
     page = forms.Field(required=False)
     page_size = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE_SIZE)
+    # The parameters whose value is one of a list, or a number: never given empty.
+    CHOSEN = ("perspective", "theme", "language", "year", "page_size")
 
     def __init__(self, data):
         super().__init__(data)
         self.unknown = sorted(set(data) - set(self.fields))
         self.repeated = sorted(name for name in data if len(data.getlist(name)) > 1)
+        # A choice or a number given empty ("?language=") is a mistake the description refuses.
+        self.empty = sorted(name for name in self.CHOSEN if name in data and not data[name])
 
     def clean(self):
         for name in self.unknown:
             self.add_error(None, f"Unknown parameter: {name}.")
         for name in self.repeated:
             self.add_error(None, f"Give {name} once.")
+        for name in self.empty:
+            self.add_error(None, f"Give {name} a value, or leave it out.")
         return super().clean()
 
     def stories(self):

@@ -86,6 +86,9 @@ def test_filters_and_search_narrow_the_list(client, archive, query, titles):
         ("q=" + "x" * 501, "q"),
         ("colour=red", None),
         ("page=1&page=2", None),
+        # A choice given empty is refused, as the OpenAPI description's enums say.
+        ("language=", None),
+        ("perspective=&year=2017", None),
     ],
 )
 def test_bad_parameters_get_a_400_in_json(client, archive, query, problem):
