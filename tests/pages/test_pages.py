@@ -255,10 +255,10 @@ def test_spanish_pages_list_themes_in_spanish_alphabetical_order(client):
     select = re.search(r'<select name="theme".*?</select>', menu, re.S).group()
     assert re.findall(r'<option value="[^"]+"[^>]*>([^<]+)', select) == spanish
 
-    # Cards leave themes out; the story's page lists them.
+    # Cards leave themes out; the story's page links each to its page, through every perspective.
     with translation.override("es"):
         page = client.get(story.get_absolute_url()).content.decode()
-    card = re.search(r'<ul class="theme-tags".*?</ul>', page, re.S).group()
+    card = re.search(r'<ul class="theme-links".*?</ul>', page, re.S).group()
     chips = [name.strip() for name in re.findall(r"<a [^>]*>([^<]+)</a>", card)]
     assert chips == sorted(chips, key=fold) and len(chips) == len(chosen)
     assert chips[0] == "Acceso a servicios municipales"
