@@ -140,7 +140,7 @@ def test_a_sample_voice_kept_private_shows_its_transcript_and_is_never_served(
 def test_the_sample_about_page_and_requests_say_they_are_samples(sample_archive, client):
     statement = ArchiveStatement.current()
     assert statement.pk and "sample deployment" in statement.who_runs
-    assert "muestra" in statement.who_runs_es
+    assert "ejemplo" in statement.who_runs_es
     assert statement.contact_email.endswith("@example.org")
     assert "This is a sample policy" in statement.requests_policy  # the model's default
     assert DataRequest.objects.count() == 4

@@ -29,7 +29,8 @@ DEFAULT_WHO_RUNS = (
 DEFAULT_WHO_RUNS_ES = (
     "Este sitio usa Perspectives, un programa de código abierto para un archivo de historia "
     "oral. Quien lo administra todavía no ha escrito quién es. Hasta que lo haga, tómelo como "
-    "una muestra y no envíe una historia que no quiera dejar en manos de un desconocido."
+    "un sitio de ejemplo y no envíe una historia que no quiera dejar en manos de una persona "
+    "desconocida."
 )
 DEFAULT_POLICY = """\
 This is a sample policy. The institution that runs this archive must have its own lawyers \
@@ -49,7 +50,7 @@ narrators give us is erased on a schedule, so often we hold nothing.
 
 We publish how many requests we received each year, from whom, and what happened to them."""
 DEFAULT_POLICY_ES = """\
-Esta es una política de muestra. La institución que administra este archivo debe pedir a \
+Esta es una política de ejemplo. La institución que administra este archivo debe pedir a \
 sus abogados que la revisen antes de aplicarla.
 
 Pedimos una orden judicial. No entregamos nada solo porque la policía o las autoridades de \
@@ -58,11 +59,12 @@ inmigración lo pidan por carta, correo o teléfono.
 Leemos cada solicitud con cuidado. Si pide más de lo que necesita, o datos de personas que \
 no debería, la impugnamos ante un tribunal.
 
-Avisamos al narrador antes de responder, si todavía tenemos cómo comunicarnos con él, salvo \
-que un tribunal lo prohíba. Si un tribunal lo prohíbe, le pedimos que levante esa orden.
+Avisamos a quien narra antes de responder, si todavía tenemos cómo comunicarnos con esa \
+persona, salvo que un tribunal lo prohíba. Si un tribunal lo prohíbe, le pedimos que levante \
+esa orden.
 
-Entregamos solo lo que la orden judicial nombra, y solo lo que todavía guardamos. Mucho de lo \
-que nos dan los narradores se borra según un calendario, así que a menudo no guardamos nada.
+Entregamos solo lo que la orden judicial especifica, y solo lo que todavía guardamos. Mucho de \
+lo que nos dan quienes narran se borra en plazos fijos, así que a menudo no guardamos nada.
 
 Publicamos cuántas solicitudes recibimos cada año, de quién y qué pasó con ellas."""
 

@@ -64,7 +64,7 @@ def test_a_story_in_the_other_language_opens_with_a_notice(page, site, save_scre
     expect(notice).to_have_attribute("lang", "es")
     expect(notice.get_by_text("Historia en inglés")).to_be_visible()
     expect(notice.locator(".translation-label")).to_have_text(
-        "Resumen traducido por el archivo, no son palabras del narrador:"
+        "Resumen traducido por el archivo; no son palabras de quien narra:"
     )
     # The notice comes before the story's own summary, in the story's language.
     notice_top = notice.bounding_box()["y"]

@@ -20,7 +20,7 @@ FOOTER = {
         "Open data and reuse": ("/data/", "Open data"),
     },
     "es": {
-        "Quiénes somos y contacto": ("/es/about/", "Acerca de este archivo"),
+        "Quiénes somos y contacto": ("/es/about/", "Sobre este archivo"),
         "Cómo respondemos a las solicitudes de datos": (
             "/es/about/requests/",
             "Cómo respondemos a las solicitudes de datos",

@@ -33,7 +33,7 @@ def test_a_fresh_install_shows_an_honest_about_page_before_anyone_writes_it(clie
     requests_page = text_of(client.get("/about/requests/"))
     assert "This is a sample policy" in requests_page
     assert "We ask for a court order" in requests_page
-    assert "Esta es una política de muestra" in text_of(client.get("/es/about/requests/"))
+    assert "Esta es una política de ejemplo" in text_of(client.get("/es/about/requests/"))
 
 
 def test_the_statement_is_one_row_however_often_it_is_saved():
