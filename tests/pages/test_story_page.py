@@ -186,11 +186,15 @@ def test_listen_and_read_are_two_views_when_the_story_is_its_transcript(client):
     assert 'data-tablist-label="Listen or read"' in html
     assert 'aria-label="Listen or read"' not in html
     assert "Escuchar</a>" in page(client, story, "/es")
+    # Under the Listen link its heading is for screen readers from the first paint: hidden only
+    # by listen.js, it moved the player up as the page loaded.
+    assert 'id="recording-heading" class="view-heading visually-hidden"' in html
 
 
 def test_a_different_written_story_is_not_offered_as_a_view(client):
     html = page(client, told_aloud(body="Something else was written down."))
     assert "data-story-views" not in html
+    assert 'id="recording-heading" class="view-heading">' in html
     assert 'id="listen"' in html and 'id="read"' in html
 
 
