@@ -78,7 +78,10 @@ def test_citations_fold_after_other_perspectives_and_the_themes_lead_on(client):
     others = html.index('id="others-heading"')
     assert html.index("The same theme from another side") == html.index(">", others) + 1
     assert html.index("Zqother") > others
-    assert '<a href="/themes/public-safety/">' in html[others:]
+    # The themes lead on from the story's details, beside the text (after it on a phone).
+    details = html.index('id="details-heading"')
+    assert html.index("</article>") < details < html.index('id="share-heading"') < others
+    assert '<a href="/themes/public-safety/">' in html[details:others]
     cite = html.index('<details class="cite"')
     assert cite > html.index(other.get_absolute_url())
     assert "<summary>Cite this story</summary>" in html
@@ -183,11 +186,15 @@ def test_listen_and_read_are_two_views_when_the_story_is_its_transcript(client):
     assert 'data-tablist-label="Listen or read"' in html
     assert 'aria-label="Listen or read"' not in html
     assert "Escuchar</a>" in page(client, story, "/es")
+    # Under the Listen link its heading is for screen readers from the first paint: hidden only
+    # by listen.js, it moved the player up as the page loaded.
+    assert 'id="recording-heading" class="view-heading visually-hidden"' in html
 
 
 def test_a_different_written_story_is_not_offered_as_a_view(client):
     html = page(client, told_aloud(body="Something else was written down."))
     assert "data-story-views" not in html
+    assert 'id="recording-heading" class="view-heading">' in html
     assert 'id="listen"' in html and 'id="read"' in html
 
 
@@ -214,3 +221,23 @@ def test_perspective_and_theme_pages_preview_with_their_own_picture(client):
     html = client.get("/perspectives/critics/").content.decode()
     assert meta(html, "og:title") == "Critics"
     assert meta(html, "og:image") == "http://testserver/static/img/social/perspective-critics.png"
+
+
+def test_the_details_beside_the_story_name_its_perspective_place_year_and_language(client):
+    story = make_published(
+        themes=["public-safety"], perspective="immigrants", place="Westlake", year_happened=2017
+    )
+    html = page(client, story, "/es")
+    start = html.index('<aside class="story-aside"')
+    aside = html[start : html.index("</aside>", start)]
+    assert 'aria-labelledby="details-heading"' in aside
+    for label, value in (
+        ("Perspectiva", "Inmigrantes"),
+        ("Lugar", "Westlake"),
+        ("Año en que sucedió", "2017"),
+        ("Idioma", "Inglés"),
+    ):
+        assert f"<dt>{label}</dt>" in aside
+        assert value in aside[aside.index(f"<dt>{label}</dt>") :]
+    assert 'href="/es/themes/public-safety/"' in aside
+    assert 'id="share-heading"' in aside and 'class="reuse-terms"' in aside
