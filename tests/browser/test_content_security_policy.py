@@ -49,5 +49,5 @@ def test_no_page_breaks_the_content_security_policy(page, site, django_user_mode
     ):
         page.goto(site + path)
         visited += 1
-    assert visited == 79
+    assert visited == 89
     assert refused == []

@@ -119,6 +119,8 @@ def hostile_archive(site, settings, django_user_model):
     for story, payload in zip(edited, PAYLOADS[::5], strict=True):
         changes = hostile_fields(payload)
         changes.pop("suggested_theme")  # read-only in the admin: the narrator's own words
+        # The pull quote is words of the story: the payload that opens its new body.
+        changes["quote"] = payload[:280]
         admin_edit(admin, story, **changes)
     for story in Story.objects.filter(status=Story.Status.PENDING, submitter_hash__gt=""):
         if story.title.startswith(tuple(payload[:3] for payload in PAYLOADS)):
