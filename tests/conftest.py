@@ -16,6 +16,25 @@ from stories.search import index as search_index
 
 from .factories import make_published, make_story
 
+# Playwright's fixtures: a test that names one is a browser test, run with the live server's.
+PLAYWRIGHT_FIXTURES = {"page", "browser", "browser_name"}
+
+
+def pytest_collection_modifyitems(items):
+    """Refuse a browser fixture outside tests/browser/ (an argument named "page", say).
+
+    It ties the test to Playwright's session-wide browser, and pytest then moves it and the tests
+    after it among the live-server tests, which empty every table: tests that need the seeded
+    perspectives would run on an empty database.
+    """
+    for item in items:
+        named = PLAYWRIGHT_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+        if named and "tests/browser/" not in str(item.path):
+            raise pytest.UsageError(
+                f"{item.nodeid} names {sorted(named)}, Playwright's: rename it, or move the "
+                "test to tests/browser/."
+            )
+
 
 @pytest.fixture(autouse=True)
 def english_to_begin_with():

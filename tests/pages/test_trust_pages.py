@@ -173,7 +173,7 @@ def test_every_story_page_links_its_reuse_terms(client):
 
 
 @pytest.mark.parametrize(
-    ("page", "feeds", "words"),
+    ("address", "feeds", "words"),
     [
         ("/perspectives/critics/", "/feeds/perspectives/critics", "new stories from Critics:"),
         ("/es/perspectives/critics/", "/feeds/perspectives/critics", "nuevas de Críticos:"),
@@ -181,9 +181,10 @@ def test_every_story_page_links_its_reuse_terms(client):
         ("/es/themes/public-safety/", "/feeds/themes/public-safety", "nuevas sobre Seguridad"),
     ],
 )
-def test_perspective_and_theme_pages_show_their_feeds_as_links(client, page, feeds, words):
+def test_perspective_and_theme_pages_show_their_feeds_as_links(client, address, feeds, words):
+    # Not "page": that name is Playwright's browser page, and would tie this test to a browser.
     make_published(perspective="critics", themes=["public-safety"])
-    html = text_of(client.get(page))
+    html = text_of(client.get(address))
     visible = html[html.index('class="feed-links"') :].split("</p>")[0]
     assert words in visible
     for extension in ("rss", "atom"):
