@@ -47,9 +47,11 @@ PHONE_STEPS = ["story (record)", *SLUGS]
 
 
 def phone_cases():
-    for language in ("en", "es"):
-        for step in PHONE_STEPS:
-            yield pytest.param(language, step, id=f"{language}-{step}")
+    return [
+        pytest.param(language, step, id=f"{language}-{step}")
+        for language in ("en", "es")
+        for step in PHONE_STEPS
+    ]
 
 
 def open_on_a_phone(page, site, language, step):
