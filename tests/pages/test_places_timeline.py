@@ -124,6 +124,15 @@ def test_hidden_stories_are_never_counted_or_listed(client, moderator):
         assert story.title not in text
 
 
+def test_a_place_page_names_its_place_on_cards_without_linking_to_itself(client):
+    published_in("Pacoima", 3)
+    page = client.get("/places/pacoima/").content.decode()
+    assert page.count("Pacoima") >= 3
+    assert 'class="place-link"' not in page
+    # Elsewhere the same cards link the place to its page.
+    assert 'href="/places/pacoima/" class="place-link"' in client.get("/stories/").content.decode()
+
+
 def test_a_place_page_is_paginated_like_browse(client):
     published_in("Downtown", 23)
     first = client.get("/places/downtown/")
