@@ -309,6 +309,12 @@ REPORT_RATE_LIMIT = env_int("REPORT_RATE_LIMIT", 10)
 # Distinct readers whose open "personal information exposed" reports take a
 # story off the site and back to review, before any moderator has looked.
 REPORTS_TO_HIDE_STORY = env_int("REPORTS_TO_HIDE_STORY", 3)
+# How long opening a story's review claims it for its moderator, in minutes: the
+# desk shows who is reviewing it, and sends the others to other stories meanwhile.
+REVIEW_CLAIM_MINUTES = env_int("REVIEW_CLAIM_MINUTES", 30)
+# How soon narrators are told a moderator reads their story, in days: the thank-you
+# page, the private page and the email say it, and the desk marks stories waiting longer.
+PROMISED_REVIEW_DAYS = env_int("PROMISED_REVIEW_DAYS", 7)
 
 # How many reverse proxies in front of the site append to X-Forwarded-For.
 # 0 (the default) trusts only REMOTE_ADDR, which a client cannot forge.

@@ -6,6 +6,7 @@ Decisions go through the model's workflow methods, as everywhere else.
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Q, Subquery
@@ -17,11 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import (
+    ClaimHeldByAnother,
     InvalidTransition,
     ModerationEvent,
     NotReadyToPublish,
     Perspective,
     Report,
+    ReviewClaim,
     Story,
     ThemeSuggestion,
 )
@@ -29,6 +32,14 @@ from ..safety import shield
 from .forms import RejectForm
 
 DESK_LIST_LENGTH = 50
+# What the desk and the list show of a story's claim (``Story.objects.with_review_signs``).
+CLAIM_FIELDS = (
+    "review_claim__claimed_at",
+    "review_claim__expires_at",
+    "review_claim__moderator__username",
+    "review_claim__moderator__first_name",
+    "review_claim__moderator__last_name",
+)
 # The window of the desk's counts per perspective.
 RECENT_DAYS = 30
 
@@ -72,9 +83,9 @@ def recent_counts_by_perspective(since):
     ]
 
 
-def next_in_queue(after=None):
-    """The oldest pending story, other than ``after``."""
-    queue = Story.objects.filter(status=Story.Status.PENDING).order_by("submitted_at", "pk")
+def next_in_queue(moderator, after=None):
+    """The oldest pending story, other than ``after``, that no other moderator is reviewing."""
+    queue = Story.objects.review_queue().not_claimed_by_others_than(moderator)
     if after is not None:
         queue = queue.exclude(pk=after.pk)
     return queue.only("pk").first()
@@ -99,7 +110,8 @@ class ModerationDeskMixin:
             raise PermissionDenied
         now = timezone.now()
         pending = (
-            Story.objects.filter(status=Story.Status.PENDING)
+            Story.objects.review_queue()
+            .with_review_signs()
             .select_related("perspective")
             .only(
                 "title",
@@ -109,8 +121,8 @@ class ModerationDeskMixin:
                 "voice",
                 "perspective__name",
                 "perspective__name_es",
+                *CLAIM_FIELDS,
             )
-            .order_by("submitted_at", "pk")
         )
         pending = list(pending[: DESK_LIST_LENGTH + 1])
         for story in pending:
@@ -124,6 +136,8 @@ class ModerationDeskMixin:
                 "opts": self.model._meta,
                 "now": now,
                 "pending": pending[:DESK_LIST_LENGTH],
+                "first_unclaimed": next_in_queue(request.user),
+                "promised_days": settings.PROMISED_REVIEW_DAYS,
                 "more_pending": len(pending) > DESK_LIST_LENGTH,
                 "open_reports": Report.objects.open()
                 .select_related("story")
@@ -150,16 +164,18 @@ class ModerationDeskMixin:
         story = get_object_or_404(Story.objects.select_related("perspective"), pk=story_id)
         if not self.has_change_permission(request, story):
             raise PermissionDenied
+        if request.method == "POST" and "take_over" in request.POST:
+            return self._take_over(request, story)
         reject_form = RejectForm(request.POST if request.POST.get("decision") == "reject" else None)
         if request.method == "POST":
             decided = self._decide(request, story, reject_form)
             if decided:
-                following = next_in_queue(after=story)
+                following = next_in_queue(request.user, after=story)
                 if following is None:
                     self.message_user(request, _("The queue is empty."), messages.INFO)
                     return redirect("admin:stories_story_desk")
                 return redirect("admin:stories_story_review", following.pk)
-        following = next_in_queue(after=story)
+        following = next_in_queue(request.user, after=story)
         return TemplateResponse(
             request,
             "admin/stories/story/review.html",
@@ -175,12 +191,38 @@ class ModerationDeskMixin:
                 "corrections": story.corrections_asked(),
                 "reject_form": reject_form,
                 "next_story": following,
+                "claim": self._claim_on_opening(request, story),
                 "can_approve": Story.Status.APPROVED in Story.TRANSITIONS[story.status],
                 "can_reject": Story.Status.REJECTED in Story.TRANSITIONS[story.status],
                 "can_return": Story.Status.PENDING in Story.TRANSITIONS[story.status],
                 "change_url": reverse("admin:stories_story_change", args=[story.pk]),
             },
         )
+
+    def _claim_on_opening(self, request, story):
+        """The claim on ``story`` as its review is shown: opening a pending story's claims it.
+
+        Only a GET claims: a decision that did not go through shows the page
+        again without renewing anything.
+        """
+        if request.method == "GET" and story.status == Story.Status.PENDING:
+            return ReviewClaim.open_review(story, by=request.user)
+        return ReviewClaim.objects.current().filter(story=story).select_related("moderator").first()
+
+    def _take_over(self, request, story):
+        """Take over the review of ``story`` from the moderator the confirmation named."""
+        try:
+            from_moderator_id = int(request.POST.get("from_moderator", ""))
+            ReviewClaim.take_over(story, by=request.user, from_moderator_id=from_moderator_id)
+        except (ValueError, ClaimHeldByAnother):
+            self.message_user(
+                request,
+                _("The review changed hands or ended meanwhile; see who has it now."),
+                messages.WARNING,
+            )
+        else:
+            self.message_user(request, _("You are reviewing this story now."), messages.SUCCESS)
+        return redirect("admin:stories_story_review", story.pk)
 
     def _decide(self, request, story, reject_form):
         """Carry out the decision posted for ``story``; whether it was carried out."""

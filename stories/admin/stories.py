@@ -14,6 +14,7 @@ from django.template.defaultfilters import linebreaks_filter
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
@@ -66,6 +67,7 @@ class StoryAdmin(ModerationDeskMixin, admin.ModelAdmin):
         "perspective",
         "theme_names",
         "status",
+        "review_state",
         "language",
         "featured",
         "has_recording",
@@ -186,7 +188,9 @@ class StoryAdmin(ModerationDeskMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         # search_vector is PostgreSQL's index data: large, never shown, kept by reindex().
-        return super().get_queryset(request).with_themes().defer("search_vector")
+        return (
+            super().get_queryset(request).with_themes().with_review_signs().defer("search_vector")
+        )
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Recording:
@@ -344,6 +348,15 @@ class StoryAdmin(ModerationDeskMixin, admin.ModelAdmin):
         if story.keeps_voice_private:
             return format_html("{} · <strong>{}</strong>", state, VOICE_PRIVATE_BADGE)
         return state
+
+    @admin.display(description=_("review"))
+    def review_state(self, story):
+        """A pending story's wait against the promise to narrators, and who is reviewing it."""
+        if story.status != Story.Status.PENDING:
+            return "—"
+        return render_to_string(
+            "admin/stories/story/_review_state.html", {"story": story, "now": timezone.now()}
+        )
 
     @admin.display(description=_("the narrator's voice"))
     def voice_choice(self, story):

@@ -2,9 +2,9 @@
 The archive's domain, a module per concern: who speaks and about what
 (taxonomy.py), what they said and how it moves through the workflow
 (story.py, story_queryset.py), what moderators and narrators do around it
-(moderation.py), its recording and transcript (recording.py), the SQLite
-search index's rows (search_entry.py), places made browsable (places.py), the timeline's
-events (timeline.py), the facets beside a list of
+(moderation.py), who is reviewing it (claims.py), its recording and transcript
+(recording.py), the SQLite search index's rows (search_entry.py), places made
+browsable (places.py), the timeline's events (timeline.py), the facets beside a list of
 stories (facets.py), the bilingual glossary search reads (glossary.py), what is kept of a
 narrator's one-time secrets (tokens.py), who stands behind the archive and the requests for data
 it received (trust.py), and the one way a row is changed under a lock (locking.py).
@@ -14,6 +14,7 @@ of the app keep importing from ``stories.models``; the app label stays
 ``stories``.
 """
 
+from .claims import ClaimHeldByAnother, ReviewClaim
 from .facets import LanguageCount, facets_of, with_matching_counts
 from .glossary import GlossaryTerm
 from .locking import LockedChanges
@@ -64,6 +65,7 @@ __all__ = [
     "DataRequest",
     "DataRequestQuerySet",
     "BilingualNameMixin",
+    "ClaimHeldByAnother",
     "ConsentBlock",
     "ConsentText",
     "EARLIEST_YEAR",
@@ -85,6 +87,7 @@ __all__ = [
     "QuestionPrompt",
     "Recording",
     "Report",
+    "ReviewClaim",
     "SearchEntry",
     "ShieldedText",
     "Story",

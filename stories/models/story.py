@@ -23,6 +23,7 @@ from taggit.managers import TaggableManager
 
 from ..safety import privacy
 from ..signals import stories_changed_in_bulk
+from .claims import ReviewClaim
 from .locking import LockedChanges
 from .notices import HearingBack
 from .places import place_key
@@ -529,6 +530,7 @@ class Story(RecordedStory, LockedChanges, ShieldedStory, HearingBack, QuotedStor
             if before_save:
                 before_save(story)
             story.save()
+            ReviewClaim.objects.filter(story=story).delete()  # decided: no one is reviewing it
             return story.record_event(note, by=by, from_status=from_status, **event)
 
     def record_event(self, note, *, by, from_status=None, **event):

@@ -13,12 +13,28 @@ from collections import Counter
 from django.apps import apps
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from .claims import ReviewClaim
 from .places import places_from_counts
 from .recording import Recording, Voice, forget_files
 from .taxonomy import Perspective, TaggedTheme
+
+
+def review_promise():
+    """How soon narrators are told a moderator reads their story (PROMISED_REVIEW_DAYS)."""
+    return datetime.timedelta(days=settings.PROMISED_REVIEW_DAYS)
 
 
 class StoryQuerySet(models.QuerySet):
@@ -100,6 +116,55 @@ class StoryQuerySet(models.QuerySet):
                 Q(status=self.model.Status.WITHDRAWN, withdrawn_at__lte=withdrawn_before)
                 | Q(status=self.model.Status.REJECTED, rejected_at__lte=rejected_before)
             )
+        )
+
+    def review_queue(self):
+        """Stories waiting for review, oldest first, so the overdue ones come first."""
+        return self.filter(status=self.model.Status.PENDING).order_by("submitted_at", "pk")
+
+    def overdue(self):
+        """Stories waiting for review longer than narrators were promised (``review_promise``)."""
+        return self.filter(
+            status=self.model.Status.PENDING, submitted_at__lt=timezone.now() - review_promise()
+        )
+
+    def not_claimed_by_others_than(self, moderator):
+        """These stories, less those another moderator is reviewing now (``ReviewClaim``)."""
+        return self.exclude(
+            pk__in=ReviewClaim.objects.held_by_others_than(moderator).values("story")
+        )
+
+    def with_review_signs(self):
+        """Each story with what tells a moderator its risk and time, counted in the same query.
+
+        ``open_report_count``, ``recording_to_hear`` (one not cleared yet),
+        ``review_due_at`` (when narrators were told to expect it) and ``overdue``
+        (pending past that), with the claim on it and its moderator read alongside.
+        """
+        reports = (
+            apps.get_model("stories", "Report")
+            .objects.open()
+            .filter(story=OuterRef("pk"))
+            .order_by()
+            .values("story")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.select_related("review_claim__moderator").annotate(
+            open_report_count=Coalesce(Subquery(reports), 0),
+            recording_to_hear=Exists(
+                Recording.objects.filter(story=OuterRef("pk"), cleared_at=None)
+            ),
+            review_due_at=ExpressionWrapper(
+                F("submitted_at") + review_promise(), output_field=models.DateTimeField()
+            ),
+            overdue=ExpressionWrapper(
+                Q(
+                    status=self.model.Status.PENDING,
+                    submitted_at__lt=timezone.now() - review_promise(),
+                ),
+                output_field=BooleanField(),
+            ),
         )
 
     def for_listing(self):

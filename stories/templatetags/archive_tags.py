@@ -5,9 +5,25 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.templatetags.static import static
 from django.urls import translate_url
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language, get_language_info, ngettext
 
 register = template.Library()
+
+
+@register.simple_tag
+def promised_review_time():
+    """How soon narrators are told a moderator reads their story, as words: "a week", "10 days".
+
+    In weeks when PROMISED_REVIEW_DAYS is a whole number of them: narrators were
+    told "a week", and "within 7 days" reads like a deadline (docs/moderation.md).
+    The singular names no number ("a week"), which English and Spanish allow:
+    their singular form is for one alone.
+    """
+    days = settings.PROMISED_REVIEW_DAYS
+    if days and days % 7 == 0:
+        weeks = days // 7
+        return ngettext("a week", "%(count)d weeks", weeks) % {"count": weeks}
+    return ngettext("a day", "%(count)d days", days) % {"count": days}
 
 
 @register.simple_tag(takes_context=True)
