@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from stories.models import Perspective, Story, StoryLink
+from stories.models import Perspective, Report, ReviewClaim, Story, StoryLink
 from stories.pages.share_steps import CHECK, STEPS
 
 from .factories import (
@@ -176,3 +176,29 @@ def test_narrator_pages_stay_within_the_budget(client, django_assert_max_num_que
     for url in (*links, "/privacy/", "/es/privacy/"):
         with django_assert_max_num_queries(QUERY_BUDGET):
             assert client.get(url).status_code in (200, 302, 404)
+
+
+def fill_review_queue(count, moderators):
+    """Pending stories as a busy queue has them: claimed, reported, with recordings to hear."""
+    stories = [make_story(title=f"Waiting {n}") for n in range(count)]
+    for n, story in enumerate(stories):
+        if n % 3 == 0:
+            ReviewClaim.open_review(story, by=moderators[n % len(moderators)])
+        if n % 4 == 0:
+            give_recording(story)
+        if n % 5 == 0:
+            Report.objects.create(story=story, reason="other", reporter_hash=f"{n:064}")
+
+
+@pytest.mark.parametrize("url", ["/admin/stories/story/desk/", "/admin/stories/story/"])
+def test_the_desk_and_the_list_do_not_grow_with_the_queue(client, moderator, url):
+    """Claims, reports and recordings are read with the stories, not one query a row."""
+    second = type(moderator).objects.create_user("second", password="x" * 20, is_staff=True)
+    client.force_login(moderator)
+    fill_review_queue(4, [moderator, second])
+    small = count_queries(client, url)
+    fill_review_queue(40, [moderator, second])
+    large = count_queries(client, url)
+    assert large == small, f"{url}: {small} queries with 4 stories waiting, {large} with 44"
+    if url.endswith("desk/"):
+        assert large <= QUERY_BUDGET, f"{url}: {large} queries"

@@ -27,6 +27,7 @@ from ..models import (
     ReviewClaim,
     Story,
     ThemeSuggestion,
+    held_by_another,
 )
 from ..safety import shield
 from .forms import RejectForm
@@ -112,7 +113,7 @@ class ModerationDeskMixin:
         pending = (
             Story.objects.review_queue()
             .with_review_signs()
-            .select_related("perspective")
+            .select_related("perspective", "review_claim__moderator")
             .only(
                 "title",
                 "submitted_at",
@@ -136,7 +137,10 @@ class ModerationDeskMixin:
                 "opts": self.model._meta,
                 "now": now,
                 "pending": pending[:DESK_LIST_LENGTH],
-                "first_unclaimed": next_in_queue(request.user),
+                # Among those listed: no query of its own, whatever the queue's length.
+                "first_unclaimed": next(
+                    (story for story in pending if not held_by_another(story, request.user)), None
+                ),
                 "promised_days": settings.PROMISED_REVIEW_DAYS,
                 "more_pending": len(pending) > DESK_LIST_LENGTH,
                 "open_reports": Report.objects.open()

@@ -85,7 +85,7 @@ class StoryAdmin(ModerationDeskMixin, admin.ModelAdmin):
     )
     search_fields = ("title", "body", "narrator_name")
     date_hierarchy = "submitted_at"
-    list_select_related = ("perspective", "recording")
+    list_select_related = ("perspective", "recording", "review_claim__moderator")
     list_per_page = 50
     actions = (
         workflow_action(

@@ -14,7 +14,7 @@ of the app keep importing from ``stories.models``; the app label stays
 ``stories``.
 """
 
-from .claims import ClaimHeldByAnother, ReviewClaim
+from .claims import ClaimHeldByAnother, ReviewClaim, held_by_another
 from .facets import LanguageCount, facets_of, with_matching_counts
 from .glossary import GlossaryTerm
 from .locking import LockedChanges
@@ -103,6 +103,7 @@ __all__ = [
     "facets_of",
     "forget_files",
     "hash_submission_id",
+    "held_by_another",
     "hash_withdrawal_token",
     "held_recordings_expire_at",
     "hold_minutes",

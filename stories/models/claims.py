@@ -22,6 +22,12 @@ def claim_length():
     return datetime.timedelta(minutes=settings.REVIEW_CLAIM_MINUTES)
 
 
+def held_by_another(story, moderator):
+    """Whether a moderator other than ``moderator`` is reviewing ``story`` now."""
+    claim = getattr(story, "review_claim", None)  # None: no claim row
+    return claim is not None and claim.is_current and claim.moderator_id != moderator.pk
+
+
 class ClaimHeldByAnother(Exception):
     """The review a moderator meant to take over is no longer held by whom they were shown."""
 

@@ -139,7 +139,10 @@ class StoryQuerySet(models.QuerySet):
 
         ``open_report_count``, ``recording_to_hear`` (one not cleared yet),
         ``review_due_at`` (when narrators were told to expect it) and ``overdue``
-        (pending past that), with the claim on it and its moderator read alongside.
+        (pending past that). The claim on each, with its moderator, is read
+        alongside by ``select_related("review_claim__moderator")``, chosen by
+        the caller: the admin's list applies its own ``list_select_related``
+        only to a query that has none yet.
         """
         reports = (
             apps.get_model("stories", "Report")
@@ -150,7 +153,7 @@ class StoryQuerySet(models.QuerySet):
             .annotate(n=Count("pk"))
             .values("n")
         )
-        return self.select_related("review_claim__moderator").annotate(
+        return self.annotate(
             open_report_count=Coalesce(Subquery(reports), 0),
             recording_to_hear=Exists(
                 Recording.objects.filter(story=OuterRef("pk"), cleared_at=None)

@@ -10,6 +10,12 @@ from django.utils.translation import get_language, get_language_info, ngettext
 register = template.Library()
 
 
+@register.filter
+def whole_days_since(moment, now):
+    """Whole days from ``moment`` to ``now``: "Overdue by 3 days" counts no hours."""
+    return (now - moment).days
+
+
 @register.simple_tag
 def promised_review_time():
     """How soon narrators are told a moderator reads their story, as words: "a week", "10 days".
