@@ -345,3 +345,17 @@ def test_the_thank_you_page_the_email_and_the_private_page_state_the_set_promise
     assert "It usually takes about 10 days." in private
     spanish = client.get("/es/my-story/").content.decode()
     assert "más o menos 10 días" in spanish
+
+
+def test_staff_without_the_right_to_change_stories_can_neither_claim_nor_take_over(
+    moderator_client, moderator, django_user_model
+):
+    story = make_story()
+    moderator_client.get(review_url(story))
+    visitor = django_user_model.objects.create_user("visitor", password="x" * 20, is_staff=True)
+    client = Client()
+    client.force_login(visitor)
+    assert client.get(review_url(story)).status_code == 403
+    taken = client.post(review_url(story), {"take_over": "1", "from_moderator": moderator.pk})
+    assert taken.status_code == 403
+    assert ReviewClaim.objects.get(story=story).moderator == moderator
