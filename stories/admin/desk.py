@@ -27,6 +27,7 @@ from ..models import (
 )
 from ..safety import shield
 from .forms import RejectForm
+from .workspace import ReviewWorkspace
 
 DESK_LIST_LENGTH = 50
 # The window of the desk's counts per perspective.
@@ -147,11 +148,20 @@ class ModerationDeskMixin:
         )
 
     def review_view(self, request, story_id):
-        story = get_object_or_404(Story.objects.select_related("perspective"), pk=story_id)
+        story = get_object_or_404(
+            Story.objects.select_related("perspective", "recording__cleared_by"), pk=story_id
+        )
         if not self.has_change_permission(request, story):
             raise PermissionDenied
+        # None for a story without one (the reverse relation raises an AttributeError then).
+        recording = getattr(story, "recording", None)
+        workspace = ReviewWorkspace(request, story, recording)
         reject_form = RejectForm(request.POST if request.POST.get("decision") == "reject" else None)
-        if request.method == "POST":
+        if workspace.posted:
+            if workspace.save(request):
+                review_url = reverse("admin:stories_story_review", args=[story.pk])
+                return redirect(f"{review_url}#{workspace.section}")
+        elif request.method == "POST":
             decided = self._decide(request, story, reject_form)
             if decided:
                 following = next_in_queue(after=story)
@@ -169,6 +179,8 @@ class ModerationDeskMixin:
                 "opts": self.model._meta,
                 "original": story,
                 "story": story,
+                "recording": recording,
+                **workspace.forms,
                 "shield": self.identity_shield(story),
                 "sent_anyway": shield.sent_anyway(story.sent_with_findings),
                 "open_reports": story.reports.open(),

@@ -16,7 +16,7 @@ of the app keep importing from ``stories.models``; the app label stays
 
 from .facets import LanguageCount, facets_of, with_matching_counts
 from .glossary import GlossaryTerm
-from .locking import LockedChanges
+from .locking import LockedChanges, StaleVersion
 from .moderation import (
     ConsentBlock,
     ConsentText,
@@ -86,6 +86,7 @@ __all__ = [
     "Recording",
     "Report",
     "SearchEntry",
+    "StaleVersion",
     "ShieldedText",
     "Story",
     "StoryLink",
