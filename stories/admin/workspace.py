@@ -8,6 +8,8 @@ Every change is made as the page showed the story: a form carries the story's
 version (or the recording it played), and a change over a newer one is refused.
 """
 
+import datetime
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -133,6 +135,7 @@ class ReviewWorkspace:
 # --- The transcript editor ---
 
 NOT_LATER = _("This paragraph must start after the one before it (%(previous)s).")
+AFTER_THE_END = _("The recording ends at %(length)s: this paragraph cannot start after that.")
 TIMES_MUST_INCREASE = _("Each paragraph must start later than the one before it.")
 
 
@@ -151,13 +154,28 @@ class ParagraphForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
+    def __init__(self, *args, length, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.length = length  # the recording's
+
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("text") and "start" not in self.errors:
-            try:
-                cleaned["at"] = transcripts.parse_clock(cleaned.get("start", ""))
-            except forms.ValidationError as error:
-                self.add_error("start", error)
+        if not cleaned.get("text") or "start" in self.errors:
+            return cleaned
+        try:
+            cleaned["at"] = transcripts.parse_clock(cleaned.get("start", ""))
+        except forms.ValidationError as error:
+            self.add_error("start", error)
+            return cleaned
+        if cleaned["at"] > self.length:
+            self.add_error(
+                "start",
+                forms.ValidationError(
+                    AFTER_THE_END,
+                    code="after_the_end",
+                    params={"length": transcripts.clock(self.length)},
+                ),
+            )
         return cleaned
 
 
@@ -221,17 +239,26 @@ class TranscriptEditorForm(forms.Form):
     )
 
 
-def split_pasted(request, editor):
-    """The pasted text's paragraphs, each with the time typed for the paragraph in its place."""
-    typed = TranscriptFormSet(request.POST, prefix="paragraph")
-    starts = [form["start"].value() or "" for form in typed.forms]
-    texts = transcripts.paragraphs(editor["pasted"].value() or "")
+def paragraphs_of(recording, data=None, initial=None):
+    """The transcript's paragraphs as a formset, as posted (``data``) or as shown first."""
     return TranscriptFormSet(
+        data,
+        initial=initial,
+        prefix="paragraph",
+        form_kwargs={"length": datetime.timedelta(seconds=recording.duration)},
+    )
+
+
+def split_pasted(request, editor, recording):
+    """The pasted text's paragraphs, each with the time typed for the paragraph in its place."""
+    starts = [form["start"].value() or "" for form in paragraphs_of(recording, request.POST)]
+    texts = transcripts.paragraphs(editor["pasted"].value() or "")
+    return paragraphs_of(
+        recording,
         initial=[
             {"start": starts[number] if number < len(starts) else "", "text": text}
             for number, text in enumerate(texts)
         ],
-        prefix="paragraph",
     )
 
 
@@ -273,17 +300,17 @@ class ReviewWorkspaceMixin:
             },
         )
         if request.method != "POST":
-            formset = TranscriptFormSet(
+            formset = paragraphs_of(
+                story.recording,
                 initial=[
                     {"start": transcripts.clock(segment.start), "text": segment.text}
                     for segment in story.transcript.all()
                 ],
-                prefix="paragraph",
             )
         elif "split" in request.POST:
-            formset = split_pasted(request, editor)
+            formset = split_pasted(request, editor, story.recording)
         else:
-            formset = TranscriptFormSet(request.POST, prefix="paragraph")
+            formset = paragraphs_of(story.recording, request.POST)
             if editor.is_valid() and formset.is_valid():
                 try:
                     story.rewrite_transcript(

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from stories.models import Story
+from stories.models import Recording, Story
 from stories.recordings import transcripts
 
 from ..factories import give_recording, make_story
@@ -185,7 +185,9 @@ def editor_data(story, paragraphs, version=None, **extra):
 @pytest.fixture
 def recorded():
     story = make_story(title="Told aloud", body="Spoken words.")
-    give_recording(story, transcript=[(0, "Old words.")])
+    recording = give_recording(story, transcript=[(0, "Old words.")])
+    # Two seconds of audio, said to last over an hour: the times below stay within it.
+    Recording.objects.filter(pk=recording.pk).update(duration=2 * 3600)
     return story
 
 
@@ -219,6 +221,19 @@ def test_a_time_not_typed_as_a_clock_is_refused(moderator_client, recorded, type
     assert response.status_code == 200
     assert "Type a time as minutes and seconds" in response.content.decode()
     assert list(recorded.transcript.values_list("text", flat=True)) == ["Old words."]
+
+
+def test_a_paragraph_cannot_start_after_the_recording_ends(moderator_client, recorded):
+    data = editor_data(recorded, [("0:00", "First."), ("2:00:01", "Past the end.")])
+    response = moderator_client.post(editor_url(recorded), data)
+    assert response.status_code == 200
+    assert "The recording ends at 2:00:00" in response.content.decode()
+    assert (
+        moderator_client.post(
+            editor_url(recorded), editor_data(recorded, [("2:00:00", "At the very end.")])
+        ).status_code
+        == 302
+    )
 
 
 def test_a_paragraph_with_words_needs_a_time(moderator_client, recorded):
