@@ -60,6 +60,7 @@ def test_the_review_is_one_workspace_on_a_phone_and_at_a_desk(
     page.get_by_role("button", name="Clear the recording").click()
     expect(page.get_by_text("Cleared by lucia on")).to_be_visible()
     assert scroll_width(page) <= width
+    assert_no_violations_in_admin(page, f"review at {width} px, cleared")
 
 
 def test_a_moderator_stamps_the_transcript_from_the_player(
@@ -113,6 +114,17 @@ def test_a_moderator_stamps_the_transcript_from_the_player(
     assert scroll_width(page) <= 375
     assert_no_violations_in_admin(page, "transcript editor, stamped")
     save_screenshot("en transcript editor stamped")
+
+    # A time typed out of order is refused, next to its paragraph, and the page stays usable.
+    paragraphs.nth(2).get_by_label("Starts at").fill("0:05")
+    page.get_by_role("button", name="Save the transcript").click()
+    expect(
+        page.get_by_text("Each paragraph must start later than the one before it.")
+    ).to_be_visible()
+    assert recorded_story.transcript.count() == 0
+    assert scroll_width(page) <= 375
+    assert_no_violations_in_admin(page, "transcript editor, a time refused")
+    paragraphs.nth(2).get_by_label("Starts at").fill("0:20")
     page.get_by_role("button", name="Save the transcript").click()
     page.wait_for_url(f"**/admin/stories/story/{recorded_story.pk}/review/#recording")
     expect(page.get_by_text("Transcript saved.")).to_be_visible()
@@ -144,8 +156,11 @@ def test_without_javascript_the_editor_takes_typed_times(
     page.wait_for_url(site + "/admin/")
     page.goto(f"{site}/admin/stories/story/{story.pk}/transcript/")
     expect(page.get_by_role("button", name="Stamp")).to_have_count(0)  # hidden without the script
-    page.get_by_label("Starts at").fill("0:04")
+    page.get_by_label("Starts at").fill("0:4")
     page.get_by_label("Words").fill("Typed by hand.")
+    page.get_by_role("button", name="Save the transcript").click()
+    expect(page.get_by_text("Type a time as minutes and seconds")).to_be_visible()
+    page.get_by_label("Starts at").fill("0:04")
     page.get_by_role("button", name="Save the transcript").click()
     page.wait_for_url("**/review/#recording")
     assert list(story.transcript.values_list("text", flat=True)) == ["Typed by hand."]
