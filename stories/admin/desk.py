@@ -31,6 +31,7 @@ from ..models import (
 )
 from ..safety import shield
 from .forms import RejectForm
+from .workspace import ReviewWorkspace
 
 DESK_LIST_LENGTH = 50
 # What the desk and the list show of a story's claim (``Story.objects.with_review_signs``).
@@ -165,13 +166,25 @@ class ModerationDeskMixin:
         )
 
     def review_view(self, request, story_id):
-        story = get_object_or_404(Story.objects.select_related("perspective"), pk=story_id)
+        story = get_object_or_404(
+            Story.objects.select_related(
+                "perspective", "recording__cleared_by", "review_claim__moderator"
+            ).prefetch_related("transcript"),
+            pk=story_id,
+        )
         if not self.has_change_permission(request, story):
             raise PermissionDenied
         if request.method == "POST" and "take_over" in request.POST:
             return self._take_over(request, story)
+        # None for a story without one (the reverse relation raises an AttributeError then).
+        recording = getattr(story, "recording", None)
+        workspace = ReviewWorkspace(request, story, recording)
         reject_form = RejectForm(request.POST if request.POST.get("decision") == "reject" else None)
-        if request.method == "POST":
+        if workspace.posted:
+            if workspace.save(request):
+                review_url = reverse("admin:stories_story_review", args=[story.pk])
+                return redirect(f"{review_url}#{workspace.section}")
+        elif request.method == "POST":
             decided = self._decide(request, story, reject_form)
             if decided:
                 following = next_in_queue(request.user, after=story)
@@ -189,6 +202,8 @@ class ModerationDeskMixin:
                 "opts": self.model._meta,
                 "original": story,
                 "story": story,
+                "recording": recording,
+                **workspace.forms,
                 "shield": self.identity_shield(story),
                 "sent_anyway": shield.sent_anyway(story.sent_with_findings),
                 "open_reports": story.reports.open(),
@@ -211,7 +226,8 @@ class ModerationDeskMixin:
         """
         if request.method == "GET" and story.status == Story.Status.PENDING:
             return ReviewClaim.open_review(story, by=request.user)
-        return ReviewClaim.objects.current().filter(story=story).select_related("moderator").first()
+        claim = getattr(story, "review_claim", None)  # loaded with the story
+        return claim if claim is not None and claim.is_current else None
 
     def _take_over(self, request, story):
         """Take over the review of ``story`` from the moderator the confirmation named."""

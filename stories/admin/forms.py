@@ -9,6 +9,12 @@ from ..recordings import transcripts
 from ..recordings.forms import RecordingField, stored_recording
 from ..safety import shield
 
+# A change made from a page showing an older version of the story (Story.version).
+STALE = _(
+    "Another moderator changed this story after you opened it, so your changes were not "
+    "saved. Open the story again to see theirs, then make yours."
+)
+
 
 class StoryAdminForm(forms.ModelForm):
     # Themes are curated: moderators choose among existing ones here and
@@ -84,14 +90,7 @@ class StoryAdminForm(forms.ModelForm):
             # the second waits, then finds the first one's version.
             current = Story.objects.select_for_update().get(pk=self.instance.pk).version
             if cleaned.get("version_seen") != current:
-                raise forms.ValidationError(
-                    _(
-                        "Another moderator changed this story after you opened it, so your "
-                        "changes were not saved. Open the story again to see theirs, then "
-                        "make yours."
-                    ),
-                    code="stale",
-                )
+                raise forms.ValidationError(STALE, code="stale")
         return cleaned
 
 

@@ -32,6 +32,7 @@ from .inlines import (
     StoryLinkInline,
     TranscriptInline,
 )
+from .workspace import ReviewWorkspaceMixin
 
 # What moderators see wherever a story's recording is: its narrator kept the voice private.
 VOICE_PRIVATE_BADGE = _("Voice private: transcript only")
@@ -60,7 +61,7 @@ def findings_in_context(story, findings):
 
 
 @admin.register(Story)
-class StoryAdmin(ModerationDeskMixin, admin.ModelAdmin):
+class StoryAdmin(ModerationDeskMixin, ReviewWorkspaceMixin, admin.ModelAdmin):
     form = StoryAdminForm
     list_display = (
         "title",

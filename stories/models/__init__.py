@@ -17,7 +17,7 @@ of the app keep importing from ``stories.models``; the app label stays
 from .claims import ClaimHeldByAnother, ReviewClaim, held_by_another
 from .facets import LanguageCount, facets_of, with_matching_counts
 from .glossary import GlossaryTerm
-from .locking import LockedChanges
+from .locking import LockedChanges, StaleVersion
 from .moderation import (
     ConsentBlock,
     ConsentText,
@@ -89,6 +89,7 @@ __all__ = [
     "Report",
     "ReviewClaim",
     "SearchEntry",
+    "StaleVersion",
     "ShieldedText",
     "Story",
     "StoryLink",

@@ -13,7 +13,7 @@ moderator has open.
 import datetime
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -86,20 +86,34 @@ class ReviewClaim(models.Model):
 
         Unclaimed or expired, it becomes theirs; theirs already, it is renewed
         (still "since" the first opening); someone else's, it stays theirs,
-        returned for the page to say so.
+        returned for the page to say so. ``story.review_claim`` is read as
+        loaded with the story (select_related): each write below is one
+        conditional UPDATE, so two moderators opening it at once cannot both
+        take it, and whoever loses is shown the claim that won.
         """
         now = timezone.now()
-        with transaction.atomic():
-            claim, created = cls.objects.select_for_update().get_or_create(
-                story=story,
-                defaults={"moderator": by, "claimed_at": now, "expires_at": now + claim_length()},
-            )
-            if created or (claim.moderator_id != by.pk and claim.is_current):
-                return claim
-            if claim.moderator_id != by.pk or not claim.is_current:
-                claim.moderator, claim.claimed_at = by, now
-            claim.expires_at = now + claim_length()
-            claim.save()
+        expires_at = now + claim_length()
+        claim = getattr(story, "review_claim", None)  # None: no claim row
+        if claim is None:
+            try:
+                with transaction.atomic():
+                    return cls.objects.create(
+                        story=story, moderator=by, claimed_at=now, expires_at=expires_at
+                    )
+            except IntegrityError:
+                return cls.objects.select_related("moderator").get(story=story)
+        if claim.is_current and claim.moderator_id != by.pk:
+            return claim
+        if claim.is_current:
+            claimed = cls.objects.filter(story=story, moderator=by, expires_at__gt=now)
+            changes = {"expires_at": expires_at}
+        else:
+            claimed = cls.objects.filter(story=story, expires_at__lte=now)
+            changes = {"moderator": by, "claimed_at": now, "expires_at": expires_at}
+        if not claimed.update(**changes):  # another moderator came first
+            return cls.objects.select_related("moderator").get(story=story)
+        for field, value in changes.items():
+            setattr(claim, field, value)
         return claim
 
     @classmethod

@@ -10,6 +10,10 @@ from contextlib import contextmanager
 from django.db import transaction
 
 
+class StaleVersion(Exception):
+    """The row changed after the moderator's page read it: their change was not made."""
+
+
 class LockedChanges:
     """A model whose changes are made on its row, locked and read again (``locked()``)."""
 
@@ -27,6 +31,19 @@ class LockedChanges:
             row = type(self)._default_manager.select_for_update().get(pk=self.pk)
             yield row
         self.take_fields_of(row)
+
+    @contextmanager
+    def locked_as_seen(self, version_seen):
+        """``locked()``, refused with ``StaleVersion`` unless the row is at ``version_seen``.
+
+        For a model with a ``version`` raised by every save (Story): a page
+        carries the version it showed, and a change made from it over someone
+        else's newer one would undo theirs unseen.
+        """
+        with self.locked() as row:
+            if row.version != version_seen:
+                raise StaleVersion
+            yield row
 
     def take_fields_of(self, row):
         for field in self._meta.concrete_fields:

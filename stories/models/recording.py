@@ -131,6 +131,17 @@ class RecordedStory:
     def keeps_voice_private(self):
         return self.voice == Voice.PRIVATE
 
+    def rewrite_transcript(self, cues, *, version_seen):
+        """The transcript becomes ``cues``, unless the story changed since ``version_seen``.
+
+        The story is saved too, which raises its version: a page still showing
+        the old paragraphs (the story's change form, another editor) is then
+        refused rather than writing them back. Raises ``StaleVersion``.
+        """
+        with self.locked_as_seen(version_seen) as story:
+            TranscriptSegment.replace_transcript(story, cues)
+            story.save(update_fields=["updated_at"])
+
     def keep_voice_private(self, *, by=None):
         """The narrator's choice made more private: only a transcript, never the audio.
 

@@ -12,12 +12,21 @@ renews it (the daily purge empties the cache: ``pagecache.forget_everything``).
 from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from ..models import Report, SearchEntry, Story, TaggedTheme, Theme, ThemeSuggestion
+from ..models import (
+    Report,
+    ReviewClaim,
+    SearchEntry,
+    Story,
+    TaggedTheme,
+    Theme,
+    ThemeSuggestion,
+)
 from ..signals import cascaded_from, stories_changed
 from .store import renew
 
-# Rows no public page shows: a flood of reports must not empty the cache each time.
-PRIVATE_MODELS = {Report, ThemeSuggestion, SearchEntry}
+# Rows no public page shows: a flood of reports, or a moderator opening a review,
+# must not empty the cache each time.
+PRIVATE_MODELS = {Report, ReviewClaim, ThemeSuggestion, SearchEntry}
 
 # Rows that belong to stories, by the fields that name them: readers see them
 # only with a visible story.

@@ -42,6 +42,7 @@ BAD_TIMING = _("Line %(line)d: times must look like “00:01:02.500 --> 00:01:05
 ENDS_BEFORE_START = _("Line %(line)d: the cue ends before it starts.")
 OUT_OF_ORDER = _("Line %(line)d: cues must be in time order.")
 OUTSIDE_CUE = _("Line %(line)d: this text is in no cue (a blank line ends a cue’s text).")
+BAD_CLOCK = _("Type a time as minutes and seconds (1:05) or hours, minutes and seconds (1:02:03).")
 NO_CUES = _("The transcript has no cues with a time and text.")
 TOO_LONG = _("The transcript is too long: at most %(cues)d cues and %(characters)d characters.")
 CUE_TOO_LONG = _("Line %(line)d: the cue’s text is too long: at most %(characters)d characters.")
@@ -65,6 +66,10 @@ _TAG = re.compile(r"<(?:/?[A-Za-z][^>]*>?|[0-9][0-9:.]*>)")
 # database; tab and line feed are the only ones text needs.
 # A word, for comparing a written story with its transcript (same_words).
 _WORD = re.compile(r"\w+")
+# A time as clock() writes it, typed by a moderator: "1:05", "12:05", "1:02:03".
+_CLOCK = re.compile(r"(?:([0-9]{1,3}):([0-9]{2})|([0-9]{1,4})):([0-9]{2})")
+# Paragraphs of a pasted transcript: separated by a blank line (or one of spaces).
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 # How long the last cue lasts when nothing says where the recording ends.
@@ -159,6 +164,23 @@ def clock(td: datetime.timedelta) -> str:
     if hours:
         return f"{hours}:{minutes:02d}:{seconds:02d}"
     return f"{minutes}:{seconds:02d}"
+
+
+def parse_clock(text: str) -> datetime.timedelta:
+    """The time ``text`` says, typed as clock() writes it; ValidationError otherwise."""
+    match = _CLOCK.fullmatch(text.strip())
+    if match is None:
+        raise ValidationError(BAD_CLOCK, code="bad_clock")
+    hours, minutes_after_hours, minutes, seconds = match.groups()
+    minutes = int(minutes_after_hours or minutes)
+    if int(seconds) > 59 or (hours is not None and minutes > 59):
+        raise ValidationError(BAD_CLOCK, code="bad_clock")
+    return datetime.timedelta(hours=int(hours or 0), minutes=minutes, seconds=int(seconds))
+
+
+def paragraphs(text: str) -> list[str]:
+    """The paragraphs of a transcript typed or pasted as plain text, blank lines between them."""
+    return [part.strip() for part in _PARAGRAPH_BREAK.split(_clean(text)) if part.strip()]
 
 
 def to_text(cues: Iterable[Cue]) -> str:
