@@ -309,6 +309,9 @@ REPORT_RATE_LIMIT = env_int("REPORT_RATE_LIMIT", 10)
 # Distinct readers whose open "personal information exposed" reports take a
 # story off the site and back to review, before any moderator has looked.
 REPORTS_TO_HIDE_STORY = env_int("REPORTS_TO_HIDE_STORY", 3)
+# A story with a waived identity-shield finding, or a recording readers will
+# hear, needs the approvals of two different moderators (docs/moderation.md).
+TWO_MODERATORS_FOR_RISKY_STORIES = env_bool("TWO_MODERATORS_FOR_RISKY_STORIES", False)
 
 # How many reverse proxies in front of the site append to X-Forwarded-For.
 # 0 (the default) trusts only REMOTE_ADDR, which a client cannot forge.

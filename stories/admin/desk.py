@@ -5,6 +5,7 @@ Decisions go through the model's workflow methods, as everywhere else.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -24,8 +25,11 @@ from ..models import (
     Report,
     Story,
     ThemeSuggestion,
+    WaiverRefused,
 )
+from ..models.shielding import is_public, moderator_label
 from ..safety import shield
+from .actions import first_approval_message
 from .forms import RejectForm
 
 DESK_LIST_LENGTH = 50
@@ -72,6 +76,67 @@ def recent_counts_by_perspective(since):
     ]
 
 
+# Shown on the review page whether or not the shield finds anything in them.
+ALWAYS_SHOWN = ("title", "summary", "quote", "body")
+
+
+@dataclass
+class FindingToDecide:
+    finding: shield.Finding
+    kind: str
+    waiver: object  # its ShieldWaiver, or None
+    blocks: bool  # high-risk, public and not waived: the story cannot be approved
+
+
+@dataclass
+class Passage:
+    """One text of a story on the review page, its findings highlighted where they stand."""
+
+    field: str
+    label: str
+    html: str  # safe: shield.highlight escapes the narrator's text
+    findings: list
+
+
+def passages_to_review(story):
+    """The story's texts as the review page shows them, each with its findings to decide on.
+
+    The title, summary, quote and body always; any other text (a transcript
+    paragraph, the place...) where the shield finds something.
+    """
+    findings, waived = story.shield_review()
+    passages = []
+    for field, shielded in story.shielded_texts().items():
+        here = [finding for finding in findings if finding.field == field]
+        if not shielded.text or not (here or field in ALWAYS_SHOWN):
+            continue
+        to_decide = [
+            FindingToDecide(
+                finding,
+                moderator_label(finding),
+                waived.get(finding),
+                finding.is_high_risk and is_public(finding) and finding not in waived,
+            )
+            for finding in here
+        ]
+        classes = {item.finding: mark_class(item) for item in to_decide}
+        passages.append(
+            Passage(
+                field,
+                shielded.label,
+                shield.highlight(shielded.text, here, classes=classes.get),
+                to_decide,
+            )
+        )
+    return passages
+
+
+def mark_class(item):
+    if item.blocks:
+        return "finding finding-blocks"
+    return "finding finding-waived" if item.waiver else "finding"
+
+
 def next_in_queue(after=None):
     """The oldest pending story, other than ``after``."""
     queue = Story.objects.filter(status=Story.Status.PENDING).order_by("submitted_at", "pk")
@@ -100,21 +165,28 @@ class ModerationDeskMixin:
         now = timezone.now()
         pending = (
             Story.objects.filter(status=Story.Status.PENDING)
-            .select_related("perspective")
+            .select_related("perspective", "first_approved_by")
+            # The shield reads every public text: findings are counted from them, here.
             .only(
-                "title",
+                *shield.SHIELDED_FIELDS,
                 "submitted_at",
                 "language",
                 "sent_with_findings",
                 "voice",
+                "is_anonymous",
+                "narrator_name",
+                "first_approved_at",
+                "first_approved_by__username",
                 "perspective__name",
                 "perspective__name_es",
             )
+            .with_shield_review()
             .order_by("submitted_at", "pk")
         )
         pending = list(pending[: DESK_LIST_LENGTH + 1])
         for story in pending:
             story.sent_anyway = shield.sent_anyway(story.sent_with_findings)
+            story.unresolved_count = len(story.unresolved_findings())
         return TemplateResponse(
             request,
             "admin/stories/story/desk.html",
@@ -147,10 +219,16 @@ class ModerationDeskMixin:
         )
 
     def review_view(self, request, story_id):
-        story = get_object_or_404(Story.objects.select_related("perspective"), pk=story_id)
+        story = get_object_or_404(
+            Story.objects.select_related("perspective", "first_approved_by").with_shield_review(),
+            pk=story_id,
+        )
         if not self.has_change_permission(request, story):
             raise PermissionDenied
         reject_form = RejectForm(request.POST if request.POST.get("decision") == "reject" else None)
+        if request.method == "POST" and request.POST.get("finding"):
+            self._decide_finding(request, story)
+            return redirect(reverse("admin:stories_story_review", args=[story.pk]) + "#shield")
         if request.method == "POST":
             decided = self._decide(request, story, reject_form)
             if decided:
@@ -169,7 +247,8 @@ class ModerationDeskMixin:
                 "opts": self.model._meta,
                 "original": story,
                 "story": story,
-                "shield": self.identity_shield(story),
+                "passages": passages_to_review(story),
+                "unready_reason": story.unready_reason(),
                 "sent_anyway": shield.sent_anyway(story.sent_with_findings),
                 "open_reports": story.reports.open(),
                 "corrections": story.corrections_asked(),
@@ -188,7 +267,9 @@ class ModerationDeskMixin:
         note = request.POST.get("note", "").strip()
         try:
             if decision == "approve":
-                story.approve(by=request.user, note=note)
+                if story.approve(by=request.user, note=note).to_status != Story.Status.APPROVED:
+                    self.message_user(request, first_approval_message(story), messages.INFO)
+                    return True
                 done = _("Approved and published: %(title)s")
             elif decision == "reject":
                 if not reject_form.is_valid():
@@ -217,3 +298,31 @@ class ModerationDeskMixin:
             return False
         self.message_user(request, done % {"title": story}, messages.SUCCESS)
         return True
+
+    def _decide_finding(self, request, story):
+        """Redact or waive the one finding posted (``finding``: its ``Finding.key``)."""
+        key = request.POST["finding"]
+        if request.POST.get("finding_decision") == "waive":
+            try:
+                waiver = story.waive(key, request.POST.get("reason", ""), by=request.user)
+            except WaiverRefused as refusal:
+                self.message_user(request, str(refusal), messages.ERROR)
+                return
+            self.message_user(
+                request,
+                _("Waived: %(kind)s. The story's history records who waived it and why.")
+                % {"kind": waiver.get_kind_display()},
+                messages.SUCCESS,
+            )
+        elif story.redact([key], by=request.user):
+            self.message_user(
+                request,
+                _("Redacted; the story's history records its kind."),
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(
+                request,
+                _("That detail has changed or gone since the page was loaded; look again."),
+                messages.WARNING,
+            )

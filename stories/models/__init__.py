@@ -40,7 +40,7 @@ from .recording import (
     recordings_storage,
 )
 from .search_entry import SearchEntry
-from .shielding import ShieldedText
+from .shielding import ShieldedText, ShieldWaiver, WaiverRefused
 from .story import EARLIEST_YEAR, InvalidTransition, NotReadyToPublish, Story
 from .story_queryset import StoryQuerySet
 from .taxonomy import (
@@ -87,6 +87,7 @@ __all__ = [
     "Report",
     "SearchEntry",
     "ShieldedText",
+    "ShieldWaiver",
     "Story",
     "StoryLink",
     "StoryQuerySet",
@@ -97,6 +98,7 @@ __all__ = [
     "TimelineEvent",
     "TranscriptSegment",
     "Voice",
+    "WaiverRefused",
     "facets_of",
     "forget_files",
     "hash_submission_id",

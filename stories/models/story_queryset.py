@@ -118,6 +118,11 @@ class StoryQuerySet(models.QuerySet):
         """
         return self.prefetch_related(models.Prefetch("themes", to_attr="themes_read_ahead"))
 
+    def with_shield_review(self):
+        """These stories, each with its transcript and waivers read ahead: two queries for all,
+        so each one's ``unresolved_findings()`` is computed from what is loaded."""
+        return self.prefetch_related("transcript", "waivers")
+
     def with_public_recording(self):
         """These stories, if readers may hear their recording (``Story.public_recording``).
 
