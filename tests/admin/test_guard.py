@@ -189,10 +189,8 @@ def test_the_review_page_highlights_and_says_what_to_do_first(moderator_client):
     story = make_story(body=f"<b>bold</b> My A-number is {A_NUMBER}. " + "x " * 30)
     response = moderator_client.get(reverse("admin:stories_story_review", args=[story.pk]))
     page = response.content.decode()
-    assert (
-        f'<mark class="finding finding-blocks" title="Alien registration number (A-number)">{A_NUMBER}</mark>'
-        in page
-    )
+    label = "Alien registration number (A-number)"
+    assert f'<mark class="finding finding-blocks" title="{label}">{A_NUMBER}</mark>' in page
     assert "&lt;b&gt;bold&lt;/b&gt;" in page and "<b>bold</b>" not in page
     assert "Not yet:" in page and "Approve and publish" in page
 
@@ -200,16 +198,16 @@ def test_the_review_page_highlights_and_says_what_to_do_first(moderator_client):
 def test_the_review_page_redacts_and_waives_one_finding_each(moderator_client, moderator):
     story = make_story(body=f"My A-number is {A_NUMBER}. The office: {PHONE}. " + "x " * 30)
     url = reverse("admin:stories_story_review", args=[story.pk])
-    moderator_client.post(url, {"finding": finding_of(story, "a_number").key,
-                                "finding_decision": "redact"})  # fmt: skip
+    redact = {"finding": finding_of(story, "a_number").key, "finding_decision": "redact"}
+    moderator_client.post(url, redact)
     refused = moderator_client.post(
         url,
         {"finding": finding_of(story, "phone").key, "finding_decision": "waive", "reason": ""},
         follow=True,
     )
     assert "Say why" in " ".join(str(m) for m in refused.context["messages"])
-    moderator_client.post(url, {"finding": finding_of(story, "phone").key,
-                                "finding_decision": "waive", "reason": "Public office"})  # fmt: skip
+    waive = {"finding": finding_of(story, "phone").key, "finding_decision": "waive"}
+    moderator_client.post(url, {**waive, "reason": "Public office"})
     story.refresh_from_db()
     assert A_NUMBER not in story.body and PHONE in story.body
     notes = list(story.events.values_list("note", flat=True))
