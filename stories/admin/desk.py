@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -23,11 +23,12 @@ from ..models import (
     NotReadyToPublish,
     Perspective,
     Report,
+    ShieldWaiver,
     Story,
     ThemeSuggestion,
     WaiverRefused,
 )
-from ..models.shielding import is_public, moderator_label
+from ..models.shielding import holds_back, moderator_label
 from ..safety import shield
 from .actions import first_approval_message
 from .forms import RejectForm
@@ -87,6 +88,12 @@ class FindingToDecide:
     waiver: object  # its ShieldWaiver, or None
     blocks: bool  # high-risk, public and not waived: the story cannot be approved
 
+    @property
+    def mark_class(self):
+        if self.blocks:
+            return "finding finding-blocks"
+        return "finding finding-waived" if self.waiver else "finding"
+
 
 @dataclass
 class Passage:
@@ -115,11 +122,11 @@ def passages_to_review(story):
                 finding,
                 moderator_label(finding),
                 waived.get(finding),
-                finding.is_high_risk and is_public(finding) and finding not in waived,
+                holds_back(finding, waived),
             )
             for finding in here
         ]
-        classes = {item.finding: mark_class(item) for item in to_decide}
+        classes = {item.finding: item.mark_class for item in to_decide}
         passages.append(
             Passage(
                 field,
@@ -129,12 +136,6 @@ def passages_to_review(story):
             )
         )
     return passages
-
-
-def mark_class(item):
-    if item.blocks:
-        return "finding finding-blocks"
-    return "finding finding-waived" if item.waiver else "finding"
 
 
 def next_in_queue(after=None):
@@ -220,7 +221,11 @@ class ModerationDeskMixin:
 
     def review_view(self, request, story_id):
         story = get_object_or_404(
-            Story.objects.select_related("perspective", "first_approved_by").with_shield_review(),
+            Story.objects.select_related(
+                "perspective", "first_approved_by", "recording"
+            ).prefetch_related(
+                "transcript", Prefetch("waivers", ShieldWaiver.objects.select_related("waived_by"))
+            ),
             pk=story_id,
         )
         if not self.has_change_permission(request, story):

@@ -9,6 +9,7 @@ its public text is unresolved: neither redacted nor waived
 (``ShieldedStory.unresolved_findings``, read by ``Story.unready_reason``).
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..recordings import transcripts
 from ..safety import privacy, shield
+from .recording import TranscriptSegment
 
 # The story fields readers see once it is published (the suggested theme is
 # shielded too, but never shown): a finding there, or in the transcript, holds a story back.
@@ -40,17 +42,18 @@ class WaiverRefused(ValueError):
     """A waiver without a reason, of a finding no longer there, or whose reason quotes it."""
 
 
-# The kinds as moderators and readers of the figures read them: "Your name" is
-# what the narrator reads of their own.
-KINDS_FOR_MODERATORS = {**shield.KINDS, "name": _("The narrator's own name")}
-
-
 def moderator_label(finding):
-    return KINDS_FOR_MODERATORS[finding.kind]
+    return shield.KINDS_FOR_MODERATORS[finding.kind]
 
 
 def is_public(finding):
     return finding.field in PUBLIC_SHIELDED_FIELDS or finding.field.startswith("transcript-")
+
+
+def holds_back(finding, waived):
+    """Whether ``finding`` keeps its story from being published: high-risk, in what
+    readers would see, and not among the ``waived`` (``ShieldedStory.shield_review``)."""
+    return finding.is_high_risk and is_public(finding) and finding not in waived
 
 
 def fingerprint(text, finding):
@@ -74,7 +77,9 @@ class ShieldWaiver(models.Model):
     story = models.ForeignKey(
         "Story", on_delete=models.CASCADE, related_name="waivers", verbose_name=_("story")
     )
-    kind = models.CharField(_("kind"), max_length=32, choices=list(KINDS_FOR_MODERATORS.items()))
+    kind = models.CharField(
+        _("kind"), max_length=32, choices=list(shield.KINDS_FOR_MODERATORS.items())
+    )
     field = models.CharField(_("field"), max_length=64)
     fingerprint = models.CharField(_("finding (keyed hash)"), max_length=64)
     reason = models.TextField(_("reason"))
@@ -129,7 +134,7 @@ class ShieldedStory:
         (``transcript`` and ``waivers`` prefetched, or two queries)."""
         texts = self.shielded_texts()
         findings = self._findings_in(texts)
-        waivers = {(w.kind, w.field, w.fingerprint): w for w in self.waivers.all()}
+        waivers = self.waivers_by_key()
         waived = {}
         for finding in findings:
             key = (finding.kind, finding.field, fingerprint(texts[finding.field].text, finding))
@@ -137,23 +142,50 @@ class ShieldedStory:
                 waived[finding] = waivers[key]
         return findings, waived
 
+    def transcript_read_ahead(self):
+        """Its transcript's paragraphs; for a story of a list read with
+        ``StoryQuerySet.with_shield_review()``, from the rows read with it."""
+        if not hasattr(self, "transcript_rows"):
+            return self.transcript.all()
+        rows = sorted(self.transcript_rows or (), key=lambda row: (row["start"], row["id"]))
+        return [
+            TranscriptSegment(
+                id=row["id"],
+                story_id=self.pk,
+                start=datetime.timedelta(seconds=row["start"]),
+                text=row["text"],
+            )
+            for row in rows
+        ]
+
+    def waivers_by_key(self):
+        """{(kind, field, fingerprint): its waiver}; for a story of a list read with
+        ``StoryQuerySet.with_shield_review()``, the keys alone, each to True."""
+        if hasattr(self, "waiver_keys"):
+            return {tuple(key.split(":")): True for key in (self.waiver_keys or "").split()}
+        return {(w.kind, w.field, w.fingerprint): w for w in self.waivers.all()}
+
     def unresolved_findings(self):
         """The high-risk findings in what readers would see, neither redacted nor waived."""
         findings, waived = self.shield_review()
-        return [
-            finding
-            for finding in findings
-            if finding.is_high_risk and is_public(finding) and finding not in waived
-        ]
+        return [finding for finding in findings if holds_back(finding, waived)]
 
-    def unresolved_findings_named(self, findings):
-        """ "Phone number in Body, A-number in Transcript at 0:12": kinds and places, no values."""
+    def unresolved_findings_reason(self):
+        """Why the shield holds this story back, naming each finding by kind and place
+        ("Phone number in Body"), never by its value; "" if it does not."""
+        unresolved = self.unresolved_findings()
+        if not unresolved:
+            return ""
         texts = self.shielded_texts()
-        return "; ".join(
+        named = "; ".join(
             _("%(kind)s in %(field)s")
             % {"kind": moderator_label(finding), "field": texts[finding.field].label}
-            for finding in findings
+            for finding in unresolved
         )
+        return _(
+            "Redact or waive, with a reason, each detail that could identify someone first: "
+            "%(findings)s."
+        ) % {"findings": named}
 
     def waive(self, key, reason, *, by):
         """Waive the finding named ``key`` (``Finding.key``), for ``reason``; the new waiver.
@@ -199,7 +231,7 @@ class ShieldedStory:
             )
             for name in shield.SHIELDED_FIELDS
         }
-        for segment in self.transcript.all():
+        for segment in self.transcript_read_ahead():
             label = _("Transcript at %(time)s") % {"time": transcripts.clock(segment.start)}
             texts[segment.shield_field] = ShieldedText(label, segment.text, segment)
         return texts

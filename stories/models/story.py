@@ -9,7 +9,6 @@ reports and links through their related managers (``self.events``, ...).
 """
 
 from django.apps import apps
-from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
@@ -29,6 +28,7 @@ from .notices import HearingBack
 from .places import place_key
 from .quoting import QUOTE_MAX_LENGTH, QuotedStory
 from .recording import RecordedStory, Recording, Voice, forget_files
+from .second_approval import SecondApproval
 from .shielding import ShieldedStory
 from .story_queryset import StoryQuerySet
 from .taxonomy import Perspective, TaggedTheme, in_local_order
@@ -46,7 +46,8 @@ class NotReadyToPublish(InvalidTransition):
     """An approval the story's content does not allow yet (``Story.unready_reason``)."""
 
 
-class Story(RecordedStory, LockedChanges, ShieldedStory, HearingBack, QuotedStory, models.Model):
+class Story(RecordedStory, LockedChanges, ShieldedStory, HearingBack, QuotedStory,
+            SecondApproval, models.Model):  # fmt: skip
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending review")
         APPROVED = "approved", _("Approved")
@@ -180,21 +181,6 @@ class Story(RecordedStory, LockedChanges, ShieldedStory, HearingBack, QuotedStor
         _("withdrawal token (hash)"), max_length=64, blank=True, db_index=True
     )
     moderator_notes = models.TextField(_("moderator notes"), blank=True)
-    # The first of the two approvals a risky story needs when
-    # TWO_MODERATORS_FOR_RISKY_STORIES is on (Story.needs_second_moderator);
-    # cleared whenever the story's status changes.
-    first_approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("first approved by"),
-    )
-    first_approved_at = models.DateTimeField(
-        _("first approved at"), null=True, blank=True, editable=False
-    )
     # The kinds of the shield's findings the narrator chose to send anyway ("phone", ...),
     # never their values; [] when nothing was found, None when not recorded.
     sent_with_findings = models.JSONField(
@@ -424,59 +410,29 @@ class Story(RecordedStory, LockedChanges, ShieldedStory, HearingBack, QuotedStor
         """Why this story cannot be published yet, or "" if it can.
 
         A story told only in a recording has nothing a moderator has read: it
-        waits until one has listened to all of it and cleared it. A high-risk
-        finding of the identity shield in what readers would see must be
-        redacted or waived first; the reason names each by kind and place.
+        waits until one has listened to all of it and cleared it. Shield: shielding.py.
         """
-        if unresolved := self.unresolved_findings():
+        if reason := self.unresolved_findings_reason():
+            return reason
+        recording = getattr(self, "recording", None)
+        if self.told_only_in_a_recording and (recording is None or not recording.is_cleared):
             return _(
-                "Redact or waive, with a reason, each detail that could identify someone "
-                "first: %(findings)s."
-            ) % {"findings": self.unresolved_findings_named(unresolved)}
-        if self.told_only_in_a_recording:
-            recording = getattr(self, "recording", None)
-            if recording is None or not recording.is_cleared:
-                return _(
-                    "It is told only in a recording, and no moderator has listened to all of "
-                    "it and cleared it yet."
-                )
+                "It is told only in a recording, and no moderator has listened to all of "
+                "it and cleared it yet."
+            )
         return ""
 
-    def needs_second_moderator(self):
-        """Whether this story needs two moderators' approvals (TWO_MODERATORS_FOR_RISKY_STORIES).
-
-        One with a detail a moderator chose to publish (a waiver still in force),
-        or a recording whose voice readers will hear once it is cleared.
-        """
-        if not getattr(settings, "TWO_MODERATORS_FOR_RISKY_STORIES", False):
-            return False
-        recording = getattr(self, "recording", None)
-        return bool(self.shield_review()[1]) or (
-            recording is not None and not self.keeps_voice_private
-        )
-
     def approve(self, *, by, note=""):
-        """Publish the story, or record a first approval if it needs a second moderator's.
-
-        Returns the event: its ``to_status`` says which (approved, or still pending).
-        """
+        """Publish, or record a first approval (second_approval.py): the event says which."""
         with self.locked() as story:
             if reason := story.unready_reason():
                 raise NotReadyToPublish(reason)
-            if story.first_approved_by_id is None and story.needs_second_moderator():
-                story.first_approved_by, story.first_approved_at = by, timezone.now()
-                story.save(update_fields=["first_approved_by", "first_approved_at", "updated_at"])
-                return story.record_event(
-                    "First approval: a second moderator's approval publishes it. " + note, by=by
-                )
+            if first := story.record_first_approval(by=by, note=note):
+                return first  # still pending
 
         def publish(story):
-            if reason := story.unready_reason():
+            if reason := story.unready_reason() or story.second_approval_missing(by):
                 raise NotReadyToPublish(reason)
-            if story.needs_second_moderator() and story.first_approved_by_id in (None, by.pk):
-                raise NotReadyToPublish(
-                    _("You gave it its first approval: a second, different moderator publishes it.")
-                )
             now = timezone.now()
             embargoed = story.embargo_until is not None and story.embargo_until > now
             # A story approved again keeps its first publication date, for
@@ -628,9 +584,8 @@ class Story(RecordedStory, LockedChanges, ShieldedStory, HearingBack, QuotedStor
             story.themes.clear()
             Recording.objects.filter(story=story).delete()
             story.transcript.all().delete()
-            story.events.update(**privacy.erased_values(story.events.model))
-            story.reports.update(**privacy.erased_values(story.reports.model))
-            story.waivers.update(**privacy.erased_values(story.waivers.model))
+            for related in (story.events, story.reports, story.waivers):
+                related.update(**privacy.erased_values(related.model))
             LogEntry.objects.filter(
                 content_type=ContentType.objects.get_for_model(Story), object_id=str(self.pk)
             ).update(object_repr=f"story {self.pk} (erased)", change_message="")

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import ModerationEvent, Perspective, ShieldWaiver, Story
-from ..models.shielding import KINDS_FOR_MODERATORS
 from ..pagecache.store import counted_once_per_generation
+from ..safety import shield
 
 # The window of the median time to decision.
 DECISION_WINDOW_DAYS = 90
@@ -59,7 +59,7 @@ def waivers_and_overdue():
     counts = counted_once_per_generation("moderation-waivers", _waivers_and_overdue)
     waived = [
         (label, counts["waived"][kind])
-        for kind, label in KINDS_FOR_MODERATORS.items()
+        for kind, label in shield.KINDS_FOR_MODERATORS.items()
         if counts["waived"].get(kind)
     ]
     return waived, counts["overdue"]

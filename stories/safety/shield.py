@@ -82,6 +82,10 @@ HIGH_RISK = frozenset(
     }
 )
 
+# The kinds as moderators (and the public figures) name them: "Your name" is
+# how the narrator reads their own.
+KINDS_FOR_MODERATORS = {**KINDS, "name": _("The narrator's own name")}
+
 REDACTED = "[redacted]"
 
 # What "Remove it for me" on the share form's review step puts in place of a
@@ -476,7 +480,7 @@ def sent_anyway(kinds):
     """
     if not kinds:
         return ""
-    labels = ", ".join(str(KINDS[kind]) for kind in KINDS if kind in kinds)
+    labels = ", ".join(str(label) for kind, label in KINDS_FOR_MODERATORS.items() if kind in kinds)
     return ngettext(
         "Sent anyway, %(count)d finding (%(kinds)s)",
         "Sent anyway, %(count)d findings (%(kinds)s)",

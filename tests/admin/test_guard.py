@@ -17,7 +17,7 @@ from stories.models import (
     WaiverRefused,
 )
 from stories.safety import shield
-from tests.factories import give_recording, make_story
+from tests.factories import admin_edit, give_recording, make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -185,6 +185,13 @@ def test_a_crafted_post_to_approve_a_risky_story_is_refused(moderator_client):
     assert "A-number" in refusal and A_NUMBER not in refusal
 
 
+def test_a_crafted_change_form_post_cannot_set_the_status(moderator_client):
+    story = make_story(body=EACH_HIGH_RISK_KIND["a_number"])
+    admin_edit(moderator_client, story, status="approved", published_at="2026-01-01 10:00")
+    story.refresh_from_db()
+    assert (story.status, story.published_at) == (Story.Status.PENDING, None)
+
+
 def test_the_review_page_highlights_and_says_what_to_do_first(moderator_client):
     story = make_story(body=f"<b>bold</b> My A-number is {A_NUMBER}. " + "x " * 30)
     response = moderator_client.get(reverse("admin:stories_story_review", args=[story.pk]))
@@ -216,6 +223,19 @@ def test_the_review_page_redacts_and_waives_one_finding_each(moderator_client, m
     moderator_client.post(url, {"decision": "approve"})
     story.refresh_from_db()
     assert story.status == Story.Status.APPROVED
+
+
+def test_the_desk_counts_transcripts_and_waivers_within_its_budget(
+    moderator_client, moderator, django_assert_max_num_queries
+):
+    heard = make_story(title="Heard")
+    give_recording(heard, transcript=[(0, "Nothing here"), (12, f"Call me at {PHONE}.")])
+    waived_story(moderator)  # its one finding waived
+    with django_assert_max_num_queries(10):
+        desk = moderator_client.get(reverse("admin:stories_story_desk"))
+    counts = {story.title: story.unresolved_count for story in desk.context["pending"]}
+    assert counts["Heard"] == 1
+    assert sorted(counts.values()) == [0, 1]
 
 
 def test_the_desk_and_the_list_count_unresolved_findings(moderator_client):
@@ -303,3 +323,13 @@ def test_the_figures_page_counts_waivers_by_kind_and_overdue_stories(client, mod
     assert "longer than the 7 days we promise narrators: 1." in page
     assert "A public office" not in page and story.title not in page
     assert ModerationEvent.objects.filter(note__contains="Waived").count() == 1
+
+
+def test_the_review_page_keeps_its_query_budget(
+    moderator_client, moderator, django_assert_max_num_queries
+):
+    story = waived_story(moderator)
+    give_recording(story, transcript=[(0, f"Call {PHONE}"), (5, "More words")])
+    with django_assert_max_num_queries(10):
+        response = moderator_client.get(reverse("admin:stories_story_review", args=[story.pk]))
+    assert "Transcript at 0:00" in response.content.decode()
