@@ -46,7 +46,7 @@ def test_a_moderator_resolves_each_finding_before_publishing(
     page.locator("#id_username").fill("rosa")
     page.locator("#id_password").fill(PASSWORD)
     page.keyboard.press("Enter")
-    page.wait_for_url("**/admin/")
+    expect(page.locator("#user-tools")).to_be_visible()
     page.goto(f"{site}/admin/stories/story/{story.pk}/review/")
 
     blocking = page.locator(".review-passage mark.finding-blocks")
