@@ -315,6 +315,9 @@ REVIEW_CLAIM_MINUTES = env_int("REVIEW_CLAIM_MINUTES", 30)
 # How soon narrators are told a moderator reads their story, in days: the thank-you
 # page, the private page and the email say it, and the desk marks stories waiting longer.
 PROMISED_REVIEW_DAYS = env_int("PROMISED_REVIEW_DAYS", 7)
+# A story with a waived identity-shield finding, or a recording readers will
+# hear, needs the approvals of two different moderators (docs/moderation.md).
+TWO_MODERATORS_FOR_RISKY_STORIES = env_bool("TWO_MODERATORS_FOR_RISKY_STORIES", False)
 
 # How many reverse proxies in front of the site append to X-Forwarded-For.
 # 0 (the default) trusts only REMOTE_ADDR, which a client cannot forge.

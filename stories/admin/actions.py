@@ -20,7 +20,7 @@ def workflow_action(method, description, done, **arguments):
         changed = skipped = 0
         for story in queryset:
             try:
-                getattr(story, method)(by=request.user, **arguments)
+                event = getattr(story, method)(by=request.user, **arguments)
             except NotReadyToPublish as refusal:
                 # Named, with its reason: the moderator has something to do for it.
                 modeladmin.message_user(
@@ -31,7 +31,11 @@ def workflow_action(method, description, done, **arguments):
             except InvalidTransition:
                 skipped += 1
             else:
-                changed += 1
+                if event.from_status == event.to_status:
+                    # A first approval (TWO_MODERATORS_FOR_RISKY_STORIES): named, as it waits.
+                    modeladmin.message_user(request, first_approval_message(story), messages.INFO)
+                else:
+                    changed += 1
         if changed:
             modeladmin.message_user(request, done % {"count": changed}, messages.SUCCESS)
         if skipped:
@@ -48,6 +52,12 @@ def workflow_action(method, description, done, **arguments):
 
     action.__name__ = method
     return admin.action(permissions=["change"], description=description)(action)
+
+
+def first_approval_message(story):
+    return _(
+        "First approval recorded: %(title)s. A second, different moderator's approval publishes it."
+    ) % {"title": story}
 
 
 def asked_before_acting(

@@ -5,11 +5,12 @@ Decisions go through the model's workflow methods, as everywhere else.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -25,11 +26,15 @@ from ..models import (
     Perspective,
     Report,
     ReviewClaim,
+    ShieldWaiver,
     Story,
     ThemeSuggestion,
+    WaiverRefused,
     held_by_another,
 )
+from ..models.shielding import holds_back, moderator_label
 from ..safety import shield
+from .actions import first_approval_message
 from .forms import RejectForm
 from .workspace import ReviewWorkspace
 
@@ -85,6 +90,67 @@ def recent_counts_by_perspective(since):
     ]
 
 
+# Shown on the review page whether or not the shield finds anything in them.
+ALWAYS_SHOWN = ("title", "summary", "quote", "body")
+
+
+@dataclass
+class FindingToDecide:
+    finding: shield.Finding
+    kind: str
+    waiver: object  # its ShieldWaiver, or None
+    blocks: bool  # high-risk, public and not waived: the story cannot be approved
+
+    @property
+    def mark_class(self):
+        if self.blocks:
+            return "finding finding-blocks"
+        return "finding finding-waived" if self.waiver else "finding"
+
+
+@dataclass
+class Passage:
+    """One text of a story on the review page, its findings highlighted where they stand."""
+
+    field: str
+    label: str
+    html: str  # safe: shield.highlight escapes the narrator's text
+    findings: list
+
+
+def passages_to_review(story):
+    """The story's texts as the review page shows them, each with its findings to decide on.
+
+    The title, summary, quote and body always; any other text (a transcript
+    paragraph, the place...) where the shield finds something.
+    """
+    findings, waived = story.shield_review()
+    passages = []
+    for field, shielded in story.shielded_texts().items():
+        here = [finding for finding in findings if finding.field == field]
+        if not shielded.text or not (here or field in ALWAYS_SHOWN):
+            continue
+        to_decide = [
+            FindingToDecide(
+                finding,
+                moderator_label(finding),
+                waived.get(finding),
+                holds_back(finding, waived),
+            )
+            for finding in here
+        ]
+        classes = {item.finding: item.mark_class for item in to_decide}
+        passages.append(
+            Passage(
+                field,
+                shielded.label,
+                shield.highlight(shielded.text, here, classes=classes.get),
+                to_decide,
+            )
+        )
+    return passages
+
+
 def next_in_queue(moderator, after=None):
     """The oldest pending story, other than ``after``, that no other moderator is reviewing."""
     queue = Story.objects.review_queue().not_claimed_by_others_than(moderator)
@@ -104,6 +170,11 @@ class ModerationDeskMixin:
                 self.admin_site.admin_view(self.review_view),
                 name="stories_story_review",
             ),
+            path(
+                "<int:story_id>/review/next/",
+                self.admin_site.admin_view(self.next_view),
+                name="stories_story_review_next",
+            ),
             *super().get_urls(),
         ]
 
@@ -114,21 +185,28 @@ class ModerationDeskMixin:
         pending = (
             Story.objects.review_queue()
             .with_review_signs()
-            .select_related("perspective", "review_claim__moderator")
+            .select_related("perspective", "review_claim__moderator", "first_approved_by")
+            # The shield reads every public text: findings are counted from them, here.
             .only(
-                "title",
+                *shield.SHIELDED_FIELDS,
                 "submitted_at",
                 "language",
                 "sent_with_findings",
                 "voice",
+                "is_anonymous",
+                "narrator_name",
+                "first_approved_at",
+                "first_approved_by__username",
                 "perspective__name",
                 "perspective__name_es",
                 *CLAIM_FIELDS,
             )
+            .with_shield_review()
         )
         pending = list(pending[: DESK_LIST_LENGTH + 1])
         for story in pending:
             story.sent_anyway = shield.sent_anyway(story.sent_with_findings)
+            story.unresolved_count = len(story.unresolved_findings())
         return TemplateResponse(
             request,
             "admin/stories/story/desk.html",
@@ -168,8 +246,13 @@ class ModerationDeskMixin:
     def review_view(self, request, story_id):
         story = get_object_or_404(
             Story.objects.select_related(
-                "perspective", "recording__cleared_by", "review_claim__moderator"
-            ).prefetch_related("transcript"),
+                "perspective",
+                "first_approved_by",
+                "recording__cleared_by",
+                "review_claim__moderator",
+            ).prefetch_related(
+                "transcript", Prefetch("waivers", ShieldWaiver.objects.select_related("waived_by"))
+            ),
             pk=story_id,
         )
         if not self.has_change_permission(request, story):
@@ -180,6 +263,9 @@ class ModerationDeskMixin:
         recording = getattr(story, "recording", None)
         workspace = ReviewWorkspace(request, story, recording)
         reject_form = RejectForm(request.POST if request.POST.get("decision") == "reject" else None)
+        if request.method == "POST" and request.POST.get("finding"):
+            self._decide_finding(request, story)
+            return redirect(reverse("admin:stories_story_review", args=[story.pk]) + "#shield")
         if workspace.posted:
             if workspace.save(request):
                 review_url = reverse("admin:stories_story_review", args=[story.pk])
@@ -187,12 +273,7 @@ class ModerationDeskMixin:
         elif request.method == "POST":
             decided = self._decide(request, story, reject_form)
             if decided:
-                following = next_in_queue(request.user, after=story)
-                if following is None:
-                    self.message_user(request, _("The queue is empty."), messages.INFO)
-                    return redirect("admin:stories_story_desk")
-                return redirect("admin:stories_story_review", following.pk)
-        following = next_in_queue(request.user, after=story)
+                return self._go_to_next(request, story)
         return TemplateResponse(
             request,
             "admin/stories/story/review.html",
@@ -204,12 +285,12 @@ class ModerationDeskMixin:
                 "story": story,
                 "recording": recording,
                 **workspace.forms,
-                "shield": self.identity_shield(story),
+                "passages": passages_to_review(story),
+                "unready_reason": story.unready_reason(),
                 "sent_anyway": shield.sent_anyway(story.sent_with_findings),
                 "open_reports": story.reports.open(),
                 "corrections": story.corrections_asked(),
                 "reject_form": reject_form,
-                "next_story": following,
                 "claim": self._claim_on_opening(request, story),
                 "can_approve": Story.Status.APPROVED in Story.TRANSITIONS[story.status],
                 "can_reject": Story.Status.REJECTED in Story.TRANSITIONS[story.status],
@@ -217,6 +298,20 @@ class ModerationDeskMixin:
                 "change_url": reverse("admin:stories_story_change", args=[story.pk]),
             },
         )
+
+    def next_view(self, request, story_id):
+        """*Next in the queue*: which story is next is decided when the moderator asks, as
+        claims stand then, not when the page they leave was drawn."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return self._go_to_next(request, get_object_or_404(Story.objects.only("pk"), pk=story_id))
+
+    def _go_to_next(self, request, story):
+        following = next_in_queue(request.user, after=story)
+        if following is None:
+            self.message_user(request, _("The queue is empty."), messages.INFO)
+            return redirect("admin:stories_story_desk")
+        return redirect("admin:stories_story_review", following.pk)
 
     def _claim_on_opening(self, request, story):
         """The claim on ``story`` as its review is shown: opening a pending story's claims it.
@@ -250,7 +345,9 @@ class ModerationDeskMixin:
         note = request.POST.get("note", "").strip()
         try:
             if decision == "approve":
-                story.approve(by=request.user, note=note)
+                if story.approve(by=request.user, note=note).to_status != Story.Status.APPROVED:
+                    self.message_user(request, first_approval_message(story), messages.INFO)
+                    return True
                 done = _("Approved and published: %(title)s")
             elif decision == "reject":
                 if not reject_form.is_valid():
@@ -279,3 +376,31 @@ class ModerationDeskMixin:
             return False
         self.message_user(request, done % {"title": story}, messages.SUCCESS)
         return True
+
+    def _decide_finding(self, request, story):
+        """Redact or waive the one finding posted (``finding``: its ``Finding.key``)."""
+        key = request.POST["finding"]
+        if request.POST.get("finding_decision") == "waive":
+            try:
+                waiver = story.waive(key, request.POST.get("reason", ""), by=request.user)
+            except WaiverRefused as refusal:
+                self.message_user(request, str(refusal), messages.ERROR)
+                return
+            self.message_user(
+                request,
+                _("Waived: %(kind)s. The story's history records who waived it and why.")
+                % {"kind": waiver.get_kind_display()},
+                messages.SUCCESS,
+            )
+        elif story.redact([key], by=request.user):
+            self.message_user(
+                request,
+                _("Redacted; the story's history records its kind."),
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(
+                request,
+                _("That detail has changed or gone since the page was loaded; look again."),
+                messages.WARNING,
+            )

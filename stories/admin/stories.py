@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
 from ..models import Recording, Story, StoryLink, TranscriptSegment, recordings_storage
+from ..models.shielding import moderator_label
 from ..recordings import ranges
 from ..safety import privacy, shield
 from .actions import asked_before_acting, workflow_action
@@ -52,7 +53,7 @@ def findings_in_context(story, findings):
     return [
         FindingForModerator(
             finding=finding,
-            kind=_("The narrator's own name") if finding.kind == "name" else finding.label,
+            kind=moderator_label(finding),
             field=texts[finding.field].label,
             excerpt=shield.excerpt(texts[finding.field].text, finding, width=80),
         )
@@ -72,6 +73,7 @@ class StoryAdmin(ModerationDeskMixin, ReviewWorkspaceMixin, admin.ModelAdmin):
         "language",
         "featured",
         "has_recording",
+        "unresolved_findings",
         "submitted_at",
         "published_at",
     )
@@ -190,7 +192,12 @@ class StoryAdmin(ModerationDeskMixin, ReviewWorkspaceMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         # search_vector is PostgreSQL's index data: large, never shown, kept by reindex().
         return (
-            super().get_queryset(request).with_themes().with_review_signs().defer("search_vector")
+            super()
+            .get_queryset(request)
+            .with_themes()
+            .with_review_signs()
+            .with_shield_review()
+            .defer("search_vector")
         )
 
     def save_formset(self, request, form, formset, change):
@@ -282,6 +289,11 @@ class StoryAdmin(ModerationDeskMixin, ReviewWorkspaceMixin, admin.ModelAdmin):
                 "redact_url": reverse("admin:stories_story_redact", args=[story.pk]),
             },
         )
+
+    @admin.display(description=_("high-risk findings"))
+    def unresolved_findings(self, story):
+        """How many high-risk findings still hold the story back (neither redacted nor waived)."""
+        return len(story.unresolved_findings())
 
     @admin.display(description=_("sent by the narrator"))
     def sent_anyway(self, story):

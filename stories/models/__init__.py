@@ -41,7 +41,7 @@ from .recording import (
     recordings_storage,
 )
 from .search_entry import SearchEntry
-from .shielding import ShieldedText
+from .shielding import ShieldedText, ShieldWaiver, WaiverRefused
 from .story import EARLIEST_YEAR, InvalidTransition, NotReadyToPublish, Story
 from .story_queryset import StoryQuerySet
 from .taxonomy import (
@@ -91,6 +91,7 @@ __all__ = [
     "SearchEntry",
     "StaleVersion",
     "ShieldedText",
+    "ShieldWaiver",
     "Story",
     "StoryLink",
     "StoryQuerySet",
@@ -101,6 +102,7 @@ __all__ = [
     "TimelineEvent",
     "TranscriptSegment",
     "Voice",
+    "WaiverRefused",
     "facets_of",
     "forget_files",
     "hash_submission_id",

@@ -13,7 +13,7 @@ moderator has open.
 import datetime
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -95,13 +95,12 @@ class ReviewClaim(models.Model):
         expires_at = now + claim_length()
         claim = getattr(story, "review_claim", None)  # None: no claim row
         if claim is None:
-            try:
-                with transaction.atomic():
-                    return cls.objects.create(
-                        story=story, moderator=by, claimed_at=now, expires_at=expires_at
-                    )
-            except IntegrityError:
-                return cls.objects.select_related("moderator").get(story=story)
+            claim = cls(story=story, moderator=by, claimed_at=now, expires_at=expires_at)
+            # One INSERT that a row written meanwhile turns into nothing (no
+            # savepoint to catch an IntegrityError): the claim read back then
+            # is the one that stands.
+            cls.objects.bulk_create([claim], ignore_conflicts=True)
+            return cls.objects.select_related("moderator").get(story=story)
         if claim.is_current and claim.moderator_id != by.pk:
             return claim
         if claim.is_current:

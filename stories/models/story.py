@@ -14,7 +14,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -24,11 +23,13 @@ from taggit.managers import TaggableManager
 from ..safety import privacy
 from ..signals import stories_changed_in_bulk
 from .claims import ReviewClaim
+from .conversation import StoryConversation
 from .locking import LockedChanges
 from .notices import HearingBack
 from .places import place_key
 from .quoting import QUOTE_MAX_LENGTH, QuotedStory
 from .recording import RecordedStory, Recording, Voice, forget_files
+from .second_approval import SecondApproval
 from .shielding import ShieldedStory
 from .story_queryset import StoryQuerySet
 from .taxonomy import Perspective, TaggedTheme, in_local_order
@@ -46,7 +47,16 @@ class NotReadyToPublish(InvalidTransition):
     """An approval the story's content does not allow yet (``Story.unready_reason``)."""
 
 
-class Story(RecordedStory, LockedChanges, ShieldedStory, HearingBack, QuotedStory, models.Model):
+class Story(
+    RecordedStory,
+    LockedChanges,
+    ShieldedStory,
+    HearingBack,
+    QuotedStory,
+    SecondApproval,
+    StoryConversation,
+    models.Model,
+):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending review")
         APPROVED = "approved", _("Approved")
@@ -409,20 +419,28 @@ class Story(RecordedStory, LockedChanges, ShieldedStory, HearingBack, QuotedStor
         """Why this story cannot be published yet, or "" if it can.
 
         A story told only in a recording has nothing a moderator has read: it
-        waits until one has listened to all of it and cleared it.
+        waits until one has listened to all of it and cleared it. Shield: shielding.py.
         """
-        if self.told_only_in_a_recording:
-            recording = getattr(self, "recording", None)
-            if recording is None or not recording.is_cleared:
-                return _(
-                    "It is told only in a recording, and no moderator has listened to all of "
-                    "it and cleared it yet."
-                )
+        if reason := self.unresolved_findings_reason():
+            return reason
+        recording = getattr(self, "recording", None)
+        if self.told_only_in_a_recording and (recording is None or not recording.is_cleared):
+            return _(
+                "It is told only in a recording, and no moderator has listened to all of "
+                "it and cleared it yet."
+            )
         return ""
 
     def approve(self, *, by, note=""):
-        def publish(story):
+        """Publish, or record a first approval (second_approval.py): the event says which."""
+        with self.locked() as story:
             if reason := story.unready_reason():
+                raise NotReadyToPublish(reason)
+            if first := story.record_first_approval(by=by, note=note):
+                return first  # still pending
+
+        def publish(story):
+            if reason := story.unready_reason() or story.second_approval_missing(by):
                 raise NotReadyToPublish(reason)
             now = timezone.now()
             embargoed = story.embargo_until is not None and story.embargo_until > now
@@ -480,39 +498,6 @@ class Story(RecordedStory, LockedChanges, ShieldedStory, HearingBack, QuotedStor
             story.record_event("Featured" if featured else "Unfeatured", by=by)
         return True
 
-    def stories_in_conversation(self):
-        """The published stories a moderator linked to this one, as ``(relation, story)``.
-
-        The relation is worded from this story's side: a story that answers
-        this one is "A response", one this story answers is "Responds to".
-        """
-        links = (
-            # The links' model, through this story's relation to it: moderation.py imports Story.
-            self.links_out.model.objects.public()
-            .filter(Q(from_story=self) | Q(to_story=self))
-            .select_related("from_story__perspective", "to_story__perspective")
-            .defer(*(f"{side}__{field}" for side in ("from_story", "to_story")
-                     for field in ("body", "search_vector")))
-            .order_by("relation", "pk")
-        )  # fmt: skip
-        return [
-            (link.OUTGOING[link.relation], link.to_story)
-            if link.from_story_id == self.pk
-            else (link.INCOMING[link.relation], link.from_story)
-            for link in links
-        ]
-
-    def other_perspectives(self):
-        """The newest published story of each other perspective sharing a theme with this one."""
-        others = Perspective.objects.exclude(pk=self.perspective_id).values_list("pk", flat=True)
-        return (
-            Story.objects.published()
-            .carrying_any_theme_of(TaggedTheme.objects.filter(content_object=self).values("tag"))
-            .for_listing()
-            .newest_per_perspective(1, list(others))
-            .order_by("perspective__display_order")
-        )
-
     def _change_status(self, to_status, *, by, note, before_save=None, **event):
         """Move to ``to_status`` if the workflow allows it, and record the event.
 
@@ -529,6 +514,7 @@ class Story(RecordedStory, LockedChanges, ShieldedStory, HearingBack, QuotedStor
             story.plan_decision_notice()
             if before_save:
                 before_save(story)
+            story.first_approved_by, story.first_approved_at = None, None
             story.save()
             ReviewClaim.objects.filter(story=story).delete()  # decided: no one is reviewing it
             return story.record_event(note, by=by, from_status=from_status, **event)
@@ -575,8 +561,8 @@ class Story(RecordedStory, LockedChanges, ShieldedStory, HearingBack, QuotedStor
             story.themes.clear()
             Recording.objects.filter(story=story).delete()
             story.transcript.all().delete()
-            story.events.update(**privacy.erased_values(story.events.model))
-            story.reports.update(**privacy.erased_values(story.reports.model))
+            for related in (story.events, story.reports, story.waivers):
+                related.update(**privacy.erased_values(related.model))
             LogEntry.objects.filter(
                 content_type=ContentType.objects.get_for_model(Story), object_id=str(self.pk)
             ).update(object_repr=f"story {self.pk} (erased)", change_message="")

@@ -14,27 +14,75 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import (
+    Aggregate,
     BooleanField,
     Count,
     Exists,
     ExpressionWrapper,
     F,
+    Func,
     OuterRef,
     Q,
     Subquery,
+    Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Concat, JSONObject
 from django.utils import timezone
 
 from .claims import ReviewClaim
 from .places import places_from_counts
-from .recording import Recording, Voice, forget_files
+from .recording import Recording, TranscriptSegment, Voice, forget_files
+from .shielding import ShieldWaiver
 from .taxonomy import Perspective, TaggedTheme
 
 
 def review_promise():
     """How soon narrators are told a moderator reads their story (PROMISED_REVIEW_DAYS)."""
     return datetime.timedelta(days=settings.PROMISED_REVIEW_DAYS)
+
+
+class JoinedWithSpaces(Aggregate):
+    """The values of a group in one text, a space between each (none of them holding one)."""
+
+    function = "GROUP_CONCAT"
+    template = "%(function)s(%(expressions)s, ' ')"
+    output_field = models.TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="STRING_AGG", **extra_context)
+
+
+class JSONRows(Aggregate):
+    """The values of a group (``JSONObject``s) as one JSON list."""
+
+    function = "JSON_GROUP_ARRAY"
+    output_field = models.JSONField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
+
+
+class Seconds(Func):
+    """A duration in seconds. SQLite keeps a duration as a count of microseconds."""
+
+    template = "(%(expressions)s / 1000000.0)"
+    output_field = models.FloatField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler, connection, template="EXTRACT(EPOCH FROM %(expressions)s)", **extra_context
+        )
+
+
+def _per_story(queryset, aggregate):
+    """``aggregate`` over the rows of ``queryset`` that belong to the outer story."""
+    return Subquery(
+        queryset.filter(story=OuterRef("pk"))
+        .order_by()
+        .values("story")
+        .annotate(value=aggregate)
+        .values("value")
+    )
 
 
 class StoryQuerySet(models.QuerySet):
@@ -185,6 +233,17 @@ class StoryQuerySet(models.QuerySet):
         as it hands the themes out: 0.2 ms a story, 4 ms for a page of twenty.
         """
         return self.prefetch_related(models.Prefetch("themes", to_attr="themes_read_ahead"))
+
+    def with_shield_review(self):
+        """These stories as a list shows their findings (``unresolved_findings()``), with
+        no query more: each one's transcript and the keys its waivers match read with its
+        row (``ShieldedStory.transcript_read_ahead``, ``waivers_by_key``)."""
+        paragraph = JSONObject(id="id", start=Seconds("start"), text="text")
+        key = Concat("kind", Value(":"), "field", Value(":"), "fingerprint")
+        return self.annotate(
+            transcript_rows=_per_story(TranscriptSegment.objects, JSONRows(paragraph)),
+            waiver_keys=_per_story(ShieldWaiver.objects, JoinedWithSpaces(key)),
+        )
 
     def with_public_recording(self):
         """These stories, if readers may hear their recording (``Story.public_recording``).

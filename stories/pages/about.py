@@ -71,7 +71,11 @@ class ModerationFiguresView(TemplateView):
 
     def get_context_data(self, **kwargs):
         rows, total = transparency.figures()
+        waived, overdue = transparency.waivers_and_overdue()
         return super().get_context_data(
+            waived=waived,
+            overdue=overdue,
+            promised_review_days=transparency.promised_review_days(),
             rows=rows,
             total=total,
             reasons_by_perspective=transparency.reasons_by_perspective(rows, total),

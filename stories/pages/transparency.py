@@ -8,12 +8,14 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..models import ModerationEvent, Perspective, Story
+from ..models import ModerationEvent, Perspective, ShieldWaiver, Story
 from ..pagecache.store import counted_once_per_generation
+from ..safety import shield
 
 # The window of the median time to decision.
 DECISION_WINDOW_DAYS = 90
@@ -44,6 +46,33 @@ class Figures:
         if not self.days_to_decision:
             return None
         return round(statistics.median(self.days_to_decision), 1)
+
+
+def promised_review_days():
+    return getattr(settings, "PROMISED_REVIEW_DAYS", 7)
+
+
+def waivers_and_overdue():
+    """``(waived, overdue)``: the findings moderators chose to publish, as ``(kind's label,
+    count)`` in the shield's order, and the stories waiting longer than the promised review
+    time. Counts only, never which story; two queries, once per generation."""
+    counts = counted_once_per_generation("moderation-waivers", _waivers_and_overdue)
+    waived = [
+        (label, counts["waived"][kind])
+        for kind, label in shield.KINDS_FOR_MODERATORS.items()
+        if counts["waived"].get(kind)
+    ]
+    return waived, counts["overdue"]
+
+
+def _waivers_and_overdue():
+    promised = timezone.now() - datetime.timedelta(days=promised_review_days())
+    return {
+        "waived": dict(ShieldWaiver.objects.values_list("kind").annotate(n=Count("pk")).order_by()),
+        "overdue": Story.objects.filter(
+            status=Story.Status.PENDING, submitted_at__lt=promised
+        ).count(),
+    }
 
 
 def reasons_by_perspective(rows, total):

@@ -127,6 +127,9 @@ TABLE = {
         "withdrawal_token_hash": Field(PRIVATE, Erased(), hashed=True),
         "submitter_hash": Field(PRIVATE, Erased(), hashed=True),
         "moderator_notes": Field(PRIVATE, Erased(), edited_by_moderators=True),
+        # The first of two approvals (TWO_MODERATORS_FOR_RISKY_STORIES), until the status changes.
+        "first_approved_by": Field(PRIVATE, Kept("which moderator approved first")),
+        "first_approved_at": Field(PRIVATE, DATE),
         # The kinds of findings a narrator sent anyway ("phone"), for moderators: never a value.
         "sent_with_findings": Field(PRIVATE, Kept("kinds of detail, never the details")),
         "featured": Field(WORKFLOW, FLAG),
@@ -156,6 +159,19 @@ TABLE = {
         "note_to_narrator": Field(PRIVATE, Erased()),
         "narrator_message": Field(PRIVATE, Erased()),
         "created_at": Field(WORKFLOW, DATE),
+    },
+    "ShieldWaiver": {
+        # A moderator's decision to publish one finding of the shield: its kind and
+        # field are counted on /about/moderation/; the finding itself only as a keyed
+        # hash, and the reason (which can describe the detail) goes with the story's words.
+        "id": Field(WORKFLOW, NUMBER),
+        "story": Field(WORKFLOW, NUMBER),
+        "kind": Field(WORKFLOW, Kept("one of shield.KINDS")),
+        "field": Field(WORKFLOW, Kept("a field's name")),
+        "fingerprint": Field(PRIVATE, Erased(), hashed=True),
+        "reason": Field(PRIVATE, Erased()),
+        "waived_by": Field(PRIVATE, Kept("which moderator waived it")),
+        "waived_at": Field(WORKFLOW, DATE),
     },
     "Report": {
         # A report can quote the story or say who the narrator is.
@@ -258,6 +274,7 @@ TABLE = {
 NARRATOR_MODELS = (
     "Story",
     "ModerationEvent",
+    "ShieldWaiver",
     "Report",
     "ThemeSuggestion",
     "Recording",

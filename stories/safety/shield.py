@@ -63,6 +63,29 @@ KINDS = {
     "licence_plate": _("Licence plate"),
 }
 
+# The kinds a story may not be published with, unless a moderator redacts or
+# waives each (Story.unresolved_findings): each can lead someone to a narrator,
+# their family or their immigration file. A licence plate is left out: in
+# these stories it is nearly always a police car's or a van's seen at a raid,
+# rarely the narrator's own, and it is still flagged and listed for a look.
+# The narrator's name is only looked for when they chose to stay anonymous.
+HIGH_RISK = frozenset(
+    {
+        "a_number",
+        "ssn",
+        "phone",
+        "email",
+        "street_address",
+        "date_of_birth",
+        "name",
+        "case_number",
+    }
+)
+
+# The kinds as moderators (and the public figures) name them: "Your name" is
+# how the narrator reads their own.
+KINDS_FOR_MODERATORS = {**KINDS, "name": _("The narrator's own name")}
+
 REDACTED = "[redacted]"
 
 # What "Remove it for me" on the share form's review step puts in place of a
@@ -98,6 +121,10 @@ class Finding:
     @property
     def label(self):
         return KINDS[self.kind]
+
+    @property
+    def is_high_risk(self):
+        return self.kind in HIGH_RISK
 
     @property
     def key(self):
@@ -453,7 +480,7 @@ def sent_anyway(kinds):
     """
     if not kinds:
         return ""
-    labels = ", ".join(str(KINDS[kind]) for kind in KINDS if kind in kinds)
+    labels = ", ".join(str(label) for kind, label in KINDS_FOR_MODERATORS.items() if kind in kinds)
     return ngettext(
         "Sent anyway, %(count)d finding (%(kinds)s)",
         "Sent anyway, %(count)d findings (%(kinds)s)",
@@ -461,13 +488,16 @@ def sent_anyway(kinds):
     ) % {"count": len(kinds), "kinds": labels}
 
 
-def highlight(text, findings) -> SafeString:
-    """``text`` as HTML, escaped, each finding in a ``<mark>`` titled with its kind."""
+def highlight(text, findings, *, classes=lambda finding: "finding") -> SafeString:
+    """``text`` as HTML, escaped, each finding in a ``<mark>`` titled with its kind.
+
+    ``classes(finding)`` gives each mark its class ("finding waived", say).
+    """
     pieces, position = [], 0
     for start, end, finding in _spans(text, findings):
         pieces.append(escape(text[position:start]))
         pieces.append(
-            f'<mark class="finding" title="{escape(str(finding.label))}">'
+            f'<mark class="{escape(classes(finding))}" title="{escape(str(finding.label))}">'
             f"{escape(text[start:end])}</mark>"
         )
         position = end

@@ -86,7 +86,10 @@ def test_conditional_get_answers_304(client):
 )
 def test_every_change_reaches_cached_pages_at_once(client, moderator, change):
     story = make_published(
-        title="Zqvisible story", body="Call me at 213-555-0142. " * 20, themes=["public-safety"]
+        title="Zqvisible story",
+        # A licence plate: the shield finds it, yet it does not hold a story back.
+        body="Their van had plate 7ABC123. " * 20,
+        themes=["public-safety"],
     )
     other = Theme.objects.get(slug="community-trust")
     for url in [*STORY_PAGES, story.get_absolute_url(), "/search/?q=zqvisible"]:
@@ -115,7 +118,7 @@ def test_every_change_reaches_cached_pages_at_once(client, moderator, change):
     expectations = {
         "withdraw": lambda html: "Zqvisible" not in html,
         "return_to_review": lambda html: "Zqvisible" not in html,
-        "redact": lambda html: "213-555-0142" not in html,
+        "redact": lambda html: "7ABC123" not in html,
         "retag": lambda html: True,
         "rename_theme": lambda html: True,
         "merge_theme": lambda html: True,

@@ -391,7 +391,10 @@ def test_no_log_line_ever_holds_a_withdrawal_token():
 
 
 def test_redacting_a_published_title_gives_the_story_a_new_address(client, moderator):
-    story = make_published(title="Call me at 323-555-0199 please")
+    # Published with its number waived: the shield holds back an unresolved one.
+    story = make_story(title="Call me at 323-555-0199 please")
+    story.waive(story.shield_findings()[0].key, "The narrator's own choice", by=moderator)
+    story.approve(by=moderator)
     old_address = story.get_absolute_url()
     story.redact([f.key for f in story.shield_findings() if f.field == "title"], by=moderator)
     story.refresh_from_db()
