@@ -31,6 +31,7 @@ from .inlines import (
     StoryLinkInline,
     TranscriptInline,
 )
+from .language import TIMES_NOTE
 
 # What moderators see wherever a story's recording is: its narrator kept the voice private.
 VOICE_PRIVATE_BADGE = _("Voice private: transcript only")
@@ -143,6 +144,7 @@ class StoryAdmin(ModerationDeskMixin, admin.ModelAdmin):
         (
             _("Publication"),
             {
+                "description": TIMES_NOTE,
                 "fields": (
                     "status",
                     "slug",
@@ -154,7 +156,7 @@ class StoryAdmin(ModerationDeskMixin, admin.ModelAdmin):
                     "withdrawn_at",
                     "decision_notice_due",
                     "erased_at",
-                )
+                ),
             },
         ),
         (

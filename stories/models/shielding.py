@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..recordings import transcripts
 from ..safety import shield
+from .event_notes import REDACTED_NOTE
 
 
 @dataclass(frozen=True)
@@ -83,5 +84,5 @@ class ShieldedStory:
                 story.slug = story._unique_slug()
             story.save()
             kinds = {f"{finding.kind} in {finding.field.partition('-')[0]}" for finding in chosen}
-            story.record_event("Redacted: " + ", ".join(sorted(kinds)), by=by)
+            story.record_event(REDACTED_NOTE % {"details": ", ".join(sorted(kinds))}, by=by)
         return chosen

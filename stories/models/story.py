@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from taggit.managers import TaggableManager
 
 from ..safety import privacy
@@ -476,7 +477,9 @@ class Story(RecordedStory, LockedChanges, ShieldedStory, HearingBack, QuotedStor
                 return False
             story.featured = featured
             story.save(update_fields=["featured", "updated_at"])
-            story.record_event("Featured" if featured else "Unfeatured", by=by)
+            story.record_event(
+                gettext_noop("Featured") if featured else gettext_noop("Unfeatured"), by=by
+            )
         return True
 
     def stories_in_conversation(self):
