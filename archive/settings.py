@@ -215,6 +215,9 @@ COUNTS_CACHE_SECONDS = env_int("COUNTS_CACHE_SECONDS", 60)
 # (docs/architecture.md, "Places and the timeline").
 PLACE_MIN_STORIES = env_int("PLACE_MIN_STORIES", 3)
 
+# Django's sign-in; the signed-in user comes with the admin's language they chose.
+AUTHENTICATION_BACKENDS = ["stories.admin.language.PreferencesBackend"]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.backends import ModelBackend
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -31,6 +32,16 @@ def admin_language(request):
     user = request.user
     chosen = AdminPreferences.language_of(user) if user.is_authenticated else ""
     return chosen or translation.get_language_from_request(request)
+
+
+class PreferencesBackend(ModelBackend):
+    """Django's own sign-in, loading the signed-in user with their admin preferences: one
+    query per request, as before, rather than a second one on every admin page."""
+
+    def get_user(self, user_id):
+        users = get_user_model()._default_manager.select_related("admin_preferences")
+        user = users.filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
 
 
 class AdminLanguageMiddleware:
@@ -83,8 +94,8 @@ def choose_language(request):
     form = LanguageForm(request.POST or None, instance=preferences)
     if form.is_valid():
         form.instance.user = request.user
-        form.save()
-        translation.activate(admin_language(request))
+        chosen = form.save().language
+        translation.activate(chosen or translation.get_language_from_request(request))
         messages.success(request, gettext("The admin now speaks the language you chose."))
         return redirect(reverse("admin:index"))
     context = {
