@@ -11,7 +11,8 @@ and importing the modules below registers their ModelAdmins:
 - ``timeline``: the timeline's events; ``glossary``: the bilingual glossary that search reads;
 - ``reports``: readers' reports; ``history``: moderation events; ``consent``: consent texts;
 - ``trust``: the About page's text and the requests for data (administrators only);
-- ``language``: the admin in the moderator's language, their choice of it, and its title.
+- ``language``: the admin in the moderator's language, their choice of it, and its title;
+- ``widgets``: Django's date-and-time and two-box widgets, named for assistive technology.
 """
 
 from django.contrib import admin

@@ -1,13 +1,13 @@
 """The admin's forms: the story's and its recording's, and those the actions ask to fill in."""
 
 from django import forms
-from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.utils.translation import gettext_lazy as _
 
 from ..models import ModerationEvent, Recording, Report, Story, Theme
 from ..recordings import transcripts
 from ..recordings.forms import RecordingField, stored_recording
 from ..safety import shield
+from .widgets import NamedFilteredSelectMultiple
 
 
 class StoryAdminForm(forms.ModelForm):
@@ -17,7 +17,7 @@ class StoryAdminForm(forms.ModelForm):
         label=_("themes"),
         queryset=Theme.objects.all(),
         required=False,
-        widget=FilteredSelectMultiple(_("themes"), is_stacked=False),
+        widget=NamedFilteredSelectMultiple(_("themes"), is_stacked=False),
     )
 
     # The version this form showed (Story.version): a save over a newer one is refused.

@@ -9,6 +9,7 @@ import dataclasses
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import linebreaks_filter
 from django.template.loader import render_to_string
@@ -32,6 +33,7 @@ from .inlines import (
     TranscriptInline,
 )
 from .language import TIMES_NOTE
+from .widgets import NamedSplitDateTime
 
 # What moderators see wherever a story's recording is: its narrator kept the voice private.
 VOICE_PRIVATE_BADGE = _("Voice private: transcript only")
@@ -107,6 +109,7 @@ class StoryAdmin(ModerationDeskMixin, admin.ModelAdmin):
         "redact_every_finding",
     )
     inlines = (RecordingInline, TranscriptInline, StoryLinkInline, ModerationEventInline)
+    formfield_overrides = {models.DateTimeField: {"widget": NamedSplitDateTime}}
     fieldsets = (
         (_("Identity shield"), {"fields": ("identity_shield", "sent_anyway")}),
         (
