@@ -7,6 +7,7 @@ from ..models import ModerationEvent, Recording, Report, Story, Theme
 from ..recordings import transcripts
 from ..recordings.forms import RecordingField, stored_recording
 from ..safety import shield
+from .language import local_name
 from .widgets import NamedFilteredSelectMultiple
 
 
@@ -46,6 +47,9 @@ class StoryAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["version_seen"] = self.instance.version
+        for curated in ("perspective", "themes"):
+            if curated in self.fields:
+                self.fields[curated].label_from_instance = local_name
 
     def clean_transcript_file(self):
         uploaded = self.cleaned_data.get("transcript_file")
@@ -184,6 +188,7 @@ class MergeThemesForm(forms.Form):
     def __init__(self, *args, themes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target"].queryset = themes
+        self.fields["target"].label_from_instance = local_name
 
 
 class ResolveReportsForm(forms.Form):

@@ -63,6 +63,22 @@ class AdminLanguageMiddleware:
         return self.get_response(request)
 
 
+def local_name(curated):
+    """A perspective's or theme's name in the admin's language: the Spanish one a moderator
+    wrote, else the English one (``BilingualNameMixin``)."""
+    return curated.local_name
+
+
+class LocalNameListFilter(admin.RelatedFieldListFilter):
+    """The list's filter by perspective or by theme, each named in the admin's language."""
+
+    def field_choices(self, field, request, model_admin):
+        curated = field.related_model._default_manager.all()
+        if ordering := self.field_admin_ordering(field, request, model_admin):
+            curated = curated.order_by(*ordering)
+        return [(each.pk, local_name(each)) for each in curated]
+
+
 def _times_note():
     zone = settings.TIME_ZONE.rpartition("/")[2].replace("_", " ")
     return gettext("Times are %(zone)s time.") % {"zone": zone}

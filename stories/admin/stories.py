@@ -32,7 +32,7 @@ from .inlines import (
     StoryLinkInline,
     TranscriptInline,
 )
-from .language import TIMES_NOTE
+from .language import TIMES_NOTE, LocalNameListFilter, local_name
 from .widgets import NamedSplitDateTime
 
 # What moderators see wherever a story's recording is: its narrator kept the voice private.
@@ -66,7 +66,7 @@ class StoryAdmin(ModerationDeskMixin, admin.ModelAdmin):
     form = StoryAdminForm
     list_display = (
         "title",
-        "perspective",
+        "perspective_name",
         "theme_names",
         "status",
         "language",
@@ -77,8 +77,8 @@ class StoryAdmin(ModerationDeskMixin, admin.ModelAdmin):
     )
     list_filter = (
         "status",
-        "perspective",
-        "themes",
+        ("perspective", LocalNameListFilter),
+        ("themes", LocalNameListFilter),
         "language",
         RecordingListFilter,
         "featured",
@@ -395,9 +395,13 @@ class StoryAdmin(ModerationDeskMixin, admin.ModelAdmin):
             linebreaks_filter(story.consent.text_in(language), autoescape=True),
         )
 
+    @admin.display(description=_("perspective"), ordering="perspective__name")
+    def perspective_name(self, story):
+        return local_name(story.perspective)
+
     @admin.display(description=_("themes"))
     def theme_names(self, story):
-        return ", ".join(theme.name for theme in story.theme_list)
+        return ", ".join(local_name(theme) for theme in story.theme_list)
 
     def view_on_site(self, story):
         return story.get_absolute_url() if story.is_visible else None

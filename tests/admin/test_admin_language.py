@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.utils import translation
 
-from stories.models import AdminPreferences
+from stories.models import AdminPreferences, Theme
 from stories.models.event_notes import shown_note
 from stories.moderators import MODERATORS_GROUP
 from tests.factories import give_recording, make_published, make_story
@@ -190,3 +190,19 @@ def test_notes_with_figures_are_shown_in_spanish_and_others_as_typed():
         assert shown_note("Redacted: mystery in body") == "Datos tachados: mystery in body"
         assert shown_note("fine by me") == "fine by me"
         assert shown_note("") == ""
+
+
+def test_perspectives_and_themes_are_named_in_the_admins_language(moderator_client, moderator):
+    choose(moderator, "es")
+    theme = Theme.objects.exclude(name_es="").first()  # seeded in both languages
+    story = make_story(title="Nombres en español", themes=[theme.slug])
+    _, changelist = page(moderator_client, "/admin/stories/story/")
+    columns = changelist.split('id="changelist-filter"')[0]
+    assert "Inmigrantes" in columns and theme.name_es in columns
+    assert "Immigrants" not in columns and theme.name not in columns
+    filters = changelist.split('id="changelist-filter"')[1]
+    assert "Inmigrantes" in filters and theme.name_es in filters
+    _, change = page(moderator_client, f"/admin/stories/story/{story.pk}/change/")
+    assert ">Inmigrantes</option>" in change and f">{theme.name_es}</option>" in change
+    _, review = page(moderator_client, f"/admin/stories/story/{story.pk}/review/")
+    assert "<dd>Inmigrantes</dd>" in review
