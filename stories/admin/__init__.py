@@ -31,4 +31,4 @@ from . import (  # noqa: F401  (registers them)
 )
 
 admin.site.site_header = admin.site.site_title = _("Perspectives moderation")
-admin.site.index_title = _("Stories, their people and their words")
+admin.site.index_title = _("Moderation home")

@@ -13,6 +13,11 @@ class ModerationEventAdmin(admin.ModelAdmin):
     list_select_related = ("story", "actor")
     search_fields = ("story__title", "note")
     date_hierarchy = "created_at"
+    fields = (
+        "created_at", "story", "actor", "from_status", "to_status", "reason", "note_shown",
+        "note_to_narrator", "narrator_message",
+    )  # fmt: skip
+    readonly_fields = ("note_shown",)
 
     @admin.display(description=_("note"))
     def note_shown(self, event):

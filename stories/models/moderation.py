@@ -137,7 +137,10 @@ class ModerationEvent(models.Model):
         indexes = [models.Index(fields=["story", "created_at"], name="event_story_idx")]
 
     def __str__(self):
-        return f"{self.story_id}: {self.from_status or '-'} → {self.to_status}"
+        # Statuses by their labels, in the reader's language: the admin shows this over each
+        # line of a story's history.
+        before = self.get_from_status_display() or "-"
+        return f"{self.story_id}: {before} → {self.get_to_status_display()}"
 
     @property
     def shown_note(self):

@@ -78,7 +78,7 @@ def test_without_a_choice_the_browser_language_is_used(moderator_client):
 def test_english_otherwise_and_no_django_branding(moderator_client):
     _, html = page(moderator_client, "/admin/")
     assert '<html lang="en"' in html
-    assert "<title>Stories, their people and their words | Perspectives moderation</title>" in html
+    assert "<title>Moderation home | Perspectives moderation</title>" in html
     assert "Django administration" not in html and "Django site admin" not in html
 
 
@@ -164,6 +164,8 @@ def test_the_history_shows_the_archives_notes_in_spanish(moderator_client, moder
     story.set_featured(True, by=moderator)
     story.record_event("Escrito por una moderadora", by=moderator)
     _, html = page(moderator_client, f"/admin/stories/story/{story.pk}/change/")
+    assert "Pendiente de revisión" in html.split("Historial de moderación")[1]
+    assert "→ pending" not in html
     assert "Enviada" in html
     assert "Datos tachados: Número de teléfono en historia" in html
     assert "Grabación escuchada y aprobada" in html
@@ -171,8 +173,10 @@ def test_the_history_shows_the_archives_notes_in_spanish(moderator_client, moder
     assert "Escrito por una moderadora" in html
     _, history = page(moderator_client, "/admin/stories/moderationevent/")
     assert "Grabación escuchada y aprobada" in history
-    # Stored as written: in English, whatever language the admin speaks.
-    assert story.events.filter(note="Recording listened to and cleared").exists()
+    # Stored as written, in English, whatever language the admin speaks.
+    cleared = story.events.get(note="Recording listened to and cleared")
+    _, event = page(moderator_client, f"/admin/stories/moderationevent/{cleared.pk}/change/")
+    assert "Grabación escuchada y aprobada" in event
 
 
 def test_notes_with_figures_are_shown_in_spanish_and_others_as_typed():
