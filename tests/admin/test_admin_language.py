@@ -4,6 +4,8 @@ the public pages keep their own rules (docs/moderation.md, "The admin's language
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from stories.models import AdminPreferences, Theme
@@ -210,3 +212,20 @@ def test_perspectives_and_themes_are_named_in_the_admins_language(moderator_clie
     assert ">Inmigrantes</option>" in change and f">{theme.name_es}</option>" in change
     _, review = page(moderator_client, f"/admin/stories/story/{story.pk}/review/")
     assert "<dd>Inmigrantes</dd>" in review
+
+
+def test_the_language_page_is_within_the_query_budget(
+    moderator_client, moderator, django_assert_max_num_queries
+):
+    choose(moderator, "es")
+    with django_assert_max_num_queries(10):
+        page(moderator_client, "/admin/language/")
+
+
+def test_the_chosen_language_costs_no_query_of_its_own(moderator_client, moderator):
+    choose(moderator, "es")
+    with CaptureQueriesContext(connection) as queries:
+        page(moderator_client, "/admin/stories/story/desk/")
+    # Read with the signed-in user (a join), never by a query of its own.
+    assert any('JOIN "stories_adminpreferences"' in query["sql"] for query in queries)
+    assert not any('FROM "stories_adminpreferences"' in query["sql"] for query in queries)
