@@ -24,6 +24,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..models import AdminPreferences
+from ..models.preferences import language_choices
 
 
 def admin_language(request):
@@ -100,7 +101,7 @@ class LanguageForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["language"]
-        field.choices = [("", _("The language of my browser")), *field.choices[1:]]
+        field.choices = [("", _("The language of my browser")), *language_choices()]
         field.help_text = _("English when your browser asks for neither English nor Spanish.")
 
 
@@ -110,8 +111,8 @@ def choose_language(request):
     form = LanguageForm(request.POST or None, instance=preferences)
     if form.is_valid():
         form.instance.user = request.user
-        chosen = form.save().language
-        translation.activate(chosen or translation.get_language_from_request(request))
+        request.user.admin_preferences = form.save()
+        translation.activate(admin_language(request))
         messages.success(request, gettext("The admin now speaks the language you chose."))
         return redirect(reverse("admin:index"))
     context = {
