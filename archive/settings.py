@@ -118,6 +118,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The admin's language, the moderator's (stories/admin/language.py); public pages untouched.
+    "stories.admin.language.AdminLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "archive.middleware.DatabaseUnavailableMiddleware",
@@ -212,6 +214,9 @@ COUNTS_CACHE_SECONDS = env_int("COUNTS_CACHE_SECONDS", 60)
 # published stories name it: a place with one story points at its narrator
 # (docs/architecture.md, "Places and the timeline").
 PLACE_MIN_STORIES = env_int("PLACE_MIN_STORIES", 3)
+
+# Django's sign-in; the signed-in user comes with the admin's language they chose.
+AUTHENTICATION_BACKENDS = ["stories.admin.backends.ModeratorBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

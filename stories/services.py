@@ -8,6 +8,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
 from .models import ModerationEvent, Story, TaggedTheme, hash_submission_id, hash_withdrawal_token
 
@@ -66,7 +67,7 @@ def submit_story(
                 actor=None,
                 from_status="",
                 to_status=Story.Status.PENDING,
-                note="Submitted",
+                note=gettext_noop("Submitted"),
             )
     except IntegrityError:
         if was_submitted(submission_id):

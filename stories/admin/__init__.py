@@ -10,7 +10,25 @@ and importing the modules below registers their ModelAdmins:
 - ``taxonomy``: perspectives, themes, theme suggestions and question prompts;
 - ``timeline``: the timeline's events; ``glossary``: the bilingual glossary that search reads;
 - ``reports``: readers' reports; ``history``: moderation events; ``consent``: consent texts;
-- ``trust``: the About page's text and the requests for data (administrators only).
+- ``trust``: the About page's text and the requests for data (administrators only);
+- ``language``: the admin in the moderator's language, their choice of it, and its title;
+- ``widgets``: Django's date-and-time and two-box widgets, named for assistive technology.
 """
 
-from . import consent, glossary, history, reports, stories, taxonomy, timeline, trust  # noqa: F401  (registers them)
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from . import (  # noqa: F401  (registers them)
+    consent,
+    glossary,
+    history,
+    language,
+    reports,
+    stories,
+    taxonomy,
+    timeline,
+    trust,
+)
+
+admin.site.site_header = admin.site.site_title = _("Perspectives moderation")
+admin.site.index_title = _("Moderation home")

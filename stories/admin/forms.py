@@ -1,13 +1,14 @@
 """The admin's forms: the story's and its recording's, and those the actions ask to fill in."""
 
 from django import forms
-from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.utils.translation import gettext_lazy as _
 
 from ..models import ModerationEvent, Recording, Report, Story, Theme
 from ..recordings import transcripts
 from ..recordings.forms import RecordingField, stored_recording
 from ..safety import shield
+from .language import local_name
+from .widgets import NamedFilteredSelectMultiple
 
 # A change made from a page showing an older version of the story (Story.version).
 STALE = _(
@@ -23,7 +24,7 @@ class StoryAdminForm(forms.ModelForm):
         label=_("themes"),
         queryset=Theme.objects.all(),
         required=False,
-        widget=FilteredSelectMultiple(_("themes"), is_stacked=False),
+        widget=NamedFilteredSelectMultiple(_("themes"), is_stacked=False),
     )
 
     # The version this form showed (Story.version): a save over a newer one is refused.
@@ -52,6 +53,9 @@ class StoryAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["version_seen"] = self.instance.version
+        for curated in ("perspective", "themes"):
+            if curated in self.fields:
+                self.fields[curated].label_from_instance = local_name
 
     def clean_transcript_file(self):
         uploaded = self.cleaned_data.get("transcript_file")
@@ -183,6 +187,7 @@ class MergeThemesForm(forms.Form):
     def __init__(self, *args, themes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target"].queryset = themes
+        self.fields["target"].label_from_instance = local_name
 
 
 class ResolveReportsForm(forms.Form):

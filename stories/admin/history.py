@@ -1,17 +1,27 @@
 """The moderation history of every story, read-only: it is the audit trail."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from ..models import ModerationEvent
 
 
 @admin.register(ModerationEvent)
 class ModerationEventAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "story", "actor", "from_status", "to_status", "note")
+    list_display = ("created_at", "story", "actor", "from_status", "to_status", "note_shown")
     list_filter = ("to_status", "from_status")
     list_select_related = ("story", "actor")
     search_fields = ("story__title", "note")
     date_hierarchy = "created_at"
+    fields = (
+        "created_at", "story", "actor", "from_status", "to_status", "reason", "note_shown",
+        "note_to_narrator", "narrator_message",
+    )  # fmt: skip
+    readonly_fields = ("note_shown",)
+
+    @admin.display(description=_("note"))
+    def note_shown(self, event):
+        return event.shown_note
 
     def has_add_permission(self, request):
         return False

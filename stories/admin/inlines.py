@@ -15,8 +15,8 @@ from .forms import RecordingAdminForm
 class ModerationEventInline(admin.TabularInline):
     model = ModerationEvent
     fields = (
-        "created_at", "actor", "from_status", "to_status", "reason", "note", "note_to_narrator",
-        "narrator_message",
+        "created_at", "actor", "from_status", "to_status", "reason", "note_shown",
+        "note_to_narrator", "narrator_message",
     )  # fmt: skip
     readonly_fields = fields
     extra = 0
@@ -28,6 +28,10 @@ class ModerationEventInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("note"))
+    def note_shown(self, event):
+        return event.shown_note
 
 
 class RecordingInline(admin.StackedInline):

@@ -9,6 +9,7 @@ import dataclasses
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import linebreaks_filter
 from django.template.loader import render_to_string
@@ -33,6 +34,8 @@ from .inlines import (
     StoryLinkInline,
     TranscriptInline,
 )
+from .language import TIMES_NOTE, LocalNameListFilter, local_name
+from .widgets import NamedSplitDateTime
 from .workspace import ReviewWorkspaceMixin
 
 # What moderators see wherever a story's recording is: its narrator kept the voice private.
@@ -66,7 +69,7 @@ class StoryAdmin(ModerationDeskMixin, ReviewWorkspaceMixin, admin.ModelAdmin):
     form = StoryAdminForm
     list_display = (
         "title",
-        "perspective",
+        "perspective_name",
         "theme_names",
         "status",
         "review_state",
@@ -79,8 +82,8 @@ class StoryAdmin(ModerationDeskMixin, ReviewWorkspaceMixin, admin.ModelAdmin):
     )
     list_filter = (
         "status",
-        "perspective",
-        "themes",
+        ("perspective", LocalNameListFilter),
+        ("themes", LocalNameListFilter),
         "language",
         RecordingListFilter,
         "featured",
@@ -111,6 +114,7 @@ class StoryAdmin(ModerationDeskMixin, ReviewWorkspaceMixin, admin.ModelAdmin):
         "redact_every_finding",
     )
     inlines = (RecordingInline, TranscriptInline, StoryLinkInline, ModerationEventInline)
+    formfield_overrides = {models.DateTimeField: {"widget": NamedSplitDateTime}}
     fieldsets = (
         (_("Identity shield"), {"fields": ("identity_shield", "sent_anyway")}),
         (
@@ -148,6 +152,7 @@ class StoryAdmin(ModerationDeskMixin, ReviewWorkspaceMixin, admin.ModelAdmin):
         (
             _("Publication"),
             {
+                "description": TIMES_NOTE,
                 "fields": (
                     "status",
                     "slug",
@@ -159,7 +164,7 @@ class StoryAdmin(ModerationDeskMixin, ReviewWorkspaceMixin, admin.ModelAdmin):
                     "withdrawn_at",
                     "decision_notice_due",
                     "erased_at",
-                )
+                ),
             },
         ),
         (
@@ -416,9 +421,13 @@ class StoryAdmin(ModerationDeskMixin, ReviewWorkspaceMixin, admin.ModelAdmin):
             linebreaks_filter(story.consent.text_in(language), autoescape=True),
         )
 
+    @admin.display(description=_("perspective"), ordering="perspective__name")
+    def perspective_name(self, story):
+        return local_name(story.perspective)
+
     @admin.display(description=_("themes"))
     def theme_names(self, story):
-        return ", ".join(theme.name for theme in story.theme_list)
+        return ", ".join(local_name(theme) for theme in story.theme_list)
 
     def view_on_site(self, story):
         return story.get_absolute_url() if story.is_visible else None

@@ -80,7 +80,7 @@ class ThemeAdmin(admin.ModelAdmin):
                     "%(count)d themes merged into “%(target)s”.",
                     len(merged),
                 )
-                % {"count": len(merged), "target": target.name},
+                % {"count": len(merged), "target": target.local_name},
                 messages.SUCCESS,
             )
             return None

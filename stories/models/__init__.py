@@ -7,7 +7,8 @@ The archive's domain, a module per concern: who speaks and about what
 browsable (places.py), the timeline's events (timeline.py), the facets beside a list of
 stories (facets.py), the bilingual glossary search reads (glossary.py), what is kept of a
 narrator's one-time secrets (tokens.py), who stands behind the archive and the requests for data
-it received (trust.py), and the one way a row is changed under a lock (locking.py).
+it received (trust.py), what a moderator chose for the admin (preferences.py), and the one
+way a row is changed under a lock (locking.py).
 
 Every name is re-exported here, so migrations, fixtures, tests and the rest
 of the app keep importing from ``stories.models``; the app label stays
@@ -29,6 +30,7 @@ from .moderation import (
 )
 from .palette import Colour, Mark, Pattern
 from .places import Place, in_name_order, listed_places, place_key
+from .preferences import AdminPreferences
 from .quoting import QUOTE_MAX_LENGTH
 from .recording import (
     HoldRefused,
@@ -61,6 +63,7 @@ from .tokens import hash_submission_id, hash_withdrawal_token
 from .trust import ArchiveStatement, DataRequest, DataRequestQuerySet
 
 __all__ = [
+    "AdminPreferences",
     "ArchiveStatement",
     "DataRequest",
     "DataRequestQuerySet",

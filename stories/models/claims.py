@@ -17,6 +17,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .event_notes import TOOK_OVER_NOTE
+
 
 def claim_length():
     return datetime.timedelta(minutes=settings.REVIEW_CLAIM_MINUTES)
@@ -132,5 +134,5 @@ class ReviewClaim(models.Model):
             previous = claim.moderator_name
             claim.moderator, claim.claimed_at, claim.expires_at = by, now, now + claim_length()
             claim.save()
-            story.record_event(f"Took over the review from {previous}", by=by)
+            story.record_event(TOOK_OVER_NOTE % {"moderator": previous}, by=by)
         return claim

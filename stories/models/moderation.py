@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from ..signals import stories_changed_in_bulk
+from .event_notes import RETURNED_BY_REPORTS, shown_note
 from .story import InvalidTransition, Story
 from .taxonomy import TaggedTheme, Theme
 
@@ -136,7 +137,15 @@ class ModerationEvent(models.Model):
         indexes = [models.Index(fields=["story", "created_at"], name="event_story_idx")]
 
     def __str__(self):
-        return f"{self.story_id}: {self.from_status or '-'} → {self.to_status}"
+        # Statuses by their labels, in the reader's language: the admin shows this over each
+        # line of a story's history.
+        before = self.get_from_status_display() or "-"
+        return f"{self.story_id}: {before} → {self.get_to_status_display()}"
+
+    @property
+    def shown_note(self):
+        """The note in the reader's language when the archive wrote it (event_notes.py)."""
+        return shown_note(self.note)
 
 
 class ReportQuerySet(models.QuerySet):
@@ -230,8 +239,7 @@ class Report(models.Model):
                 try:
                     story.return_to_review(
                         by=None,
-                        note=f"Returned to review by the system: {reporters} readers reported "
-                        "personal information exposed.",
+                        note=RETURNED_BY_REPORTS % {"count": reporters},
                     )
                 except InvalidTransition:
                     pass  # another report got there first

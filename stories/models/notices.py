@@ -23,6 +23,7 @@ from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +92,9 @@ class HearingBack(models.Model):
         unchanged; its words are private, and erased with the story's.
         """
         return self.record_event(
-            "Correction asked for by the narrator", by=None, narrator_message=message
+            gettext_noop("Correction asked for by the narrator"),
+            by=None,
+            narrator_message=message,
         )
 
     def corrections_asked(self):

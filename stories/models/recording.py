@@ -14,7 +14,7 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from ..recordings import audio, transcripts
 from ..signals import stories_changed_in_bulk
@@ -154,7 +154,7 @@ class RecordedStory:
                 return False
             story.voice = Voice.PRIVATE
             story.save(update_fields=["voice", "updated_at"])
-            story.record_event("Voice kept private: transcript only", by=by)
+            story.record_event(gettext_noop("Voice kept private: transcript only"), by=by)
         return True
 
 
@@ -320,7 +320,10 @@ class Recording(LockedChanges, models.Model):
             recording.save(update_fields=["cleared_at", "cleared_by"])
             recording.story.touch()
             recording.story.record_event(
-                "Recording listened to and cleared" if cleared else "Recording held back", by=by
+                gettext_noop("Recording listened to and cleared")
+                if cleared
+                else gettext_noop("Recording held back"),
+                by=by,
             )
         return True
 

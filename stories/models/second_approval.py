@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .event_notes import FIRST_APPROVAL_NOTE
+
 
 class SecondApproval(models.Model):
     # The first of the two approvals, cleared whenever the story's status changes.
@@ -46,9 +48,7 @@ class SecondApproval(models.Model):
             return None
         self.first_approved_by, self.first_approved_at = by, timezone.now()
         self.save(update_fields=["first_approved_by", "first_approved_at", "updated_at"])
-        return self.record_event(
-            f"First approval: a second moderator's approval publishes it. {note}".strip(), by=by
-        )
+        return self.record_event(f"{FIRST_APPROVAL_NOTE} {note}".strip(), by=by)
 
     def second_approval_missing(self, by):
         """Why ``by``'s approval cannot publish this story, if it needs a second, different

@@ -19,10 +19,10 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from ..recordings import transcripts
 from ..safety import privacy, shield
+from .event_notes import REDACTED_NOTE, WAIVED_NOTE
 from .recording import TranscriptSegment
 
 # The story fields readers see once it is published (the suggested theme is
@@ -186,7 +186,7 @@ class ShieldedStory:
             for finding in unresolved
         )
         named = "; ".join(
-            ngettext("%(kind)s in %(field)s", "%(kind)s in %(field)s (%(count)d)", count)
+            (_("%(kind)s in %(field)s (%(count)d)") if count > 1 else _("%(kind)s in %(field)s"))
             % {"kind": kind, "field": field, "count": count}
             for (kind, field), count in places.items()
         )
@@ -221,8 +221,9 @@ class ShieldedStory:
                 reason=reason,
                 waived_by=by,
             )
+            where = finding.field.partition("-")[0]  # "transcript", not one paragraph's key
             story.record_event(
-                f"Waived: {finding.kind} in {finding.field.partition('-')[0]}. Reason: {reason}",
+                WAIVED_NOTE % {"detail": f"{finding.kind} in {where}", "reason": reason},
                 by=by,
             )
         return waiver
@@ -271,5 +272,5 @@ class ShieldedStory:
                 story.slug = story._unique_slug()
             story.save()
             kinds = {f"{finding.kind} in {finding.field.partition('-')[0]}" for finding in chosen}
-            story.record_event("Redacted: " + ", ".join(sorted(kinds)), by=by)
+            story.record_event(REDACTED_NOTE % {"details": ", ".join(sorted(kinds))}, by=by)
         return chosen

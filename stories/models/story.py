@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from taggit.managers import TaggableManager
 
 from ..safety import privacy
@@ -495,7 +496,9 @@ class Story(
                 return False
             story.featured = featured
             story.save(update_fields=["featured", "updated_at"])
-            story.record_event("Featured" if featured else "Unfeatured", by=by)
+            story.record_event(
+                gettext_noop("Featured") if featured else gettext_noop("Unfeatured"), by=by
+            )
         return True
 
     def _change_status(self, to_status, *, by, note, before_save=None, **event):

@@ -6,6 +6,7 @@ The story is found through the private links opened in this session
 
 from django.conf import settings
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_noop
 
 from ..models import InvalidTransition, Story
 from .guards import private
@@ -30,7 +31,7 @@ def withdraw(request):
         return link_does_not_work(request)
     if request.method == "POST":
         try:
-            story.withdraw(note="Withdrawn by the narrator with their private link")
+            story.withdraw(note=gettext_noop("Withdrawn by the narrator with their private link"))
         except InvalidTransition:  # a second click, withdrawn a moment ago
             return render(request, "stories/withdraw_invalid.html", status=404)
         return redirect("stories:my-story")

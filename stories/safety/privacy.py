@@ -268,6 +268,8 @@ TABLE = {
         ("title", "title_es", "description", "description_es", "link"), Field(PUBLIC, CURATED)
     ),
     "GlossaryTerm": dict.fromkeys(("english", "spanish"), Field(PUBLIC, CURATED)),
+    # A moderator's choice for their own admin: about no narrator, shown to no reader.
+    "AdminPreferences": {"language": Field(PRIVATE, LANGUAGE)},
 }
 
 # The models every concrete field of which is in the table.

@@ -241,7 +241,10 @@ def test_reviewing_the_queue_in_order(moderator_client, moderator):
     )
     review = moderator_client.get(f"/admin/stories/story/{first.pk}/review/")
     page = review.content.decode()
-    assert "First in line" in page and f"/admin/stories/story/{second.pk}/review/" in page
+    assert "First in line" in page and f"/admin/stories/story/{first.pk}/review/next/" in page
+    assert moderator_client.get(f"/admin/stories/story/{first.pk}/review/next/")["Location"] == (
+        f"/admin/stories/story/{second.pk}/review/"
+    )
 
     approved = moderator_client.post(
         f"/admin/stories/story/{first.pk}/review/", {"decision": "approve", "note": "fine"}
