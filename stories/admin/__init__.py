@@ -10,7 +10,18 @@ and importing the modules below registers their ModelAdmins:
 - ``taxonomy``: perspectives, themes, theme suggestions and question prompts;
 - ``timeline``: the timeline's events; ``glossary``: the bilingual glossary that search reads;
 - ``reports``: readers' reports; ``history``: moderation events; ``consent``: consent texts;
-- ``trust``: the About page's text and the requests for data (administrators only).
+- ``trust``: the About page's text and the requests for data (administrators only);
+- ``signins``: the records of who signed in, read-only (administrators only).
 """
 
-from . import consent, glossary, history, reports, stories, taxonomy, timeline, trust  # noqa: F401  (registers them)
+from . import (  # noqa: F401  (registers them)
+    consent,
+    glossary,
+    history,
+    reports,
+    signins,
+    stories,
+    taxonomy,
+    timeline,
+    trust,
+)

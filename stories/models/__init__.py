@@ -6,7 +6,8 @@ The archive's domain, a module per concern: who speaks and about what
 search index's rows (search_entry.py), places made browsable (places.py), the timeline's
 events (timeline.py), the facets beside a list of
 stories (facets.py), the bilingual glossary search reads (glossary.py), what is kept of a
-narrator's one-time secrets (tokens.py), who stands behind the archive and the requests for data
+narrator's one-time secrets (tokens.py), who signed in to the admin (signin.py), who stands
+behind the archive and the requests for data
 it received (trust.py), and the one way a row is changed under a lock (locking.py).
 
 Every name is re-exported here, so migrations, fixtures, tests and the rest
@@ -41,6 +42,7 @@ from .recording import (
 )
 from .search_entry import SearchEntry
 from .shielding import ShieldedText
+from .signin import SignInRecord
 from .story import EARLIEST_YEAR, InvalidTransition, NotReadyToPublish, Story
 from .story_queryset import StoryQuerySet
 from .taxonomy import (
@@ -60,6 +62,7 @@ from .tokens import hash_submission_id, hash_withdrawal_token
 from .trust import ArchiveStatement, DataRequest, DataRequestQuerySet
 
 __all__ = [
+    "SignInRecord",
     "ArchiveStatement",
     "DataRequest",
     "DataRequestQuerySet",
