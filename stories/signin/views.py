@@ -122,9 +122,9 @@ def verify(request):
                 messages.warning(
                     request,
                     ngettext(
-                        "Recovery code used: %(left)d left. If your phone is lost, "
+                        "Recovery code used: %(left)d code left. If your phone is lost, "
                         "set up a new authenticator now.",
-                        "Recovery code used: %(left)d left. If your phone is lost, "
+                        "Recovery code used: %(left)d codes left. If your phone is lost, "
                         "set up a new authenticator now.",
                         left,
                     )

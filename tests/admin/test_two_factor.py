@@ -53,10 +53,16 @@ def over_https(https):
     return HttpsClient()
 
 
-def code_for(device, steps_ahead=0):
-    """The code the authenticator app shows now, or ``steps_ahead`` periods from now."""
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time = time.time() + steps_ahead * device.step
+def code_for(device):
+    """The code the authenticator app shows now."""
+    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits).token():06d}"
+
+
+def next_code(device):
+    """The app's code for the period after the last one the device accepted (spent now)."""
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits)
+    totp.time = (device.last_t + 1) * device.step
     return f"{totp.token():06d}"
 
 
@@ -174,12 +180,12 @@ def test_signing_in_needs_the_code(over_https, moderator, settings):
     response = over_https.get("/admin/stories/story/")
     assert response["Location"] == f"{VERIFY}?next=/admin/stories/story/"
     device = TOTPDevice.objects.get(user=moderator)
-    next_code = code_for(device, steps_ahead=1)  # the current one was used to confirm
-    wrong = over_https.post(VERIFY, {"code": "000000" if next_code != "000000" else "111111"})
+    right_code = next_code(device)  # the current one was used to confirm
+    wrong = over_https.post(VERIFY, {"code": "000000" if right_code != "000000" else "111111"})
     assert wrong.status_code == 200
     assert "not accepted" in wrong.content.decode()
     assert over_https.get(reverse("admin:index")).status_code == 302
-    right = over_https.post(VERIFY, {"code": next_code, "next": "/admin/stories/story/"})
+    right = over_https.post(VERIFY, {"code": right_code, "next": "/admin/stories/story/"})
     assert right["Location"] == "/admin/stories/story/"
     assert over_https.get("/admin/stories/story/").status_code == 200
     assert list(SignInRecord.objects.order_by("at", "pk").values_list("kind", flat=True)) == [
@@ -193,9 +199,7 @@ def test_the_code_page_sends_nobody_off_the_site(over_https, moderator):
     enrolled(moderator)
     signed_in_with_password(over_https)
     device = TOTPDevice.objects.get(user=moderator)
-    response = over_https.post(
-        VERIFY, {"code": code_for(device, steps_ahead=1), "next": "https://evil.example/"}
-    )
+    response = over_https.post(VERIFY, {"code": next_code(device), "next": "https://evil.example/"})
     assert response["Location"] == reverse("admin:index")
 
 
