@@ -15,6 +15,7 @@ from django_otp import user_has_device
 from ..models import SignInRecord
 
 LAST_SEEN_SESSION_KEY = "staff_last_seen"
+HAS_SECOND_FACTOR_SESSION_KEY = "staff_has_second_factor"
 
 # The pages a staff member must reach before the second factor: its own.
 OPEN_BEFORE_SECOND_FACTOR = (
@@ -53,7 +54,7 @@ class StaffSignInMiddleware:
             return redirect_to_login(request.get_full_path(), reverse("admin:login"))
         if user.is_verified() or request.resolver_match.view_name in OPEN_BEFORE_SECOND_FACTOR:
             return None
-        if user_has_device(user):
+        if has_second_factor(request.session, user):
             return redirect_to_login(request.get_full_path(), reverse("two-factor-verify"))
         if two_factor_required():
             return redirect_to_login(request.get_full_path(), reverse("two-factor-enrol"))
@@ -70,6 +71,19 @@ class StaffSignInMiddleware:
         if last_seen is None or now - last_seen >= 60:
             start_idle_clock(request.session)
         return False
+
+
+def has_second_factor(session, user):
+    """Whether ``user`` has a confirmed device, as found when this session signed in.
+
+    Kept in the session so that an admin page costs no query for it: a device only
+    comes from the enrolment, which verifies the session that made it, and every
+    sign-in starts with a fresh answer (receivers.py).
+    """
+    known = session.get(HAS_SECOND_FACTOR_SESSION_KEY)
+    if known is None:
+        known = session[HAS_SECOND_FACTOR_SESSION_KEY] = user_has_device(user)
+    return known
 
 
 def start_idle_clock(session):

@@ -4,14 +4,17 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 
 from ..models import SignInRecord
-from .middleware import start_idle_clock
+from .middleware import HAS_SECOND_FACTOR_SESSION_KEY, has_second_factor, start_idle_clock
 
 
 def record_sign_in(sender, request, user, **kwargs):
-    """A staff sign-in is recorded, and starts the session's idle clock."""
+    """A staff sign-in is recorded, starts the session's idle clock and finds whether a code
+    is due."""
     if user.is_staff and request is not None:
         SignInRecord.objects.note(SignInRecord.Kind.SIGNED_IN, request, user)
         start_idle_clock(request.session)
+        request.session.pop(HAS_SECOND_FACTOR_SESSION_KEY, None)
+        has_second_factor(request.session, user)
 
 
 def record_failed_sign_in(sender, credentials, request=None, **kwargs):
