@@ -1,17 +1,13 @@
-"""The moderation history of every story, read-only: it is the audit trail."""
+"""The moderation history of every story, read-only: it is the audit trail; and what every
+record kept for audit shares (``RecordOnlyAdmin``)."""
 
 from django.contrib import admin
 
 from ..models import ModerationEvent
 
 
-@admin.register(ModerationEvent)
-class ModerationEventAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "story", "actor", "from_status", "to_status", "note")
-    list_filter = ("to_status", "from_status")
-    list_select_related = ("story", "actor")
-    search_fields = ("story__title", "note")
-    date_hierarchy = "created_at"
+class RecordOnlyAdmin(admin.ModelAdmin):
+    """A record of what happened: read in the admin, never added, changed or deleted there."""
 
     def has_add_permission(self, request):
         return False
@@ -21,3 +17,12 @@ class ModerationEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ModerationEvent)
+class ModerationEventAdmin(RecordOnlyAdmin):
+    list_display = ("created_at", "story", "actor", "from_status", "to_status", "note")
+    list_filter = ("to_status", "from_status")
+    list_select_related = ("story", "actor")
+    search_fields = ("story__title", "note")
+    date_hierarchy = "created_at"

@@ -8,10 +8,11 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from ..models import SignInRecord
+from .history import RecordOnlyAdmin
 
 
 @admin.register(SignInRecord)
-class SignInRecordAdmin(admin.ModelAdmin):
+class SignInRecordAdmin(RecordOnlyAdmin):
     list_display = ("at", "kind", "user", "client_short")
     list_filter = ("kind",)
     list_select_related = ("user",)
@@ -23,12 +24,3 @@ class SignInRecordAdmin(admin.ModelAdmin):
     @admin.display(description=_("client"), ordering="client")
     def client_short(self, record):
         return record.client[:12]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
