@@ -369,3 +369,15 @@ def test_createmoderator_says_how_the_new_moderator_enrols(monkeypatch, capsys, 
     call_command("createmoderator", "ana", "--noinput")
     said = capsys.readouterr().out
     assert "authenticator app" in said and ENROL in said and "recovery codes" in said
+
+
+def test_the_records_list_keeps_to_the_query_budget(moderator, django_assert_max_num_queries):
+    admin = User.objects.create_superuser("admin", "admin@example.org", PASSWORD)
+    client = Client()
+    client.force_login(admin)
+    for kind in SignInRecord.Kind.values:
+        SignInRecord.objects.create(kind=kind, user=moderator, client="0" * 64)
+    with django_assert_max_num_queries(10):
+        page = client.get(reverse("admin:stories_signinrecord_changelist"))
+    assert page.status_code == 200
+    assert page.content.decode().count("moderator") >= len(SignInRecord.Kind.values)
