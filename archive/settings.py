@@ -98,6 +98,11 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "taggit",
     "csp",
+    # Two-factor sign-in for staff (stories/signin/): codes from an authenticator app, and
+    # recovery codes for the day the phone is lost.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "stories",
 ]
 
@@ -120,6 +125,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # The admin's language, the moderator's (stories/admin/language.py); public pages untouched.
     "stories.admin.language.AdminLanguageMiddleware",
+    # Whether the session passed the second factor (request.user.is_verified()), then the
+    # admin's door: enrolment, the code and the idle time (stories/signin/middleware.py).
+    "django_otp.middleware.OTPMiddleware",
+    "stories.signin.middleware.StaffSignInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "archive.middleware.DatabaseUnavailableMiddleware",
@@ -334,6 +343,27 @@ if TRUSTED_PROXY_COUNT:
 # Admin sign-in attempts one client may make per period, on the same limiter.
 ADMIN_LOGIN_RATE_LIMIT = env_int("ADMIN_LOGIN_RATE_LIMIT", 10)
 ADMIN_LOGIN_RATE_PERIOD = env_int("ADMIN_LOGIN_RATE_PERIOD", 900)
+
+# --- Who can sign in (stories/signin/, docs/moderation.md) -------------------
+# "required": every staff account needs a second factor (a code from an authenticator
+# app, or a recovery code) before any admin page, and is taken to enrolment until it
+# has one. "offered": a staff account may enrol, and once enrolled is asked for a code;
+# one without a device gets in with its password, so `make run` stays easy to try.
+# Empty (the default) follows HTTPS: required when the site is served over HTTPS, that
+# is in production, offered otherwise; read at each request (stories/signin/middleware.py).
+STAFF_TWO_FACTOR = os.environ.get("STAFF_TWO_FACTOR", "")
+if STAFF_TWO_FACTOR not in {"", "required", "offered"}:
+    raise ImproperlyConfigured('STAFF_TWO_FACTOR must be "required", "offered" or empty.')
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Perspectives")
+# Codes one client may try per period (six digits are guessable at speed); django-otp
+# also slows each device down after every wrong code.
+ADMIN_CODE_RATE_LIMIT = env_int("ADMIN_CODE_RATE_LIMIT", 10)
+ADMIN_CODE_RATE_PERIOD = env_int("ADMIN_CODE_RATE_PERIOD", 900)
+# A staff session unused for this long ends: the next admin page asks to sign in again.
+STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 30)
+# How long the records of sign-ins, failures and enrolments are kept (purge_private_data).
+SIGN_IN_RECORD_RETENTION_DAYS = env_int("SIGN_IN_RECORD_RETENTION_DAYS", 90)
 
 # Email carries two things, only to a narrator who gave an address: their
 # private link, and, if they asked, the news that a moderator decided, with the

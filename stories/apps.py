@@ -12,6 +12,7 @@ class StoriesConfig(AppConfig):
         from .moderators import sync_moderators_group
         from .pagecache import receivers as page_cache_receivers
         from .search import receivers as search_receivers
+        from .signin import receivers as sign_in_receivers
 
         # A data migration alone would run before permissions exist on a fresh
         # database; post_migrate runs after they are created, every time.
@@ -20,3 +21,5 @@ class StoriesConfig(AppConfig):
         # What derives from the archive's rows follows them, from one place each.
         search_receivers.connect()
         page_cache_receivers.connect()
+        # Who signed in to the admin, from Django's own sign-in signals.
+        sign_in_receivers.connect()

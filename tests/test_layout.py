@@ -35,8 +35,9 @@ ALLOWED = {
         " converters",
         "admin": "models safety recordings search.text pagecache.store",
         "templatetags": "",
-        "management": "models moderators search search.text pagecache.store",
-        "apps": "moderators search pagecache",
+        "management": "models moderators search search.text pagecache.store signin",
+        "signin": "models",
+        "apps": "moderators search pagecache signin",
     }.items()
 }
 

@@ -12,7 +12,8 @@ and importing the modules below registers their ModelAdmins:
 - ``reports``: readers' reports; ``history``: moderation events; ``consent``: consent texts;
 - ``trust``: the About page's text and the requests for data (administrators only);
 - ``language``: the admin in the moderator's language, their choice of it, and its title;
-- ``widgets``: Django's date-and-time and two-box widgets, named for assistive technology.
+- ``widgets``: Django's date-and-time and two-box widgets, named for assistive technology;
+- ``signins``: the records of who signed in, read-only (administrators only).
 """
 
 from django.contrib import admin
@@ -24,6 +25,7 @@ from . import (  # noqa: F401  (registers them)
     history,
     language,
     reports,
+    signins,
     stories,
     taxonomy,
     timeline,

@@ -1,4 +1,5 @@
-"""The moderation history of every story, read-only: it is the audit trail."""
+"""The moderation history of every story, read-only: it is the audit trail; and what every
+record kept for audit shares (``RecordOnlyAdmin``)."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -6,8 +7,21 @@ from django.utils.translation import gettext_lazy as _
 from ..models import ModerationEvent
 
 
+class RecordOnlyAdmin(admin.ModelAdmin):
+    """A record of what happened: read in the admin, never added, changed or deleted there."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ModerationEvent)
-class ModerationEventAdmin(admin.ModelAdmin):
+class ModerationEventAdmin(RecordOnlyAdmin):
     list_display = ("created_at", "story", "actor", "from_status", "to_status", "note_shown")
     list_filter = ("to_status", "from_status")
     list_select_related = ("story", "actor")
@@ -22,12 +36,3 @@ class ModerationEventAdmin(admin.ModelAdmin):
     @admin.display(description=_("note"))
     def note_shown(self, event):
         return event.shown_note
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -6,9 +6,9 @@ The archive's domain, a module per concern: who speaks and about what
 (recording.py), the SQLite search index's rows (search_entry.py), places made
 browsable (places.py), the timeline's events (timeline.py), the facets beside a list of
 stories (facets.py), the bilingual glossary search reads (glossary.py), what is kept of a
-narrator's one-time secrets (tokens.py), who stands behind the archive and the requests for data
-it received (trust.py), what a moderator chose for the admin (preferences.py), and the one
-way a row is changed under a lock (locking.py).
+narrator's one-time secrets (tokens.py), who signed in to the admin (signin.py), who stands
+behind the archive and the requests for data it received (trust.py), what a moderator chose
+for the admin (preferences.py), and the one way a row is changed under a lock (locking.py).
 
 Every name is re-exported here, so migrations, fixtures, tests and the rest
 of the app keep importing from ``stories.models``; the app label stays
@@ -44,6 +44,7 @@ from .recording import (
 )
 from .search_entry import SearchEntry
 from .shielding import ShieldedText, ShieldWaiver, WaiverRefused
+from .signin import SignInRecord
 from .story import EARLIEST_YEAR, InvalidTransition, NotReadyToPublish, Story
 from .story_queryset import StoryQuerySet
 from .taxonomy import (
@@ -94,6 +95,7 @@ __all__ = [
     "SearchEntry",
     "StaleVersion",
     "ShieldedText",
+    "SignInRecord",
     "ShieldWaiver",
     "Story",
     "StoryLink",

@@ -34,28 +34,44 @@ def over_limit(request, *, scope, limit, period=None):
     return None if verdict.allowed else rate_limited(request, verdict)
 
 
-def limit_sign_ins(login_view):
-    """The admin's sign-in, with each client's attempts counted by the shared limiter.
+def limit_posts(*, scope, limit_setting, period_setting):
+    """A view whose POSTs each client may make ``limit_setting`` times per ``period_setting``.
 
-    Every POST counts, successful or not: moderators sign in a few times a
-    day, and someone guessing passwords is stopped after a handful of tries
-    per client address, across every process and host.
+    Every POST counts, successful or not: staff sign in a few times a day, and
+    someone guessing is stopped after a handful of tries per client address,
+    across every process and host.
     """
 
-    @functools.wraps(login_view)
-    def wrapper(request, *args, **kwargs):
-        if request.method == "POST":
-            refused = over_limit(
-                request,
-                scope="admin-login",
-                limit=settings.ADMIN_LOGIN_RATE_LIMIT,
-                period=settings.ADMIN_LOGIN_RATE_PERIOD,
-            )
-            if refused:
-                return refused
-        return login_view(request, *args, **kwargs)
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method == "POST":
+                refused = over_limit(
+                    request,
+                    scope=scope,
+                    limit=getattr(settings, limit_setting),
+                    period=getattr(settings, period_setting),
+                )
+                if refused:
+                    return refused
+            return view(request, *args, **kwargs)
 
-    return wrapper
+        return wrapper
+
+    return decorator
+
+
+# The admin's password sign-in, and the second factor's code (six digits are guessable).
+limit_sign_ins = limit_posts(
+    scope="admin-login",
+    limit_setting="ADMIN_LOGIN_RATE_LIMIT",
+    period_setting="ADMIN_LOGIN_RATE_PERIOD",
+)
+limit_code_attempts = limit_posts(
+    scope="admin-code",
+    limit_setting="ADMIN_CODE_RATE_LIMIT",
+    period_setting="ADMIN_CODE_RATE_PERIOD",
+)
 
 
 def rate_limited(request, verdict):

@@ -264,6 +264,13 @@ TABLE = {
         "outcome": Field(WORKFLOW, Kept("one of DataRequest.Outcome")),
         "notes": Field(PRIVATE, Kept("the administrators' record of a request, not a story's")),
     },
+    # Staff signing in, never a narrator: administrators read it, purge_private_data deletes it
+    # after SIGN_IN_RECORD_RETENTION_DAYS (docs/privacy.md, "Staff sign-ins").
+    "SignInRecord": {
+        "at": Field(WORKFLOW, DATE),
+        "kind": Field(WORKFLOW, Kept("one of SignInRecord.Kind")),
+        "client": Field(PRIVATE, Kept("a staff sign-in's, not a story's"), hashed=True),
+    },
     "TimelineEvent": dict.fromkeys(
         ("title", "title_es", "description", "description_es", "link"), Field(PUBLIC, CURATED)
     ),

@@ -5,6 +5,9 @@ At a terminal the password is asked for twice. Without one (a script, a
 deployment job), ``--noinput`` reads it from DJANGO_MODERATOR_PASSWORD, as
 Django's createsuperuser reads DJANGO_SUPERUSER_PASSWORD; without either, the
 command stops with one line saying so, before it touches the database.
+
+The new moderator enrols their second factor at their first sign-in
+(stories/signin/): the command says so, and where.
 """
 
 import getpass
@@ -15,8 +18,10 @@ from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 
 from stories.moderators import MODERATORS_GROUP, sync_moderators_group
+from stories.signin.middleware import two_factor_required
 
 PASSWORD_VARIABLE = "DJANGO_MODERATOR_PASSWORD"
 
@@ -60,9 +65,21 @@ class Command(BaseCommand):
         user.save()
         sync_moderators_group()
         user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
-        self.stdout.write(
-            self.style.SUCCESS(f"Moderator {username!r} created. Sign in at /admin/.")
-        )
+        self.stdout.write(self.style.SUCCESS(f"Moderator {username!r} created."))
+        enrolment = reverse("two-factor-enrol")
+        if two_factor_required():
+            self.stdout.write(
+                f"At their first sign-in at /admin/ they set up two-factor sign-in: an "
+                f"authenticator app on their phone (any that makes time-based codes) scans "
+                f"the key shown at {enrolment}, they type its code, and keep the ten "
+                f"recovery codes shown once."
+            )
+        else:
+            self.stdout.write(
+                f"Sign in at /admin/. Two-factor sign-in is offered, not required, on this "
+                f"site (no HTTPS, or STAFF_TWO_FACTOR=offered); set it up at {enrolment}. "
+                f"Production asks for it at the first sign-in."
+            )
 
     def ask_password(self, stdin):
         # getpass without a terminal would read the password from a pipe, in the

@@ -16,6 +16,8 @@ Meant for cron, once a day:
 - recordings held for a share form that was never sent, RECORDING_HOLD_SECONDS on
   (an hour by default; Recording.hold also drops them as it holds another);
 - expired sessions, which may have carried a private link's token;
+- sign-in records older than SIGN_IN_RECORD_RETENTION_DAYS (who signed in, and the
+  keyed hash of the network they came from);
 
 and before all that, it sends again the decision notices that could not go
 when a moderator decided (stories/models/notices.py): a notice is due until it
@@ -34,7 +36,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from stories.models import Recording, Report, Story, held_recordings_expire_at
+from stories.models import (
+    Recording,
+    Report,
+    SignInRecord,
+    Story,
+    held_recordings_expire_at,
+)
 from stories.models.notices import send_due_notices
 from stories.pagecache import store
 from stories.search import index as search_index
@@ -64,6 +72,7 @@ class Command(BaseCommand):
             .update(details="", email="", reporter_hash="")
         )
         held, _by_model = Recording.objects.held_since_before(held_recordings_expire_at()).delete()
+        sign_ins, _by_model = SignInRecord.objects.past_retention().delete()
         # What Django's clearsessions does, for whichever session engine is configured.
         import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
         # Cached pages may still hold what was just erased.
@@ -72,5 +81,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Erased the text of {erased} stories, {hashes} submitter hashes and the "
             f"details of {reports} resolved reports, {held} recordings held for forms never "
-            f"sent; {notices} waiting decision notices settled; expired sessions cleared."
+            f"sent, {sign_ins} old sign-in records; {notices} waiting decision notices settled; "
+            "expired sessions cleared."
         )
