@@ -65,6 +65,11 @@ class StoryFilterForm(forms.Form):
     def _chosen(options, slug):
         return next((option for option in options if option.slug == slug), None)
 
+    @property
+    def narrowed(self):
+        """Whether a filter is chosen (on the search page, the words are not a filter)."""
+        return any(self.cleaned_data.get(name) for name in StoryFilterForm.base_fields)
+
     def filter(self, stories):
         """Narrow ``stories`` by whichever filters are valid; invalid ones are ignored."""
         self.is_valid()

@@ -296,6 +296,21 @@ def test_facets_follow_the_filters_too(client):
     assert [p.slug for p in response.context["facets"]["perspectives"]] == ["critics"]
 
 
+def test_with_results_to_read_the_filters_fold_away_unless_one_is_chosen(client):
+    def filters(params):
+        html = client.get("/search/", params).content.decode()
+        return html.split('class="filters search-form"')[1].split("</form>")[0]
+
+    # Nothing searched yet: the filters are the page.
+    assert '<details class="filter-fold"' not in filters({})
+    # Words searched for: the results come first, the filters one tap away.
+    assert '<details class="filter-fold">' in filters({"q": "lantern"})
+    assert "fold away" not in filters({"q": "lantern"})  # the template's comment stays in it
+    # A filter chosen stays in sight, to be seen and undone.
+    for chosen in ({"perspective": "critics"}, {"language": "es"}, {"recording": "on"}):
+        assert '<details class="filter-fold" open>' in filters({"q": "lantern", **chosen})
+
+
 def test_search_page_shows_ranked_highlighted_results_with_facets(client):
     make_published(title="Deportation Day", body=FILLER + "Then the deportation order came. ")
     make_published(title="Other", body="The deportation of my uncle. " + FILLER)
