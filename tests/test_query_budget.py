@@ -5,8 +5,10 @@ import itertools
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from stories.models import Perspective, Report, ReviewClaim, Story, StoryLink
+from stories.models import ModerationEvent, Perspective, Report, ReviewClaim, Story, StoryLink
 from stories.pages.share_steps import CHECK, STEPS
 
 from .factories import (
@@ -202,3 +204,30 @@ def test_the_desk_and_the_list_do_not_grow_with_the_queue(client, moderator, url
     assert large == small, f"{url}: {small} queries with 4 stories waiting, {large} with 44"
     if url.endswith("desk/"):
         assert large <= QUERY_BUDGET, f"{url}: {large} queries"
+
+
+def test_a_moderator_signed_in_with_a_second_factor_keeps_the_budget(client, moderator):
+    """As in production: the session passed the code, so each admin page checks its device."""
+    device = TOTPDevice.objects.create(user=moderator, name="Phone", confirmed=True)
+    client.force_login(moderator)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    fill_review_queue(6, [moderator])
+    story = make_story(title="Waiting for its first reader")
+    give_recording(story)
+    pages = (
+        "/admin/stories/story/desk/",
+        f"/admin/stories/story/{story.pk}/review/",  # opened first: the claim is written
+        f"/admin/stories/story/{story.pk}/review/",  # opened again: the claim renewed
+        f"/admin/stories/story/{story.pk}/transcript/",
+        "/admin/language/",
+    )
+    for url in pages:
+        queries = count_queries(client, url)
+        assert queries <= QUERY_BUDGET, f"{url}: {queries} queries"
+    # A story with all there is to read on its review: a report and a correction asked for.
+    Report.objects.create(story=story, reason="other", reporter_hash="f" * 64)
+    ModerationEvent.objects.create(story=story, narrator_message="Please say South LA.")
+    queries = count_queries(client, pages[1])
+    assert queries <= QUERY_BUDGET, f"{pages[1]} with a report and a correction: {queries}"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -26,7 +26,6 @@ from ..models import (
     Perspective,
     Report,
     ReviewClaim,
-    ShieldWaiver,
     Story,
     ThemeSuggestion,
     WaiverRefused,
@@ -244,17 +243,7 @@ class ModerationDeskMixin:
         )
 
     def review_view(self, request, story_id):
-        story = get_object_or_404(
-            Story.objects.select_related(
-                "perspective",
-                "first_approved_by",
-                "recording__cleared_by",
-                "review_claim__moderator",
-            ).prefetch_related(
-                "transcript", Prefetch("waivers", ShieldWaiver.objects.select_related("waived_by"))
-            ),
-            pk=story_id,
-        )
+        story = get_object_or_404(Story.objects.for_review(), pk=story_id)
         if not self.has_change_permission(request, story):
             raise PermissionDenied
         if request.method == "POST" and "take_over" in request.POST:
@@ -288,8 +277,8 @@ class ModerationDeskMixin:
                 "passages": passages_to_review(story),
                 "unready_reason": story.unready_reason(),
                 "sent_anyway": shield.sent_anyway(story.sent_with_findings),
-                "open_reports": story.reports.open(),
-                "corrections": story.corrections_asked(),
+                "open_reports": story.reports.open() if story.open_report_count else (),
+                "corrections": story.corrections_asked() if story.asked_for_corrections else (),
                 "reject_form": reject_form,
                 "claim": self._claim_on_opening(request, story),
                 "can_approve": Story.Status.APPROVED in Story.TRANSITIONS[story.status],

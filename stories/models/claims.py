@@ -98,11 +98,12 @@ class ReviewClaim(models.Model):
         claim = getattr(story, "review_claim", None)  # None: no claim row
         if claim is None:
             claim = cls(story=story, moderator=by, claimed_at=now, expires_at=expires_at)
-            # One INSERT that a row written meanwhile turns into nothing (no
-            # savepoint to catch an IntegrityError): the claim read back then
-            # is the one that stands.
+            # One INSERT, which a claim written meanwhile turns into nothing (no
+            # savepoint to catch an IntegrityError, no second read): in that race
+            # of two first openings, the loser's page says it is theirs until it is
+            # opened again; the desk and the list show the claim that stands.
             cls.objects.bulk_create([claim], ignore_conflicts=True)
-            return cls.objects.select_related("moderator").get(story=story)
+            return claim
         if claim.is_current and claim.moderator_id != by.pk:
             return claim
         if claim.is_current:

@@ -22,6 +22,7 @@ from django.db.models import (
     F,
     Func,
     OuterRef,
+    Prefetch,
     Q,
     Subquery,
     Value,
@@ -216,6 +217,29 @@ class StoryQuerySet(models.QuerySet):
                 ),
                 output_field=BooleanField(),
             ),
+        )
+
+    def for_review(self):
+        """Stories as the review page reads one: the rows it shows, its transcript and
+        waivers, and its review signs, with whether the narrator asked for corrections, so
+        that reports and corrections are read only when there are some."""
+        corrections = (
+            apps.get_model("stories", "ModerationEvent")
+            .objects.filter(story=OuterRef("pk"))
+            .exclude(narrator_message="")
+        )
+        return (
+            self.select_related(
+                "perspective",
+                "first_approved_by",
+                "recording__cleared_by",
+                "review_claim__moderator",
+            )
+            .prefetch_related(
+                "transcript", Prefetch("waivers", ShieldWaiver.objects.select_related("waived_by"))
+            )
+            .with_review_signs()
+            .annotate(asked_for_corrections=Exists(corrections))
         )
 
     def for_listing(self):
