@@ -202,8 +202,7 @@ def test_the_desk_and_the_list_do_not_grow_with_the_queue(client, moderator, url
     fill_review_queue(40, [moderator, second])
     large = count_queries(client, url)
     assert large == small, f"{url}: {small} queries with 4 stories waiting, {large} with 44"
-    if url.endswith("desk/"):
-        assert large <= QUERY_BUDGET, f"{url}: {large} queries"
+    assert large <= QUERY_BUDGET, f"{url}: {large} queries"
 
 
 def test_a_moderator_signed_in_with_a_second_factor_keeps_the_budget(client, moderator):
