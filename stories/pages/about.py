@@ -75,7 +75,7 @@ class ModerationFiguresView(TemplateView):
         return super().get_context_data(
             waived=waived,
             overdue=overdue,
-            promised_review_days=transparency.promised_review_days(),
+            promised_review_days=settings.PROMISED_REVIEW_DAYS,
             rows=rows,
             total=total,
             reasons_by_perspective=transparency.reasons_by_perspective(rows, total),

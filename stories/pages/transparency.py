@@ -8,7 +8,6 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -48,10 +47,6 @@ class Figures:
         return round(statistics.median(self.days_to_decision), 1)
 
 
-def promised_review_days():
-    return getattr(settings, "PROMISED_REVIEW_DAYS", 7)
-
-
 def waivers_and_overdue():
     """``(waived, overdue)``: the findings moderators chose to publish, as ``(kind's label,
     count)`` in the shield's order, and the stories waiting longer than the promised review
@@ -66,12 +61,9 @@ def waivers_and_overdue():
 
 
 def _waivers_and_overdue():
-    promised = timezone.now() - datetime.timedelta(days=promised_review_days())
     return {
         "waived": dict(ShieldWaiver.objects.values_list("kind").annotate(n=Count("pk")).order_by()),
-        "overdue": Story.objects.filter(
-            status=Story.Status.PENDING, submitted_at__lt=promised
-        ).count(),
+        "overdue": Story.objects.overdue().count(),
     }
 
 

@@ -46,13 +46,17 @@ def sign_in(page, live_server):
     page.keyboard.press("Enter")
 
 
-# English only for now: the admin follows the moderator's language once issue 23's language
-# part is in; the Spanish strings of these pages are in the catalogue already.
-@pytest.mark.parametrize("language", ["en"])
+@pytest.fixture(params=["en-US", "es-MX"])
+def browser_context_args(browser_context_args, request):
+    """The browser's language, which the admin follows for a moderator who chose none."""
+    return {**browser_context_args, "locale": request.param}
+
+
 def test_a_new_moderator_enrols_and_signs_in_with_a_code(
     page, live_server, seeded_transactional_db, django_user_model, settings, save_screenshot,
-    language,
+    browser_context_args,
 ):  # fmt: skip
+    language = browser_context_args["locale"][:2]
     settings.STAFF_TWO_FACTOR = "required"
     rosa = django_user_model.objects.create_user(
         "rosa", "rosa@example.org", PASSWORD, is_staff=True
@@ -61,6 +65,7 @@ def test_a_new_moderator_enrols_and_signs_in_with_a_code(
 
     sign_in(page, live_server)
     page.wait_for_url("**/admin/two-factor/enrol/?next=/admin/")
+    expect(page.locator("html")).to_have_attribute("lang", language)
     assert page.locator("img.two-factor-qr").evaluate("img => img.naturalWidth") > 0
     assert_no_violations_in_admin(page, f"enrolment ({language})")
     look_at(page, save_screenshot, f"{language} two-factor enrolment")
