@@ -42,8 +42,10 @@ INJECTED = """() => {
     }
     const suspects = "script:not([src^='/static/']):not([type='application/json']), "
         + "iframe, object, embed, base, meta[http-equiv], marquee, isindex, x, "
-        // The story page's own "Cite this story", where the page puts it.
-        + "details:not(main > .wrap > details#cite), "
+        // The story page's own "Cite this story", and the search page's folded filters,
+        // where the pages put them.
+        + "details:not(main > .wrap > details#cite)"
+        + ":not(main form.search-form > details.filter-fold), "
         + "video, audio:not([src^='/recordings/']):not([src^='/admin/stories/story/']), "
         + "math, svg, link[rel=import], style:not([nonce])";
     for (const element of document.querySelectorAll(suspects)) found.push(element.tagName);
