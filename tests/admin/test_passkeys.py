@@ -123,6 +123,18 @@ def passkeys_here(settings):
     settings.STAFF_TWO_FACTOR = "required"
 
 
+@pytest.fixture
+def passkey_then_password(client, moderator):
+    """A moderator who added a passkey, signed out, and is back with the password alone;
+    the passkey's authenticator."""
+    authenticator = SoftAuthenticator()
+    signed_in_with_password(client)
+    add_passkey(client, authenticator)
+    client.post(reverse("admin:logout"))
+    signed_in_with_password(client)
+    return authenticator
+
+
 def kinds_recorded():
     return list(SignInRecord.objects.order_by("at", "pk").values_list("kind", flat=True))
 
@@ -173,16 +185,12 @@ def test_passkeys_are_for_staff_alone(client):
     assert post_json(client, SIGN_IN_BEGIN).status_code == 403
 
 
-def test_a_passkey_counts_at_the_door_and_signs_in_in_place_of_a_code(client, moderator):
-    authenticator = SoftAuthenticator()
-    signed_in_with_password(client)
-    add_passkey(client, authenticator)
-    client.post(reverse("admin:logout"))
-
-    signed_in_with_password(client)
+def test_a_passkey_counts_at_the_door_and_signs_in_in_place_of_a_code(
+    client, passkey_then_password
+):
     # A device: the door asks for the second factor, not for enrolment.
     assert client.get("/admin/stories/story/")["Location"] == f"{VERIFY}?next=/admin/stories/story/"
-    used = use_passkey(client, authenticator, next_page="/admin/stories/story/")
+    used = use_passkey(client, passkey_then_password, next_page="/admin/stories/story/")
     assert used.status_code == 200
     assert used.json()["redirect_url"] == "/admin/stories/story/"
     assert client.get("/admin/stories/story/").status_code == 200
@@ -192,13 +200,8 @@ def test_a_passkey_counts_at_the_door_and_signs_in_in_place_of_a_code(client, mo
     ]
 
 
-def test_a_passkey_sends_nobody_off_the_site(client, moderator):
-    authenticator = SoftAuthenticator()
-    signed_in_with_password(client)
-    add_passkey(client, authenticator)
-    client.post(reverse("admin:logout"))
-    signed_in_with_password(client)
-    used = use_passkey(client, authenticator, next_page="https://elsewhere.example/")
+def test_a_passkey_sends_nobody_off_the_site(client, passkey_then_password):
+    used = use_passkey(client, passkey_then_password, next_page="https://elsewhere.example/")
     assert used.json()["redirect_url"] == reverse("admin:index")
 
 
@@ -216,12 +219,8 @@ def test_another_accounts_passkey_is_refused_and_recorded(client, moderator):
     assert kinds_recorded()[-1] == SignInRecord.Kind.PASSKEY_REFUSED
 
 
-def test_a_crafted_answer_without_a_challenge_is_refused(client, moderator):
-    authenticator = SoftAuthenticator()
-    signed_in_with_password(client)
-    add_passkey(client, authenticator)
-    client.post(reverse("admin:logout"))
-    signed_in_with_password(client)
+def test_a_crafted_answer_without_a_challenge_is_refused(client, passkey_then_password):
+    authenticator = passkey_then_password
     # An answer to a challenge this session was never given.
     refused = post_json(client, SIGN_IN_COMPLETE, authenticator.asserted({"challenge": "AAAA"}))
     assert refused.status_code == 400
@@ -263,14 +262,14 @@ def test_enrolment_offers_a_passkey_beside_the_app(client, moderator):
     assert "<script>" not in page
 
 
-def test_a_typed_code_is_never_tried_on_a_passkey(client, moderator, settings):
-    settings.OTP_TOTP_THROTTLE_FACTOR = 0
-    signed_in_with_password(client)
-    add_passkey(client, SoftAuthenticator())
-    client.post(reverse("admin:logout"))
-    signed_in_with_password(client)
-    wrong = client.post(VERIFY, {"code": "123456"})
-    assert "not accepted" in wrong.content.decode()
+def test_a_typed_code_is_never_tried_on_a_passkey(client, passkey_then_password, monkeypatch):
+    def tried(device, token):
+        raise AssertionError(f"{token} was tried on a passkey")
+
+    monkeypatch.setattr(WebAuthnCredential, "verify_token", tried)
+    for code in ("123456", "recovery1"):
+        wrong = client.post(VERIFY, {"code": code})
+        assert "not accepted" in wrong.content.decode()
 
 
 def test_the_code_page_with_a_passkey_keeps_to_the_query_budget(
