@@ -284,3 +284,23 @@ def test_the_code_page_with_a_passkey_keeps_to_the_query_budget(
         client.get(VERIFY)
     with django_assert_max_num_queries(10):
         client.get(ENROL)
+
+
+def test_an_administrator_deletes_a_lost_passkey_and_a_moderator_cannot(
+    client, moderator, settings
+):
+    settings.STAFF_TWO_FACTOR = "offered"  # the admin's pages, here without a second factor
+    colleague = User.objects.create_user("colleague", "c@example.org", PASSWORD, is_staff=True)
+    passkey = WebAuthnCredential.objects.create(
+        user=colleague, name="passkey", credential_id=b"id", public_key=b"key"
+    )
+    listing = "/admin/django_otp_webauthn/webauthncredential/"
+    delete = f"{listing}{passkey.pk}/delete/"
+    client.force_login(moderator)
+    assert client.get(listing).status_code == 403
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    administrator = User.objects.create_superuser("admin", "admin@example.org", PASSWORD)
+    client.force_login(administrator)
+    assert "colleague" in client.get(listing).content.decode()
+    client.post(delete, {"post": "yes"})
+    assert not WebAuthnCredential.objects.exists()
