@@ -9,6 +9,7 @@ and REDIS_URL.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -103,6 +104,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # ... and passkeys, kept and checked by django-otp-webauthn (py_webauthn).
+    "django_otp_webauthn",
     "stories",
 ]
 
@@ -385,6 +388,20 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DJANGO_DEFAULT_FROM_EMAIL", "Perspectives <no-reply@localhost>"
 )
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+
+# Passkeys, a second factor beside the authenticator app (stories/signin/passkeys.py). A
+# passkey belongs to the site's domain (the relying party's id) and answers only pages from
+# the allowed origins; both follow SITE_URL. Changing the id makes every passkey useless:
+# moderators would add theirs again. Browsers allow passkeys over HTTPS, and on localhost.
+OTP_WEBAUTHN_RP_ID = os.environ.get("OTP_WEBAUTHN_RP_ID", urlsplit(SITE_URL).hostname)
+# The name a browser shows when it asks to create or use a passkey.
+OTP_WEBAUTHN_RP_NAME = os.environ.get("OTP_WEBAUTHN_RP_NAME", OTP_TOTP_ISSUER)
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
+    "OTP_WEBAUTHN_ALLOWED_ORIGINS",
+    ["{0.scheme}://{0.netloc}".format(urlsplit(SITE_URL))],
+)
+# The password always comes first: a passkey is only ever the second factor.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
 # How long a withdrawn story's text is kept, in case the narrator withdrew it by
 # mistake, and how long a rejected story's text is kept for reconsideration;

@@ -13,7 +13,8 @@ and importing the modules below registers their ModelAdmins:
 - ``trust``: the About page's text and the requests for data (administrators only);
 - ``language``: the admin in the moderator's language, their choice of it, and its title;
 - ``widgets``: Django's date-and-time and two-box widgets, named for assistive technology;
-- ``signins``: the records of who signed in, read-only (administrators only).
+- ``signins``: the records of who signed in, read-only, and the staff's passkeys
+  (administrators only).
 """
 
 from django.contrib import admin

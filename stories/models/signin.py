@@ -1,6 +1,7 @@
 """
 The record of who signed in to the admin: sign-ins, failed sign-ins, wrong codes,
-enrolments and recovery codes used, for administrators to read (docs/moderation.md).
+enrolments, recovery codes used, passkeys added, used or refused, for administrators to
+read (docs/moderation.md).
 
 Nothing here names a client by its address: a failed sign-in keeps the keyed hash
 the rate limiter uses (stories/safety/limits.py), enough to see that tries came from
@@ -39,6 +40,9 @@ class SignInRecord(models.Model):
         CODE_FAILED = "code-failed", _("Wrong code")
         ENROLLED = "enrolled", _("Authenticator set up")
         RECOVERY_CODE_USED = "recovery-code-used", _("Recovery code used")
+        PASSKEY_ADDED = "passkey-added", _("Passkey added")
+        PASSKEY_ACCEPTED = "passkey-accepted", _("Passkey accepted")
+        PASSKEY_REFUSED = "passkey-refused", _("Passkey refused")
         IDLE_SIGNED_OUT = "idle-signed-out", _("Signed out after idle time")
 
     at = models.DateTimeField(_("when"), default=timezone.now)

@@ -1,4 +1,4 @@
-"""A staff account's authenticator and recovery codes, as django-otp keeps them."""
+"""A staff account's authenticator, passkeys and recovery codes, as django-otp keeps them."""
 
 from base64 import b32encode
 
@@ -6,6 +6,7 @@ from django.db import transaction
 from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 RECOVERY_CODE_COUNT = 10
 
@@ -40,11 +41,20 @@ def confirm_authenticator(device, code):
     TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    StaticDevice.objects.filter(user=device.user).delete()
-    recovery = StaticDevice.objects.create(user=device.user, name="recovery codes")
+    return new_recovery_codes(device.user)
+
+
+def new_recovery_codes(user):
+    """Fresh recovery codes for ``user``, in place of any earlier ones."""
+    StaticDevice.objects.filter(user=user).delete()
+    recovery = StaticDevice.objects.create(user=user, name="recovery codes")
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=recovery, token=code) for code in codes)
     return codes
+
+
+def has_recovery_codes(user):
+    return StaticDevice.objects.filter(user=user).exists()
 
 
 def device_accepting(user, code):
@@ -59,7 +69,8 @@ def device_accepting(user, code):
     # down the next real one.
     authenticator_code = code.isdigit() and len(code) == 6
     for device in devices_for_user(user):
-        if is_recovery_code(device) == authenticator_code:
+        # A passkey takes no typed code (passkeys.py checks it).
+        if is_passkey(device) or is_recovery_code(device) == authenticator_code:
             continue
         with transaction.atomic():
             locked = type(device).objects.select_for_update().get(pk=device.pk)
@@ -72,5 +83,17 @@ def is_recovery_code(device):
     return isinstance(device, StaticDevice)
 
 
+def is_passkey(device):
+    return isinstance(device, WebAuthnCredential)
+
+
 def recovery_codes_left(device):
     return device.token_set.count()
+
+
+def has_authenticator(user):
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def has_passkey(user):
+    return WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()

@@ -25,6 +25,13 @@ OPEN_BEFORE_SECOND_FACTOR = (
     "two-factor-key",
     "two-factor-verify",
     "two-factor-recovery-codes",
+    # Passkeys: adding one is an enrolment, using one is the code step. The library refuses
+    # to add one for an enrolled account whose session has not passed its second factor.
+    "otp_webauthn:credential-registration-begin",
+    "otp_webauthn:credential-registration-complete",
+    "otp_webauthn:credential-authentication-begin",
+    "otp_webauthn:credential-authentication-complete",
+    "otp_webauthn:js-i18n-catalog",
 )
 
 

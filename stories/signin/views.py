@@ -73,6 +73,7 @@ def enrol(request):
         form=form,
         key=devices.typed_key(device),
         replacing=replacing,
+        recovery_codes_url=with_next("two-factor-recovery-codes", next_page(request)),
     )
 
 
@@ -133,4 +134,11 @@ def verify(request):
             else:
                 SignInRecord.objects.note(SignInRecord.Kind.CODE_ACCEPTED, request, user)
             return redirect(next_page(request))
-    return page(request, "admin/signin/verify.html", _("Enter your code"), form=form)
+    return page(
+        request,
+        "admin/signin/verify.html",
+        _("Enter your code"),
+        form=form,
+        has_authenticator=devices.has_authenticator(user),
+        has_passkey=devices.has_passkey(user),
+    )
