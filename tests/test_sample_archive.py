@@ -120,10 +120,10 @@ def test_sample_recordings_are_written_and_one_waits_to_be_heard(sample_archive,
 def test_readme_says_how_many_sample_recordings_a_reader_hears(sample_archive):
     recordings = Recording.objects.select_related("story")
     heard = [r for r in recordings if r.story.is_visible and r.story.public_recording]
-    assert (recordings.count(), len(heard)) == (6, 2)
+    assert (recordings.count(), len(heard)) == (7, 3)
     readme = " ".join((settings.BASE_DIR / "README.md").read_text().split())
-    assert "The sample archive has six recordings" in readme
-    assert "a reader hears only two of them" in readme
+    assert "The sample archive has seven recordings" in readme
+    assert "a reader hears only three of them" in readme
 
 
 def test_a_sample_voice_kept_private_shows_its_transcript_and_is_never_served(

@@ -18,6 +18,7 @@ of the app keep importing from ``stories.models``; the app label stays
 from .claims import ClaimHeldByAnother, ReviewClaim, held_by_another
 from .facets import LanguageCount, facets_of, with_matching_counts
 from .glossary import GlossaryTerm
+from .index_segments import IndexSegment, IndexSegmentQuerySet, keyword_list
 from .locking import LockedChanges, StaleVersion
 from .moderation import (
     ConsentBlock,
@@ -61,6 +62,7 @@ from .taxonomy import (
 )
 from .timeline import TimelineEvent
 from .tokens import hash_submission_id, hash_withdrawal_token
+from .translations import OTHER_LANGUAGE, TRANSLATED_FROM
 from .trust import ArchiveStatement, DataRequest, DataRequestQuerySet
 
 __all__ = [
@@ -75,8 +77,11 @@ __all__ = [
     "EARLIEST_YEAR",
     "GlossaryTerm",
     "HoldRefused",
+    "IndexSegment",
+    "IndexSegmentQuerySet",
     "InvalidTransition",
     "NotReadyToPublish",
+    "OTHER_LANGUAGE",
     "Place",
     "LanguageCount",
     "LockedChanges",
@@ -105,6 +110,7 @@ __all__ = [
     "ThemeQuerySet",
     "ThemeSuggestion",
     "TimelineEvent",
+    "TRANSLATED_FROM",
     "TranscriptSegment",
     "Voice",
     "WaiverRefused",
@@ -116,6 +122,7 @@ __all__ = [
     "held_recordings_expire_at",
     "hold_minutes",
     "in_name_order",
+    "keyword_list",
     "in_local_order",
     "listed_places",
     "place_key",

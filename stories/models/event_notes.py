@@ -38,9 +38,12 @@ _TOOK_OVER = re.compile(r"Took over the review from (?P<moderator>.+)", re.DOTAL
 
 
 def _where(field):
-    """A story field's label ("body" → "text"); "transcript" for the transcript's paragraphs."""
+    """A story field's label ("body" → "text"); "transcript" for the transcript's paragraphs,
+    "recording's index" for its index segments."""
     if field == "transcript":
         return gettext("transcript")
+    if field == "segment":
+        return gettext("recording's index")
     try:
         return str(apps.get_model("stories", "Story")._meta.get_field(field).verbose_name)
     except FieldDoesNotExist:

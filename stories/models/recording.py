@@ -349,6 +349,11 @@ class TranscriptSegment(models.Model):
         _("starts at"), help_text=_("Minutes and seconds into the recording, e.g. 1:05.")
     )
     text = models.TextField(_("text"), max_length=transcripts.MAX_CUE_LENGTH)
+    # The archive's words, in the language the story is not told in (models/translations.py):
+    # the second caption track, labelled as a translation.
+    text_translation = models.TextField(
+        _("translation by the archive"), max_length=transcripts.MAX_CUE_LENGTH, blank=True
+    )
 
     class Meta:
         ordering = ["start", "pk"]
@@ -366,6 +371,10 @@ class TranscriptSegment(models.Model):
     @property
     def seconds(self):
         return self.start.total_seconds()
+
+    @property
+    def moment(self):
+        return transcripts.moment(self.start)
 
     @classmethod
     def replace_transcript(cls, story, cues):

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from ..recordings import transcripts
 from ..safety import privacy, shield
 from .event_notes import REDACTED_NOTE, WAIVED_NOTE
+from .index_segments import IndexSegment
 from .recording import TranscriptSegment
 
 # The story fields readers see once it is published (the suggested theme is
@@ -49,7 +50,9 @@ def moderator_label(finding):
 
 
 def is_public(finding):
-    return finding.field in PUBLIC_SHIELDED_FIELDS or finding.field.startswith("transcript-")
+    return finding.field in PUBLIC_SHIELDED_FIELDS or finding.field.startswith(
+        ("transcript-", "segment-")
+    )
 
 
 def holds_back(finding, waived):
@@ -109,7 +112,10 @@ class ShieldedText:
 
     label: str
     text: str
-    segment: object = None  # the TranscriptSegment it is, for a transcript paragraph
+    # The row it is read from when not the story's own field (a TranscriptSegment or an
+    # IndexSegment), and which of that row's fields: where a redaction writes it back.
+    row: object = None
+    attribute: str = "text"
 
 
 class ShieldedStory:
@@ -149,16 +155,13 @@ class ShieldedStory:
         ``StoryQuerySet.with_shield_review()``, from the rows read with it."""
         if not hasattr(self, "transcript_rows"):
             return self.transcript.all()
-        rows = sorted(self.transcript_rows or (), key=lambda row: (row["start"], row["id"]))
-        return [
-            TranscriptSegment(
-                id=row["id"],
-                story_id=self.pk,
-                start=datetime.timedelta(seconds=row["start"]),
-                text=row["text"],
-            )
-            for row in rows
-        ]
+        return _rows_as(TranscriptSegment, self.pk, self.transcript_rows)
+
+    def index_read_ahead(self):
+        """Its recording's index segments; read with the list's rows, as the transcript."""
+        if not hasattr(self, "index_rows"):
+            return self.index_segments.all()
+        return _rows_as(IndexSegment, self.pk, self.index_rows)
 
     def waivers_by_key(self):
         """{(kind, field, fingerprint): its waiver}; for a story of a list read with
@@ -240,9 +243,24 @@ class ShieldedStory:
             )
             for name in shield.SHIELDED_FIELDS
         }
-        for segment in self.transcript_read_ahead():
-            label = _("Transcript at %(time)s") % {"time": transcripts.clock(segment.start)}
-            texts[segment.shield_field] = ShieldedText(label, segment.text, segment)
+        for paragraph in self.transcript_read_ahead():
+            time = transcripts.clock(paragraph.start)
+            label = _("Transcript at %(time)s") % {"time": time}
+            texts[paragraph.shield_field] = ShieldedText(label, paragraph.text, paragraph)
+            if paragraph.text_translation:
+                label = _("Transcript translated by the archive at %(time)s") % {"time": time}
+                texts[f"{paragraph.shield_field}-translation"] = ShieldedText(
+                    label, paragraph.text_translation, paragraph, "text_translation"
+                )
+        for segment in self.index_read_ahead():
+            for name in IndexSegment.SHIELDED_FIELDS:
+                text = getattr(segment, name)
+                if text:
+                    label = _("Index segment at %(time)s: %(field)s") % {
+                        "time": segment.clock,
+                        "field": segment._meta.get_field(name).verbose_name,
+                    }
+                    texts[segment.shield_field(name)] = ShieldedText(label, text, segment, name)
         return texts
 
     def redact(self, selected, *, by):
@@ -261,11 +279,12 @@ class ShieldedStory:
             for field in {finding.field for finding in chosen}:
                 in_field = [finding for finding in chosen if finding.field == field]
                 redacted = shield.redact(texts[field].text, in_field)
-                if texts[field].segment is None:
+                shielded = texts[field]
+                if shielded.row is None:
                     setattr(story, field, redacted)
                 else:
-                    texts[field].segment.text = redacted
-                    texts[field].segment.save(update_fields=["text"])
+                    setattr(shielded.row, shielded.attribute, redacted)
+                    shielded.row.save(update_fields=[shielded.attribute])
             if story.slug and any(finding.field == "title" for finding in chosen):
                 # The old address spelled out what was just redacted: it goes
                 # (404, not 410) and the story takes one from the new title.
@@ -274,3 +293,11 @@ class ShieldedStory:
             kinds = {f"{finding.kind} in {finding.field.partition('-')[0]}" for finding in chosen}
             story.record_event(REDACTED_NOTE % {"details": ", ".join(sorted(kinds))}, by=by)
         return chosen
+
+
+def _rows_as(model, story_id, rows):
+    """The JSON rows read with a list's story (``with_shield_review``) as unsaved ``model``s."""
+    return [
+        model(story_id=story_id, **{**row, "start": datetime.timedelta(seconds=row["start"])})
+        for row in sorted(rows or (), key=lambda row: (row["start"], row["id"]))
+    ]

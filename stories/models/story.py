@@ -34,6 +34,7 @@ from .second_approval import SecondApproval
 from .shielding import ShieldedStory
 from .story_queryset import StoryQuerySet
 from .taxonomy import Perspective, TaggedTheme, in_local_order
+from .translations import TranslatedStory
 
 EARLIEST_YEAR = 1900
 # A reader's pace for the reading time shown under a story's title ("6 min read").
@@ -56,7 +57,7 @@ class Story(
     QuotedStory,
     SecondApproval,
     StoryConversation,
-    models.Model,
+    TranslatedStory,
 ):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending review")
@@ -564,6 +565,7 @@ class Story(
             story.themes.clear()
             Recording.objects.filter(story=story).delete()
             story.transcript.all().delete()
+            story.index_segments.all().delete()
             for related in (story.events, story.reports, story.waivers):
                 related.update(**privacy.erased_values(related.model))
             LogEntry.objects.filter(

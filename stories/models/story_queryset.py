@@ -31,6 +31,7 @@ from django.db.models.functions import Coalesce, Concat, JSONObject
 from django.utils import timezone
 
 from .claims import ReviewClaim
+from .index_segments import IndexSegment
 from .places import places_from_counts
 from .recording import Recording, TranscriptSegment, Voice, forget_files
 from .shielding import ShieldWaiver
@@ -236,7 +237,9 @@ class StoryQuerySet(models.QuerySet):
                 "review_claim__moderator",
             )
             .prefetch_related(
-                "transcript", Prefetch("waivers", ShieldWaiver.objects.select_related("waived_by"))
+                "transcript",
+                "index_segments",
+                Prefetch("waivers", ShieldWaiver.objects.select_related("waived_by")),
             )
             .with_review_signs()
             .annotate(asked_for_corrections=Exists(corrections))
@@ -262,10 +265,18 @@ class StoryQuerySet(models.QuerySet):
         """These stories as a list shows their findings (``unresolved_findings()``), with
         no query more: each one's transcript and the keys its waivers match read with its
         row (``ShieldedStory.transcript_read_ahead``, ``waivers_by_key``)."""
-        paragraph = JSONObject(id="id", start=Seconds("start"), text="text")
+        paragraph = JSONObject(
+            id="id", start=Seconds("start"), text="text", text_translation="text_translation"
+        )
+        segment = JSONObject(
+            id="id",
+            start=Seconds("start"),
+            **{name: name for name in IndexSegment.SHIELDED_FIELDS},
+        )
         key = Concat("kind", Value(":"), "field", Value(":"), "fingerprint")
         return self.annotate(
             transcript_rows=_per_story(TranscriptSegment.objects, JSONRows(paragraph)),
+            index_rows=_per_story(IndexSegment.objects, JSONRows(segment)),
             waiver_keys=_per_story(ShieldWaiver.objects, JoinedWithSpaces(key)),
         )
 

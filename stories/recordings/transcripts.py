@@ -166,6 +166,11 @@ def clock(td: datetime.timedelta) -> str:
     return f"{minutes}:{seconds:02d}"
 
 
+def moment(td: datetime.timedelta) -> str:
+    """A time as a media fragment ("t=65.000"), after a recording's or a story page's address."""
+    return f"t={td.total_seconds():.3f}"
+
+
 def parse_clock(text: str) -> datetime.timedelta:
     """The time ``text`` says, typed as clock() writes it; ValidationError otherwise."""
     match = _CLOCK.fullmatch(text.strip())

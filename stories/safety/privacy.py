@@ -96,6 +96,9 @@ TABLE = {
         # Written by a moderator from the narrator's words, in the other language: erased and
         # shielded with them; pages label it as the archive's translation.
         "summary_translation": _text(),
+        # The same for the title and text, entered by a moderator or a volunteer translator.
+        "title_translation": _text(),
+        "body_translation": _text(),
         # One sentence of the body or transcript, chosen by a moderator (models/quoting.py).
         "quote": _text(),
         "body": _text(),
@@ -225,6 +228,28 @@ TABLE = {
         "story": Field(PUBLIC, Deleted("with the text")),
         "start": Field(PUBLIC, Deleted("with the text"), edited_by_moderators=True),
         "text": Field(PUBLIC, Deleted("with the text"), shielded=True, edited_by_moderators=True),
+        "text_translation": Field(
+            PUBLIC, Deleted("with the text"), shielded=True, edited_by_moderators=True
+        ),
+    },
+    "IndexSegment": {
+        # The recording's index, written by moderators from the narrator's words: public with
+        # its transcript (a cleared recording), shielded through Story.shielded_texts().
+        "id": Field(PUBLIC, Deleted("with the text")),
+        "story": Field(PUBLIC, Deleted("with the text")),
+        "start": Field(PUBLIC, Deleted("with the text"), edited_by_moderators=True),
+        **dict.fromkeys(
+            (
+                "title",
+                "synopsis",
+                "keywords",
+                "title_translation",
+                "synopsis_translation",
+                "keywords_translation",
+            ),
+            Field(PUBLIC, Deleted("with the text"), shielded=True, edited_by_moderators=True),
+        ),
+        # Its themes (a many-to-many, not a column) are curated names, public with it.
     },
     "SearchEntry": {
         "story": Field(WORKFLOW, Deleted("the story leaves the search index")),
@@ -288,6 +313,7 @@ NARRATOR_MODELS = (
     "ThemeSuggestion",
     "Recording",
     "TranscriptSegment",
+    "IndexSegment",
     "SearchEntry",
 )
 
