@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..recordings import transcripts
 from ..signals import stories_changed_in_bulk
+from .taxonomy import in_local_order
 
 SYNOPSIS_MAX_LENGTH = 2_000
 # A long testimony is indexed every few minutes; a pasted mistake is not kept.
@@ -37,6 +38,16 @@ class IndexSegmentQuerySet(models.QuerySet):
 
     def on_theme(self, theme):
         return self.filter(themes=theme)
+
+    def with_themes(self):
+        """These segments, each with its themes read ahead (``local_theme_list``): one query."""
+        return self.prefetch_related(models.Prefetch("themes", to_attr="themes_read_ahead"))
+
+    def as_webvtt(self, duration=None):
+        """The index as a WebVTT chapters track: each title from its start to the next one's,
+        the last to ``duration`` (seconds) if given."""
+        cues = (transcripts.Cue(start=segment.start, end=None, text=segment.title) for segment in self)
+        return transcripts.to_webvtt(cues, duration=duration)
 
 
 class IndexSegment(models.Model):
@@ -120,6 +131,16 @@ class IndexSegment(models.Model):
     @property
     def keyword_translation_list(self):
         return keyword_list(self.keywords_translation)
+
+    @property
+    def local_theme_list(self):
+        """Its themes, in the alphabetical order of the reader's language (read ahead by
+        ``with_themes()``, or read now)."""
+        try:
+            themes = self.themes_read_ahead
+        except AttributeError:
+            themes = self.themes.all()
+        return in_local_order(themes)
 
     @property
     def has_translation(self):
