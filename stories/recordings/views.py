@@ -1,8 +1,8 @@
 """
 The guarded roads: a story's cleared recording, with range requests, its transcript as
-captions, its transcript to download (plain text and WebVTT), and its index as chapters. Routed with the other
-unprefixed machine roads in stories/opendata/urls.py, never cached; each answer checks the
-story and the clearance (docs/architecture.md, "The guarded roads").
+captions, its transcript to download (plain text and WebVTT), its index as chapters.
+Routed with the other unprefixed machine roads in stories/opendata/urls.py, never cached;
+each answer checks the story and the clearance (docs/architecture.md, "The guarded roads").
 """
 
 import logging
