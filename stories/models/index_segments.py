@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..recordings import transcripts
 from ..signals import stories_changed_in_bulk
+from .aggregates import JSONRows
 from .taxonomy import Theme, in_local_order
 
 SYNOPSIS_MAX_LENGTH = 2_000
@@ -47,8 +48,6 @@ class IndexSegmentQuerySet(models.QuerySet):
         No query more, where a prefetch would cost one: the story page lists them within
         its budget (tests/test_query_budget.py).
         """
-        from .story_queryset import JSONRows  # which reads this module
-
         theme = JSONObject(
             id="theme__id", slug="theme__slug", name="theme__name", name_es="theme__name_es"
         )
