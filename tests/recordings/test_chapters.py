@@ -222,3 +222,14 @@ def test_the_index_queries_do_not_grow_with_its_length(client):
     before = queries(story.get_absolute_url() + "?short")
     index(story, *((n, f"Segment {n}", {"themes": ["legal-aid", "belonging"]}) for n in range(30)))
     assert queries(story.get_absolute_url() + "?long") == before
+
+
+def test_a_segment_whose_title_is_not_translated_shows_the_original(client):
+    """Half translated (its synopsis only): shown as told, not in two languages at once."""
+    story = make_published(language="es")
+    give_recording(story, cleared=True, transcript=[(0, "Palabras")])
+    index(story, (0, "Llegar", {"synopsis": "El primer día.", "synopsis_translation": "Day one."}))
+    item = chapter(client.get(story.get_absolute_url()).content.decode(), "t=0.000")
+    assert '<p class="chapter-title" lang="es">Llegar</p>' in item
+    assert '<p class="chapter-synopsis" lang="es">El primer día.</p>' in item
+    assert "Day one." not in item and "<details" not in item
