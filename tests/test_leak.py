@@ -16,6 +16,7 @@ from django.utils.translation import override
 
 from stories.models import (
     DataRequest,
+    IndexSegment,
     Perspective,
     Report,
     Story,
@@ -118,6 +119,22 @@ def archive(every_state_archive):
     voice_private = make_published(title="Transcript only story", perspective="critics")
     give_recording(voice_private, cleared=True, transcript=[(0, "Zqvoiceprivate words")])
     voice_private.keep_voice_private()
+    # Every one of them indexed: a hidden story's index (its segments, their translations)
+    # is never shown, listed or served as chapters; the visible ones' are.
+    for story in [
+        *(states[s] for s in ("pending", "rejected", "returned", "embargoed")),
+        anonymous,
+    ]:
+        marker = story.body.split()[0] if story is not anonymous else "zquncleared"
+        IndexSegment.objects.create(
+            story=story,
+            start=datetime.timedelta(seconds=1),
+            title=f"{marker}segment",
+            title_translation=f"{marker}segmenttranslation",
+            synopsis=f"{marker}synopsis",
+        )
+    for story in (visible, voice_private):
+        IndexSegment.objects.create(story=story, start=datetime.timedelta(0), title="Heard index")
     Report.file(
         visible,
         reason=Report.Reason.OTHER,
@@ -140,6 +157,8 @@ def archive(every_state_archive):
         # The private fields of every row (stories, reports, recordings' files...).
         *every_secret_value(),
         *(f"{s.body.split()[0]}transcript" for s in hidden_stories if s.body),
+        *(f"{s.body.split()[0]}segment" for s in hidden_stories if s.body),
+        *(f"{s.body.split()[0]}synopsis" for s in hidden_stories if s.body),
         "zquncleared",
         # A recording is not linked for a story whose recording is not heard.
         *(f"/recordings/{s.pk}/" for s in [*hidden_stories, anonymous, voice_private]),
@@ -187,6 +206,7 @@ def sample_kwargs(name, archive):
         "api-story": [{"story_id": pk} for pk in story_ids],
         "story-recording": [{"story_id": pk} for pk in story_ids],
         "story-captions": [{"story_id": pk} for pk in story_ids],
+        "story-chapters": [{"story_id": pk} for pk in story_ids],
         "story-transcript-text": [{"story_id": pk} for pk in story_ids],
         "story-transcript-webvtt": [{"story_id": pk} for pk in story_ids],
         "api-not-found": [{"rest": "stories/hidden"}],
@@ -358,6 +378,10 @@ def test_a_voice_kept_private_is_never_served_but_its_transcript_is_read(client,
     webvtt = client.get(f"/transcripts/{story.pk}.vtt").content.decode()
     assert "Zqvoiceprivate words" in webvtt
     assert "00:00:00.000 --> 00:00:05.000" in webvtt
+    # Its index too, beside its transcript and as chapters (no player to carry them).
+    chapters = client.get(f"/recordings/{story.pk}/chapters.vtt")
+    assert chapters.status_code == 200 and "Heard index" in chapters.content.decode()
+    assert "Heard index" in client.get(story.get_absolute_url()).content.decode()
 
 
 def test_search_facets_count_only_visible_stories(client, archive):

@@ -1,5 +1,6 @@
 """Every public page runs a fixed number of queries, however many stories there are."""
 
+import datetime
 import itertools
 
 import pytest
@@ -8,7 +9,16 @@ from django.test.utils import CaptureQueriesContext
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from stories.models import ModerationEvent, Perspective, Report, ReviewClaim, Story, StoryLink
+from stories.models import (
+    IndexSegment,
+    ModerationEvent,
+    Perspective,
+    Report,
+    ReviewClaim,
+    Story,
+    StoryLink,
+    Theme,
+)
 from stories.pages.share_steps import CHECK, STEPS
 
 from .factories import (
@@ -31,6 +41,16 @@ THEME_SETS = [
 ]
 
 
+def index_on(themes, length):
+    """A recording's index of ``length`` segments, each on ``themes`` (their ids)."""
+    segments = [
+        IndexSegment(start=datetime.timedelta(seconds=n), title=f"Part {n}") for n in range(length)
+    ]
+    for segment in segments:
+        segment.theme_ids = themes
+    return segments
+
+
 def fill_archive(count):
     perspectives = list(Perspective.objects.values_list("slug", flat=True))
     stories = [
@@ -45,8 +65,11 @@ def fill_archive(count):
         for n in range(count)
     ]
     # Some with a recording and its transcript: the cards mark them, the story page plays one.
+    themes = list(Theme.objects.values_list("pk", flat=True)[:3])
     for story in stories[::4]:
         give_recording(story, cleared=True, transcript=[(0, "First words"), (4.5, "Then more")])
+        # And its index, each segment on themes: the story page lists it beside the player.
+        IndexSegment.replace_index(story, index_on(themes, length=count % 7 + 2))
     return stories[0]
 
 
@@ -110,13 +133,16 @@ def link_and_report(stories, moderator):
     pending.reject(by=moderator, reason="spam")
 
 
-@pytest.mark.parametrize("url", [*PAGES, "story", "story without a recording", "report"])
+@pytest.mark.parametrize(
+    "url", [*PAGES, "story", "story in Spanish", "story without a recording", "report"]
+)
 def test_page_queries_are_bounded_and_do_not_grow(client, url, moderator):
     first = fill_archive(5)  # with a recording and its transcript
     link_and_report(list(Story.objects.published()), moderator)
     unheard = Story.objects.published().filter(recording=None).order_by("pk").first()
     targets = {
         "story": first.get_absolute_url(),
+        "story in Spanish": "/es" + first.get_absolute_url(),
         "story without a recording": unheard.get_absolute_url(),
         "report": f"/stories/{first.slug}/report/",
     }

@@ -8,6 +8,9 @@
 //   controls the same <audio>: play or pause, the time, 15 seconds back or forward, speed.
 // - Find in the transcript marks the matches (<mark>) and steps through them.
 // - Where the written story is the transcript, Listen and Read become two tabs.
+// - The recording's index: selecting a segment's time plays from there, the segment being
+//   heard is marked, and an address ending in #t=49.5 plays from that moment. On a phone the
+//   index starts folded under the player.
 // Without this script the page has the player, the transcript with its times as links into
 // the recording, and both views one after the other (docs/listening.md).
 (function () {
@@ -153,6 +156,86 @@
     }, { passive: true });
 
     return { highlight: highlight, follow: setFollowing };
+  }
+
+  // --- The recording's index (stories/_chapters.html) ---
+
+  var MOMENT = /^#t=([0-9]+(?:\.[0-9]+)?)$/;
+
+  function chaptersOf(section, audio) {
+    var list = section.querySelector("[data-chapters]");
+    if (!list) {
+      return;
+    }
+    var segments = all(list, "[data-start]");
+    var current = null;
+
+    function mark() {
+      var heard = null;
+      segments.forEach(function (segment) {
+        if (parseFloat(segment.getAttribute("data-start")) <= audio.currentTime + 0.05) {
+          heard = segment;
+        }
+      });
+      if (heard === current) {
+        return;
+      }
+      if (current) {
+        current.classList.remove("current");
+        current.removeAttribute("aria-current");
+      }
+      if (heard) {
+        heard.classList.add("current");
+        heard.setAttribute("aria-current", "true");
+      }
+      current = heard;
+    }
+
+    list.addEventListener("click", function (event) {
+      var time = event.target.closest(".chapter-time");
+      if (!time || !list.contains(time)) {
+        return;
+      }
+      event.preventDefault();
+      audio.currentTime = parseFloat(time.closest("[data-start]").getAttribute("data-start"));
+      mark();
+      play(audio);
+    });
+    audio.addEventListener("timeupdate", mark);
+    audio.addEventListener("seeked", mark);
+
+    // On a phone the index starts folded, a line under the player, unless a link led to a moment.
+    var index = section.querySelector("[data-recording-index]");
+    if (index && !MOMENT.test(location.hash) && window.matchMedia("(max-width: 40rem)").matches) {
+      index.open = false;
+    }
+  }
+
+  // An address ending in #t=49.5 (a segment's link, or any moment) plays from there; a
+  // browser that refuses to play without a gesture leaves the player ready at that time.
+  function playFromAddress(section, audio) {
+    function fromAddress() {
+      var moment = MOMENT.exec(location.hash);
+      if (!moment) {
+        return;
+      }
+      var seconds = parseFloat(moment[1]);
+      function start() {
+        audio.currentTime = seconds;
+        play(audio);
+      }
+      if (audio.readyState >= 1) {
+        start();
+      } else {
+        audio.addEventListener("loadedmetadata", start, { once: true });
+      }
+      // A moment that is no segment's has nothing to land on: the player comes into view.
+      if (!document.getElementById(location.hash.slice(1))) {
+        bring(audio);
+      }
+    }
+    window.addEventListener("hashchange", fromAddress);
+    fromAddress();
   }
 
   // --- The mini-player ---
@@ -410,6 +493,8 @@
       return;
     }
     var transcript = transcriptOf(section, audio);
+    chaptersOf(section, audio);
+    playFromAddress(section, audio);
     miniPlayer(section, audio);
     finder(section, transcript);
     var tools = section.querySelector("[data-transcript-tools]");

@@ -14,10 +14,14 @@ published story whose recording a moderator cleared (``of_stories`` is given
 
 from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import JSONObject
 from django.utils.translation import gettext_lazy as _
 
 from ..recordings import transcripts
 from ..signals import stories_changed_in_bulk
+from .aggregates import JSONRows
+from .taxonomy import Theme, in_local_order
 
 SYNOPSIS_MAX_LENGTH = 2_000
 # A long testimony is indexed every few minutes; a pasted mistake is not kept.
@@ -37,6 +41,30 @@ class IndexSegmentQuerySet(models.QuerySet):
 
     def on_theme(self, theme):
         return self.filter(themes=theme)
+
+    def with_themes(self):
+        """These segments, each with its themes (``local_theme_list``) read with its row.
+
+        No query more, where a prefetch would cost one: the story page lists them within
+        its budget (tests/test_query_budget.py).
+        """
+        theme = JSONObject(
+            id="theme__id", slug="theme__slug", name="theme__name", name_es="theme__name_es"
+        )
+        rows = (
+            IndexSegment.themes.through.objects.filter(indexsegment=OuterRef("pk"))
+            .order_by()
+            .values("indexsegment")
+            .annotate(rows=JSONRows(theme))
+            .values("rows")
+        )
+        return self.annotate(theme_rows=Subquery(rows))
+
+    def as_webvtt(self, duration=None):
+        """The index as a WebVTT chapters track: each title from its start to the next one's,
+        the last to ``duration`` (seconds) if given."""
+        cues = (transcripts.Cue(segment.start, end=None, text=segment.title) for segment in self)
+        return transcripts.to_webvtt(cues, duration=duration)
 
 
 class IndexSegment(models.Model):
@@ -120,6 +148,16 @@ class IndexSegment(models.Model):
     @property
     def keyword_translation_list(self):
         return keyword_list(self.keywords_translation)
+
+    @property
+    def local_theme_list(self):
+        """Its themes, in the alphabetical order of the reader's language (read with the row
+        by ``with_themes()``, or read now)."""
+        try:
+            themes = [Theme(**row) for row in self.theme_rows or ()]
+        except AttributeError:
+            themes = self.themes.all()
+        return in_local_order(themes)
 
     @property
     def has_translation(self):

@@ -30,6 +30,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Concat, JSONObject
 from django.utils import timezone
 
+from .aggregates import JSONRows
 from .claims import ReviewClaim
 from .index_segments import IndexSegment
 from .places import places_from_counts
@@ -52,16 +53,6 @@ class JoinedWithSpaces(Aggregate):
 
     def as_postgresql(self, compiler, connection, **extra_context):
         return self.as_sql(compiler, connection, function="STRING_AGG", **extra_context)
-
-
-class JSONRows(Aggregate):
-    """The values of a group (``JSONObject``s) as one JSON list."""
-
-    function = "JSON_GROUP_ARRAY"
-    output_field = models.JSONField()
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
 
 
 class Seconds(Func):

@@ -8,7 +8,14 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, TemplateView
 
-from ..models import Perspective, Story, Theme, facets_of, theme_perspective_counts
+from ..models import (
+    IndexSegment,
+    Perspective,
+    Story,
+    Theme,
+    facets_of,
+    theme_perspective_counts,
+)
 from ..opendata import records
 from ..opendata.citations import citations
 from ..pagecache.store import counted_once_per_generation
@@ -218,6 +225,7 @@ class StoryDetailView(DetailView):
         transcript = list(story.transcript.all()) if story.cleared_recording else []
         return super().get_context_data(
             transcript=transcript,
+            chapters=self.chapters(),
             # Written and spoken the same: Listen and Read are two views of one story.
             listen_or_read=bool(story.public_recording and transcript)
             and transcripts.same_words(story.body, (segment.text for segment in transcript)),
@@ -228,6 +236,14 @@ class StoryDetailView(DetailView):
             citations=citations(record, base_url),
             **kwargs,
         )
+
+    def chapters(self):
+        """The recording's index, public with its transcript (docs/listening.md, "The
+        recording's index"): read through the published stories, as every public road is."""
+        if not self.object.cleared_recording:
+            return []
+        heard = Story.objects.published().with_cleared_recording().filter(pk=self.object.pk)
+        return list(IndexSegment.objects.of_stories(heard).with_themes())
 
 
 class PerspectiveListView(ListView):

@@ -1,8 +1,8 @@
 """
 The guarded roads: a story's cleared recording, with range requests, its transcript as
-captions, and its transcript to download (plain text and WebVTT). Routed with the other
-unprefixed machine roads in stories/opendata/urls.py, never cached; each answer checks the
-story and the clearance (docs/architecture.md, "The guarded roads").
+captions, its transcript to download (plain text and WebVTT), its index as chapters.
+Routed with the other unprefixed machine roads in stories/opendata/urls.py, never cached;
+each answer checks the story and the clearance (docs/architecture.md, "The guarded roads").
 """
 
 import logging
@@ -10,7 +10,7 @@ import logging
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 
-from ..models import Story, TranscriptSegment, recordings_storage
+from ..models import IndexSegment, Story, TranscriptSegment, recordings_storage
 from . import ranges
 
 logger = logging.getLogger(__name__)
@@ -64,17 +64,29 @@ def captions(request, story_id):
     return response
 
 
-def transcribed_story(story_id):
+def cleared_story(story_id):
     """The visible story ``story_id`` whose recording a moderator has cleared, or 404.
 
-    Its transcript is public whatever the narrator chose for the voice: a voice
-    kept private is never served, but what it said is read (docs/privacy.md).
+    Its transcript and index are public whatever the narrator chose for the voice:
+    a voice kept private is never served, but what it said is read (docs/privacy.md).
     """
     stories = Story.objects.published().with_cleared_recording().select_related("recording")
-    story = get_object_or_404(stories.only("pk", "voice", *RECORDING_COLUMNS), pk=story_id)
+    return get_object_or_404(stories.only("pk", "voice", *RECORDING_COLUMNS), pk=story_id)
+
+
+def transcribed_story(story_id):
+    """``cleared_story()``, if it has a transcript, or 404."""
+    story = cleared_story(story_id)
     if not story.transcript.exists():
         raise Http404
     return story
+
+
+def heard_duration(story):
+    """The recording's length where it is heard: a voice kept private gives away nothing
+    of its audio, not even its length."""
+    heard = story.public_recording
+    return heard.duration if heard else None
 
 
 def _download(body, content_type, name):
@@ -97,13 +109,30 @@ def transcript_text(request, story_id):
 def transcript_webvtt(request, story_id):
     """The transcript as WebVTT, to download (for a subtitle editor, say).
 
-    The last paragraph ends with the recording only where the recording is heard:
-    a voice kept private gives away nothing of its audio, not even its length.
+    The last paragraph ends with the recording only where the recording is heard.
     """
     story = transcribed_story(story_id)
-    heard = story.public_recording
     return _download(
-        TranscriptSegment.as_webvtt(story, duration=heard.duration if heard else None),
+        TranscriptSegment.as_webvtt(story, duration=heard_duration(story)),
         "text/vtt; charset=utf-8",
         f"story-{story.pk}-transcript.vtt",
     )
+
+
+def chapters(request, story_id):
+    """The recording's index as a WebVTT chapters track (the player's ``<track
+    kind="chapters">``): each segment's title, from its start to the next one's.
+
+    Public wherever the transcript is, a voice kept private included; 404 without an index.
+    """
+    story = cleared_story(story_id)
+    index = IndexSegment.objects.of_stories(
+        Story.objects.published().with_cleared_recording().filter(pk=story.pk)
+    )
+    if not index.exists():
+        raise Http404
+    response = HttpResponse(
+        index.as_webvtt(duration=heard_duration(story)), content_type="text/vtt; charset=utf-8"
+    )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -51,6 +51,7 @@ ROADS = [
     ("/s/{id}/", READ_ONLY, False, False),
     ("/recordings/{id}/", READ_ONLY, False, False),
     ("/recordings/{id}/captions.vtt", READ_ONLY, False, False),
+    ("/recordings/{id}/chapters.vtt", READ_ONLY, False, False),
 ]
 
 
