@@ -396,9 +396,21 @@ class TranscriptSegment(models.Model):
         )
 
     @staticmethod
-    def as_webvtt(story, duration=None):
+    def as_webvtt(story, duration=None, *, translated=False):
+        """The transcript as WebVTT; ``translated``: the archive's translation of it instead.
+
+        A translated cue keeps its original's times, to the next original paragraph: a
+        paragraph the archive has not translated is left out, and leaves a gap rather than
+        the words of another language (docs/languages.md, "Translations").
+        """
+        segments = list(story.transcript.all())
+        if not translated:
+            cues = [transcripts.Cue(start=s.start, end=None, text=s.text) for s in segments]
+            return transcripts.to_webvtt(cues, duration=duration)
+        ends = [later.start for later in segments[1:]] + [None]
         cues = [
-            transcripts.Cue(start=segment.start, end=None, text=segment.text)
-            for segment in story.transcript.all()
+            transcripts.Cue(start=segment.start, end=end, text=segment.text_translation)
+            for segment, end in zip(segments, ends, strict=True)
+            if segment.text_translation
         ]
         return transcripts.to_webvtt(cues, duration=duration)

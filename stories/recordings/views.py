@@ -1,8 +1,9 @@
 """
 The guarded roads: a story's cleared recording, with range requests, its transcript as
-captions, and its transcript to download (plain text and WebVTT). Routed with the other
-unprefixed machine roads in stories/opendata/urls.py, never cached; each answer checks the
-story and the clearance (docs/architecture.md, "The guarded roads").
+captions (and the archive's translation of it as subtitles), and its transcript to download
+(plain text and WebVTT). Routed with the other unprefixed machine roads in
+stories/opendata/urls.py, never cached; each answer checks the story and the clearance
+(docs/architecture.md, "The guarded roads").
 """
 
 import logging
@@ -56,8 +57,25 @@ def captions(request, story_id):
     story = heard_story(story_id)
     if not story.transcript.exists():
         raise Http404
+    return _captions(story)
+
+
+def captions_translation(request, story_id):
+    """The archive's translation of the transcript as WebVTT: the player's second track.
+
+    404 where no paragraph is translated, as for a story whose recording is not heard.
+    """
+    story = heard_story(story_id)
+    if not story.transcript.exclude(text_translation="").exists():
+        raise Http404
+    return _captions(story, translated=True)
+
+
+def _captions(story, *, translated=False):
     response = HttpResponse(
-        TranscriptSegment.as_webvtt(story, duration=story.recording.duration),
+        TranscriptSegment.as_webvtt(
+            story, duration=story.recording.duration, translated=translated
+        ),
         content_type="text/vtt; charset=utf-8",
     )
     response["Cache-Control"] = "no-store"
