@@ -364,7 +364,8 @@ def test_search_finds_no_hidden_story_by_any_of_its_words(client, archive):
 def test_only_a_visible_storys_translations_are_shown(client, archive):
     """The archive's translations go where the words they translate go, and nowhere else."""
     visible = archive["visible"]
-    html = client.get(visible.get_absolute_url()).content.decode()
+    # Told in English: its Spanish translation is read on the Spanish site.
+    html = client.get("/es" + visible.get_absolute_url()).content.decode()
     assert "Visible translated" in html and "Translated words" in html and "Oído" in html
     captions = client.get(f"/recordings/{visible.pk}/captions.translation.vtt")
     assert captions.status_code == 200 and "Oído" in captions.content.decode()
