@@ -212,6 +212,8 @@ def sample_kwargs(name, archive):
         "story-captions-translation": [{"story_id": pk} for pk in story_ids],
         "story-transcript-text": [{"story_id": pk} for pk in story_ids],
         "story-transcript-webvtt": [{"story_id": pk} for pk in story_ids],
+        "story-transcript-translation-text": [{"story_id": pk} for pk in story_ids],
+        "story-transcript-translation-webvtt": [{"story_id": pk} for pk in story_ids],
         "api-not-found": [{"rest": "stories/hidden"}],
         # Wrong links only: a right one is the narrator's own page, tested in test_private_page.
         "stories:withdraw": [{"token": "no-such-token"}, {"token": "x" * 43}],

@@ -102,6 +102,19 @@ urlpatterns = [
         for_browsers(recordings.transcript_webvtt),
         name="story-transcript-webvtt",
     ),
+    # The archive's translation of the transcript, on the same guard: 404 where none.
+    path(
+        "transcripts/<int:story_id>.translation.txt",
+        for_browsers(recordings.transcript_text),
+        {"translated": True},
+        name="story-transcript-translation-text",
+    ),
+    path(
+        "transcripts/<int:story_id>.translation.vtt",
+        for_browsers(recordings.transcript_webvtt),
+        {"translated": True},
+        name="story-transcript-translation-webvtt",
+    ),
     # OAI-PMH takes its arguments by POST as well as GET (the protocol, section 3.1.1).
     path("oai/", machine_road(serves=("GET", "HEAD", "POST"))(oai.endpoint), name="oai"),
     path("export/", open_json(exports.export_index), name="export"),

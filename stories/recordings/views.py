@@ -82,15 +82,19 @@ def _captions(story, *, translated=False):
     return response
 
 
-def transcribed_story(story_id):
+def transcribed_story(story_id, *, translated=False):
     """The visible story ``story_id`` whose recording a moderator has cleared, or 404.
 
     Its transcript is public whatever the narrator chose for the voice: a voice
     kept private is never served, but what it said is read (docs/privacy.md).
+    ``translated``: one with a paragraph the archive has translated.
     """
     stories = Story.objects.published().with_cleared_recording().select_related("recording")
-    story = get_object_or_404(stories.only("pk", "voice", *RECORDING_COLUMNS), pk=story_id)
-    if not story.transcript.exists():
+    story = get_object_or_404(
+        stories.only("pk", "voice", "language", *RECORDING_COLUMNS), pk=story_id
+    )
+    paragraphs = story.transcript.exclude(text_translation="") if translated else story.transcript
+    if not paragraphs.exists():
         raise Http404
     return story
 
@@ -102,26 +106,35 @@ def _download(body, content_type, name):
     return response
 
 
-def transcript_text(request, story_id):
-    """The transcript as plain text, each paragraph after its time, to download."""
-    story = transcribed_story(story_id)
+def _file_name(story, translated, extension):
+    translation = f"-translated-{story.translation_language}" if translated else ""
+    return f"story-{story.pk}-transcript{translation}.{extension}"
+
+
+def transcript_text(request, story_id, translated=False):
+    """The transcript (or the archive's translation of it) as plain text, each paragraph
+    after its time, to download."""
+    story = transcribed_story(story_id, translated=translated)
     return _download(
-        TranscriptSegment.as_text(story),
+        TranscriptSegment.as_text(story, translated=translated),
         "text/plain; charset=utf-8",
-        f"story-{story.pk}-transcript.txt",
+        _file_name(story, translated, "txt"),
     )
 
 
-def transcript_webvtt(request, story_id):
-    """The transcript as WebVTT, to download (for a subtitle editor, say).
+def transcript_webvtt(request, story_id, translated=False):
+    """The transcript (or the archive's translation of it) as WebVTT, to download (for a
+    subtitle editor, say).
 
     The last paragraph ends with the recording only where the recording is heard:
     a voice kept private gives away nothing of its audio, not even its length.
     """
-    story = transcribed_story(story_id)
+    story = transcribed_story(story_id, translated=translated)
     heard = story.public_recording
     return _download(
-        TranscriptSegment.as_webvtt(story, duration=heard.duration if heard else None),
+        TranscriptSegment.as_webvtt(
+            story, duration=heard.duration if heard else None, translated=translated
+        ),
         "text/vtt; charset=utf-8",
-        f"story-{story.pk}-transcript.vtt",
+        _file_name(story, translated, "vtt"),
     )

@@ -172,6 +172,7 @@ def test_translated_captions_keep_the_original_times_and_leave_out_what_is_not_t
     text = response.content.decode()
     assert text == (
         "WEBVTT\n\n"
+        "NOTE Translated by the archive from Spanish — not the narrator's own words\n\n"
         f"00:00:00.000 --> 00:00:04.500\n{TRANSLATED[0]}\n\n"
         f"00:00:04.500 --> 00:00:09.000\n{TRANSLATED[1]}\n"
     )
@@ -194,6 +195,34 @@ def test_translated_captions_are_404_without_a_translation_or_a_heard_recording(
     hidden.withdraw()
     assert client.get(f"/recordings/{hidden.pk}/captions.translation.vtt").status_code == 404
     assert client.get("/recordings/999999/captions.translation.vtt").status_code == 404
+
+
+def test_the_translated_transcript_downloads_say_what_they_are(client):
+    story = translated_story()
+    html = page(client, story)
+    assert "Download the archive's English translation:" in html
+    assert f'href="/transcripts/{story.pk}.translation.txt" download' in html
+    text = client.get(f"/transcripts/{story.pk}.translation.txt")
+    assert text["Content-Disposition"] == (
+        f'attachment; filename="story-{story.pk}-transcript-translated-en.txt"'
+    )
+    assert text.content.decode() == (
+        "Translated by the archive from Spanish — not the narrator's own words\n\n"
+        f"[0:00]\n{TRANSLATED[0]}\n\n[0:04]\n{TRANSLATED[1]}\n"
+    )
+    # In the translation's language whatever the page's: the file leaves the page behind.
+    webvtt = client.get(f"/transcripts/{story.pk}.translation.vtt", HTTP_ACCEPT_LANGUAGE="es")
+    assert webvtt["Content-Disposition"].endswith(f'story-{story.pk}-transcript-translated-en.vtt"')
+    assert webvtt.content.decode().startswith(
+        "WEBVTT\n\nNOTE Translated by the archive from Spanish — not the narrator's own words"
+    )
+    # A voice kept private: what it said, translated, is read too; without a translation, 404.
+    story.keep_voice_private()
+    assert client.get(f"/transcripts/{story.pk}.translation.txt").status_code == 200
+    TranscriptSegment.objects.filter(story=story).update(text_translation="")
+    for extension in ("txt", "vtt"):
+        assert client.get(f"/transcripts/{story.pk}.translation.{extension}").status_code == 404
+    assert "Download the archive's" not in page(client, story)
 
 
 def test_the_translated_page_keeps_the_query_budget(client, django_assert_max_num_queries):
