@@ -51,6 +51,8 @@ ROADS = [
     ("/s/{id}/", READ_ONLY, False, False),
     ("/recordings/{id}/", READ_ONLY, False, False),
     ("/recordings/{id}/captions.vtt", READ_ONLY, False, False),
+    ("/recordings/{id}/captions.translation.vtt", READ_ONLY, False, False),
+    ("/transcripts/{id}.translation.txt", READ_ONLY, False, False),
 ]
 
 
