@@ -268,7 +268,8 @@ def test_any_year_on_a_list_is_a_normal_page(client, listed, number, page):
     number=any_integer.filter(lambda number: not number.startswith("-")),
     address=st.sampled_from(
         ["/s/{}/", "/s/{}/cite.bib", "/s/{}/cite.ris", "/api/v1/stories/{}/", "/recordings/{}/",
-         "/recordings/{}/captions.vtt", "/recordings/{}/chapters.vtt"]
+         "/recordings/{}/captions.vtt", "/recordings/{}/chapters.vtt",
+         "/recordings/{}/captions.translation.vtt"]
     ),
 )  # fmt: skip
 def test_any_story_number_in_an_address_is_found_or_a_404(client, listed, number, address):

@@ -22,6 +22,7 @@ from stories.models import (
     Story,
     StoryLink,
     Theme,
+    TranscriptSegment,
     hash_withdrawal_token,
     place_key,
 )
@@ -113,6 +114,21 @@ def archive(every_state_archive):
         marker = story.body.split()[0]
         give_recording(story, cleared=True, transcript=[(0, f"{marker}transcript")])
     give_recording(visible, cleared=True, transcript=[(0, "Heard"), (5, "Said later")])
+    # The archive's translations: the visible story's are public (its second caption track);
+    # a hidden story's title, text and transcript translations never are.
+    Story.objects.filter(pk=visible.pk).update(
+        title_translation="Visible translated", body_translation="Translated words"
+    )
+    TranscriptSegment.objects.filter(story=visible).update(text_translation="Oído")
+    for story in hidden_stories:
+        marker = story.body.split()[0]
+        Story.objects.filter(pk=story.pk).update(
+            title_translation=f"{marker}titletranslation",
+            body_translation=f"{marker}bodytranslation",
+        )
+        TranscriptSegment.objects.filter(story=story).update(
+            text_translation=f"{marker}transcripttranslation"
+        )
     give_recording(anonymous, cleared=False, transcript=[(0, "zquncleared transcript")])
     # A voice kept private, cleared and transcribed, on a visible story: the
     # transcript is public, the audio is never served, its address never written.
@@ -159,6 +175,12 @@ def archive(every_state_archive):
         *(f"{s.body.split()[0]}transcript" for s in hidden_stories if s.body),
         *(f"{s.body.split()[0]}segment" for s in hidden_stories if s.body),
         *(f"{s.body.split()[0]}synopsis" for s in hidden_stories if s.body),
+        *(
+            f"{s.body.split()[0]}{field}translation"
+            for s in hidden_stories
+            if s.body
+            for field in ("title", "body", "transcript")
+        ),
         "zquncleared",
         # A recording is not linked for a story whose recording is not heard.
         *(f"/recordings/{s.pk}/" for s in [*hidden_stories, anonymous, voice_private]),
@@ -207,8 +229,11 @@ def sample_kwargs(name, archive):
         "story-recording": [{"story_id": pk} for pk in story_ids],
         "story-captions": [{"story_id": pk} for pk in story_ids],
         "story-chapters": [{"story_id": pk} for pk in story_ids],
+        "story-captions-translation": [{"story_id": pk} for pk in story_ids],
         "story-transcript-text": [{"story_id": pk} for pk in story_ids],
         "story-transcript-webvtt": [{"story_id": pk} for pk in story_ids],
+        "story-transcript-translation-text": [{"story_id": pk} for pk in story_ids],
+        "story-transcript-translation-webvtt": [{"story_id": pk} for pk in story_ids],
         "api-not-found": [{"rest": "stories/hidden"}],
         # Wrong links only: a right one is the narrator's own page, tested in test_private_page.
         "stories:withdraw": [{"token": "no-such-token"}, {"token": "x" * 43}],
@@ -358,11 +383,29 @@ def test_search_finds_no_hidden_story_by_any_of_its_words(client, archive):
                 assert secret not in response.content.decode(), (query, secret)
 
 
+def test_only_a_visible_storys_translations_are_shown(client, archive):
+    """The archive's translations go where the words they translate go, and nowhere else."""
+    visible = archive["visible"]
+    # Told in English: its Spanish translation is read on the Spanish site.
+    html = client.get("/es" + visible.get_absolute_url()).content.decode()
+    assert "Visible translated" in html and "Translated words" in html and "Oído" in html
+    captions = client.get(f"/recordings/{visible.pk}/captions.translation.vtt")
+    assert captions.status_code == 200 and "Oído" in captions.content.decode()
+    # Each hidden story has a cleared recording with a translated transcript, or none at all.
+    for story in archive["hidden"]:
+        path = f"/recordings/{story.pk}/captions.translation.vtt"
+        assert client.get(path).status_code == 404, path
+
+
 def test_a_voice_kept_private_is_never_served_but_its_transcript_is_read(client, archive):
     """DESIGN.md: "A voice kept private is never served", on any road, cleared or not."""
     story = archive["voice private"]
     assert story.recording.is_cleared and story.is_visible
-    for path in (f"/recordings/{story.pk}/", f"/recordings/{story.pk}/captions.vtt"):
+    for path in (
+        f"/recordings/{story.pk}/",
+        f"/recordings/{story.pk}/captions.vtt",
+        f"/recordings/{story.pk}/captions.translation.vtt",
+    ):
         assert client.get(path).status_code == 404
         assert client.get(path, HTTP_RANGE="bytes=0-3").status_code == 404
         assert client.head(path).status_code == 404

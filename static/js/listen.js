@@ -7,7 +7,10 @@
 // - Once the player has scrolled off screen, a mini-player at the bottom of the window
 //   controls the same <audio>: play or pause, the time, 15 seconds back or forward, speed.
 // - Find in the transcript marks the matches (<mark>) and steps through them.
-// - Where the written story is the transcript, Listen and Read become two tabs.
+// - Where the written story is the transcript, Listen and Read become two tabs; so do the
+//   archive's translation of the text and the original.
+// - A transcript shown in the archive's translation folds the originals away; a toggle
+//   brings them back.
 // - The recording's index: selecting a segment's time plays from there, the segment being
 //   heard is marked, and an address ending in #t=49.5 plays from that moment. On a phone the
 //   index starts folded under the player.
@@ -336,7 +339,8 @@
     }
 
     function markAll(words) {
-      all(list, "li p").forEach(function (paragraph) {
+      // Only the words on screen: an original folded away is not a match to step to.
+      all(list, "li p").filter(shown).forEach(function (paragraph) {
         var walker = document.createTreeWalker(paragraph, NodeFilter.SHOW_TEXT);
         var nodes = [];
         while (walker.nextNode()) {
@@ -433,6 +437,7 @@
         heading.classList.add("visually-hidden");
       });
     });
+    var listenOrRead = panels.some(function (panel) { return panel.id === "read"; });
     tabs.forEach(function (tab, i) {
       tab.id = "view-tab-" + tab.getAttribute("data-view-of");
       tab.setAttribute("role", "tab");
@@ -450,7 +455,9 @@
         panels[i].hidden = !chosen;
       });
       // Reading: the mini-player's Follow the voice has no transcript on screen to follow.
-      document.body.classList.toggle("reading-view", panels[index].id === "read");
+      if (listenOrRead) {
+        document.body.classList.toggle("reading-view", panels[index].id === "read");
+      }
       if (focus) {
         tabs[index].focus();
       }
@@ -472,19 +479,58 @@
         }
       });
     });
-    // "Listen: 4 min" under the title, or an address ending in #read, opens its view.
+    // "Listen: 4 min" under the title, or an address ending in #read (or #original, in the
+    // Read view), opens the view holding what it names.
+    function holding() {
+      var named = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+      for (var i = 0; named && i < panels.length; i++) {
+        if (panels[i].contains(named)) {
+          return i;
+        }
+      }
+      return -1;
+    }
     function fromAddress() {
-      var index = panels.map(function (panel) { return "#" + panel.id; }).indexOf(location.hash);
+      var index = holding();
       if (index >= 0) {
         choose(index, false);
         panels[index].focus();
       }
     }
     window.addEventListener("hashchange", fromAddress);
-    choose(0, false);
-    if (location.hash === "#read") {
-      choose(1, false);
+    choose(Math.max(holding(), 0), false);
+  }
+
+  function shown(element) {
+    return element.getClientRects().length > 0;
+  }
+
+  // --- The originals of a transcript shown in the archive's translation ---
+
+  function originals(note) {
+    var button = note.querySelector("[data-originals-toggle]");
+    var said = note.querySelector("[data-originals-shown]");
+    var list = note.parentNode.querySelector(".transcript");
+    var find = note.parentNode.querySelector("[data-find-words]");
+    if (!button || !list) {
+      return;
     }
+    function showOriginals(on) {
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      list.classList.toggle("originals-folded", !on);
+      if (said) {
+        said.hidden = !on;
+      }
+      // Find in the transcript looks again, among the words now on screen.
+      if (find && find.value) {
+        find.dispatchEvent(new Event("input"));
+      }
+    }
+    button.addEventListener("click", function () {
+      showOriginals(button.getAttribute("aria-pressed") !== "true");
+    });
+    button.hidden = false;
+    showOriginals(false);
   }
 
   all(document, "[data-listen]").forEach(function (section) {
@@ -503,4 +549,5 @@
     }
   });
   all(document, "[data-story-views]").forEach(views);
+  all(document, "[data-originals-note]").forEach(originals);
 })();

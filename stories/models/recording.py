@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext
 
@@ -388,17 +388,46 @@ class TranscriptSegment(models.Model):
             stories_changed_in_bulk(type(story).objects.filter(pk=story.pk))
 
     @staticmethod
-    def as_text(story):
-        """The transcript as plain text, for a reader to download."""
-        return transcripts.to_text(
-            transcripts.Cue(start=segment.start, end=None, text=segment.text)
-            for segment in story.transcript.all()
+    def as_text(story, *, translated=False):
+        """The transcript as plain text, for a reader to download; ``translated``: the
+        archive's translation of it, its label first (the file leaves the page behind)."""
+        segments = story.transcript.all()
+        if not translated:
+            cues = (transcripts.Cue(start=s.start, end=None, text=s.text) for s in segments)
+            return transcripts.to_text(cues)
+        cues = (
+            transcripts.Cue(start=s.start, end=None, text=s.text_translation)
+            for s in segments
+            if s.text_translation
         )
+        return f"{translation_note(story)}\n\n{transcripts.to_text(cues)}"
 
     @staticmethod
-    def as_webvtt(story, duration=None):
+    def as_webvtt(story, duration=None, *, translated=False):
+        """The transcript as WebVTT; ``translated``: the archive's translation of it instead.
+
+        A translated cue keeps its original's times, to the next original paragraph: a
+        paragraph the archive has not translated is left out, and leaves a gap rather than
+        the words of another language (docs/languages.md, "Translations").
+        """
+        segments = list(story.transcript.all())
+        if not translated:
+            cues = [transcripts.Cue(start=s.start, end=None, text=s.text) for s in segments]
+            return transcripts.to_webvtt(cues, duration=duration)
+        ends = [later.start for later in segments[1:]] + [None]
         cues = [
-            transcripts.Cue(start=segment.start, end=None, text=segment.text)
-            for segment in story.transcript.all()
+            transcripts.Cue(start=segment.start, end=end, text=segment.text_translation)
+            for segment, end in zip(segments, ends, strict=True)
+            if segment.text_translation
         ]
-        return transcripts.to_webvtt(cues, duration=duration)
+        return transcripts.to_webvtt(cues, duration=duration, note=translation_note(story))
+
+
+# Said after "Translated by the archive from Spanish" wherever a translation leaves the page.
+NOT_THE_NARRATORS_WORDS = gettext_noop("not the narrator's own words")
+
+
+def translation_note(story):
+    """What a file of the archive's translation says of itself, in the translation's language."""
+    with translation.override(story.translation_language):
+        return f"{story.translated_from} — {translation.gettext(NOT_THE_NARRATORS_WORDS)}"

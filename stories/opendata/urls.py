@@ -91,6 +91,11 @@ urlpatterns = [
         for_browsers(recordings.chapters),
         name="story-chapters",
     ),
+    path(
+        "recordings/<int:story_id>/captions.translation.vtt",
+        for_browsers(recordings.captions_translation),
+        name="story-captions-translation",
+    ),
     # The transcript to download: public wherever it is shown, a voice kept private included,
     # so its address names no recording (tests/test_leak.py).
     path(
@@ -102,6 +107,19 @@ urlpatterns = [
         "transcripts/<int:story_id>.vtt",
         for_browsers(recordings.transcript_webvtt),
         name="story-transcript-webvtt",
+    ),
+    # The archive's translation of the transcript, on the same guard: 404 where none.
+    path(
+        "transcripts/<int:story_id>.translation.txt",
+        for_browsers(recordings.transcript_text),
+        {"translated": True},
+        name="story-transcript-translation-text",
+    ),
+    path(
+        "transcripts/<int:story_id>.translation.vtt",
+        for_browsers(recordings.transcript_webvtt),
+        {"translated": True},
+        name="story-transcript-translation-webvtt",
     ),
     # OAI-PMH takes its arguments by POST as well as GET (the protocol, section 3.1.1).
     path("oai/", machine_road(serves=("GET", "HEAD", "POST"))(oai.endpoint), name="oai"),

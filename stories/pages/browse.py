@@ -223,9 +223,18 @@ class StoryDetailView(DetailView):
         # A transcript is the recording's: shown once a moderator cleared it, beside
         # the player, or alone where the narrator kept the voice private.
         transcript = list(story.transcript.all()) if story.cleared_recording else []
+        # The archive's translation comes first where it is in the page's language; the
+        # narrator's words stay one click away (docs/languages.md, "Translations").
+        reads_translation = story.translation_language == get_language()
+        text_views = ["translation", "original"]
+        if not reads_translation:
+            text_views.reverse()
         return super().get_context_data(
             transcript=transcript,
             chapters=self.chapters(),
+            reads_translation=reads_translation,
+            text_views=text_views if story.body and story.body_translation else [],
+            captions_translated=any(segment.text_translation for segment in transcript),
             # Written and spoken the same: Listen and Read are two views of one story.
             listen_or_read=bool(story.public_recording and transcript)
             and transcripts.same_words(story.body, (segment.text for segment in transcript)),

@@ -98,8 +98,25 @@ def my_story(request):
             "correction_sent": request.session.pop(CORRECTION_SENT_SESSION_KEY, False),
             "voice_kept": request.session.pop(VOICE_KEPT_SESSION_KEY, False),
             "may_keep_voice_private": may_keep_voice_private(story),
+            "translated_parts": translated_parts(story),
         },
     )
+
+
+def translated_parts(story):
+    """What of the story the archive has translated into the other language, named for
+    the narrator (docs/languages.md, "Translations")."""
+    parts = []
+    if story.has_written_translation:
+        parts.append(_("its title, text or summary"))
+    if story.transcript.exclude(text_translation="").exists():
+        parts.append(_("the transcript of your recording"))
+    translated_index = story.index_segments.exclude(
+        title_translation="", synopsis_translation="", keywords_translation=""
+    )
+    if translated_index.exists():
+        parts.append(_("the index of your recording (its parts and their summaries)"))
+    return parts
 
 
 def may_keep_voice_private(story):

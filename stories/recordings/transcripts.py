@@ -123,8 +123,10 @@ def parse_webvtt(text: str) -> list[Cue]:
     return cues
 
 
-def to_webvtt(cues: Iterable[Cue], *, duration: float | None = None) -> str:
+def to_webvtt(cues: Iterable[Cue], *, duration: float | None = None, note: str = "") -> str:
     """A WebVTT file of ``cues`` for a ``<track>``; ``duration`` (seconds) ends the last one.
+
+    ``note``: a line said at the top of the file (a NOTE block), which players do not show.
 
     A cue without an end lasts until a later cue starts, the last one until
     ``duration``. One that would then end before it starts (no duration, or
@@ -153,7 +155,8 @@ def to_webvtt(cues: Iterable[Cue], *, duration: float | None = None) -> str:
         if end is None or end <= start:
             end = start + _LAST_CUE_MS
         blocks.append(f"{_timestamp(start)} --> {_timestamp(end)}\n" + "\n".join(lines) + "\n")
-    return "WEBVTT\n\n" + "\n".join(blocks)
+    heading = f"NOTE {' '.join(note.split())}\n\n" if note and "-->" not in note else ""
+    return "WEBVTT\n\n" + heading + "\n".join(blocks)
 
 
 def clock(td: datetime.timedelta) -> str:

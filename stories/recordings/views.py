@@ -1,8 +1,9 @@
 """
 The guarded roads: a story's cleared recording, with range requests, its transcript as
-captions, its transcript to download (plain text and WebVTT), its index as chapters.
-Routed with the other unprefixed machine roads in stories/opendata/urls.py, never cached;
-each answer checks the story and the clearance (docs/architecture.md, "The guarded roads").
+captions (and the archive's translation of it as subtitles), its transcript to download
+(plain text and WebVTT, the translation too), its index as chapters. Routed with the other
+unprefixed machine roads in stories/opendata/urls.py, never cached; each answer checks the
+story and the clearance (docs/architecture.md, "The guarded roads").
 """
 
 import logging
@@ -56,8 +57,25 @@ def captions(request, story_id):
     story = heard_story(story_id)
     if not story.transcript.exists():
         raise Http404
+    return _captions(story)
+
+
+def captions_translation(request, story_id):
+    """The archive's translation of the transcript as WebVTT: the player's second track.
+
+    404 where no paragraph is translated, as for a story whose recording is not heard.
+    """
+    story = heard_story(story_id)
+    if not story.transcript.exclude(text_translation="").exists():
+        raise Http404
+    return _captions(story, translated=True)
+
+
+def _captions(story, *, translated=False):
     response = HttpResponse(
-        TranscriptSegment.as_webvtt(story, duration=story.recording.duration),
+        TranscriptSegment.as_webvtt(
+            story, duration=story.recording.duration, translated=translated
+        ),
         content_type="text/vtt; charset=utf-8",
     )
     response["Cache-Control"] = "no-store"
@@ -71,13 +89,17 @@ def cleared_story(story_id):
     a voice kept private is never served, but what it said is read (docs/privacy.md).
     """
     stories = Story.objects.published().with_cleared_recording().select_related("recording")
-    return get_object_or_404(stories.only("pk", "voice", *RECORDING_COLUMNS), pk=story_id)
+    return get_object_or_404(
+        stories.only("pk", "voice", "language", *RECORDING_COLUMNS), pk=story_id
+    )
 
 
-def transcribed_story(story_id):
-    """``cleared_story()``, if it has a transcript, or 404."""
+def transcribed_story(story_id, *, translated=False):
+    """``cleared_story()``, if it has a transcript (``translated``: a paragraph the archive
+    has translated), or 404."""
     story = cleared_story(story_id)
-    if not story.transcript.exists():
+    paragraphs = story.transcript.exclude(text_translation="") if translated else story.transcript
+    if not paragraphs.exists():
         raise Http404
     return story
 
@@ -96,26 +118,33 @@ def _download(body, content_type, name):
     return response
 
 
-def transcript_text(request, story_id):
-    """The transcript as plain text, each paragraph after its time, to download."""
-    story = transcribed_story(story_id)
+def _file_name(story, translated, extension):
+    translation = f"-translated-{story.translation_language}" if translated else ""
+    return f"story-{story.pk}-transcript{translation}.{extension}"
+
+
+def transcript_text(request, story_id, translated=False):
+    """The transcript (or the archive's translation of it) as plain text, each paragraph
+    after its time, to download."""
+    story = transcribed_story(story_id, translated=translated)
     return _download(
-        TranscriptSegment.as_text(story),
+        TranscriptSegment.as_text(story, translated=translated),
         "text/plain; charset=utf-8",
-        f"story-{story.pk}-transcript.txt",
+        _file_name(story, translated, "txt"),
     )
 
 
-def transcript_webvtt(request, story_id):
-    """The transcript as WebVTT, to download (for a subtitle editor, say).
+def transcript_webvtt(request, story_id, translated=False):
+    """The transcript (or the archive's translation of it) as WebVTT, to download (for a
+    subtitle editor, say).
 
     The last paragraph ends with the recording only where the recording is heard.
     """
-    story = transcribed_story(story_id)
+    story = transcribed_story(story_id, translated=translated)
     return _download(
-        TranscriptSegment.as_webvtt(story, duration=heard_duration(story)),
+        TranscriptSegment.as_webvtt(story, duration=heard_duration(story), translated=translated),
         "text/vtt; charset=utf-8",
-        f"story-{story.pk}-transcript.vtt",
+        _file_name(story, translated, "vtt"),
     )
 
 

@@ -52,6 +52,8 @@ ROADS = [
     ("/recordings/{id}/", READ_ONLY, False, False),
     ("/recordings/{id}/captions.vtt", READ_ONLY, False, False),
     ("/recordings/{id}/chapters.vtt", READ_ONLY, False, False),
+    ("/recordings/{id}/captions.translation.vtt", READ_ONLY, False, False),
+    ("/transcripts/{id}.translation.txt", READ_ONLY, False, False),
 ]
 
 
