@@ -34,8 +34,8 @@ from ..models import (
 from ..models.shielding import holds_back, moderator_label
 from ..safety import shield
 from .actions import first_approval_message
-from .forms import RejectForm
 from .editors import translation_summary
+from .forms import RejectForm
 from .workspace import ReviewWorkspace
 
 DESK_LIST_LENGTH = 50

@@ -87,7 +87,11 @@ def test_the_index_editor_saves_segments_with_themes_and_translations(moderator_
     assert response.status_code == 302
     assert response["Location"] == review_url(story) + "#index"
     first, second = story.index_segments.all()
-    assert (first.start, first.title, first.keyword_list) == (seconds(0), "Llegada", ["frontera", "bus"])
+    assert (first.start, first.title, first.keyword_list) == (
+        seconds(0),
+        "Llegada",
+        ["frontera", "bus"],
+    )
     assert list(first.themes.all()) == [theme]
     assert (second.start, second.title_translation) == (seconds(125), "School")
     event = story.events.get(note="Index of the recording edited")
@@ -119,7 +123,8 @@ def test_the_index_editor_refuses_times_out_of_order_or_beyond_the_end(
 def test_removing_a_segment_and_adding_a_row(moderator_client):
     story = recorded(make_story())
     IndexSegment.replace_index(
-        story, [IndexSegment(start=seconds(0), title="A"), IndexSegment(start=seconds(60), title="B")]
+        story,
+        [IndexSegment(start=seconds(0), title="A"), IndexSegment(start=seconds(60), title="B")],
     )
     kept = story.index_segments.get(title="A").pk
     rows = [
@@ -171,7 +176,9 @@ def test_a_phone_in_a_segment_holds_the_story_back_until_redacted(moderator_clie
         {"finding": passage.findings[0].finding.key, "finding_decision": "redact"},
     )
     segment = story.index_segments.get()
-    assert PHONE not in segment.synopsis_translation and "[redacted]" in segment.synopsis_translation
+    assert (
+        PHONE not in segment.synopsis_translation and "[redacted]" in segment.synopsis_translation
+    )
     assert Story.objects.get(pk=story.pk).unready_reason() == ""
 
 
@@ -313,7 +320,9 @@ def test_a_translator_finds_no_story_that_is_not_published(translator_client, st
     if status == "rejected":
         Story.objects.filter(pk=story.pk).update(status="rejected")
     assert translator_client.get(translation_url(story)).status_code == 404
-    assert translator_client.post(translation_url(story), translation_data(story)).status_code == 404
+    assert (
+        translator_client.post(translation_url(story), translation_data(story)).status_code == 404
+    )
 
 
 def test_a_translator_has_nothing_else_of_the_admin(translator_client):
