@@ -19,6 +19,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -193,11 +194,19 @@ class TranslationForm(VersionForm):
             self.initial[f"paragraph_{paragraph.pk}"] = paragraph.text_translation
 
     def texts(self):
-        """(bound field, the original it translates) in the page's order."""
+        """(bound field, the original's label, the original) in the page's order."""
         story = [
-            (self[name], getattr(self.story, self.ORIGINALS[name])) for name in self.STORY_FIELDS
+            (
+                self[name],
+                capfirst(Story._meta.get_field(self.ORIGINALS[name]).verbose_name),
+                getattr(self.story, self.ORIGINALS[name]),
+            )
+            for name in self.STORY_FIELDS
         ]
-        transcript = [(self[f"paragraph_{p.pk}"], p.text) for p in self.paragraphs]
+        transcript = [
+            (self[f"paragraph_{p.pk}"], self[f"paragraph_{p.pk}"].label, p.text)
+            for p in self.paragraphs
+        ]
         return story, transcript
 
     def refuse_identifying_details(self):
