@@ -68,7 +68,7 @@
     var following = paragraphs[paragraphs.indexOf(paragraph) + 1];
     if (following) {
       // The row's first field after its time: a paragraph's words, a segment's title.
-      following.querySelector(".transcript-time ~ * :is(input[type=text], textarea)").focus();
+      following.querySelectorAll("input[type=text], textarea")[1].focus();
     }
   }
 
