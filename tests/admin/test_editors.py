@@ -5,7 +5,14 @@ import datetime
 import pytest
 from django.contrib.auth.models import Group
 
-from stories.models import IndexSegment, Recording, Story, Theme, TranscriptSegment
+from stories.models import (
+    IndexSegment,
+    NotReadyToPublish,
+    Recording,
+    Story,
+    Theme,
+    TranscriptSegment,
+)
 from stories.models.event_notes import shown_note
 from stories.moderators import TRANSLATORS_GROUP
 
@@ -167,6 +174,8 @@ def test_a_phone_in_a_segment_holds_the_story_back_until_redacted(moderator_clie
     moderator_client.post(index_url(story), index_data(story, rows))
     story = Story.objects.get(pk=story.pk)
     assert "Phone number in Index segment at 0:10" in story.unready_reason()
+    with pytest.raises(NotReadyToPublish):
+        story.approve(by=moderator)
     review = moderator_client.get(review_url(story))
     passage = next(p for p in review.context["passages"] if p.field.startswith("segment-"))
     assert passage.lang == "es" and passage.findings  # an English story's translation
@@ -188,7 +197,11 @@ def test_a_waiver_in_a_segment_outlives_an_edit_of_another_segment(moderator_cli
     moderator_client.post(index_url(story), index_data(story, rows))
     story = Story.objects.get(pk=story.pk)
     finding = story.unresolved_findings()[0]
-    story.waive(finding.key, "the consulate's public line", by=moderator)
+    moderator_client.post(
+        review_url(story),
+        {"finding": finding.key, "finding_decision": "waive", "reason": "the consulate's line"},
+    )
+    assert story.waivers.get().field == f"segment-{story.index_segments.get().pk}-synopsis"
     story = Story.objects.get(pk=story.pk)
     assert story.unready_reason() == ""
     rows.append({"start": "0:20", "title": "Another"})
@@ -209,6 +222,9 @@ def test_a_phone_in_the_transcript_translation_holds_the_story_back(moderator_cl
     assert moderator_client.post(translation_url(story), data).status_code == 302
     story = Story.objects.get(pk=story.pk)
     assert "Transcript translated by the archive at 0:00" in story.unready_reason()
+    refused = moderator_client.post(review_url(story), {"decision": "approve"})
+    assert refused.status_code == 200
+    assert Story.objects.get(pk=story.pk).status == Story.Status.PENDING
     review = moderator_client.get(review_url(story)).content.decode()
     assert PHONE in review and "Waive" in review
 
