@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from stories.models import AdminPreferences, Story
-from stories.moderators import MODERATORS_GROUP
+from stories.moderators import MODERATORS_GROUP, TRANSLATORS_GROUP
 
 from .helpers import assert_no_violations_in_admin
 
@@ -22,6 +22,7 @@ WORDS = {
         "translate": "Translate the story",
         "save translation": "Save the translation",
         "translation saved": "Translation saved.",
+        "to translate": "Stories to translate",
     },
     "es": {
         "index link": "Escribir el índice con el reproductor",
@@ -32,6 +33,7 @@ WORDS = {
         "translate": "Traducir la historia",
         "save translation": "Guardar la traducción",
         "translation saved": "Traducción guardada.",
+        "to translate": "Historias para traducir",
     },
 }
 
@@ -110,3 +112,34 @@ def test_a_moderator_writes_the_index_with_the_player(
     page.wait_for_url(f"**/admin/stories/story/{story.pk}/review/#translation")
     expect(page.get_by_text(words["translation saved"])).to_be_visible()
     assert Story.objects.get(pk=story.pk).title_translation == "The day my daughter translated"
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("width", [375, 1280])
+def test_a_volunteer_translator_finds_published_stories_only(
+    page, site, django_user_model, language, width, save_screenshot
+):
+    translator = django_user_model.objects.create_user(
+        "volunteer", "v@example.org", "translate-passphrase-2026", is_staff=True
+    )
+    translator.groups.add(Group.objects.get(name=TRANSLATORS_GROUP))
+    AdminPreferences.objects.create(user=translator, language=language)
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(site + "/admin/")
+    page.locator("#id_username").fill("volunteer")
+    page.locator("#id_password").fill("translate-passphrase-2026")
+    page.keyboard.press("Enter")
+    page.wait_for_url(site + "/admin/")
+    page.get_by_role("link", name=WORDS[language]["to translate"]).first.click()
+    page.wait_for_url("**/admin/stories/story/translations/")
+    assert_no_violations_in_admin(page, f"stories to translate, {language}, {width} px")
+    save_screenshot(f"{language} translator's list")
+    listed = page.locator("td a")
+    assert listed.count() == Story.objects.published().count()
+    page.goto(f"{site}/admin/stories/story/21/translation/")  # published, translated, cleared
+    expect(page.locator("#transcript-player")).to_have_count(1)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert_no_violations_in_admin(page, f"translator's translation page, {language}, {width} px")
+    save_screenshot(f"{language} translator's translation page")
+    assert page.goto(f"{site}/admin/stories/story/43/translation/").status == 404  # pending
+    assert page.goto(f"{site}/admin/stories/story/21/review/").status == 403
