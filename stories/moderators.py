@@ -1,8 +1,10 @@
-"""The Moderators group: its permissions are kept here, in code, and synced after every migrate."""
+"""The Moderators and Translators groups: their permissions are kept here, in code, and
+synced after every migrate."""
 
 from django.contrib.auth.models import Group, Permission
 
 MODERATORS_GROUP = "Moderators"
+TRANSLATORS_GROUP = "Translators"
 
 # Exactly what moderation needs. Deliberately absent: deleting stories or
 # events (the audit trail must stay whole), anything on users or groups, and the
@@ -59,13 +61,20 @@ MODERATOR_PERMISSIONS = {
         "add_timelineevent",
         "change_timelineevent",
         "delete_timelineevent",
+        # The translation page, as volunteer translators have it (any status for a moderator).
+        "translate_story",
     ],
 }
 
+# A volunteer translator: the translation page of published stories and nothing else.
+# Not even "view_story": the story's read-only page would show the contact email, the
+# notes and the stories still waiting (docs/moderation.md, "Translations").
+TRANSLATOR_PERMISSIONS = {"stories": ["translate_story"]}
 
-def moderator_permissions():
+
+def moderator_permissions(granted=MODERATOR_PERMISSIONS):
     permissions = Permission.objects.none()
-    for app_label, codenames in MODERATOR_PERMISSIONS.items():
+    for app_label, codenames in granted.items():
         permissions |= Permission.objects.filter(
             content_type__app_label=app_label, codename__in=codenames
         )
@@ -75,3 +84,5 @@ def moderator_permissions():
 def sync_moderators_group(**kwargs):
     group, _created = Group.objects.get_or_create(name=MODERATORS_GROUP)
     group.permissions.set(moderator_permissions())
+    translators, _created = Group.objects.get_or_create(name=TRANSLATORS_GROUP)
+    translators.permissions.set(moderator_permissions(TRANSLATOR_PERMISSIONS))

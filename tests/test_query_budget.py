@@ -246,6 +246,9 @@ def test_a_moderator_signed_in_with_a_second_factor_keeps_the_budget(client, mod
         f"/admin/stories/story/{story.pk}/review/",  # opened first: the claim is written
         f"/admin/stories/story/{story.pk}/review/",  # opened again: the claim renewed
         f"/admin/stories/story/{story.pk}/transcript/",
+        f"/admin/stories/story/{story.pk}/index/",
+        f"/admin/stories/story/{story.pk}/translation/",
+        "/admin/stories/story/translations/",
         "/admin/language/",
     )
     for url in pages:
@@ -256,3 +259,35 @@ def test_a_moderator_signed_in_with_a_second_factor_keeps_the_budget(client, mod
     ModerationEvent.objects.create(story=story, narrator_message="Please say South LA.")
     queries = count_queries(client, pages[1])
     assert queries <= QUERY_BUDGET, f"{pages[1]} with a report and a correction: {queries}"
+
+
+def test_the_index_and_translation_editors_do_not_grow_with_the_recording(client, moderator):
+    """Segments with their themes, and paragraphs with their translations, are read at once."""
+    from django.contrib.auth.models import Group
+
+    from stories.models import IndexSegment, Theme
+    from stories.moderators import TRANSLATORS_GROUP
+
+    story = make_published(title="Long testimony")
+    give_recording(story, cleared=True, transcript=[(n, f"Paragraph {n}") for n in range(30)])
+    themes = list(Theme.objects.all()[:3])
+    segments = [IndexSegment(start=datetime.timedelta(seconds=n), title=f"S{n}") for n in range(30)]
+    for segment in segments:
+        segment.theme_ids = [theme.pk for theme in themes]
+    IndexSegment.replace_index(story, segments)
+    client.force_login(moderator)
+    for url in (
+        f"/admin/stories/story/{story.pk}/index/",
+        f"/admin/stories/story/{story.pk}/translation/",
+    ):
+        queries = count_queries(client, url)
+        assert queries <= QUERY_BUDGET, f"{url}: {queries} queries"
+    translator = type(moderator).objects.create_user("translator", password="x" * 20, is_staff=True)
+    translator.groups.add(Group.objects.get(name=TRANSLATORS_GROUP))
+    client.force_login(translator)
+    for url in (
+        f"/admin/stories/story/{story.pk}/translation/",
+        "/admin/stories/story/translations/",
+    ):
+        queries = count_queries(client, url)
+        assert queries <= QUERY_BUDGET, f"{url}: {queries} queries"

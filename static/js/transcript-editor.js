@@ -1,4 +1,6 @@
-// The transcript editor's buttons beside the player (templates/admin/stories/story/transcript.html).
+// The transcript editor's buttons beside the player (templates/admin/stories/story/transcript.html),
+// and the index editor's (index.html): each row (a paragraph, a segment) is a
+// .transcript-paragraph whose first text field is its start.
 //
 // - Stamp gives a paragraph the player's current time; -1 s and +1 s nudge its time.
 // - Play from here plays the recording from a paragraph's time.
@@ -65,7 +67,8 @@
   function next(paragraph) {
     var following = paragraphs[paragraphs.indexOf(paragraph) + 1];
     if (following) {
-      following.querySelector("textarea").focus();
+      // The row's first field after its time: a paragraph's words, a segment's title.
+      following.querySelectorAll("input[type=text], textarea")[1].focus();
     }
   }
 

@@ -34,6 +34,7 @@ from ..models import (
 from ..models.shielding import holds_back, moderator_label
 from ..safety import shield
 from .actions import first_approval_message
+from .editors import translation_summary
 from .forms import RejectForm
 from .workspace import ReviewWorkspace
 
@@ -115,6 +116,7 @@ class Passage:
     label: str
     html: str  # safe: shield.highlight escapes the narrator's text
     findings: list
+    lang: str  # the story's language, or the other one for the archive's translation
 
 
 def passages_to_review(story):
@@ -145,6 +147,7 @@ def passages_to_review(story):
                 shielded.label,
                 shield.highlight(shielded.text, here, classes=classes.get),
                 to_decide,
+                story.translation_language if field.endswith("translation") else story.language,
             )
         )
     return passages
@@ -275,6 +278,7 @@ class ModerationDeskMixin:
                 "recording": recording,
                 **workspace.forms,
                 "passages": passages_to_review(story),
+                "translation_summary": translation_summary(story),
                 "unready_reason": story.unready_reason(),
                 "sent_anyway": shield.sent_anyway(story.sent_with_findings),
                 "open_reports": story.reports.open() if story.open_report_count else (),

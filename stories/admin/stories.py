@@ -26,6 +26,7 @@ from ..recordings import ranges
 from ..safety import privacy, shield
 from .actions import asked_before_acting, workflow_action
 from .desk import ModerationDeskMixin
+from .editors import EditorsMixin
 from .forms import RejectForm, StoryAdminForm
 from .inlines import (
     ModerationEventInline,
@@ -65,7 +66,7 @@ def findings_in_context(story, findings):
 
 
 @admin.register(Story)
-class StoryAdmin(ModerationDeskMixin, ReviewWorkspaceMixin, admin.ModelAdmin):
+class StoryAdmin(ModerationDeskMixin, EditorsMixin, ReviewWorkspaceMixin, admin.ModelAdmin):
     form = StoryAdminForm
     list_display = (
         "title",

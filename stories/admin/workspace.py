@@ -19,7 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Recording, StaleVersion, Story, TranscriptSegment
+from ..models import StaleVersion, Story, TranscriptSegment
 from ..recordings import transcripts
 from .forms import STALE
 
@@ -139,7 +139,10 @@ AFTER_THE_END = _("The recording ends at %(length)s: this paragraph cannot start
 TIMES_MUST_INCREASE = _("Each paragraph must start later than the one before it.")
 
 
-class ParagraphForm(forms.Form):
+class TimedForm(forms.Form):
+    """A row with the time it starts at in the recording, typed (m:ss) or taken from the
+    player: a transcript paragraph here, an index segment in editors.py."""
+
     start = forms.CharField(
         label=_("Starts at"),
         required=False,
@@ -147,20 +150,18 @@ class ParagraphForm(forms.Form):
         help_text=_("m:ss or h:mm:ss"),
         widget=forms.TextInput(attrs={"size": 8, "autocomplete": "off"}),
     )
-    text = forms.CharField(
-        label=_("Words"),
-        required=False,
-        max_length=transcripts.MAX_CUE_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
 
     def __init__(self, *args, length, **kwargs):
         super().__init__(*args, **kwargs)
         self.length = length  # the recording's
 
+    def is_kept(self, cleaned):
+        """Whether the row is saved (one left empty is left out)."""
+        raise NotImplementedError
+
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("text") or "start" in self.errors:
+        if not self.is_kept(cleaned) or "start" in self.errors:
             return cleaned
         try:
             cleaned["at"] = transcripts.parse_clock(cleaned.get("start", ""))
@@ -179,23 +180,45 @@ class ParagraphForm(forms.Form):
         return cleaned
 
 
-class BaseTranscriptFormSet(forms.BaseFormSet):
-    """The transcript's paragraphs in order; one left without words is left out."""
+class ParagraphForm(TimedForm):
+    text = forms.CharField(
+        label=_("Words"),
+        required=False,
+        max_length=transcripts.MAX_CUE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def is_kept(self, cleaned):
+        return bool(cleaned.get("text"))
+
+
+class TimedFormSet(forms.BaseFormSet):
+    """Rows in the order of their times, each later than the one before; empty ones left out."""
+
+    not_later = NOT_LATER
+    same_start = NOT_LATER  # the same time twice, when a form set says it otherwise
+    not_increasing = TIMES_MUST_INCREASE
+
+    def kept_forms(self):
+        return [
+            form
+            for form in self.forms
+            if not (self.can_delete and self._should_delete_form(form))
+            and form.is_kept(form.cleaned_data)
+        ]
 
     def clean(self):
         if any(self.errors):
             return
         previous = None
         refused = False
-        for form in self.forms:
-            if not form.cleaned_data.get("text"):
-                continue
+        for form in self.kept_forms():
             at = form.cleaned_data["at"]
             if previous is not None and at <= previous:
                 form.add_error(
                     "start",
                     forms.ValidationError(
-                        NOT_LATER,
+                        self.same_start if at == previous else self.not_later,
                         code="not_later",
                         params={"previous": transcripts.clock(previous)},
                     ),
@@ -204,13 +227,16 @@ class BaseTranscriptFormSet(forms.BaseFormSet):
             else:
                 previous = at
         if refused:
-            raise forms.ValidationError(TIMES_MUST_INCREASE, code="not_increasing")
+            raise forms.ValidationError(self.not_increasing, code="not_increasing")
+
+
+class BaseTranscriptFormSet(TimedFormSet):
+    """The transcript's paragraphs in order; one left without words is left out."""
 
     def cues(self):
         return [
             transcripts.Cue(start=form.cleaned_data["at"], end=None, text=form.cleaned_data["text"])
-            for form in self.forms
-            if form.cleaned_data.get("text")
+            for form in self.kept_forms()
         ]
 
 
@@ -280,14 +306,12 @@ class ReviewWorkspaceMixin:
             *super().get_urls(),
         ]
 
-    def recorded_story(self, request, story_id):
-        story = get_object_or_404(Story, pk=story_id)
+    def recorded_story(self, request, story_id, stories=Story.objects):
+        story = get_object_or_404(stories.select_related("recording"), pk=story_id)
         if not self.has_change_permission(request, story):
             raise PermissionDenied
-        try:
-            story.recording  # noqa: B018 -- read now, and a story without one has no transcript
-        except Recording.DoesNotExist:
-            raise Http404 from None
+        if getattr(story, "recording", None) is None:
+            raise Http404  # a story without a recording has no transcript, and no index
         return story
 
     def transcript_view(self, request, story_id):

@@ -170,18 +170,29 @@ class IndexSegment(models.Model):
     @classmethod
     def replace_index(cls, story, segments):
         """The story's index becomes ``segments`` (unsaved IndexSegments, each with
-        ``theme_ids`` set), in one transaction."""
+        ``theme_ids`` set), in one transaction.
+
+        A segment that starts where one started before is saved over that row: it
+        keeps its key, so a waiver of a finding in its unchanged words stays in
+        force (the shield names a finding "segment-<pk>-<field>").
+        """
         with transaction.atomic():
-            story.index_segments.all().delete()
+            kept = dict(story.index_segments.values_list("start", "pk"))
             for segment in segments:
                 segment.story = story
-            created = cls.objects.bulk_create(segments)
+                segment.pk = kept.pop(segment.start, None)
+            story.index_segments.filter(pk__in=kept.values()).delete()
+            rewritten = [segment for segment in segments if segment.pk is not None]
+            if rewritten:
+                cls.objects.bulk_update(rewritten, ["start", *cls.SHIELDED_FIELDS])
+            cls.objects.bulk_create([segment for segment in segments if segment.pk is None])
             through = cls.themes.through
+            through.objects.filter(indexsegment__story=story).delete()
             through.objects.bulk_create(
                 through(indexsegment_id=segment.pk, theme_id=theme_id)
-                for segment in created
+                for segment in segments
                 for theme_id in getattr(segment, "theme_ids", ())
             )
             # bulk_create sends no signal: cached pages and the search index learn of it here.
             stories_changed_in_bulk(type(story).objects.filter(pk=story.pk))
-        return created
+        return segments

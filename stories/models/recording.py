@@ -18,7 +18,10 @@ from django.utils.translation import gettext_noop, ngettext
 
 from ..recordings import audio, transcripts
 from ..signals import stories_changed_in_bulk
+from .index_segments import IndexSegment
 from .locking import LockedChanges
+
+INDEX_EDITED_NOTE = gettext_noop("Index of the recording edited")
 
 
 def recordings_storage():
@@ -141,6 +144,15 @@ class RecordedStory:
         with self.locked_as_seen(version_seen) as story:
             TranscriptSegment.replace_transcript(story, cues)
             story.save(update_fields=["updated_at"])
+
+    def rewrite_index(self, segments, *, version_seen, by):
+        """The recording's index becomes ``segments`` (unsaved IndexSegments, each with
+        ``theme_ids``), unless the story changed since ``version_seen``; recorded in its
+        history. Raises ``StaleVersion``, as ``rewrite_transcript``."""
+        with self.locked_as_seen(version_seen) as story:
+            IndexSegment.replace_index(story, segments)
+            story.save(update_fields=["updated_at"])
+            story.record_event(INDEX_EDITED_NOTE, by=by)
 
     def keep_voice_private(self, *, by=None):
         """The narrator's choice made more private: only a transcript, never the audio.
@@ -378,11 +390,23 @@ class TranscriptSegment(models.Model):
 
     @classmethod
     def replace_transcript(cls, story, cues):
-        """The story's transcript becomes ``cues`` (transcripts.Cue), in one transaction."""
+        """The story's transcript becomes ``cues`` (transcripts.Cue), in one transaction.
+
+        A paragraph that starts where one started before keeps that one's
+        translation: rewording a paragraph, or splitting the text again with the
+        same times, does not throw the translator's work away.
+        """
         with transaction.atomic():
+            translations = dict(story.transcript.values_list("start", "text_translation"))
             story.transcript.all().delete()
             cls.objects.bulk_create(
-                cls(story=story, start=cue.start, text=cue.text) for cue in cues
+                cls(
+                    story=story,
+                    start=cue.start,
+                    text=cue.text,
+                    text_translation=translations.get(cue.start, ""),
+                )
+                for cue in cues
             )
             # bulk_create sends no signal: cached pages learn of it here.
             stories_changed_in_bulk(type(story).objects.filter(pk=story.pk))

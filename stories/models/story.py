@@ -253,6 +253,9 @@ class Story(
         ordering = ["-published_at", "-submitted_at"]
         verbose_name = _("story")
         verbose_name_plural = _("stories")
+        # A volunteer translator's one permission: the translation page of published
+        # stories, nothing else of the admin (stories/admin/editors.py, docs/moderation.md).
+        permissions = [("translate_story", _("Can translate published stories"))]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=["pending", "approved", "rejected", "withdrawn"]),

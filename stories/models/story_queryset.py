@@ -67,6 +67,16 @@ class Seconds(Func):
         )
 
 
+def index_rows():
+    """Each story's index segments as JSON rows (``ShieldedStory.index_read_ahead``)."""
+    segment = JSONObject(
+        id="id",
+        start=Seconds("start"),
+        **{name: name for name in IndexSegment.SHIELDED_FIELDS},
+    )
+    return _per_story(IndexSegment.objects, JSONRows(segment))
+
+
 def _per_story(queryset, aggregate):
     """``aggregate`` over the rows of ``queryset`` that belong to the outer story."""
     return Subquery(
@@ -229,9 +239,10 @@ class StoryQuerySet(models.QuerySet):
             )
             .prefetch_related(
                 "transcript",
-                "index_segments",
                 Prefetch("waivers", ShieldWaiver.objects.select_related("waived_by")),
             )
+            # Read with the row, as the lists read it: the page's budget has no query to spare.
+            .annotate(index_rows=index_rows())
             .with_review_signs()
             .annotate(asked_for_corrections=Exists(corrections))
         )
@@ -259,15 +270,10 @@ class StoryQuerySet(models.QuerySet):
         paragraph = JSONObject(
             id="id", start=Seconds("start"), text="text", text_translation="text_translation"
         )
-        segment = JSONObject(
-            id="id",
-            start=Seconds("start"),
-            **{name: name for name in IndexSegment.SHIELDED_FIELDS},
-        )
         key = Concat("kind", Value(":"), "field", Value(":"), "fingerprint")
         return self.annotate(
             transcript_rows=_per_story(TranscriptSegment.objects, JSONRows(paragraph)),
-            index_rows=_per_story(IndexSegment.objects, JSONRows(segment)),
+            index_rows=index_rows(),
             waiver_keys=_per_story(ShieldWaiver.objects, JoinedWithSpaces(key)),
         )
 

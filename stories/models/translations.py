@@ -12,9 +12,14 @@ it with the text it was made from (docs/languages.md, "Translations").
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
+from .recording import TranscriptSegment
 
 # The other of the archive's two languages: a story told in one is translated into the other.
 OTHER_LANGUAGE = {"en": "es", "es": "en"}
+
+TRANSLATION_EDITED_NOTE = gettext_noop("Translation edited")
 
 TRANSLATED_FROM = {
     "en": _("Translated by the archive from English"),
@@ -54,3 +59,19 @@ class TranslatedStory(models.Model):
     def has_written_translation(self):
         """Whether its title, text or summary has the archive's translation (no query)."""
         return bool(self.title_translation or self.body_translation or self.summary_translation)
+
+    def rewrite_translation(self, fields, paragraphs, *, version_seen, by):
+        """Save the translation as the translation page posted it, unless the story changed
+        since ``version_seen`` (``StaleVersion``): ``fields`` of the story's own
+        (title_translation, body_translation, summary_translation) and ``paragraphs``,
+        {transcript paragraph's pk: its translation}. Recorded in the story's history."""
+        with self.locked_as_seen(version_seen) as story:
+            for name, value in fields.items():
+                setattr(story, name, value)
+            rows = [row for row in story.transcript.all() if row.pk in paragraphs]
+            for row in rows:
+                row.text_translation = paragraphs[row.pk]
+            TranscriptSegment.objects.bulk_update(rows, ["text_translation"])
+            # Saved after the paragraphs: the story's signal tells cached pages of both.
+            story.save(update_fields=[*fields, "updated_at"])
+            story.record_event(TRANSLATION_EDITED_NOTE, by=by)
