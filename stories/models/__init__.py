@@ -60,6 +60,7 @@ from .taxonomy import (
     in_local_order,
     theme_perspective_counts,
 )
+from .passages import PassagesOfPerspective, passages_on_theme, public_segments
 from .timeline import TimelineEvent
 from .tokens import hash_submission_id, hash_withdrawal_token
 from .translations import OTHER_LANGUAGE, TRANSLATED_FROM
@@ -88,6 +89,7 @@ __all__ = [
     "ModerationEvent",
     "Colour",
     "Mark",
+    "PassagesOfPerspective",
     "Pattern",
     "Perspective",
     "PerspectiveOnTheme",
@@ -125,7 +127,9 @@ __all__ = [
     "keyword_list",
     "in_local_order",
     "listed_places",
+    "passages_on_theme",
     "place_key",
+    "public_segments",
     "recordings_storage",
     "suggestion_key",
     "theme_perspective_counts",
