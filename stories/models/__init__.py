@@ -30,6 +30,7 @@ from .moderation import (
     suggestion_key,
 )
 from .palette import Colour, Mark, Pattern
+from .passages import PassagesOfPerspective, passages_on_theme, public_segments
 from .places import Place, in_name_order, listed_places, place_key
 from .preferences import AdminPreferences
 from .quoting import QUOTE_MAX_LENGTH
@@ -60,7 +61,6 @@ from .taxonomy import (
     in_local_order,
     theme_perspective_counts,
 )
-from .passages import PassagesOfPerspective, passages_on_theme, public_segments
 from .timeline import TimelineEvent
 from .tokens import hash_submission_id, hash_withdrawal_token
 from .translations import OTHER_LANGUAGE, TRANSLATED_FROM
