@@ -85,6 +85,11 @@ urlpatterns = [
         for_browsers(recordings.captions),
         name="story-captions",
     ),
+    path(
+        "recordings/<int:story_id>/chapters.vtt",
+        for_browsers(recordings.chapters),
+        name="story-chapters",
+    ),
     # The transcript to download: public wherever it is shown, a voice kept private included,
     # so its address names no recording (tests/test_leak.py).
     path(

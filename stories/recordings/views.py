@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from ..models import Story, TranscriptSegment, recordings_storage
-from . import ranges
+from . import ranges, transcripts
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +75,27 @@ def transcribed_story(story_id):
     if not story.transcript.exists():
         raise Http404
     return story
+
+
+def chapters(request, story_id):
+    """The recording's index as a WebVTT chapters track: public wherever its transcript is.
+
+    (Minimal, so that open data can link it: the story page's own version replaces it at merge.)
+    """
+    stories = Story.objects.published().with_cleared_recording().select_related("recording")
+    story = get_object_or_404(stories.only("pk", *RECORDING_COLUMNS), pk=story_id)
+    cues = [
+        transcripts.Cue(start=segment.start, end=None, text=segment.title)
+        for segment in story.index_segments.all()
+    ]
+    if not cues:
+        raise Http404
+    response = HttpResponse(
+        transcripts.to_webvtt(cues, duration=story.recording.duration),
+        content_type="text/vtt; charset=utf-8",
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _download(body, content_type, name):
