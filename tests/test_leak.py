@@ -7,6 +7,7 @@ until it is) and from a crawl that follows every link from the home pages.
 """
 
 import datetime
+import json
 
 import pytest
 from django.apps import apps
@@ -16,6 +17,7 @@ from django.utils.translation import override
 
 from stories.models import (
     DataRequest,
+    IndexSegment,
     Perspective,
     Report,
     Story,
@@ -118,6 +120,15 @@ def archive(every_state_archive):
     voice_private = make_published(title="Transcript only story", perspective="critics")
     give_recording(voice_private, cleared=True, transcript=[(0, "Zqvoiceprivate words")])
     voice_private.keep_voice_private()
+    # Translations and an index, with a marker in every text: on each hidden story (the
+    # withdrawn one with a cleared recording too), and on the visible story whose recording
+    # no moderator cleared. The visible and the voice kept private have theirs in the open.
+    give_recording(states["withdrawn"], cleared=True, transcript=[(0, "zqwithdrawntranscript")])
+    index_markers = {story: f"zqindex{story.pk}x" for story in [*hidden_stories, anonymous]}
+    for story, marker in index_markers.items():
+        index_and_translate(story, marker)
+    index_and_translate(visible, "Zqpublicindex")
+    index_and_translate(voice_private, "Zqvoiceprivateindex", themes=("community-trust",))
     Report.file(
         visible,
         reason=Report.Reason.OTHER,
@@ -141,6 +152,8 @@ def archive(every_state_archive):
         *every_secret_value(),
         *(f"{s.body.split()[0]}transcript" for s in hidden_stories if s.body),
         "zquncleared",
+        # Hidden stories' indexes and translations; the uncleared recording's index.
+        *index_markers.values(),
         # A recording is not linked for a story whose recording is not heard.
         *(f"/recordings/{s.pk}/" for s in [*hidden_stories, anonymous, voice_private]),
     }
@@ -153,6 +166,30 @@ def archive(every_state_archive):
         "gone": [states["withdrawn"]],
         "forbidden": forbidden,
     }
+
+
+def index_and_translate(story, marker, *, themes=("community-trust", "public-safety")):
+    """Give ``story`` the archive's translations and a recording's index, every text holding
+    ``marker``: its segment is a passage on ``themes``. (The story's own translation is
+    public with the story, whatever its recording: marked only on a story readers never see.)"""
+    story_marker = "Visible" if story.is_visible else marker
+    Story.objects.filter(pk=story.pk).update(
+        title_translation=f"{story_marker}titletranslation",
+        body_translation=f"{story_marker}bodytranslation",
+        summary_translation=f"{story_marker}summarytranslation",
+    )
+    story.transcript.update(text_translation=f"{marker}transcripttranslation")
+    segment = IndexSegment(
+        start=datetime.timedelta(seconds=2),
+        title=f"{marker}segmenttitle",
+        synopsis=f"{marker}segmentsynopsis",
+        keywords=f"{marker}segmentkeyword, other",
+        title_translation=f"{marker}segmenttitletranslation",
+        synopsis_translation=f"{marker}segmentsynopsistranslation",
+        keywords_translation=f"{marker}segmentkeywordtranslation",
+    )
+    segment.theme_ids = list(Theme.objects.filter(slug__in=themes).values_list("pk", flat=True))
+    IndexSegment.replace_index(story, [segment])
 
 
 def sample_kwargs(name, archive):
@@ -187,6 +224,7 @@ def sample_kwargs(name, archive):
         "api-story": [{"story_id": pk} for pk in story_ids],
         "story-recording": [{"story_id": pk} for pk in story_ids],
         "story-captions": [{"story_id": pk} for pk in story_ids],
+        "story-chapters": [{"story_id": pk} for pk in story_ids],
         "story-transcript-text": [{"story_id": pk} for pk in story_ids],
         "story-transcript-webvtt": [{"story_id": pk} for pk in story_ids],
         "api-not-found": [{"rest": "stories/hidden"}],
@@ -400,3 +438,27 @@ def test_oai_pmh_shows_a_hidden_story_at_most_as_a_deleted_header(client, archiv
         )
         assert_nothing_private("/oai/", response, archive["forbidden"])
         assert b"<metadata" not in response.content and b":metadata" not in response.content
+
+
+def test_indexes_and_translations_are_public_only_with_their_story_and_transcript(client, archive):
+    """The checks above would pass with no index shown at all: here the public ones are."""
+    visible, voice_private = archive["visible"], archive["voice private"]
+    for prefix in ("", "/es"):
+        page = client.get(f"{prefix}/themes/community-trust/").content.decode()
+        assert "Zqpublicindexsegment" in page and "Zqvoiceprivateindexsegment" in page
+        assert f'href="{visible.get_absolute_url()}#t=2.000"' in page
+        assert f'href="{voice_private.get_absolute_url()}#t=2.000"' in page
+    record = client.get(f"/api/v1/stories/{visible.pk}/").json()
+    assert [segment["title"] for segment in record["segments"]] == ["Zqpublicindexsegmenttitle"]
+    assert record["translation"]["transcript"][0]["text"] == "Zqpublicindextranscripttranslation"
+    assert record["chapters"].endswith(f"/recordings/{visible.pk}/chapters.vtt")
+    assert client.get(f"/recordings/{visible.pk}/chapters.vtt").status_code == 200
+    # A voice kept private: its index is read, its chapters are never linked under /recordings/.
+    record = client.get(f"/api/v1/stories/{voice_private.pk}/").json()
+    assert record["segments"] and record["chapters"] is None
+    exported = json.loads(body_of(client.get("/export/stories.json")))
+    exported = {row["id"]: row for row in exported}
+    assert exported[visible.pk]["segments"][0]["themes"] == ["community-trust", "public-safety"]
+    assert exported[voice_private.pk]["segments"][0]["synopsis"] == (
+        "Zqvoiceprivateindexsegmentsynopsis"
+    )

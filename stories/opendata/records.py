@@ -277,7 +277,7 @@ class PublicRecord:
     path: str = ""  # the story page, /stories/<slug>/
     permalink_path: str = ""  # /s/<id>/, which lasts if the title (and slug) is redacted
     recording: PublicRecording | None = None
-    # The chapters track (/recordings/<id>/chapters.vtt), where the index is public, or "".
+    # The chapters track (/recordings/<id>/chapters.vtt) of a heard recording's index, or "".
     chapters_path: str = ""
     # The languages there is something in: the story's, then its translation's if any.
     languages: tuple = ()
@@ -317,8 +317,10 @@ class PublicRecord:
             path=story.get_absolute_url(),
             permalink_path=permalink_path(story.pk),
             recording=PublicRecording.of(story),
+            # Linked for a recording readers hear: a voice kept private has no player to
+            # chapter, and no address under /recordings/ is ever written for it.
             chapters_path=chapters_path(story.pk)
-            if recording_public and getattr(story, "has_index", False)
+            if story.public_recording and getattr(story, "has_index", False)
             else "",
             languages=(story.language, *((story.translation_language,) if translated else ())),
             translation_language=story.translation_language,
