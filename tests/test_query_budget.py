@@ -1,5 +1,6 @@
 """Every public page runs a fixed number of queries, however many stories there are."""
 
+import datetime
 import itertools
 
 import pytest
@@ -8,7 +9,16 @@ from django.test.utils import CaptureQueriesContext
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from stories.models import ModerationEvent, Perspective, Report, ReviewClaim, Story, StoryLink
+from stories.models import (
+    IndexSegment,
+    ModerationEvent,
+    Perspective,
+    Report,
+    ReviewClaim,
+    Story,
+    StoryLink,
+    Theme,
+)
 from stories.pages.share_steps import CHECK, STEPS
 
 from .factories import (
@@ -47,7 +57,22 @@ def fill_archive(count):
     # Some with a recording and its transcript: the cards mark them, the story page plays one.
     for story in stories[::4]:
         give_recording(story, cleared=True, transcript=[(0, "First words"), (4.5, "Then more")])
+        give_index(story)
     return stories[0]
+
+
+def give_index(story):
+    """Two segments, passages on the story's themes: the theme page lists them."""
+    themes = list(
+        Theme.objects.filter(tagged_stories__content_object=story).values_list("pk", flat=True)
+    )
+    segments = [
+        IndexSegment(start=datetime.timedelta(seconds=start), title=title, synopsis="What is said.")
+        for start, title in ((0, "The beginning"), (4.5, "Later on"))
+    ]
+    for segment in segments:
+        segment.theme_ids = themes
+    IndexSegment.replace_index(story, segments)
 
 
 PAGES = [
@@ -63,6 +88,9 @@ PAGES = [
     "/themes/public-safety/?compare=critics&with=immigrants",
     "/share/",
     "/es/themes/public-safety/",
+    # Passages on a theme, from every perspective (recorded stories' indexes).
+    "/themes/community-trust/",
+    "/es/themes/legal-aid/",
     "/search/",
     "/search/?q=clinic+nurse",
     "/search/?q=clinic&recording=on",
