@@ -60,7 +60,7 @@ def export_row(record, base):
         "recording": base + record.recording.path if record.recording else "",
         "recording_type": record.recording.mime_type if record.recording else "",
         "recording_duration": record.recording.duration if record.recording else None,
-        "chapters": base + record.chapters_path if record.chapters_path else "",
+        "chapters": base + record.chapters_path if record.chapters_path else None,
         "languages": list(record.languages),
         **translation_columns(record.translation),
         "rights": str(records.RIGHTS),
