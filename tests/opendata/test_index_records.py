@@ -89,9 +89,7 @@ def test_the_chapters_track_is_the_index_in_webvtt(client, sample_archive):
     assert "00:00:49.000 --> 00:01:13.000\nThe witness in a 1986 homicide" in text
 
 
-def test_the_exports_give_the_translation_in_columns_and_the_index_in_json(
-    client, sample_archive
-):
+def test_the_exports_give_the_translation_in_columns_and_the_index_in_json(client, sample_archive):
     spanish = story(SPANISH)
     rows = json.loads(body_of(client.get("/export/stories.json")))
     row = next(row for row in rows if row["id"] == spanish.pk)
