@@ -7,6 +7,7 @@ until it is) and from a crawl that follows every link from the home pages.
 """
 
 import datetime
+import json
 
 import pytest
 from django.apps import apps
@@ -22,7 +23,6 @@ from stories.models import (
     Story,
     StoryLink,
     Theme,
-    TranscriptSegment,
     hash_withdrawal_token,
     place_key,
 )
@@ -114,43 +114,21 @@ def archive(every_state_archive):
         marker = story.body.split()[0]
         give_recording(story, cleared=True, transcript=[(0, f"{marker}transcript")])
     give_recording(visible, cleared=True, transcript=[(0, "Heard"), (5, "Said later")])
-    # The archive's translations: the visible story's are public (its second caption track);
-    # a hidden story's title, text and transcript translations never are.
-    Story.objects.filter(pk=visible.pk).update(
-        title_translation="Visible translated", body_translation="Translated words"
-    )
-    TranscriptSegment.objects.filter(story=visible).update(text_translation="Oído")
-    for story in hidden_stories:
-        marker = story.body.split()[0]
-        Story.objects.filter(pk=story.pk).update(
-            title_translation=f"{marker}titletranslation",
-            body_translation=f"{marker}bodytranslation",
-        )
-        TranscriptSegment.objects.filter(story=story).update(
-            text_translation=f"{marker}transcripttranslation"
-        )
     give_recording(anonymous, cleared=False, transcript=[(0, "zquncleared transcript")])
     # A voice kept private, cleared and transcribed, on a visible story: the
     # transcript is public, the audio is never served, its address never written.
     voice_private = make_published(title="Transcript only story", perspective="critics")
     give_recording(voice_private, cleared=True, transcript=[(0, "Zqvoiceprivate words")])
     voice_private.keep_voice_private()
-    # Every one of them indexed: a hidden story's index (its segments, their translations)
-    # is never shown, listed or served as chapters; the visible ones' are.
-    for story in [
-        *(states[s] for s in ("pending", "rejected", "returned", "embargoed")),
-        anonymous,
-    ]:
-        marker = story.body.split()[0] if story is not anonymous else "zquncleared"
-        IndexSegment.objects.create(
-            story=story,
-            start=datetime.timedelta(seconds=1),
-            title=f"{marker}segment",
-            title_translation=f"{marker}segmenttranslation",
-            synopsis=f"{marker}synopsis",
-        )
-    for story in (visible, voice_private):
-        IndexSegment.objects.create(story=story, start=datetime.timedelta(0), title="Heard index")
+    # Translations and an index, with a marker in every text: on each hidden story (the
+    # withdrawn one with a cleared recording too), and on the visible story whose recording
+    # no moderator cleared. The visible and the voice kept private have theirs in the open.
+    give_recording(states["withdrawn"], cleared=True, transcript=[(0, "zqwithdrawntranscript")])
+    index_markers = {story: f"zqindex{story.pk}x" for story in [*hidden_stories, anonymous]}
+    for story, marker in index_markers.items():
+        index_and_translate(story, marker)
+    index_and_translate(visible, "Zqpublicindex")
+    index_and_translate(voice_private, "Zqvoiceprivateindex", themes=("community-trust",))
     Report.file(
         visible,
         reason=Report.Reason.OTHER,
@@ -173,15 +151,9 @@ def archive(every_state_archive):
         # The private fields of every row (stories, reports, recordings' files...).
         *every_secret_value(),
         *(f"{s.body.split()[0]}transcript" for s in hidden_stories if s.body),
-        *(f"{s.body.split()[0]}segment" for s in hidden_stories if s.body),
-        *(f"{s.body.split()[0]}synopsis" for s in hidden_stories if s.body),
-        *(
-            f"{s.body.split()[0]}{field}translation"
-            for s in hidden_stories
-            if s.body
-            for field in ("title", "body", "transcript")
-        ),
         "zquncleared",
+        # Hidden stories' indexes and translations; the uncleared recording's index.
+        *index_markers.values(),
         # A recording is not linked for a story whose recording is not heard.
         *(f"/recordings/{s.pk}/" for s in [*hidden_stories, anonymous, voice_private]),
     }
@@ -194,6 +166,30 @@ def archive(every_state_archive):
         "gone": [states["withdrawn"]],
         "forbidden": forbidden,
     }
+
+
+def index_and_translate(story, marker, *, themes=("community-trust", "public-safety")):
+    """Give ``story`` the archive's translations and a recording's index, every text holding
+    ``marker``: its segment is a passage on ``themes``. (The story's own translation is
+    public with the story, whatever its recording: marked only on a story readers never see.)"""
+    story_marker = "Visible" if story.is_visible else marker
+    Story.objects.filter(pk=story.pk).update(
+        title_translation=f"{story_marker}titletranslation",
+        body_translation=f"{story_marker}bodytranslation",
+        summary_translation=f"{story_marker}summarytranslation",
+    )
+    story.transcript.update(text_translation=f"{marker}transcripttranslation")
+    segment = IndexSegment(
+        start=datetime.timedelta(seconds=2),
+        title=f"{marker}segmenttitle",
+        synopsis=f"{marker}segmentsynopsis",
+        keywords=f"{marker}segmentkeyword, other",
+        title_translation=f"{marker}segmenttitletranslation",
+        synopsis_translation=f"{marker}segmentsynopsistranslation",
+        keywords_translation=f"{marker}segmentkeywordtranslation",
+    )
+    segment.theme_ids = list(Theme.objects.filter(slug__in=themes).values_list("pk", flat=True))
+    IndexSegment.replace_index(story, [segment])
 
 
 def sample_kwargs(name, archive):
@@ -388,9 +384,11 @@ def test_only_a_visible_storys_translations_are_shown(client, archive):
     visible = archive["visible"]
     # Told in English: its Spanish translation is read on the Spanish site.
     html = client.get("/es" + visible.get_absolute_url()).content.decode()
-    assert "Visible translated" in html and "Translated words" in html and "Oído" in html
+    assert "Visibletitletranslation" in html and "Visiblebodytranslation" in html
+    assert "Zqpublicindextranscripttranslation" in html
     captions = client.get(f"/recordings/{visible.pk}/captions.translation.vtt")
-    assert captions.status_code == 200 and "Oído" in captions.content.decode()
+    assert captions.status_code == 200
+    assert "Zqpublicindextranscripttranslation" in captions.content.decode()
     # Each hidden story has a cleared recording with a translated transcript, or none at all.
     for story in archive["hidden"]:
         path = f"/recordings/{story.pk}/captions.translation.vtt"
@@ -423,8 +421,11 @@ def test_a_voice_kept_private_is_never_served_but_its_transcript_is_read(client,
     assert "00:00:00.000 --> 00:00:05.000" in webvtt
     # Its index too, beside its transcript and as chapters (no player to carry them).
     chapters = client.get(f"/recordings/{story.pk}/chapters.vtt")
-    assert chapters.status_code == 200 and "Heard index" in chapters.content.decode()
-    assert "Heard index" in client.get(story.get_absolute_url()).content.decode()
+    assert chapters.status_code == 200
+    assert "Zqvoiceprivateindexsegmenttitle" in chapters.content.decode()
+    assert (
+        "Zqvoiceprivateindexsegmenttitle" in client.get(story.get_absolute_url()).content.decode()
+    )
 
 
 def test_search_facets_count_only_visible_stories(client, archive):
@@ -467,3 +468,27 @@ def test_oai_pmh_shows_a_hidden_story_at_most_as_a_deleted_header(client, archiv
         )
         assert_nothing_private("/oai/", response, archive["forbidden"])
         assert b"<metadata" not in response.content and b":metadata" not in response.content
+
+
+def test_indexes_and_translations_are_public_only_with_their_story_and_transcript(client, archive):
+    """The checks above would pass with no index shown at all: here the public ones are."""
+    visible, voice_private = archive["visible"], archive["voice private"]
+    for prefix in ("", "/es"):
+        page = client.get(f"{prefix}/themes/community-trust/").content.decode()
+        assert "Zqpublicindexsegment" in page and "Zqvoiceprivateindexsegment" in page
+        assert f'href="{visible.get_absolute_url()}#t=2.000"' in page
+        assert f'href="{voice_private.get_absolute_url()}#t=2.000"' in page
+    record = client.get(f"/api/v1/stories/{visible.pk}/").json()
+    assert [segment["title"] for segment in record["segments"]] == ["Zqpublicindexsegmenttitle"]
+    assert record["translation"]["transcript"][0]["text"] == "Zqpublicindextranscripttranslation"
+    assert record["chapters"].endswith(f"/recordings/{visible.pk}/chapters.vtt")
+    assert client.get(f"/recordings/{visible.pk}/chapters.vtt").status_code == 200
+    # A voice kept private: its index is read, its chapters are never linked under /recordings/.
+    record = client.get(f"/api/v1/stories/{voice_private.pk}/").json()
+    assert record["segments"] and record["chapters"] is None
+    exported = json.loads(body_of(client.get("/export/stories.json")))
+    exported = {row["id"]: row for row in exported}
+    assert exported[visible.pk]["segments"][0]["themes"] == ["community-trust", "public-safety"]
+    assert exported[voice_private.pk]["segments"][0]["synopsis"] == (
+        "Zqvoiceprivateindexsegmentsynopsis"
+    )

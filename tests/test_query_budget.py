@@ -41,16 +41,6 @@ THEME_SETS = [
 ]
 
 
-def index_on(themes, length):
-    """A recording's index of ``length`` segments, each on ``themes`` (their ids)."""
-    segments = [
-        IndexSegment(start=datetime.timedelta(seconds=n), title=f"Part {n}") for n in range(length)
-    ]
-    for segment in segments:
-        segment.theme_ids = themes
-    return segments
-
-
 def fill_archive(count):
     perspectives = list(Perspective.objects.values_list("slug", flat=True))
     stories = [
@@ -65,12 +55,27 @@ def fill_archive(count):
         for n in range(count)
     ]
     # Some with a recording and its transcript: the cards mark them, the story page plays one.
-    themes = list(Theme.objects.values_list("pk", flat=True)[:3])
     for story in stories[::4]:
         give_recording(story, cleared=True, transcript=[(0, "First words"), (4.5, "Then more")])
-        # And its index, each segment on themes: the story page lists it beside the player.
-        IndexSegment.replace_index(story, index_on(themes, length=count % 7 + 2))
+        # And its index: the story page lists it beside the player, the theme page its passages.
+        give_index(story, length=count % 7 + 2)
     return stories[0]
+
+
+def give_index(story, length):
+    """An index of ``length`` segments, passages on the story's themes."""
+    themes = list(
+        Theme.objects.filter(tagged_stories__content_object=story).values_list("pk", flat=True)
+    )
+    segments = [
+        IndexSegment(
+            start=datetime.timedelta(seconds=4.5 * n), title=f"Part {n}", synopsis="What is said."
+        )
+        for n in range(length)
+    ]
+    for segment in segments:
+        segment.theme_ids = themes
+    IndexSegment.replace_index(story, segments)
 
 
 PAGES = [
@@ -86,6 +91,9 @@ PAGES = [
     "/themes/public-safety/?compare=critics&with=immigrants",
     "/share/",
     "/es/themes/public-safety/",
+    # Passages on a theme, from every perspective (recorded stories' indexes).
+    "/themes/community-trust/",
+    "/es/themes/legal-aid/",
     "/search/",
     "/search/?q=clinic+nurse",
     "/search/?q=clinic&recording=on",

@@ -30,6 +30,7 @@ from .moderation import (
     suggestion_key,
 )
 from .palette import Colour, Mark, Pattern
+from .passages import PassagesOfPerspective, passages_on_theme, public_segments
 from .places import Place, in_name_order, listed_places, place_key
 from .preferences import AdminPreferences
 from .quoting import QUOTE_MAX_LENGTH
@@ -88,6 +89,7 @@ __all__ = [
     "ModerationEvent",
     "Colour",
     "Mark",
+    "PassagesOfPerspective",
     "Pattern",
     "Perspective",
     "PerspectiveOnTheme",
@@ -125,7 +127,9 @@ __all__ = [
     "keyword_list",
     "in_local_order",
     "listed_places",
+    "passages_on_theme",
     "place_key",
+    "public_segments",
     "recordings_storage",
     "suggestion_key",
     "theme_perspective_counts",

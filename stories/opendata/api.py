@@ -20,7 +20,7 @@ from django.utils.http import urlencode
 from ..models import Perspective, Story, Theme, theme_perspective_counts
 from ..search import results
 from ..search.text import has_terms
-from . import records
+from . import openapi_schemas, records
 from .citations import citations
 
 DEFAULT_PAGE_SIZE = 20
@@ -179,7 +179,8 @@ def stories(request):
 
 @api_view
 def story(request, story_id):
-    found = records.public_stories().filter(pk=story_id).first()
+    found = records.with_index_and_translations(Story.objects.published()).filter(pk=story_id)
+    found = found.first()
     if found is None:
         raise Http404
     record = records.PublicRecord.of(found)
@@ -190,6 +191,10 @@ def story(request, story_id):
     return JsonResponse(
         {
             **story_summary(request, record, whole=True),
+            "translation": records.translation_fields(record),
+            "segments": records.segments_fields(record, base),
+            "chapters": base + record.chapters_path if record.chapters_path else None,
+            "languages": list(record.languages),
             "dublin_core": dublin_core,
             "citations": {citation.style: citation.text for citation in citations(record, base)},
             "citation_files": {
@@ -449,6 +454,7 @@ def openapi_description():
                         **summary_properties,
                         "text": {"type": "string"},
                         "content_note": {"type": "string"},
+                        **openapi_schemas.STORY_INDEX_PROPERTIES,
                         "dublin_core": {
                             "type": "object",
                             "additionalProperties": {"type": "array", "items": {"type": "string"}},
@@ -463,6 +469,7 @@ def openapi_description():
                         },
                     },
                 },
+                **openapi_schemas.INDEX_SCHEMAS,
                 "StoryPage": {
                     "type": "object",
                     "properties": {

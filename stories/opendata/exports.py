@@ -2,6 +2,10 @@
 The whole public archive in one file, for research: ``/export/`` says what there is,
 ``/export/stories.csv`` and ``/export/stories.json`` stream every published story as its
 public record (``records``), one row or object per story, with the same fields in the same order.
+
+The JSON objects add what a spreadsheet's cell cannot hold (``JSON_ONLY_FIELDS``): the
+recording's index and the translated transcript, as the API gives them. The CSV links the
+index instead, as its WebVTT chapters track (``chapters``).
 """
 
 import csv
@@ -10,6 +14,7 @@ import json
 from django.http import JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 
+from ..models import Story
 from . import records
 
 EXPORT_FIELDS = (
@@ -32,8 +37,17 @@ EXPORT_FIELDS = (
     "recording",
     "recording_type",
     "recording_duration",
+    "chapters",
+    "languages",
+    # The archive's translation, in columns of its own: never mixed with the narrator's.
+    "translation_language",
+    "translated_by",
+    "title_translation",
+    "summary_translation",
+    "text_translation",
     "rights",
 )
+JSON_ONLY_FIELDS = ("segments", "transcript_translation")
 
 
 def export_row(record, base):
@@ -46,15 +60,45 @@ def export_row(record, base):
         "recording": base + record.recording.path if record.recording else "",
         "recording_type": record.recording.mime_type if record.recording else "",
         "recording_duration": record.recording.duration if record.recording else None,
+        "chapters": base + record.chapters_path if record.chapters_path else None,
+        "languages": list(record.languages),
+        **translation_columns(record.translation),
         "rights": str(records.RIGHTS),
     }
     # In the order of EXPORT_FIELDS: the JSON objects' keys, as the CSV's columns.
     return {name: row[name] for name in EXPORT_FIELDS}
 
 
+def translation_columns(translation):
+    if translation is None:
+        return dict.fromkeys(
+            ("translation_language", "translated_by", "title_translation", "summary_translation",
+             "text_translation"),
+            "",
+        )  # fmt: skip
+    return {
+        "translation_language": translation.language,
+        "translated_by": translation.translated_by,
+        "title_translation": translation.title,
+        "summary_translation": translation.summary,
+        "text_translation": translation.text,
+    }
+
+
+def export_object(record, base):
+    """A story in the JSON export: its row, then its index and translated transcript."""
+    translation = records.translation_fields(record)
+    return {
+        **export_row(record, base),
+        "segments": records.segments_fields(record, base),
+        "transcript_translation": translation["transcript"] if translation else [],
+    }
+
+
 def export_records():
     # In chunks: 100,000 stories never sit in memory at once.
-    for story in records.public_stories().iterator(chunk_size=500):
+    stories = records.with_index_and_translations(Story.objects.published())
+    for story in stories.order_by("-published_at", "-pk").iterator(chunk_size=500):
         yield records.PublicRecord.of(story)
 
 
@@ -82,6 +126,7 @@ def export_index(request):
                 "json": records.absolute_url(request, reverse("export-json")),
             },
             "fields": list(EXPORT_FIELDS),
+            "json_only_fields": list(JSON_ONLY_FIELDS),
             "rights": str(records.RIGHTS),
         }
     )
@@ -97,6 +142,7 @@ def export_csv(request):
         for record in export_records():
             row = export_row(record, base)
             row["themes"] = "; ".join(row["themes"])
+            row["languages"] = "; ".join(row["languages"])
             yield writer.writerow([spreadsheet_safe(row[name]) for name in EXPORT_FIELDS])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
@@ -112,7 +158,7 @@ def export_json(request):
         first = True
         for record in export_records():
             yield ("" if first else ",\n") + json.dumps(
-                export_row(record, base), ensure_ascii=False
+                export_object(record, base), ensure_ascii=False
             )
             first = False
         yield "\n]\n"

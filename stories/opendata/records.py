@@ -14,12 +14,21 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
 
-from ..models import Recording, Story
+from ..models import (
+    TRANSLATED_FROM,
+    IndexSegment,
+    Recording,
+    Story,
+    Theme,
+    TranscriptSegment,
+    public_segments,
+)
 from ..pagecache.store import generation
 from ..safety import privacy
 
@@ -70,9 +79,53 @@ def absolute_url(request, path):
 
 
 def with_public_fields(stories):
-    """``stories`` (narrowed from ``Story.objects.published()``) with only public fields loaded."""
+    """``stories`` (narrowed from ``Story.objects.published()``) with only public fields loaded.
+
+    Each is annotated with whether it has an index (``has_index``) and a translated index or
+    transcript (``has_translated_recording``): public once its recording is cleared
+    (``PublicRecord.of`` checks that), they give its record the chapters track and the
+    translation's language without reading them.
+    """
+    index = IndexSegment.objects.filter(story=OuterRef("pk"))
+    translated_index = index.exclude(title_translation="", synopsis_translation="")
+    translated_transcript = TranscriptSegment.objects.filter(story=OuterRef("pk")).exclude(
+        text_translation=""
+    )
     return (
-        stories.select_related("perspective", "recording").with_themes().only(*PUBLIC_STORY_FIELDS)
+        stories.select_related("perspective", "recording")
+        .with_themes()
+        .only(*PUBLIC_STORY_FIELDS)
+        .annotate(
+            has_index=Exists(index),
+            has_translated_recording=Exists(translated_index) | Exists(translated_transcript),
+        )
+    )
+
+
+def with_index_and_translations(stories):
+    """``with_public_fields(stories)``, each with its public index and translated transcript.
+
+    Read ahead in three queries whatever the number of stories, and only where the
+    transcript is public: of published stories whose recording a moderator cleared
+    (``public_segments()``). ``PublicRecord.of`` gives them as ``segments`` and
+    ``translation.transcript``.
+    """
+    transcribed = Story.objects.published().with_cleared_recording().order_by().values("pk")
+    return with_public_fields(stories).prefetch_related(
+        Prefetch(
+            "index_segments",
+            queryset=public_segments().prefetch_related(
+                Prefetch("themes", queryset=Theme.objects.only("pk", "slug"))
+            ),
+            to_attr="public_index",
+        ),
+        Prefetch(
+            "transcript",
+            queryset=TranscriptSegment.objects.filter(story__in=transcribed)
+            .exclude(text_translation="")
+            .only("pk", "story_id", "start", "text_translation"),
+            to_attr="public_transcript_translation",
+        ),
     )
 
 
@@ -123,6 +176,84 @@ class PublicRecording:
         return f"PT{minutes}M{seconds}S" if minutes else f"PT{seconds}S"
 
 
+TRANSLATED_BY = "archive"
+
+
+def translation_label(language):
+    """What a translation from ``language`` is, in English: records are written in English."""
+    with override("en"):
+        return str(TRANSLATED_FROM.get(language, TRANSLATED_FROM["en"]))
+
+
+@dataclass(frozen=True)
+class PublicSegment:
+    """One segment of a recording's index, as machines see it; its translation apart."""
+
+    start: float  # seconds
+    clock: str
+    path: str  # the story page at this moment, /stories/<slug>/#t=49.500
+    title: str
+    synopsis: str
+    keywords: tuple
+    themes: tuple  # slugs
+    translation: (
+        dict | None
+    )  # {"title", "synopsis", "keywords"}, in the record's translation_language
+
+    @classmethod
+    def of(cls, segment, story):
+        segment.story = story  # for its address, without a query
+        translated = segment.has_translation or segment.keywords_translation
+        return cls(
+            start=round(segment.seconds, 3),
+            clock=segment.clock,
+            path=segment.get_absolute_url(),
+            title=xml_safe(segment.title),
+            synopsis=xml_safe(segment.synopsis),
+            keywords=tuple(xml_safe(word) for word in segment.keyword_list),
+            themes=tuple(theme.slug for theme in segment.themes.all()),
+            translation={
+                "title": xml_safe(segment.title_translation),
+                "synopsis": xml_safe(segment.synopsis_translation),
+                "keywords": [xml_safe(word) for word in segment.keyword_translation_list],
+            }
+            if translated
+            else None,
+        )
+
+
+@dataclass(frozen=True)
+class PublicTranslation:
+    """The archive's translation of a story into the other language: never the narrator's words.
+
+    Its title, text and summary (public with the story) and, where the transcript is
+    public, the translated transcript paragraphs as ``(start seconds, text)`` pairs.
+    """
+
+    language: str
+    label: str  # "Translated by the archive from Spanish"
+    title: str
+    summary: str
+    text: str
+    transcript: tuple = ()
+    translated_by: str = TRANSLATED_BY
+
+    @classmethod
+    def of(cls, story, transcript=()):
+        translation = cls(
+            language=story.translation_language,
+            label=translation_label(story.language),
+            title=xml_safe(story.title_translation),
+            summary=xml_safe(story.summary_translation),
+            text=xml_safe(story.body_translation),
+            transcript=tuple(
+                (round(paragraph.start.total_seconds(), 3), xml_safe(paragraph.text_translation))
+                for paragraph in transcript
+            ),
+        )
+        return translation if story.has_written_translation or translation.transcript else None
+
+
 @dataclass(frozen=True)
 class PublicRecord:
     """A published story as machines see it; built only from public fields."""
@@ -146,9 +277,26 @@ class PublicRecord:
     path: str = ""  # the story page, /stories/<slug>/
     permalink_path: str = ""  # /s/<id>/, which lasts if the title (and slug) is redacted
     recording: PublicRecording | None = None
+    # The chapters track (/recordings/<id>/chapters.vtt) of a heard recording's index, or "".
+    chapters_path: str = ""
+    # The languages there is something in: the story's, then its translation's if any.
+    languages: tuple = ()
+    translation_language: str = ""  # the one the story was not told in
+    # Read only from ``with_index_and_translations()``: empty for a record made otherwise.
+    segments: tuple = ()
+    translation: PublicTranslation | None = None
 
     @classmethod
     def of(cls, story):
+        """The record of ``story``, from ``with_public_fields()`` (the story page's record,
+        read otherwise for its citations, has no chapters link nor translation's language)."""
+        recording_public = story.cleared_recording is not None
+        translation = PublicTranslation.of(
+            story, getattr(story, "public_transcript_translation", ())
+        )
+        translated = story.has_written_translation or (
+            recording_public and getattr(story, "has_translated_recording", False)
+        )
         return cls(
             id=story.pk,
             title=xml_safe(story.title),
@@ -169,6 +317,17 @@ class PublicRecord:
             path=story.get_absolute_url(),
             permalink_path=permalink_path(story.pk),
             recording=PublicRecording.of(story),
+            # Linked for a recording readers hear: a voice kept private has no player to
+            # chapter, and no address under /recordings/ is ever written for it.
+            chapters_path=chapters_path(story.pk)
+            if story.public_recording and getattr(story, "has_index", False)
+            else "",
+            languages=(story.language, *((story.translation_language,) if translated else ())),
+            translation_language=story.translation_language,
+            segments=tuple(
+                PublicSegment.of(segment, story) for segment in getattr(story, "public_index", ())
+            ),
+            translation=translation,
         )
 
     @property
@@ -205,7 +364,8 @@ class PublicRecord:
                 if self.recording
                 else ()
             ),
-            ("language", self.language),
+            *((("relation", base_url + self.chapters_path),) if self.chapters_path else ()),
+            *(("language", language) for language in self.languages or (self.language,)),
             *(("coverage", value) for value in self.coverage),
             ("rights", str(RIGHTS)),
             ("identifier", base_url + self.permalink_path),
@@ -213,8 +373,53 @@ class PublicRecord:
         return [(element, value) for element, value in elements if value]
 
 
+def chapters_path(story_id):
+    return reverse("story-chapters", kwargs={"story_id": story_id})
+
+
 def permalink_path(story_id):
     return reverse("story-permalink", kwargs={"story_id": story_id})
+
+
+def segments_fields(record, base_url):
+    """The record's index for JSON (the API's story, the JSON export): in the story's
+    language, each segment's translation apart and labelled with its language."""
+    return [
+        {
+            "start": segment.start,
+            "clock": segment.clock,
+            "url": base_url + segment.path,
+            "language": record.language,
+            "title": segment.title,
+            "synopsis": segment.synopsis,
+            "keywords": list(segment.keywords),
+            "themes": list(segment.themes),
+            "translation": {
+                "language": record.translation_language,
+                "translated_by": TRANSLATED_BY,
+                **segment.translation,
+            }
+            if segment.translation
+            else None,
+        }
+        for segment in record.segments
+    ]
+
+
+def translation_fields(record):
+    """The archive's translation of the story for JSON, or None: never mixed with its fields."""
+    translation = record.translation
+    if translation is None:
+        return None
+    return {
+        "language": translation.language,
+        "translated_by": translation.translated_by,
+        "label": translation.label,
+        "title": translation.title,
+        "summary": translation.summary,
+        "text": translation.text,
+        "transcript": [{"start": start, "text": text} for start, text in translation.transcript],
+    }
 
 
 def story_fields(record, base_url, *, whole=False):

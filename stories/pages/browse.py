@@ -14,6 +14,7 @@ from ..models import (
     Story,
     Theme,
     facets_of,
+    passages_on_theme,
     theme_perspective_counts,
 )
 from ..opendata import records
@@ -27,6 +28,8 @@ from .filters import RELEVANCE, SearchForm, SortForm, StoryFilterForm
 
 STORIES_PER_PAGE = 20
 STORIES_PER_COLUMN = 3
+# A phone's screenful of passages per perspective; the count says how many more there are.
+PASSAGES_PER_PERSPECTIVE = 2
 HOME_STORIES = 6
 
 
@@ -302,9 +305,19 @@ class ThemeDetailView(TemplateView):
         perspectives = list(Perspective.objects.all())
         voices = theme.voices(perspectives, per_perspective=STORIES_PER_COLUMN)
         compare_form = CompareForm.from_query(self.request.GET, perspectives=perspectives)
+        passages = passages_on_theme(
+            theme,
+            perspectives,
+            per_perspective=PASSAGES_PER_PERSPECTIVE,
+            language=get_language(),
+        )
         return super().get_context_data(
             theme=theme,
             voices=voices,
+            passages=[found for found in passages if found.total],
+            perspectives_without_passages=[
+                found.perspective for found in passages if not found.total
+            ],
             compare_form=compare_form,
             compared=compare_form.pick(voices),
             **kwargs,

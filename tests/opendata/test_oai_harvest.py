@@ -91,3 +91,13 @@ def test_a_record_by_its_identifier(harvester):
     with pytest.raises(IdDoesNotExist):
         harvester.GetRecord(identifier=oai_identifier(never_public.pk), metadataPrefix="oai_dc")
     assert harvester.Identify().deletedRecord == "persistent"
+
+
+def test_a_translated_recorded_story_names_both_languages_and_its_chapters(harvester):
+    story = Story.objects.get(slug="la-mañana-que-se-llevaron-a-mi-compañero-de-obra")
+    record = harvester.GetRecord(metadataPrefix="oai_dc", identifier=oai_identifier(story.pk))
+    assert record.metadata["language"] == ["es", "en"]  # the story's own, then its translation's
+    assert any(
+        relation.endswith(f"/recordings/{story.pk}/chapters.vtt")
+        for relation in record.metadata["relation"]
+    )
