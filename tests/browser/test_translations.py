@@ -10,8 +10,9 @@ from stories.models import Story
 from .helpers import assert_no_violations
 
 TRANSLATED_TITLE = "La mañana que se llevaron a mi compañero de obra"
-ENGLISH_TRACK = """() => {
-    const tracks = Array.from(document.querySelector('audio').textTracks);
+TEXT_TRACKS = """() => {
+    const tracks = Array.from(document.querySelector('audio').textTracks)
+        .filter(track => track.kind !== 'chapters');
     return tracks.map(track => [track.kind, track.language, track.label, track.mode]);
 }"""
 
@@ -77,9 +78,10 @@ def test_in_english_the_translation_comes_first_the_original_one_click_away(
 def test_the_english_subtitles_can_be_turned_on(page, site):
     story = translated_story()
     page.goto(site + story.get_absolute_url())
-    page.wait_for_function("() => document.querySelector('audio').textTracks.length === 2")
-    # Neither track shows uninvited.
-    assert page.evaluate(ENGLISH_TRACK) == [
+    # Its captions, their translation and the index's chapters.
+    page.wait_for_function("() => document.querySelector('audio').textTracks.length === 3")
+    # Neither caption track shows uninvited.
+    assert page.evaluate(TEXT_TRACKS) == [
         ["captions", "es", "Español", "disabled"],
         ["subtitles", "en", "English (translated by the archive)", "disabled"],
     ]
