@@ -11,8 +11,8 @@ import pytest
 
 from stories.models import IndexSegment, Perspective, Story, Theme, TranscriptSegment, facets_of
 from stories.recordings.transcripts import Cue
-from stories.search import results
 from stories.search import index as search_index
+from stories.search import results
 
 from ..factories import give_recording, make_published, make_story
 
