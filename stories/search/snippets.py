@@ -18,7 +18,6 @@ from django.db import models
 from django.db.models import Value
 
 from ..models import OTHER_LANGUAGE, IndexSegment, TranscriptSegment
-from ..recordings import transcripts
 from .documents import as_one_text, segment_fields
 from .text import excerpt, highlight, language_of, mentions, query_stems
 
@@ -79,6 +78,11 @@ class Passage:
     start: datetime.timedelta
     text: str
     translation: str
+
+    @property
+    def timing(self):
+        """An unsaved row of its kind, which tells its time as the story page does."""
+        return {TRANSCRIPT: TranscriptSegment, INDEX: IndexSegment}[self.kind](start=self.start)
 
     def words(self, translated):
         return self.translation if translated else self.text
@@ -152,12 +156,13 @@ def where_found(story, query, passages):
         for passage in passages:
             text = passage.words(translated)
             if mentions(text, language, stems):
+                timing = passage.timing
                 source = Source(
                     passage.kind,
                     language,
                     translated,
-                    moment=transcripts.moment(passage.start),
-                    clock=transcripts.clock(passage.start),
+                    moment=timing.moment,
+                    clock=timing.clock,
                     story_url=story.get_absolute_url(),
                 )
                 return excerpt(text, language, stems), source
