@@ -230,3 +230,31 @@ def test_rebuild_indexes_transcripts_and_translations():
     recorded(title="Rebuilt", transcript=[(0, "The flamingo.")], body_translation="La garza.")
     search_index.rebuild()
     assert found("flamingo") == found("garza") == ["Rebuilt"]
+
+
+def test_no_hidden_story_is_found_by_its_transcript_index_or_translation(
+    client, every_state_archive
+):
+    hidden = {state: story for state, story in every_state_archive.items() if state != "visible"}
+    for state, story in hidden.items():
+        marker = "zq" + state.replace(" ", "")
+        give_recording(story, cleared=True, transcript=[(0, f"{marker}said words")])
+        segment(story, 5, f"{marker}segment", synopsis_translation=f"{marker}segmentenglish")
+        Story.objects.filter(pk=story.pk).update(
+            body_translation=f"{marker}translated words", language="es"
+        )
+        search_index.reindex(story)
+    # Approved, so indexed, every word of it; not yet public, so never found.
+    embargoed = Story.objects.all()
+    for word in ("said", "segment", "segmentenglish", "translated"):
+        assert [s.title for s in results.search(embargoed, "zqembargoed" + word)] == [
+            "Hidden ZQEMBARGOED"
+        ]
+    for state in hidden:
+        marker = "zq" + state.replace(" ", "")
+        for word in ("said", "segment", "segmentenglish", "translated"):
+            assert found(marker + word) == []
+            html = client.get("/search/", {"q": marker + word}).content.decode()
+            assert "0 stories match" in html or "No stories match" in html, (state, word)
+            api = client.get("/api/v1/stories/", {"q": marker + word}).json()
+            assert api["results"] == [], (state, word)
