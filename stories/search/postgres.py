@@ -15,14 +15,20 @@ import operator
 from collections import Counter
 
 from django.contrib.postgres.aggregates import StringAgg
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.db import connections, models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Concat, NullIf, Replace
 
 from ..models import OTHER_LANGUAGE, IndexSegment, Story, TaggedTheme, Theme, TranscriptSegment
-from .documents import CLEARED
+from .documents import CLEARED, segment_fields
 from .findings import Findings
 from .text import MARK_END, MARK_START, SNIPPET_WORDS, Query
 
@@ -195,8 +201,11 @@ class PostgresEngine:
         return story.search_headline.replace(HEADLINE_LT, "<").replace(HEADLINE_GT, ">")
 
     def reindex(self, stories):
+        # No translation, no vector: ranking skips what is NULL without reading it.
+        untranslated = Value("", output_field=SearchVectorField())
         stories.filter(status=Story.Status.APPROVED).update(
-            search_vector=search_vector(), translation_vector=translation_vector()
+            search_vector=search_vector(),
+            translation_vector=NullIf(translation_vector(), untranslated),
         )
         stories.exclude(status=Story.Status.APPROVED).filter(
             Q(search_vector__isnull=False) | Q(translation_vector__isnull=False)
@@ -250,18 +259,11 @@ def joined(model, text):
     return Coalesce(Subquery(rows), Value(""), output_field=models.TextField())
 
 
-def segments_joined(suffix=""):
-    return joined(
-        IndexSegment,
-        Concat(
-            F(f"title{suffix}"),
-            Value(" "),
-            F(f"synopsis{suffix}"),
-            Value(" "),
-            F(f"keywords{suffix}"),
-            output_field=models.TextField(),
-        ),
-    )
+def segments_joined(*, translated=False):
+    """A story's index segments' titles, synopses and keywords (documents.segment_fields)."""
+    fields = [F(name) for name in segment_fields(translated=translated)]
+    spaced = [piece for field in fields for piece in (field, Value(" "))][:-1]
+    return joined(IndexSegment, Concat(*spaced, output_field=models.TextField()))
 
 
 def translation_vector():
@@ -271,7 +273,7 @@ def translation_vector():
     return (
         SearchVector("title_translation", config=config, weight="A")
         + SearchVector(
-            "summary_translation", segments_joined("_translation"), config=config, weight="B"
+            "summary_translation", segments_joined(translated=True), config=config, weight="B"
         )
         + SearchVector(
             "body_translation",
