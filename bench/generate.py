@@ -15,8 +15,13 @@ a language: made-up words, and from the 100th rank on the sample's own words in
 their order of frequency at every fourth rank. Common words stay common,
 topical ones become as rare as they are in real testimony, and the long tail
 is there. The text reads as nonsense; its statistics are what a search index
-meets. The stories are approved, published over the last five years, marked
-as sample content, and indexed for search. The database is given the database cache's
+meets. A third of the stories have a recording, cleared, with a transcript of
+10 to 40 paragraphs (one to three sentences each, in the story's language);
+half of those an index of 3 to 8 segments; one story in six the archive's
+translation of its title, summary and text, and of its transcript and index,
+drawn the same way from the other language. The stories are approved,
+published over the last five years, marked as sample content, and indexed for
+search. The database is given the database cache's
 table and migrated first; stories already in it are kept.
 """
 
@@ -44,11 +49,22 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from stories.models import ConsentText, Perspective, Story, TaggedTheme, Theme  # noqa: E402
+from stories.models import (  # noqa: E402
+    OTHER_LANGUAGE,
+    ConsentText,
+    IndexSegment,
+    Perspective,
+    Recording,
+    Story,
+    TaggedTheme,
+    Theme,
+    TranscriptSegment,
+)
 from stories.search import index as search_index  # noqa: E402
 from stories.search.text import STOP_WORDS, fold  # noqa: E402
 
 BATCH = 2000
+RECORDED, INDEXED, TRANSLATED = 1 / 3, 1 / 2, 1 / 6
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 WORD = re.compile(r"[^\W\d_]+")
 VOCABULARY_SIZE = 60_000
@@ -143,7 +159,16 @@ def synthetic_story(rng, n, sentences, descriptors, perspectives, vocabularies, 
     ]
     paragraphs = [" ".join(body_sentences[i : i + 4]) for i in range(0, len(body_sentences), 4)]
     title_words = vocabulary.rewrite(rng, rng.choice(pool)).rstrip(".!?").split()
+    translation = {}
+    if rng.random() < TRANSLATED:
+        other = OTHER_LANGUAGE[language]
+        translation = {
+            "title_translation": said(rng, sentences, vocabularies, other, 1)[:200],
+            "summary_translation": said(rng, sentences, vocabularies, other, 1)[:300],
+            "body_translation": said(rng, sentences, vocabularies, other, len(body_sentences)),
+        }
     return Story(
+        **translation,
         title=" ".join(title_words[:10])[:200] or f"Story {n}",
         # What approval would have given it; unique, and short to generate.
         slug=f"bench-{n}",
@@ -164,6 +189,71 @@ def synthetic_story(rng, n, sentences, descriptors, perspectives, vocabularies, 
         consent_language=language,
         consent_given_at=now - datetime.timedelta(days=5 * 365 + 1),
     )
+
+
+def said(rng, sentences, vocabularies, language, count):
+    pool = sentences[language]
+    chosen = (rng.choice(pool) for _ in range(count))
+    return " ".join(vocabularies[language].rewrite(rng, sentence) for sentence in chosen)
+
+
+def recorded(rng, stories, sentences, vocabularies, now, first):
+    """Cleared recordings, transcripts and indexes for about a third of ``stories``."""
+    recordings, paragraphs, segments = [], [], []
+    for n, story in enumerate(stories, start=first):
+        if rng.random() >= RECORDED:
+            continue
+        other = OTHER_LANGUAGE[story.language]
+        translated = bool(story.body_translation)
+        start, starts = 0.0, []
+        for _ in range(rng.randint(10, 40)):
+            starts.append(start)
+            paragraphs.append(
+                TranscriptSegment(
+                    story=story,
+                    start=datetime.timedelta(seconds=start),
+                    text=said(rng, sentences, vocabularies, story.language, rng.randint(1, 3)),
+                    text_translation=said(rng, sentences, vocabularies, other, rng.randint(1, 3))
+                    if translated
+                    else "",
+                )
+            )
+            start += rng.uniform(10, 40)
+        recordings.append(
+            Recording(
+                story=story,
+                stored_as=f"recordings/bench-{n}.ogg",
+                mime_type="audio/ogg",
+                duration=start,
+                size=int(start * 16_000),
+                cleared_at=now,
+            )
+        )
+        if rng.random() < INDEXED:
+            for at in sorted(rng.sample(starts, rng.randint(3, min(8, len(starts))))):
+
+                def texts(language):
+                    return {
+                        "title": said(rng, sentences, vocabularies, language, 1)[:80],
+                        "synopsis": said(rng, sentences, vocabularies, language, 2),
+                        "keywords": ", ".join(
+                            said(rng, sentences, vocabularies, language, 1).split()[:3]
+                        ),
+                    }
+
+                own = texts(story.language)
+                translation = texts(other) if translated else {}
+                segments.append(
+                    IndexSegment(
+                        story=story,
+                        start=datetime.timedelta(seconds=at),
+                        **own,
+                        **{f"{name}_translation": text for name, text in translation.items()},
+                    )
+                )
+    Recording.objects.bulk_create(recordings)
+    TranscriptSegment.objects.bulk_create(paragraphs, batch_size=5000)
+    IndexSegment.objects.bulk_create(segments, batch_size=5000)
 
 
 def generate(count, seed=2026):
@@ -193,6 +283,7 @@ def generate(count, seed=2026):
                 )
                 for i in range(size)
             )
+            recorded(rng, stories, sentences, vocabularies, now, created)
             TaggedTheme.objects.bulk_create(
                 TaggedTheme(content_object=story, tag=theme)
                 for story in stories

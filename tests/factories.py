@@ -77,12 +77,13 @@ def wav_upload(seconds=2.0, name="recording.wav"):
 def give_recording(story, *, cleared=False, transcript=(), by=None):
     """Attach a generated WAV to ``story``; ``transcript`` is ``[(seconds, text), ...]``."""
     recording = Recording.store(wav_upload(), story=story)
-    if cleared:
-        recording.set_cleared(True, by=by)
     TranscriptSegment.objects.bulk_create(
         TranscriptSegment(story=story, start=datetime.timedelta(seconds=start), text=text)
         for start, text in transcript
     )
+    # Cleared once transcribed, as a moderator does: the search index learns of both.
+    if cleared:
+        recording.set_cleared(True, by=by)
     return recording
 
 

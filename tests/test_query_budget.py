@@ -104,6 +104,10 @@ PAGES = [
     "/es/search/?q=familia",
     "/search/?q=family&language=es",
     "/search/?q=family&exact=on",
+    # Found in a recording's index, its transcript or the archive's translation: the page's
+    # transcript paragraphs and index segments read in one query each (search/snippets.py).
+    "/search/?q=words",
+    "/es/search/?q=words+clinic",
     # Featured stories in the page's language first: their stand-ins looked for too.
     "/es/",
     "/about/moderation/",

@@ -388,6 +388,10 @@ class TranscriptSegment(models.Model):
     def moment(self):
         return transcripts.moment(self.start)
 
+    @property
+    def clock(self):
+        return transcripts.clock(self.start)
+
     @classmethod
     def replace_transcript(cls, story, cues):
         """The story's transcript becomes ``cues`` (transcripts.Cue), in one transaction.

@@ -218,6 +218,9 @@ class Story(
     # PostgreSQL's search index (stories/search/), filled for approved stories only;
     # its GIN index is made by migration 0004. Empty on SQLite, whose index is an FTS5 table.
     search_vector = SearchVectorField(null=True, editable=False)
+    # Its companion for the archive's translations, read in the other language (the one
+    # each translation is in); a partial GIN index per story language (migration 0029).
+    translation_vector = SearchVectorField(null=True, editable=False)
 
     # --- Workflow ---
     status = models.CharField(

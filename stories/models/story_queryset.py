@@ -250,10 +250,12 @@ class StoryQuerySet(models.QuerySet):
     def for_listing(self):
         """These stories as cards show them: with their perspective and recording, no themes.
 
-        The search vector is PostgreSQL's index data: large, and never shown. The
+        The search vectors are PostgreSQL's index data: large, and never shown. The
         recording (if any) comes with the row: cards mark stories that have one.
         """
-        return self.select_related("perspective", "recording").defer("search_vector")
+        return self.select_related("perspective", "recording").defer(
+            "search_vector", "translation_vector"
+        )
 
     def with_themes(self):
         """These stories, each with its themes read ahead (``Story.theme_list``): one query.

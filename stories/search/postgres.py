@@ -3,7 +3,11 @@ The PostgreSQL engine: a stored ``search_vector`` per story, built with the
 story's own language configuration (``perspectives_en`` / ``perspectives_es``:
 Snowball stemming after ``unaccent``, created by migration 0004), a GIN index
 per language (migration 0008), a ``websearch`` query read in both languages,
-``SearchRank`` and ``SearchHeadline``.
+``SearchRank`` and ``SearchHeadline``. The archive's translations have their
+own vector, ``translation_vector``, built with the configuration of the
+language they are in, and its own partial GIN indexes (migration 0029): a
+reading of a query meets a story's own words in that language and the
+translations into that language of the other language's stories.
 """
 
 import functools
@@ -11,13 +15,20 @@ import operator
 from collections import Counter
 
 from django.contrib.postgres.aggregates import StringAgg
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.db import connections, models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, NullIf, Replace
+from django.db.models.functions import Coalesce, Concat, NullIf, Replace
 
-from ..models import Story, TaggedTheme, Theme
+from ..models import OTHER_LANGUAGE, IndexSegment, Story, TaggedTheme, Theme, TranscriptSegment
+from .documents import CLEARED, segment_fields
 from .findings import Findings
 from .text import MARK_END, MARK_START, SNIPPET_WORDS, Query
 
@@ -81,17 +92,36 @@ def by_story_language(make_expression, queries):
     )
 
 
+def by_translation_language(make_expression, queries):
+    """An expression that uses, for each story, the reading in its translations' language."""
+    return Case(
+        *(
+            When(language=OTHER_LANGUAGE[language], then=make_expression(q))
+            for language, q in queries.items()
+        ),
+        default=make_expression(queries["es"]),
+    )
+
+
 class PostgresEngine:
     def matching(self, stories, query):
+        # Each reading meets its language's stories and the translations into it of the
+        # other's; each condition is answered by its own partial GIN index.
         readings = Q()
         for language, search_query in postgres_queries(query).items():
             readings |= Q(language=language, search_vector=search_query)
+            readings |= Q(language=OTHER_LANGUAGE[language], translation_vector=search_query)
         return stories.filter(readings)
 
     def search(self, stories, query):
         queries = postgres_queries(query)
+        # A translation weighs as the words it translates: a title is a title in either language.
+        own = by_story_language(lambda q: SearchRank(F("search_vector"), q), queries)
+        translated = by_translation_language(
+            lambda q: SearchRank(F("translation_vector"), q), queries
+        )
         return self.matching(stories, query).annotate(
-            search_rank=by_story_language(lambda q: SearchRank(F("search_vector"), q), queries),
+            search_rank=own + Coalesce(translated, Value(0.0))
         )
 
     def find(self, stories, query, bottom, top, facets):
@@ -171,10 +201,15 @@ class PostgresEngine:
         return story.search_headline.replace(HEADLINE_LT, "<").replace(HEADLINE_GT, ">")
 
     def reindex(self, stories):
-        stories.filter(status=Story.Status.APPROVED).update(search_vector=search_vector())
-        stories.exclude(status=Story.Status.APPROVED).exclude(search_vector=None).update(
-            search_vector=None
+        # No translation, no vector: ranking skips what is NULL without reading it.
+        untranslated = Value("", output_field=SearchVectorField())
+        stories.filter(status=Story.Status.APPROVED).update(
+            search_vector=search_vector(),
+            translation_vector=NullIf(translation_vector(), untranslated),
         )
+        stories.exclude(status=Story.Status.APPROVED).filter(
+            Q(search_vector__isnull=False) | Q(translation_vector__isnull=False)
+        ).update(search_vector=None, translation_vector=None)
 
     def forget(self, ids, connection):
         """Deleted stories take their vector with them."""
@@ -184,7 +219,9 @@ class PostgresEngine:
         self.reindex(stories)
 
     def clear(self, connection):
-        Story.objects.using(connection.alias).exclude(search_vector=None).update(search_vector=None)
+        Story.objects.using(connection.alias).filter(
+            Q(search_vector__isnull=False) | Q(translation_vector__isnull=False)
+        ).update(search_vector=None, translation_vector=None)
 
     def optimize(self, connection):
         """Autovacuum keeps PostgreSQL's statistics."""
@@ -198,8 +235,58 @@ def story_config():
     )
 
 
+def translation_config():
+    """The text search configuration of each story's translations: the other language's."""
+    return Case(
+        *(
+            When(language=OTHER_LANGUAGE[code], then=Value(config))
+            for code, config in POSTGRES_CONFIGS.items()
+        ),
+        default=Value(POSTGRES_CONFIGS["es"]),
+    )
+
+
+def joined(model, text):
+    """The ``text`` of each of a story's cleared recording's transcript paragraphs or index
+    segments, joined (documents.py: only a cleared recording's are searched)."""
+    rows = (
+        model.objects.filter(story=OuterRef("pk"), **CLEARED)
+        .order_by()
+        .values("story")
+        .annotate(joined=StringAgg(text, delimiter=" "))
+        .values("joined")
+    )
+    return Coalesce(Subquery(rows), Value(""), output_field=models.TextField())
+
+
+def segments_joined(*, translated=False):
+    """A story's index segments' titles, synopses and keywords (documents.segment_fields)."""
+    fields = [F(name) for name in segment_fields(translated=translated)]
+    spaced = [piece for field in fields for piece in (field, Value(" "))][:-1]
+    return joined(IndexSegment, Concat(*spaced, output_field=models.TextField()))
+
+
+def translation_vector():
+    """The archive's translations of a story, in their language, weighted as what they
+    translate (documents.translated_parts)."""
+    config = translation_config()
+    return (
+        SearchVector("title_translation", config=config, weight="A")
+        + SearchVector(
+            "summary_translation", segments_joined(translated=True), config=config, weight="B"
+        )
+        + SearchVector(
+            "body_translation",
+            joined(TranscriptSegment, F("text_translation")),
+            config=config,
+            weight="C",
+        )
+    )
+
+
 def search_vector():
-    """A story's PostgreSQL search vector, built from its row and its themes' names."""
+    """A story's PostgreSQL search vector, built from its row, its cleared recording's
+    transcript and index, and its themes' names (documents.own_parts)."""
 
     def theme_names(name):
         names = (
@@ -219,7 +306,7 @@ def search_vector():
     )
     return (
         SearchVector("title", config=config, weight="A")
-        + SearchVector("summary", config=config, weight="B")
-        + SearchVector("body", config=config, weight="C")
+        + SearchVector("summary", segments_joined(), config=config, weight="B")
+        + SearchVector("body", joined(TranscriptSegment, F("text")), config=config, weight="C")
         + SearchVector("narrator_descriptor", "place", themes, config=config, weight="D")
     )

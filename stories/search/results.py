@@ -15,7 +15,8 @@ from django.utils.functional import cached_property
 from ..models import GlossaryTerm, Story
 from .backends import engine_for
 from .findings import BEST_FIRST, Findings
-from .text import Query, has_terms, highlight
+from .snippets import place_snippets
+from .text import Query, has_terms
 
 
 def asked(query, *, across_languages=True, using="default"):
@@ -71,14 +72,15 @@ def with_snippets(ids, query, using="default"):
     """The public stories with these ids, in that order, each with its ``snippet``.
 
     ``snippet`` is safe HTML: the narrator's text escaped, the matched words
-    in ``<mark>``.
+    in ``<mark>``; cut from the story's text, or from where else the words
+    were found, told by ``snippet_source`` (snippets.py: a transcript
+    paragraph or index segment with its time, or the archive's translation).
     """
     engine = engine_for(using)
     query = Query.of(query)
     rows = Story.objects.using(using).published().for_listing()
     page = in_order(engine.with_snippets(rows, query), ids)
-    for story in page:
-        story.snippet = highlight(engine.snippet(story, query))
+    place_snippets(page, query, lambda story: engine.snippet(story, query), using)
     return page
 
 

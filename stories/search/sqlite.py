@@ -3,6 +3,8 @@ The SQLite engine: an FTS5 table (``stories_search``, the unmanaged
 ``SearchEntry``; migrations 0004 and 0007) whose rows hold words already
 folded (lower case, no accents) and stemmed in Python with Snowball, English
 or Spanish by the story's language, because FTS5's only stemmer is English.
+The archive's translations share the row's columns (documents.py), stemmed
+and tagged in their own language, so only that language's reading meets them.
 A query is parsed (text.parse: words, "quoted phrases", ``-word``, ``or``),
 each word stemmed and tagged for both languages, and every piece quoted, so
 FTS5 syntax typed by a reader is only ever text. bm25 ranks it, title
@@ -13,7 +15,8 @@ from django.db import connections, models
 from django.db.models import F, Func, Value
 from django.db.models.expressions import RawSQL
 
-from ..models import Story, Theme
+from ..models import OTHER_LANGUAGE, Story, Theme
+from .documents import own_parts, translated_parts, with_recording_texts
 from .findings import BEST_FIRST, Findings
 from .text import (
     LANGUAGES,
@@ -26,9 +29,10 @@ from .text import (
     stems_of,
 )
 
-# bm25 weights of the FTS5 columns: title, summary, body, other (descriptor,
-# place, theme names); in the proportions of PostgreSQL's default weights for
-# the A, B, C and D parts of the search vector (1.0, 0.4, 0.2, 0.1).
+# bm25 weights of the FTS5 columns: title, summary (and index segments), body
+# (and transcript), other (descriptor, place, theme names); in the proportions
+# of PostgreSQL's default weights for the A, B, C and D parts of the search
+# vector (1.0, 0.4, 0.2, 0.1).
 FTS5_WEIGHTS = (10.0, 4.0, 2.0, 1.0)
 # How many of the best matches beyond a page SQLite ranks without its filters
 # before it falls back to ranking every match through the join.
@@ -139,7 +143,7 @@ class SQLiteEngine:
     def reindex(self, stories):
         connection = connections[stories.db]
         self.forget(list(stories.values_list("pk", flat=True)), connection)
-        approved = stories.filter(status=Story.Status.APPROVED).with_themes()
+        approved = with_recording_texts(stories.filter(status=Story.Status.APPROVED).with_themes())
         rows = (fts5_row(story) for story in approved.iterator(chunk_size=500))
         with connection.cursor() as cursor:
             cursor.executemany(
@@ -172,19 +176,27 @@ class SQLiteEngine:
 
 
 def fts5_row(story):
+    """A story's row: each column its own words' stems, then its translations' (documents.py)."""
     language = language_of(story)
+    translation = OTHER_LANGUAGE[language]
+    own, translated = own_parts(story), translated_parts(story)
     theme_names = [
         (theme.name_es or theme.name) if language == "es" else theme.name
         for theme in story.theme_list
     ]
+    columns = [
+        " ".join(
+            stems
+            for stems in (
+                *(stemmed(text, language) for text in own[part]),
+                *(stemmed(text, translation) for text in translated[part]),
+            )
+            if stems
+        )
+        for part in ("title", "summary", "body")
+    ]
     other = stemmed(" ".join([story.narrator_descriptor, story.place, *theme_names]), language)
-    return (
-        story.pk,
-        stemmed(story.title, language),
-        stemmed(story.summary, language),
-        stemmed(story.body, language),
-        other,
-    )
+    return (story.pk, *columns, other)
 
 
 def fts5_expression(terms):

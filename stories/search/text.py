@@ -291,6 +291,11 @@ def highlight(marked_text):
     return mark_safe(html.replace(MARK_START, "").replace(MARK_END, ""))
 
 
+def mentions(text, language, stems):
+    """Whether ``text``, read in ``language``, holds a word with one of these stems."""
+    return any(index_stem(word, language) in stems for word in words_of(text))
+
+
 def excerpt(text, language, stems):
     """About SNIPPET_WORDS words of ``text`` around its first matched word, matches marked."""
     text = unicodedata.normalize("NFC", text)
