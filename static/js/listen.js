@@ -57,6 +57,27 @@
 
   // --- The transcript: highlight, select to play, follow the voice ---
 
+  // Of ``items`` (paragraphs or segments, each from its start to the next one's), the one
+  // being heard, or null before the first.
+  function heardOf(items, starts, audio) {
+    var heard = null;
+    for (var i = 0; i < starts.length && starts[i] <= audio.currentTime + 0.05; i++) {
+      heard = items[i];
+    }
+    return heard;
+  }
+
+  function markCurrent(previous, heard) {
+    if (previous) {
+      previous.classList.remove("current");
+      previous.removeAttribute("aria-current");
+    }
+    if (heard) {
+      heard.classList.add("current");
+      heard.setAttribute("aria-current", "true");
+    }
+  }
+
   function transcriptOf(section, audio) {
     var list = section.querySelector("[data-transcript-for]");
     if (!list) {
@@ -93,23 +114,13 @@
     }
 
     function highlight() {
-      var heard = null;
-      for (var i = 0; i < starts.length && starts[i] <= audio.currentTime + 0.05; i++) {
-        heard = paragraphs[i];
-      }
+      var heard = heardOf(paragraphs, starts, audio);
       if (heard === current) {
         return;
       }
-      if (current) {
-        current.classList.remove("current");
-        current.removeAttribute("aria-current");
-      }
-      if (heard) {
-        heard.classList.add("current");
-        heard.setAttribute("aria-current", "true");
-        if (following && !audio.paused && !list.closest("[hidden]")) {
-          keepInView(heard);
-        }
+      markCurrent(current, heard);
+      if (heard && following && !audio.paused && !list.closest("[hidden]")) {
+        keepInView(heard);
       }
       current = heard;
     }
@@ -171,27 +182,17 @@
       return;
     }
     var segments = all(list, "[data-start]");
+    var starts = segments.map(function (segment) {
+      return parseFloat(segment.getAttribute("data-start"));
+    });
     var current = null;
 
     function mark() {
-      var heard = null;
-      segments.forEach(function (segment) {
-        if (parseFloat(segment.getAttribute("data-start")) <= audio.currentTime + 0.05) {
-          heard = segment;
-        }
-      });
-      if (heard === current) {
-        return;
+      var heard = heardOf(segments, starts, audio);
+      if (heard !== current) {
+        markCurrent(current, heard);
+        current = heard;
       }
-      if (current) {
-        current.classList.remove("current");
-        current.removeAttribute("aria-current");
-      }
-      if (heard) {
-        heard.classList.add("current");
-        heard.setAttribute("aria-current", "true");
-      }
-      current = heard;
     }
 
     list.addEventListener("click", function (event) {
