@@ -217,7 +217,7 @@
 
   // An address ending in #t=49.5 (a segment's link, or any moment) plays from there; a
   // browser that refuses to play without a gesture leaves the player ready at that time.
-  function playFromAddress(section, audio) {
+  function playFromAddress(audio, transcript) {
     function fromAddress() {
       var moment = MOMENT.exec(location.hash);
       if (!moment) {
@@ -234,7 +234,11 @@
         audio.addEventListener("loadedmetadata", start, { once: true });
       }
       // A moment that is no segment's has nothing to land on: the player comes into view.
-      if (!document.getElementById(location.hash.slice(1))) {
+      // A segment's is what the reader came to read: the voice does not take them from it
+      // to the transcript (following stays one press of "Follow the voice" away).
+      if (document.getElementById(location.hash.slice(1))) {
+        transcript.follow(false);
+      } else {
         bring(audio);
       }
     }
@@ -541,7 +545,7 @@
     }
     var transcript = transcriptOf(section, audio);
     chaptersOf(section, audio);
-    playFromAddress(section, audio);
+    playFromAddress(audio, transcript);
     miniPlayer(section, audio);
     finder(section, transcript);
     var tools = section.querySelector("[data-transcript-tools]");
