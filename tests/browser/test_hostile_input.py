@@ -42,9 +42,11 @@ INJECTED = """() => {
     }
     const suspects = "script:not([src^='/static/']):not([type='application/json']), "
         + "iframe, object, embed, base, meta[http-equiv], marquee, isindex, x, "
-        // The story page's own "Cite this story", and the search page's folded filters,
-        // where the pages put them.
+        // The story page's own "Cite this story", its recording's index and each segment's
+        // original, and the search page's folded filters, where the pages put them.
         + "details:not(main > .wrap > details#cite)"
+        + ":not(section#listen details.recording-index[data-recording-index])"
+        + ":not(ol.chapters[data-chapters] > li > .chapter-text > details.chapter-original)"
         + ":not(main form.search-form > details.filter-fold), "
         + "video, audio:not([src^='/recordings/']):not([src^='/admin/stories/story/']), "
         + "math, svg, link[rel=import], style:not([nonce])";
