@@ -140,6 +140,8 @@ TABLE = {
         "embargo_until": Field(WORKFLOW, DATE, edited_by_moderators=True),
         # PostgreSQL's search index, made from the public text of approved stories.
         "search_vector": Field(WORKFLOW, Erased(None)),
+        "translation_vector": Field(WORKFLOW, Erased(None)),
+        "said_vector": Field(WORKFLOW, Erased(None)),
         "status": Field(WORKFLOW, STATE),
         "submitted_at": Field(WORKFLOW, DATE),
         "withdrawn_at": Field(WORKFLOW, DATE),
