@@ -1,8 +1,8 @@
 """
 The PostgreSQL engine: a stored ``search_vector`` per story, built with the
 story's own language configuration (``perspectives_en`` / ``perspectives_es``:
-Snowball stemming after ``unaccent``, created by migration 0004), a GIN index
-per language (migration 0008), a ``websearch`` query read in both languages,
+Snowball stemming after ``unaccent``, created by migration 0004), partial GIN
+indexes per story language, a ``websearch`` query read in both languages,
 ``SearchRank`` and ``SearchHeadline``.
 
 What is ranked is kept apart from what is only matched. ``search_vector``
@@ -228,6 +228,7 @@ def indexed():
 
 
 def unindexed():
+    """Every search vector emptied."""
     return dict.fromkeys(Story.SEARCH_VECTORS)
 
 
