@@ -226,7 +226,7 @@ class ModerationDeskMixin:
                 "more_pending": len(pending) > DESK_LIST_LENGTH,
                 "open_reports": Report.objects.open()
                 .select_related("story")
-                .defer("story__body", "story__search_vector")
+                .defer("story__body", *(f"story__{name}" for name in Story.SEARCH_VECTORS))
                 .order_by("created_at")[:DESK_LIST_LENGTH],
                 "leaving_embargo": Story.objects.awaiting_publication()
                 .only("title", "published_at")

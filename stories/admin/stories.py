@@ -198,14 +198,14 @@ class StoryAdmin(ModerationDeskMixin, EditorsMixin, ReviewWorkspaceMixin, admin.
     )
 
     def get_queryset(self, request):
-        # search_vector is PostgreSQL's index data: large, never shown, kept by reindex().
+        # The search vectors are PostgreSQL's index data: large, never shown, kept by reindex().
         return (
             super()
             .get_queryset(request)
             .with_themes()
             .with_review_signs()
             .with_shield_review()
-            .defer("search_vector")
+            .defer(*Story.SEARCH_VECTORS)
         )
 
     def save_formset(self, request, form, formset, change):

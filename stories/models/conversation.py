@@ -21,7 +21,7 @@ class StoryConversation:
             .filter(Q(from_story=self) | Q(to_story=self))
             .select_related("from_story__perspective", "to_story__perspective")
             .defer(*(f"{side}__{field}" for side in ("from_story", "to_story")
-                     for field in ("body", "search_vector")))
+                     for field in ("body", *self.SEARCH_VECTORS)))
             .order_by("relation", "pk")
         )  # fmt: skip
         return [

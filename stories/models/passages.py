@@ -119,7 +119,7 @@ def passages_on_theme(theme, perspectives, *, per_perspective, language):
     ).order_by("start")
     first = (
         on_theme.select_related("story__perspective", "story__recording")
-        .defer("story__search_vector")
+        .defer(*(f"story__{name}" for name in apps.get_model("stories", "Story").SEARCH_VECTORS))
         .annotate(
             next_start=Subquery(following.values("start")[:1]),
             rank=Window(

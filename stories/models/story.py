@@ -215,12 +215,18 @@ class Story(
         help_text=_("Approval publishes the story no earlier than this."),
     )
 
-    # PostgreSQL's search index (stories/search/), filled for approved stories only;
-    # its GIN index is made by migration 0004. Empty on SQLite, whose index is an FTS5 table.
+    # PostgreSQL's search index (stories/search/), filled for approved stories only.
+    # Empty on SQLite, whose index is an FTS5 table. The story's own written words, kept
+    # in the row (migration 0005): ranking reads it, matching does not.
     search_vector = SearchVectorField(null=True, editable=False)
-    # Its companion for the archive's translations, read in the other language (the one
-    # each translation is in); a partial GIN index per story language (migration 0029).
+    # What is matched, never ranked, so kept out of the row (migration 0031), each with a
+    # partial GIN index per story language: everything the story says in its language, its
+    # cleared recording's transcript included, and the archive's translations, read in the
+    # other language (the one they are in; migration 0030).
+    said_vector = SearchVectorField(null=True, editable=False)
     translation_vector = SearchVectorField(null=True, editable=False)
+    # Index data, large and never shown: what reading a story for a page leaves out.
+    SEARCH_VECTORS = ("search_vector", "translation_vector", "said_vector")
 
     # --- Workflow ---
     status = models.CharField(

@@ -253,9 +253,7 @@ class StoryQuerySet(models.QuerySet):
         The search vectors are PostgreSQL's index data: large, and never shown. The
         recording (if any) comes with the row: cards mark stories that have one.
         """
-        return self.select_related("perspective", "recording").defer(
-            "search_vector", "translation_vector"
-        )
+        return self.select_related("perspective", "recording").defer(*self.model.SEARCH_VECTORS)
 
     def with_themes(self):
         """These stories, each with its themes read ahead (``Story.theme_list``): one query.

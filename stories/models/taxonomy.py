@@ -316,7 +316,7 @@ class Theme(BilingualNameMixin, TagBase):
             .filter(featured=True)
             .carrying_any_theme_of([self.pk])
             .select_related("perspective", "recording")
-            .defer("search_vector")
+            .defer(*story_objects().model.SEARCH_VECTORS)
             .order_by("-published_at", "-pk")
         ):
             featured.setdefault(story.perspective_id, story)

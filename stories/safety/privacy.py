@@ -140,7 +140,9 @@ TABLE = {
         "embargo_until": Field(WORKFLOW, DATE, edited_by_moderators=True),
         # PostgreSQL's search index, made from the public text of approved stories.
         "search_vector": Field(WORKFLOW, Erased(None)),
-        # The same, from the archive's translations, in the other language's configuration.
+        # The same, with the transcript (matched, never ranked), and from the archive's
+        # translations, in the other language's configuration.
+        "said_vector": Field(WORKFLOW, Erased(None)),
         "translation_vector": Field(WORKFLOW, Erased(None)),
         "status": Field(WORKFLOW, STATE),
         "submitted_at": Field(WORKFLOW, DATE),

@@ -12,7 +12,9 @@ moderator cleared the recording (a voice kept private included, its
 transcript being public).
 
 Both engines take their documents from here: SQLite stems these texts in
-Python (sqlite.py), PostgreSQL builds the same parts in SQL (postgres.py).
+Python (sqlite.py), PostgreSQL builds the same parts in SQL (postgres.py),
+where the transcript and the translations are matched but not weighed: a story
+found only by them ranks 0 there (postgres.py says why).
 """
 
 from django.db.models import Prefetch

@@ -1,13 +1,24 @@
 """
 The PostgreSQL engine: a stored ``search_vector`` per story, built with the
 story's own language configuration (``perspectives_en`` / ``perspectives_es``:
-Snowball stemming after ``unaccent``, created by migration 0004), a GIN index
-per language (migration 0008), a ``websearch`` query read in both languages,
-``SearchRank`` and ``SearchHeadline``. The archive's translations have their
-own vector, ``translation_vector``, built with the configuration of the
-language they are in, and its own partial GIN indexes (migration 0029): a
-reading of a query meets a story's own words in that language and the
-translations into that language of the other language's stories.
+Snowball stemming after ``unaccent``, created by migration 0004), partial GIN
+indexes per story language, a ``websearch`` query read in both languages,
+``SearchRank`` and ``SearchHeadline``.
+
+What is ranked is kept apart from what is only matched. ``search_vector``
+holds the story's own written words (and its recording's index), is kept in
+the row and is the only vector ranking reads. ``said_vector`` (everything the
+story says in its language: the same words and its cleared recording's
+transcript) and ``translation_vector`` (the archive's translations, in the
+language they are in) are large, kept out of the row (migration 0031) and
+only matched, each through partial GIN indexes of its own: a reading of a
+query meets what a story says in that language and the translations into that
+language of the other language's stories. One vector holds all of a story's
+own words, so "special order 40" finds a story whose text says "special order"
+and whose transcript says "40", as SQLite's one row does. A story found only by
+its transcript or a translation ranks 0: reading those vectors back from TOAST
+to rank them cost more than everything else a search does
+(docs/performance.md).
 """
 
 import functools
@@ -92,37 +103,22 @@ def by_story_language(make_expression, queries):
     )
 
 
-def by_translation_language(make_expression, queries):
-    """An expression that uses, for each story, the reading in its translations' language."""
-    return Case(
-        *(
-            When(language=OTHER_LANGUAGE[language], then=make_expression(q))
-            for language, q in queries.items()
-        ),
-        default=make_expression(queries["es"]),
-    )
-
-
 class PostgresEngine:
     def matching(self, stories, query):
-        # Each reading meets its language's stories and the translations into it of the
-        # other's; each condition is answered by its own partial GIN index.
+        # Each reading meets what its language's stories say and the translations into it
+        # of the other's; each condition is answered by its own partial GIN index.
         readings = Q()
         for language, search_query in postgres_queries(query).items():
-            readings |= Q(language=language, search_vector=search_query)
+            readings |= Q(language=language, said_vector=search_query)
             readings |= Q(language=OTHER_LANGUAGE[language], translation_vector=search_query)
         return stories.filter(readings)
 
     def search(self, stories, query):
-        queries = postgres_queries(query)
-        # A translation weighs as the words it translates: a title is a title in either language.
-        own = by_story_language(lambda q: SearchRank(F("search_vector"), q), queries)
-        translated = by_translation_language(
-            lambda q: SearchRank(F("translation_vector"), q), queries
+        # Only the story's own written words are ranked (the module's docstring says why).
+        rank = by_story_language(
+            lambda q: SearchRank(F("search_vector"), q), postgres_queries(query)
         )
-        return self.matching(stories, query).annotate(
-            search_rank=own + Coalesce(translated, Value(0.0))
-        )
+        return self.matching(stories, query).annotate(search_rank=rank)
 
     def find(self, stories, query, bottom, top, facets):
         """Count (or divide into facets) and rank the matches in one statement.
@@ -201,15 +197,14 @@ class PostgresEngine:
         return story.search_headline.replace(HEADLINE_LT, "<").replace(HEADLINE_GT, ">")
 
     def reindex(self, stories):
-        # No translation, no vector: ranking skips what is NULL without reading it.
+        # No translation, no vector: nothing stored, nothing to match.
         untranslated = Value("", output_field=SearchVectorField())
         stories.filter(status=Story.Status.APPROVED).update(
             search_vector=search_vector(),
+            said_vector=said_vector(),
             translation_vector=NullIf(translation_vector(), untranslated),
         )
-        stories.exclude(status=Story.Status.APPROVED).filter(
-            Q(search_vector__isnull=False) | Q(translation_vector__isnull=False)
-        ).update(search_vector=None, translation_vector=None)
+        stories.exclude(status=Story.Status.APPROVED).filter(indexed()).update(**unindexed())
 
     def forget(self, ids, connection):
         """Deleted stories take their vector with them."""
@@ -219,12 +214,22 @@ class PostgresEngine:
         self.reindex(stories)
 
     def clear(self, connection):
-        Story.objects.using(connection.alias).filter(
-            Q(search_vector__isnull=False) | Q(translation_vector__isnull=False)
-        ).update(search_vector=None, translation_vector=None)
+        Story.objects.using(connection.alias).filter(indexed()).update(**unindexed())
 
     def optimize(self, connection):
         """Autovacuum keeps PostgreSQL's statistics."""
+
+
+def indexed():
+    """Stories with any search vector stored."""
+    return functools.reduce(
+        operator.or_, (Q(**{f"{name}__isnull": False}) for name in Story.SEARCH_VECTORS)
+    )
+
+
+def unindexed():
+    """Every search vector emptied."""
+    return dict.fromkeys(Story.SEARCH_VECTORS)
 
 
 def story_config():
@@ -267,26 +272,30 @@ def segments_joined(*, translated=False):
 
 
 def translation_vector():
-    """The archive's translations of a story, in their language, weighted as what they
-    translate (documents.translated_parts)."""
-    config = translation_config()
-    return (
-        SearchVector("title_translation", config=config, weight="A")
-        + SearchVector(
-            "summary_translation", segments_joined(translated=True), config=config, weight="B"
-        )
-        + SearchVector(
-            "body_translation",
-            joined(TranscriptSegment, F("text_translation")),
-            config=config,
-            weight="C",
-        )
+    """The archive's translations of a story, in their language (documents.translated_parts):
+    matched, never ranked, so unweighted."""
+    return SearchVector(
+        "title_translation",
+        "summary_translation",
+        segments_joined(translated=True),
+        "body_translation",
+        joined(TranscriptSegment, F("text_translation")),
+        config=translation_config(),
+    )
+
+
+def said_vector():
+    """Everything a story says in its language (documents.own_parts): its ranked words and
+    its cleared recording's transcript, matched as one, never ranked."""
+    return search_vector() + SearchVector(
+        joined(TranscriptSegment, F("text")), config=story_config(), weight="C"
     )
 
 
 def search_vector():
-    """A story's PostgreSQL search vector, built from its row, its cleared recording's
-    transcript and index, and its themes' names (documents.own_parts)."""
+    """A story's ranked PostgreSQL search vector, built from its row, its cleared recording's
+    index and its themes' names (documents.own_parts but the transcript, which said_vector
+    adds)."""
 
     def theme_names(name):
         names = (
@@ -307,6 +316,6 @@ def search_vector():
     return (
         SearchVector("title", config=config, weight="A")
         + SearchVector("summary", segments_joined(), config=config, weight="B")
-        + SearchVector("body", joined(TranscriptSegment, F("text")), config=config, weight="C")
+        + SearchVector("body", config=config, weight="C")
         + SearchVector("narrator_descriptor", "place", themes, config=config, weight="D")
     )

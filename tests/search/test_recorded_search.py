@@ -93,6 +93,14 @@ def test_own_words_rank_title_over_segments_over_transcript():
     assert found("pelican") == [titled.title, indexed.title, said.title]
 
 
+def test_words_of_the_text_and_of_the_transcript_are_found_together():
+    # Every word asked for must be in the story, wherever it is in what the story says.
+    story = recorded(title="Both halves", transcript=[(0, "Then the ferry left.")])
+    Story.objects.filter(pk=story.pk).update(body="The lighthouse keeper waved. " + FILLER)
+    search_index.reindex(Story.objects.all())
+    assert found("lighthouse ferry") == found("lighthouse") == found("ferry") == ["Both halves"]
+
+
 def test_the_english_translation_of_a_spanish_story_is_found_in_english(client):
     story = recorded(
         title="La tienda",
