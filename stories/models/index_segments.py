@@ -19,6 +19,7 @@ from django.db.models.functions import JSONObject
 from django.utils.translation import gettext_lazy as _
 
 from ..recordings import transcripts
+from ..safety import privacy
 from ..signals import stories_changed_in_bulk
 from .aggregates import JSONRows
 from .taxonomy import Theme, in_local_order
@@ -105,15 +106,9 @@ class IndexSegment(models.Model):
 
     objects = IndexSegmentQuerySet.as_manager()
 
-    # The texts the identity shield reads, each named in a finding as "segment-<pk>-<field>".
-    SHIELDED_FIELDS = (
-        "title",
-        "synopsis",
-        "keywords",
-        "title_translation",
-        "synopsis_translation",
-        "keywords_translation",
-    )
+    # The texts the identity shield reads (the privacy table's shielded fields), each named in
+    # a finding as "segment-<pk>-<field>".
+    SHIELDED_FIELDS = privacy.named("IndexSegment", lambda field: field.shielded)
 
     class Meta:
         ordering = ["start", "pk"]
