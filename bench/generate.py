@@ -53,6 +53,7 @@ from stories.models import (  # noqa: E402
     OTHER_LANGUAGE,
     ConsentText,
     IndexSegment,
+    Licence,
     Perspective,
     Recording,
     Story,
@@ -149,7 +150,9 @@ class Vocabulary:
         return WORD.sub(replace, text)
 
 
-def synthetic_story(rng, n, sentences, descriptors, perspectives, vocabularies, now, consent):
+def synthetic_story(
+    rng, n, sentences, descriptors, perspectives, vocabularies, now, consent, licences
+):
     language = "es" if rng.random() < 0.35 else "en"
     pool = sentences[language]
     vocabulary = vocabularies[language]
@@ -186,6 +189,8 @@ def synthetic_story(rng, n, sentences, descriptors, perspectives, vocabularies, 
         published_at=now - datetime.timedelta(minutes=rng.randint(0, 5 * 365 * 24 * 60)),
         submitted_at=now - datetime.timedelta(days=5 * 365 + 1),
         consent=consent,
+        # Taken in turn, not drawn, so the archive's words stay those of earlier runs.
+        licence=licences[n % len(licences)],
         consent_language=language,
         consent_given_at=now - datetime.timedelta(days=5 * 365 + 1),
     )
@@ -266,6 +271,7 @@ def generate(count, seed=2026):
     themes = list(Theme.objects.all())
     now = timezone.now()
     consent = ConsentText.objects.current()
+    licences = list(Licence.objects.offered())
     created = 0
     while created < count:
         size = min(BATCH, count - created)
@@ -280,6 +286,7 @@ def generate(count, seed=2026):
                     vocabularies,
                     now,
                     consent,
+                    licences,
                 )
                 for i in range(size)
             )

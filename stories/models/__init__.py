@@ -6,7 +6,8 @@ The archive's domain, a module per concern: who speaks and about what
 (recording.py), the SQLite search index's rows (search_entry.py), places made
 browsable (places.py), the timeline's events (timeline.py), the facets beside a list of
 stories (facets.py), the bilingual glossary search reads (glossary.py), what is kept of a
-narrator's one-time secrets (tokens.py), who signed in to the admin (signin.py), who stands
+narrator's one-time secrets (tokens.py), what readers may do with a story and its persistent
+identifier (licences.py), who signed in to the admin (signin.py), who stands
 behind the archive and the requests for data it received (trust.py), what a moderator chose
 for the admin (preferences.py), and the one way a row is changed under a lock (locking.py).
 
@@ -19,6 +20,13 @@ from .claims import ClaimHeldByAnother, ReviewClaim, held_by_another
 from .facets import LanguageCount, facets_of, with_matching_counts
 from .glossary import GlossaryTerm
 from .index_segments import IndexSegment, IndexSegmentQuerySet, keyword_list
+from .licences import (
+    Licence,
+    LicenceQuerySet,
+    LicensedStory,
+    identifier_url,
+    normalise_identifier,
+)
 from .locking import LockedChanges, StaleVersion
 from .moderation import (
     ConsentBlock,
@@ -79,6 +87,11 @@ __all__ = [
     "GlossaryTerm",
     "HoldRefused",
     "IndexSegment",
+    "Licence",
+    "LicenceQuerySet",
+    "LicensedStory",
+    "identifier_url",
+    "normalise_identifier",
     "IndexSegmentQuerySet",
     "InvalidTransition",
     "NotReadyToPublish",

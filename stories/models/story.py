@@ -25,6 +25,7 @@ from ..safety import privacy
 from ..signals import stories_changed_in_bulk
 from .claims import ReviewClaim
 from .conversation import StoryConversation
+from .licences import LicensedStory, identifier_url, normalise_identifier
 from .locking import LockedChanges
 from .notices import HearingBack
 from .places import place_key
@@ -58,6 +59,7 @@ class Story(
     SecondApproval,
     StoryConversation,
     TranslatedStory,
+    LicensedStory,
 ):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending review")
@@ -214,6 +216,19 @@ class Story(
         blank=True,
         help_text=_("Approval publishes the story no earlier than this."),
     )
+    # Chosen by the narrator with their consent (the consent version above says what they
+    # read), made more restrictive only (restrict_licence, models/licences.py).
+    licence = models.ForeignKey(
+        "Licence", on_delete=models.PROTECT, related_name="stories", verbose_name=_("licence")
+    )
+    # An ARK or a DOI minted outside the project for this story; /s/<id>/ stays its resolver.
+    persistent_identifier = models.CharField(
+        _("persistent identifier"),
+        max_length=200,
+        blank=True,
+        validators=[normalise_identifier],
+        help_text=_("An ARK or a DOI minted for this story, for example ark:/12345/x6b9."),
+    )
 
     # PostgreSQL's search index (stories/search/), filled for approved stories only.
     # Empty on SQLite, whose index is an FTS5 table. The story's own written words, kept
@@ -274,6 +289,11 @@ class Story(
                 condition=~models.Q(status="approved") | models.Q(published_at__isnull=False),
                 name="story_approved_has_published_at",
             ),
+            models.UniqueConstraint(
+                fields=["persistent_identifier"],
+                condition=~models.Q(persistent_identifier=""),
+                name="story_persistent_identifier_unique",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="story_public_idx"),
@@ -300,6 +320,11 @@ class Story(
 
     def get_absolute_url(self):
         return reverse("stories:story-detail", kwargs={"slug": self.slug})
+
+    @property
+    def persistent_url(self):
+        """Where the story's persistent identifier resolves, or "" without one."""
+        return identifier_url(self.persistent_identifier)
 
     @property
     def place_slug(self):
@@ -352,6 +377,8 @@ class Story(
 
     def save(self, *args, update_fields=None, **kwargs):
         now = timezone.now()
+        self.ensure_licence()
+        self.persistent_identifier = normalise_identifier(self.persistent_identifier)
         if self.status == self.Status.APPROVED and self.published_at and self.published_at > now:
             # Approved, waiting for its date: a changed embargo moves the date.
             self.published_at = max(now, self.embargo_until or now)

@@ -126,6 +126,12 @@ TABLE = {
         # Given with the consent. Public, as what it decides is: a story whose
         # transcript shows without a player says it; the public record reads it.
         "voice": Field(PUBLIC, Kept("one of Story.Voice: the narrator's choice, no words")),
+        # Chosen with the consent too, and shown with the story: what readers may do with it.
+        "licence": Field(PUBLIC, Kept("one of the archive's licences: the narrator's choice")),
+        # Minted outside the project (an ARK, a DOI) for the public story: it names no one.
+        "persistent_identifier": Field(
+            PUBLIC, Kept("an identifier minted for the story, no words"), edited_by_moderators=True
+        ),
         "submission_hash": Field(PRIVATE, Erased(None), hashed=True),
         "withdrawal_token_hash": Field(PRIVATE, Erased(), hashed=True),
         "submitter_hash": Field(PRIVATE, Erased(), hashed=True),
@@ -268,6 +274,10 @@ TABLE = {
         ("version", "text_en", "text_es", "summary_en", "summary_es"), Field(PUBLIC, CURATED)
     ),
     "QuestionPrompt": dict.fromkeys(("text", "text_es"), Field(PUBLIC, CURATED)),
+    "Licence": dict.fromkeys(
+        ("code", "name", "name_es", "short_name", "short_name_es", "summary", "summary_es", "url"),
+        Field(PUBLIC, CURATED),
+    ),
     # The About page and the requests policy, written by administrators for every reader.
     "ArchiveStatement": dict.fromkeys(
         (
