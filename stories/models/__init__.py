@@ -1,19 +1,18 @@
 """
-The archive's domain, a module per concern: who speaks and about what
-(taxonomy.py), what they said and how it moves through the workflow
-(story.py, story_queryset.py), what moderators and narrators do around it
-(moderation.py), who is reviewing it (claims.py), its recording and transcript
-(recording.py), the SQLite search index's rows (search_entry.py), places made
-browsable (places.py), the timeline's events (timeline.py), the facets beside a list of
-stories (facets.py), the bilingual glossary search reads (glossary.py), what is kept of a
-narrator's one-time secrets (tokens.py), what readers may do with a story and its persistent
-identifier (licences.py), who signed in to the admin (signin.py), who stands
-behind the archive and the requests for data it received (trust.py), what a moderator chose
-for the admin (preferences.py), and the one way a row is changed under a lock (locking.py).
+The archive's domain, a module per concern: who speaks and about what (taxonomy.py), what they
+said and how it moves through the workflow (story.py, story_queryset.py), what moderators and
+narrators do around it (moderation.py), who is reviewing it (claims.py), its recording and
+transcript (recording.py), the SQLite search index's rows (search_entry.py), places made
+browsable (places.py), the timeline's events (timeline.py), the facets beside a list of stories
+(facets.py), the bilingual glossary search reads (glossary.py), what is kept of a narrator's
+one-time secrets (tokens.py), what readers may do with a story and its persistent identifier
+(licences.py), erasing a story for good (erasure.py), who signed in to the admin (signin.py),
+who stands behind the archive and the requests for data it received (trust.py), what a
+moderator chose for the admin (preferences.py), and the one way a row is changed under a lock
+(locking.py).
 
-Every name is re-exported here, so migrations, fixtures, tests and the rest
-of the app keep importing from ``stories.models``; the app label stays
-``stories``.
+Every name is re-exported here, so migrations, fixtures, tests and the rest of the app keep
+importing from ``stories.models``; the app label stays ``stories``.
 """
 
 from .claims import ClaimHeldByAnother, ReviewClaim, held_by_another

@@ -137,6 +137,11 @@ class LicensedStory:
         if self.licence_id is None:
             self.licence = Licence.objects.most_restrictive()
 
+    @property
+    def persistent_url(self):
+        """Where the story's persistent identifier resolves, or "" without one."""
+        return identifier_url(self.persistent_identifier)
+
     def may_restrict_licence_to(self, licence):
         return licence.offered and licence.restriction > self.licence.restriction
 
@@ -162,7 +167,9 @@ class LicensedStory:
 # --- Persistent identifiers, minted outside the project ---
 
 ARK = re.compile(r"^(?:https?://[^/]+/)?(ark:/?\d{5,}/[\w.~/=+*@$-]+)$", re.IGNORECASE)
-DOI = re.compile(r"^(?:doi:|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/[-.;()/:\w]+)$", re.IGNORECASE)
+DOI = re.compile(
+    r"^(?:doi:|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/[-.;()/:\w]+)$", re.IGNORECASE
+)
 
 
 def normalise_identifier(value):

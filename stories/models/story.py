@@ -9,8 +9,6 @@ reports and links through their related managers (``self.events``, ...).
 """
 
 from django.apps import apps
-from django.contrib.admin.models import LogEntry
-from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -21,11 +19,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 from taggit.managers import TaggableManager
 
-from ..safety import privacy
 from ..signals import stories_changed_in_bulk
 from .claims import ReviewClaim
 from .conversation import StoryConversation
-from .licences import LicensedStory, identifier_url, normalise_identifier
+from .erasure import ErasedStory
+from .licences import LicensedStory, normalise_identifier
 from .locking import LockedChanges
 from .notices import HearingBack
 from .places import place_key
@@ -60,6 +58,7 @@ class Story(
     StoryConversation,
     TranslatedStory,
     LicensedStory,
+    ErasedStory,
 ):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending review")
@@ -322,11 +321,6 @@ class Story(
         return reverse("stories:story-detail", kwargs={"slug": self.slug})
 
     @property
-    def persistent_url(self):
-        """Where the story's persistent identifier resolves, or "" without one."""
-        return identifier_url(self.persistent_identifier)
-
-    @property
     def place_slug(self):
         """The key of the place the story names ("boyle-heights"), or "" (models/places.py)."""
         return place_key(self.place)
@@ -576,41 +570,6 @@ class Story(
             note=note,
             **event,
         )
-
-    def erase(self):
-        """Erase the story's text and private details for good; its events remain.
-
-        For stories withdrawn or rejected long enough ago (manage.py
-        purge_private_data). What goes from which row is the privacy table
-        (stories/safety/privacy.py, each field's ``erasure``):
-        the text leaves the row, the search index, the notes of its events, its
-        reports, its theme suggestion and the admin's change log. The slug of a
-        story readers saw and its narrator withdrew stays, so that address still
-        answers 410 Gone rather than 404; any other story's slug goes with its title.
-        """
-        # Locked and read again: a moderator may have reopened a rejected
-        # story since the purge listed it, and that story is not erased.
-        with self.locked() as story:
-            if story.status not in (self.Status.WITHDRAWN, self.Status.REJECTED):
-                return False
-            gone = story.status == self.Status.WITHDRAWN and story.was_once_visible
-            suggestion = story.theme_suggestion
-            for field, value in privacy.erased_values(Story, gone=gone).items():
-                setattr(story, field, value)
-            story.erased_at = timezone.now()
-            story.save()
-            if suggestion is not None:
-                suggestion.forget_a_narrator()
-            story.themes.clear()
-            Recording.objects.filter(story=story).delete()
-            story.transcript.all().delete()
-            story.index_segments.all().delete()
-            for related in (story.events, story.reports, story.waivers):
-                related.update(**privacy.erased_values(related.model))
-            LogEntry.objects.filter(
-                content_type=ContentType.objects.get_for_model(Story), object_id=str(self.pk)
-            ).update(object_repr=f"story {self.pk} (erased)", change_message="")
-        return True
 
     def _unique_slug(self):
         base = slugify(self.title, allow_unicode=True)[:200].strip("-") or f"story-{self.pk}"
