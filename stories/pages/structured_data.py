@@ -80,10 +80,12 @@ def _translation(story, base_url):
         return None
     translation = {
         "@type": "Article",
-        "name": story.title_translation or story.title,
         "inLanguage": story.translation_language,
         "translator": publisher(base_url),
     }
+    # Only the archive's words, never the original's title labelled as the other language.
+    if story.title_translation:
+        translation["name"] = story.title_translation
     if story.summary_translation:
         translation["description"] = story.summary_translation
     return translation
