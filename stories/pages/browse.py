@@ -22,7 +22,7 @@ from ..opendata.citations import citations
 from ..pagecache.store import counted_once_per_generation
 from ..recordings import transcripts
 from ..search import results
-from . import sharing
+from . import sharing, structured_data
 from .compare import CompareForm
 from .filters import RELEVANCE, SearchForm, SortForm, StoryFilterForm
 
@@ -205,7 +205,14 @@ class StoryDetailView(DetailView):
 
     def get_object(self, queryset=None):
         slug = self.kwargs["slug"]
-        story = Story.objects.published().for_listing().with_themes().filter(slug=slug).first()
+        story = (
+            Story.objects.published()
+            .for_listing()
+            .with_themes()
+            .select_related("licence")
+            .filter(slug=slug)
+            .first()
+        )
         if story is None:
             raise Http404
         return story
@@ -246,6 +253,9 @@ class StoryDetailView(DetailView):
             permalink=permalink,
             share_links=sharing.share_links(title=story.title, permalink=permalink),
             citations=citations(record, base_url),
+            structured_data=structured_data.for_story(
+                story, base_url=base_url, transcript=transcript
+            ),
             **kwargs,
         )
 
@@ -278,7 +288,14 @@ class PerspectiveDetailView(PublishedStoriesMixin, ListView):
         return f"perspective-{self.perspective.pk}-stories"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(perspective=self.perspective, **kwargs)
+        context = super().get_context_data(perspective=self.perspective, **kwargs)
+        context["structured_data"] = structured_data.for_collection(
+            self.perspective,
+            context["stories"],
+            base_url=records.base_url(self.request),
+            language=get_language(),
+        )
+        return context
 
 
 class ThemeListView(TemplateView):
@@ -311,9 +328,19 @@ class ThemeDetailView(TemplateView):
             per_perspective=PASSAGES_PER_PERSPECTIVE,
             language=get_language(),
         )
+        # Every story the page lists: the voices read across, their columns, the passages.
+        listed = structured_data.listed_once(
+            [
+                *(story for voice in voices for story in (voice.quoted, *voice.stories)),
+                *(passage.story for found in passages for passage in found.passages),
+            ]
+        )
         return super().get_context_data(
             theme=theme,
             voices=voices,
+            structured_data=structured_data.for_collection(
+                theme, listed, base_url=records.base_url(self.request), language=get_language()
+            ),
             passages=[found for found in passages if found.total],
             perspectives_without_passages=[
                 found.perspective for found in passages if not found.total

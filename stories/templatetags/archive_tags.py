@@ -1,10 +1,14 @@
 import functools
+import json
 
 from django import template
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
 from django.urls import translate_url
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info, ngettext
 
 register = template.Library()
@@ -103,3 +107,22 @@ def _absolute(context, url):
     if url.startswith(("http://", "https://")) or request is None:
         return url
     return f"{request.scheme}://{request.get_host()}{url}"
+
+
+# What could end the data block or start markup inside it, written as JSON escapes: a
+# title of "</script><script>..." stays a string (as Django's json_script escapes).
+JSON_IN_HTML = str.maketrans({"<": "\\u003C", ">": "\\u003E", "&": "\\u0026"})
+
+
+@register.simple_tag
+def json_ld(data, image=""):
+    """``data`` (a dict from stories/pages/structured_data.py) as a JSON-LD data block.
+
+    ``<script type="application/ld+json">`` is data, never run: the Content
+    Security Policy's script-src does not apply to it, so it needs no nonce.
+    ``image``, when given, is the page's preview image (``social_image``).
+    """
+    if image:
+        data = {**data, "image": image}
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(JSON_IN_HTML)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
