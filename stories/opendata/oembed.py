@@ -26,7 +26,6 @@ from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
-from ..models import Story
 from . import api, records
 
 VERSION = "1.0"
@@ -58,7 +57,9 @@ def discovery_url(request, page_url):
 
 
 def story_asked_for(request, url):
-    """The visible story ``url`` is an address of on this site, and its language; or None."""
+    """For the visible story ``url`` is an address of on this site: its public record
+    (``records.PublicRecord``, the one mapping every machine road reads), the story and the
+    language of the address. None for any other address."""
     try:
         parts = urllib.parse.urlsplit(url)
     except ValueError:  # an unclosed IPv6 bracket, say
@@ -72,14 +73,14 @@ def story_asked_for(request, url):
             match = resolve(path)
         except Resolver404:
             return None
-    stories = Story.objects.published().for_listing()
+    stories = records.public_stories()
     if match.view_name == STORY_BY_SLUG:
         story = stories.filter(slug=match.kwargs["slug"]).first()
     elif match.view_name in STORY_BY_ID:
         story = stories.filter(pk=match.kwargs["story_id"]).first()
     else:
         return None
-    return (story, language) if story is not None else None
+    return (records.PublicRecord.of(story), story, language) if story is not None else None
 
 
 def pixels(value):
@@ -90,37 +91,41 @@ def pixels(value):
     return int(value)
 
 
-def card_size(story, maxwidth=None, maxheight=None):
+def card_size(record, maxwidth=None, maxheight=None):
     """The iframe's width and height: the card's own, never beyond what the consumer allows."""
     width = min(WIDTH, maxwidth) if maxwidth else WIDTH
     height = HEIGHT
-    if story.quote:
+    if record.quote:
         height += QUOTE_HEIGHT
-    if story.public_recording:
+    if record.recording:  # one readers may hear: the card has a player
         height += PLAYER_HEIGHT
     if width < NARROW:
         height += NARROW_EXTRA
     return width, min(height, maxheight) if maxheight else height
 
 
-def card(request, story, language, maxwidth=None, maxheight=None):
-    """The oEmbed answer for ``story``: a dict for JSON."""
+def card(request, record, language, *, named, maxwidth=None, maxheight=None):
+    """The oEmbed answer for a story's public record: a dict for JSON.
+
+    ``named``: whether the narrator appears under a name (not anonymous), given as
+    ``author_name``; an anonymous story has no author to name.
+    """
     base = records.base_url(request)
-    width, height = card_size(story, maxwidth, maxheight)
+    width, height = card_size(record, maxwidth, maxheight)
     with translation.override(language):
         provider = gettext("Perspectives")
-        frame_title = gettext("%(title)s: a story on Perspectives") % {"title": story.title}
+        frame_title = gettext("%(title)s: a story on Perspectives") % {"title": record.title}
         home = reverse("stories:home")
     answer = {
         "type": "rich",
         "version": VERSION,
-        "title": story.title,
+        "title": record.title,
         "provider_name": provider,
         "provider_url": base + home,
         "html": format_html(
             '<iframe src="{}" width="{}" height="{}" title="{}" loading="lazy"'
             ' style="border:0;max-width:100%"></iframe>',
-            base + embed_path(story.pk, language),
+            base + embed_path(record.id, language),
             width,
             height,
             frame_title,
@@ -128,9 +133,8 @@ def card(request, story, language, maxwidth=None, maxheight=None):
         "width": width,
         "height": height,
     }
-    # The narrator's public name only: an anonymous story has no author to name.
-    if not story.is_anonymous and story.narrator_name.strip():
-        answer["author_name"] = story.narrator_name
+    if named:
+        answer["author_name"] = record.creator
     return answer
 
 
@@ -143,11 +147,13 @@ def endpoint(request):
     found = story_asked_for(request, url)
     if found is None:
         return api.error(404, "No story of this archive at that address.")
-    story, language = found
+    record, story, language = found
     answer = card(
         request,
-        story,
+        record,
         language,
+        # Story.display_name's rule: a name, unless the narrator chose to stay anonymous.
+        named=not story.is_anonymous and bool(story.narrator_name.strip()),
         maxwidth=pixels(request.GET.get("maxwidth")),
         maxheight=pixels(request.GET.get("maxheight")),
     )

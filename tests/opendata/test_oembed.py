@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from stories.models import Licence, Story
-from stories.opendata import oembed
+from stories.opendata import oembed, records
 
 from ..factories import give_recording, make_published, make_story
 
@@ -100,14 +100,20 @@ def test_a_size_that_is_no_number_of_pixels_is_ignored(client, story, value):
     assert (card.json()["width"], card.json()["height"]) == (default["width"], default["height"])
 
 
+def record_of(story):
+    return records.PublicRecord.of(records.public_stories().get(pk=story.pk))
+
+
 def test_the_card_is_taller_with_a_quote_and_a_player(story):
-    bare = make_published(title="Bare story")
-    assert oembed.card_size(story)[1] == oembed.card_size(bare)[1] + oembed.QUOTE_HEIGHT
+    bare = record_of(make_published(title="Bare story"))
+    assert oembed.card_size(record_of(story))[1] == oembed.card_size(bare)[1] + oembed.QUOTE_HEIGHT
     give_recording(story, cleared=True)
-    story = Story.objects.get(pk=story.pk)
-    assert oembed.card_size(story)[1] == (
+    assert oembed.card_size(record_of(story))[1] == (
         oembed.card_size(bare)[1] + oembed.QUOTE_HEIGHT + oembed.PLAYER_HEIGHT
     )
+    # Not for a voice kept private: no player on its card.
+    Story.objects.get(pk=story.pk).keep_voice_private()
+    assert oembed.card_size(record_of(story))[1] == oembed.card_size(bare)[1] + oembed.QUOTE_HEIGHT
 
 
 def test_xml_and_other_formats_are_not_implemented(client, story):
