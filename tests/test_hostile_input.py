@@ -269,7 +269,7 @@ def test_any_year_on_a_list_is_a_normal_page(client, listed, number, page):
     address=st.sampled_from(
         ["/s/{}/", "/s/{}/cite.bib", "/s/{}/cite.ris", "/api/v1/stories/{}/", "/recordings/{}/",
          "/recordings/{}/captions.vtt", "/recordings/{}/chapters.vtt",
-         "/recordings/{}/captions.translation.vtt"]
+         "/recordings/{}/captions.translation.vtt", "/embed/{}/", "/es/embed/{}/"]
     ),
 )  # fmt: skip
 def test_any_story_number_in_an_address_is_found_or_a_404(client, listed, number, address):
@@ -297,3 +297,40 @@ def test_any_number_in_an_oai_argument_gets_an_oai_answer(client, listed, number
 @given(number=any_integer, address=st.sampled_from(["/feeds/stories.rss", "/feeds/stories.atom"]))
 def test_a_feed_has_no_pages_and_any_page_number_gets_the_feed(client, listed, number, address):
     assert client.get(f"{address}?page={number}").status_code == 200
+
+
+@EXAMPLES
+@given(
+    query=st.dictionaries(
+        st.sampled_from(["url", "format", "maxwidth", "maxheight", "other"]),
+        st.one_of(
+            any_value,
+            any_integer,
+            st.sampled_from(["json", "xml", "http://testserver/s/1/", "http://testserver/es/"]),
+            st.lists(any_value, max_size=3),
+        ),
+    )
+)
+def test_any_oembed_request_gets_a_json_answer(client, listed, query):
+    response = client.get("/oembed", query)
+    assert response.status_code in (200, 400, 404, 501), response.status_code
+    assert response["Content-Type"].startswith("application/json")
+
+
+@EXAMPLES
+@given(
+    number=any_integer.filter(lambda number: not number.startswith("-")),
+    address=st.sampled_from(["/s/{}/", "/embed/{}/", "/es/embed/{}/", "/stories/{}/"]),
+    size=any_integer,
+)
+def test_any_story_number_in_an_oembed_url_is_a_card_or_a_404(
+    client, listed, number, address, size
+):
+    url = "http://testserver" + address.format(number)
+    response = client.get("/oembed", {"url": url, "maxwidth": size, "maxheight": size})
+    found = number == str(listed.pk) and address != "/stories/{}/"
+    assert response.status_code == (200 if found else 404), number
+    if found:
+        card = response.json()
+        if len(size) < 6 and int(size) > 0:
+            assert card["width"] <= int(size) and card["height"] <= int(size)

@@ -211,6 +211,7 @@ def sample_kwargs(name, archive):
         "stories:place-detail": place_slugs,
         "stories:report": [{"slug": slug} for slug in story_slugs],
         "story-permalink": [{"story_id": pk} for pk in story_ids],
+        "stories:story-embed": [{"story_id": pk} for pk in story_ids],
         "story-citation": [
             {"story_id": pk, "extension": extension}
             for pk in story_ids
@@ -274,6 +275,35 @@ def test_every_route_in_the_urlconf_hides_what_is_not_public(client, archive):
                     assert_nothing_private(url + query, response, archive["forbidden"])
                     checked += 1
     assert checked > 100
+
+
+def test_oembed_cards_only_visible_stories(client, archive):
+    """/oembed, asked for every address of every story in every state (the URLconf test
+    above asks it without one); the embed page is requested there, by every story's number."""
+    hidden = {story.pk for story in archive["hidden"]}
+    answered = set()
+    for story in Story.objects.all():
+        addresses = [f"/s/{story.pk}/", f"/embed/{story.pk}/", f"/es/embed/{story.pk}/"]
+        if story.slug:
+            addresses += [f"/stories/{story.slug}/", f"/es/stories/{story.slug}/"]
+        for address in addresses:
+            url = f"/oembed?url=http://testserver{address}&format=json"
+            response = client.get(url)
+            assert_nothing_private(url, response, archive["forbidden"])
+            if story.pk in hidden:
+                assert response.status_code == 404, url
+            else:
+                assert response.status_code == 200, url
+                answered.add(story.pk)
+    assert archive["visible"].pk in answered and archive["voice private"].pk in answered
+    # The card of a voice kept private has no player, and names no recording.
+    voice_private = archive["voice private"].pk
+    for prefix in ("", "/es"):
+        html = client.get(f"{prefix}/embed/{voice_private}/").content.decode()
+        assert "<audio" not in html and f"/recordings/{voice_private}/" not in html
+    assert f'src="/recordings/{archive["visible"].pk}/"' in (
+        client.get(f"/embed/{archive['visible'].pk}/").content.decode()
+    )
 
 
 def test_compared_voices_quote_only_visible_stories(client, archive):

@@ -146,7 +146,19 @@ def link_and_report(stories, moderator):
 
 
 @pytest.mark.parametrize(
-    "url", [*PAGES, "story", "story in Spanish", "story without a recording", "report"]
+    "url",
+    [
+        *PAGES,
+        "story",
+        "story in Spanish",
+        "story without a recording",
+        "report",
+        "embed",
+        "embed in Spanish",
+        "embed without a recording",
+        "oembed",
+        "oembed of a page in Spanish",
+    ],
 )
 def test_page_queries_are_bounded_and_do_not_grow(client, url, moderator):
     first = fill_archive(5)  # with a recording and its transcript
@@ -157,6 +169,14 @@ def test_page_queries_are_bounded_and_do_not_grow(client, url, moderator):
         "story in Spanish": "/es" + first.get_absolute_url(),
         "story without a recording": unheard.get_absolute_url(),
         "report": f"/stories/{first.slug}/report/",
+        # The card another site frames, and the oEmbed road that hands out its address.
+        "embed": f"/embed/{first.pk}/",
+        "embed in Spanish": f"/es/embed/{first.pk}/",
+        "embed without a recording": f"/embed/{unheard.pk}/",
+        "oembed": f"/oembed?url=http://testserver/s/{first.pk}/&maxwidth=400",
+        "oembed of a page in Spanish": (
+            f"/oembed?url=http://testserver/es{first.get_absolute_url()}&format=json"
+        ),
     }
     target = targets.get(url, url)
     small = count_queries(client, target)

@@ -9,7 +9,7 @@ from django.urls import path
 from .. import converters  # noqa: F401 (converters registers <uslug:>)
 from ..pagecache.store import cache_public_page
 from ..recordings import views as recordings
-from . import api, exports, feeds, oai, views
+from . import api, exports, feeds, oai, oembed, views
 from .roads import dated_by_archive_change, machine_road
 from .sitemaps import SITEMAPS
 
@@ -123,6 +123,8 @@ urlpatterns = [
     ),
     # OAI-PMH takes its arguments by POST as well as GET (the protocol, section 3.1.1).
     path("oai/", machine_road(serves=("GET", "HEAD", "POST"))(oai.endpoint), name="oai"),
+    # oEmbed: a story's card for another site to frame (stories/opendata/oembed.py).
+    path("oembed", open_json(cached(oembed.endpoint)), name="oembed"),
     path("export/", open_json(exports.export_index), name="export"),
     path("export/stories.csv", open_data(exports.export_csv), name="export-csv"),
     path("export/stories.json", open_json(exports.export_json), name="export-json"),

@@ -19,6 +19,7 @@ from ..models import (
 )
 from ..opendata import records
 from ..opendata.citations import citations
+from ..opendata.oembed import discovery_url
 from ..pagecache.store import counted_once_per_generation
 from ..recordings import transcripts
 from ..search import results
@@ -256,6 +257,8 @@ class StoryDetailView(DetailView):
             structured_data=structured_data.for_story(
                 story, base_url=base_url, transcript=transcript
             ),
+            # oEmbed's discovery link: the card of this page, in this page's language.
+            oembed_url=discovery_url(self.request, base_url + story.get_absolute_url()),
             **kwargs,
         )
 

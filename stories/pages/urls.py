@@ -5,6 +5,7 @@ from . import (
     about,
     browse,
     card,
+    embed,
     my_story,
     places,
     recording_upload,
@@ -25,6 +26,8 @@ urlpatterns = [
     path("stories/<uslug:slug>/", cached(browse.StoryDetailView.as_view()), name="story-detail"),
     path("stories/<uslug:slug>/report/", reports.report_story, name="report"),
     path("report/thanks/", reports.report_thanks, name="report-thanks"),
+    # The card another site frames (stories/opendata/oembed.py hands out its address).
+    path("embed/<int:story_id>/", cached(embed.story_embed), name="story-embed"),
     path("about/", cached(about.AboutView.as_view()), name="about"),
     path("about/requests/", cached(about.DataRequestsView.as_view()), name="data-requests"),
     path("data/", cached(about.OpenDataView.as_view()), name="open-data"),
