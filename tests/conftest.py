@@ -127,7 +127,7 @@ def seeded_transactional_db(transactional_db):
     Transactional tests end by emptying every table; post_migrate then puts
     back permissions and the Moderators group, but not what the data
     migrations seeded (perspectives, themes, the consent texts, the prompts, the
-    glossary), so it
+    glossary, the licences), so it
     is seeded again here, and the search index is
     brought in line with the (empty) stories table.
     """
@@ -142,6 +142,8 @@ def seeded_transactional_db(transactional_db):
     voice_migration.seed_prompts(QuestionPrompt, Perspective, "default")
     languages_migration = importlib.import_module("stories.migrations.0021_languages")
     languages_migration.seed_glossary_terms(GlossaryTerm, "default")
+    licences_migration = importlib.import_module("stories.migrations.0032_licences_and_identifiers")
+    licences_migration.add_licences(django_apps, schema_editor=None)
     # Emptying the tables skips SQLite's FTS5 index, which Django does not manage.
     search_index.rebuild()
 

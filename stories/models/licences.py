@@ -162,7 +162,9 @@ class LicensedStory:
 # --- Persistent identifiers, minted outside the project ---
 
 ARK = re.compile(r"^(?:https?://[^/]+/)?(ark:/?\d{5,}/[\w.~/=+*@$-]+)$", re.IGNORECASE)
-DOI = re.compile(r"^(?:doi:|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/[-.;()/:\w]+)$", re.IGNORECASE)
+DOI = re.compile(
+    r"^(?:doi:|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/[-.;()/:\w]+)$", re.IGNORECASE
+)
 
 
 def normalise_identifier(value):

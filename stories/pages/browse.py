@@ -205,7 +205,15 @@ class StoryDetailView(DetailView):
 
     def get_object(self, queryset=None):
         slug = self.kwargs["slug"]
-        story = Story.objects.published().for_listing().with_themes().filter(slug=slug).first()
+        # The licence comes with the row: the aside states it (reuse terms).
+        story = (
+            Story.objects.published()
+            .for_listing()
+            .select_related("licence")
+            .with_themes()
+            .filter(slug=slug)
+            .first()
+        )
         if story is None:
             raise Http404
         return story

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import (
     EARLIEST_YEAR,
+    Licence,
     Perspective,
     Report,
     Story,
@@ -115,15 +116,42 @@ class LocalNameMultipleChoiceField(forms.ModelMultipleChoiceField):
 class DescribedRadioSelect(forms.RadioSelect):
     """Radio buttons, each described by the text shown under it (a perspective's description).
 
-    The template writes each description with the id ``<option id>_description``.
+    The template (``_described_choices.html``) writes each option's ``description`` with
+    the id ``<option id>_description``.
     """
+
+    # The attribute of each choice's instance that describes it, in the reader's language.
+    description_attribute = "local_description"
 
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
         instance = getattr(value, "instance", None)
-        if getattr(instance, "local_description", "") and option["attrs"].get("id"):
+        option["description"] = getattr(instance, self.description_attribute, "")
+        if option["description"] and option["attrs"].get("id"):
             option["attrs"]["aria-describedby"] = f"{option['attrs']['id']}_description"
         return option
+
+
+class LicenceRadioSelect(DescribedRadioSelect):
+    """The licences offered, each described by what it lets readers do."""
+
+    description_attribute = "local_summary"
+
+
+def licence_field(queryset, **kwargs):
+    """A choice of licences by their names in the reader's language; anything else refused."""
+    return LocalNameChoiceField(
+        queryset=queryset,
+        widget=LicenceRadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": _("Choose what readers may do with your story."),
+            "invalid_choice": _(
+                "That choice is not one of the licences offered. Choose one of those listed."
+            ),
+        },
+        **kwargs,
+    )
 
 
 class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
@@ -209,6 +237,16 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
             "even once approved."
         ),
     )
+    # Chosen with the consent, on the last step; the archive's default is selected first.
+    licence = licence_field(
+        Licence.objects.offered(),
+        label=_("What may readers do with your story?"),
+        help_text=_(
+            "Whichever you choose, anyone may read your story here and quote it, naming you "
+            "as you appear and the archive. Later you can change this only to let readers do "
+            "less, never more: someone who copied your story before keeps the terms it had then."
+        ),
+    )
     consent = forms.BooleanField(
         label=_(
             "I agree: my story may be published in this archive as described above, "
@@ -266,6 +304,7 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
             "year_happened",
             "content_note",
             "contact_email",
+            "licence",
         ]
         labels = {
             "title": _("Title"),
