@@ -131,5 +131,5 @@ def test_a_withdrawn_story_has_no_licence_to_change(client, reserved):
 def test_the_spanish_private_page_names_the_licence_in_spanish(client, reserved):
     _story, token = submitted_with_link(client)
     html = private_page(client, token, prefix="/es")
-    assert "Qué pueden hacer los lectores con su relato" in html
+    assert "Lo que el público puede hacer con su historia" in html
     assert escape(reserved.name_es) in html

@@ -47,7 +47,7 @@ def test_the_check_step_offers_the_licences_with_the_default_selected_first(
 
 def test_the_licences_are_named_and_described_in_spanish(client, reserved):
     html = open_share_step(client, "check", prefix="/es").content.decode()
-    assert "¿Qué pueden hacer los lectores con su relato?" in html
+    assert "¿Qué puede hacer el público con su historia?" in html
     assert escape(reserved.name_es) in html and escape(reserved.summary_es) in html
 
 
