@@ -174,12 +174,22 @@ class RestrictLicenceForm(forms.Form):
 
     def __init__(self, *args, story, **kwargs):
         super().__init__(*args, **kwargs)
+        # An action, not a question the page asks: not marked "required", yet refused empty.
+        self.fields["licence"].required = False
         self.story = story
         choices = Licence.objects.more_restrictive_than(story.licence)
         self.fields["licence"].queryset = choices
         self.choices = list(choices)
         if len(self.choices) == 1:
             self.initial.setdefault("licence", self.choices[0].pk)
+
+    def clean_licence(self):
+        licence = self.cleaned_data.get("licence")
+        if licence is None:
+            raise forms.ValidationError(
+                self.fields["licence"].error_messages["required"], code="required"
+            )
+        return licence
 
     @property
     def has_choices(self):
