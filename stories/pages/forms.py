@@ -138,20 +138,56 @@ class LicenceRadioSelect(DescribedRadioSelect):
     description_attribute = "local_summary"
 
 
-def licence_field(queryset, **kwargs):
-    """A choice of licences by their names in the reader's language; anything else refused."""
-    return LocalNameChoiceField(
-        queryset=queryset,
-        widget=LicenceRadioSelect,
-        empty_label=None,
-        error_messages={
-            "required": _("Choose what readers may do with your story."),
-            "invalid_choice": _(
-                "That choice is not one of the licences offered. Choose one of those listed."
-            ),
-        },
-        **kwargs,
-    )
+class ReadOnceChoiceIterator(forms.models.ModelChoiceIterator):
+    def __iter__(self):
+        for licence in self.field.read():
+            yield self.choice(licence)
+
+    def __len__(self):
+        return len(self.field.read())
+
+
+class LicenceChoiceField(LocalNameChoiceField):
+    """A choice of licences by their names in the reader's language; anything else refused.
+
+    The licences are read once per form: shown, and a choice checked, against the same
+    list (a licence no longer offered, or a number naming none, is not among them).
+    """
+
+    iterator = ReadOnceChoiceIterator
+
+    def __init__(self, queryset, **kwargs):
+        kwargs.setdefault("widget", LicenceRadioSelect)
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "required": _("Choose what readers may do with your story."),
+                "invalid_choice": _(
+                    "That choice is not one of the licences offered. Choose one of those listed."
+                ),
+            },
+        )
+        super().__init__(queryset=queryset, empty_label=None, **kwargs)
+
+    def _set_queryset(self, queryset):
+        self._read = None
+        forms.ModelChoiceField._set_queryset(self, queryset)
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+    def read(self):
+        if self._read is None:
+            self._read = list(self.queryset)
+        return self._read
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        chosen = str(value).strip()
+        for licence in self.read():
+            if str(licence.pk) == chosen:
+                return licence
+        raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
 
 
 class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
@@ -238,7 +274,7 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
         ),
     )
     # Chosen with the consent, on the last step; the archive's default is selected first.
-    licence = licence_field(
+    licence = LicenceChoiceField(
         Licence.objects.offered(),
         label=_("What may readers do with your story?"),
         help_text=_(
@@ -304,7 +340,6 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
             "year_happened",
             "content_note",
             "contact_email",
-            "licence",
         ]
         labels = {
             "title": _("Title"),
@@ -547,6 +582,8 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
             if name not in {"themes", "appear"}
         }
         data["is_anonymous"] = self.cleaned_data["appear"] == ANONYMOUS
+        # Chosen with the consent, among those offered (the field read them).
+        data["licence"] = self.cleaned_data["licence"]
         # Given with the consent, for the recording that goes with the story (settled by now).
         data["voice"] = self.cleaned_data["voice"] if self.held_recording is not None else ""
         data["may_contact"] = bool(data["contact_email"] and self.cleaned_data["may_contact"])

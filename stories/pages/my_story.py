@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from ..models import Licence, Story, hash_withdrawal_token
 from ..models.notices import REASONS_FOR_THE_NARRATOR
 from ..safety import shield
-from .forms import licence_field
+from .forms import LicenceChoiceField
 from .guards import over_limit, private
 
 # The hashes of the private links opened in this session, the latest last
@@ -70,7 +70,9 @@ def opened_links(request):
 
 
 def story_of_latest_link(request):
-    return Story.objects.with_private_link(opened_links(request)[-1:]).first()
+    # With its licence: the page states it.
+    latest = opened_links(request)[-1:]
+    return Story.objects.with_private_link(latest).select_related("licence").first()
 
 
 def story_named_in_post(request, stories):
@@ -163,7 +165,7 @@ def keep_voice_private(request):
 class RestrictLicenceForm(forms.Form):
     """The offered licences more restrictive than the story's: the only ones it may move to."""
 
-    licence = licence_field(
+    licence = LicenceChoiceField(
         Licence.objects.none(),
         label=_("Let readers do less"),
         help_text=_(
@@ -177,11 +179,11 @@ class RestrictLicenceForm(forms.Form):
         # An action, not a question the page asks: not marked "required", yet refused empty.
         self.fields["licence"].required = False
         self.story = story
-        choices = Licence.objects.more_restrictive_than(story.licence)
-        self.fields["licence"].queryset = choices
-        self.choices = list(choices)
-        if len(self.choices) == 1:
-            self.initial.setdefault("licence", self.choices[0].pk)
+        field = self.fields["licence"]
+        field.queryset = Licence.objects.more_restrictive_than(story.licence)
+        choices = field.read()
+        if len(choices) == 1:
+            self.initial.setdefault("licence", choices[0].pk)
 
     def clean_licence(self):
         licence = self.cleaned_data.get("licence")
@@ -193,7 +195,7 @@ class RestrictLicenceForm(forms.Form):
 
     @property
     def has_choices(self):
-        return bool(self.choices)
+        return bool(self.fields["licence"].read())
 
 
 @private
