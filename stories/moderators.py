@@ -36,6 +36,8 @@ MODERATOR_PERMISSIONS = {
         "delete_glossaryterm",
         # Moderators read the consent texts; adding a version is for administrators.
         "view_consenttext",
+        # And the licences narrators choose from: administrators configure the list.
+        "view_licence",
         # Reports and theme suggestions are read and decided on ("change"), never
         # written or deleted: they are what readers and narrators sent.
         "view_report",

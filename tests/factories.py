@@ -15,7 +15,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.utils import timezone
 
-from stories.models import ConsentText, Perspective, Recording, Story, Theme, TranscriptSegment
+from stories.models import (
+    ConsentText,
+    Licence,
+    Perspective,
+    Recording,
+    Story,
+    Theme,
+    TranscriptSegment,
+)
 from stories.pages.share_steps import CHECK, STEPS, STEPS_BY_SLUG
 
 _counter = itertools.count(1)
@@ -223,6 +231,8 @@ def share_data(**overrides):
         "show_from": "now",
         # Asked only with a recording (ignored without one): the narrator's choice for it.
         "voice": "published",
+        # Chosen with the consent, on the last step: the archive's default, selected first.
+        "licence": str(Licence.objects.default().pk),
         "consent": "on",
         "consent_version": ConsentText.objects.current().version,
         "website": "",

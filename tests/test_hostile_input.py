@@ -15,9 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stories.models import ConsentText, Perspective, Story
+from stories.models import ConsentText, Licence, Perspective, Story, hash_withdrawal_token
 
-from .factories import LONG_BODY, make_published, post_share, share_data
+from .factories import LONG_BODY, make_published, make_story, post_share, share_data
 
 pytestmark = pytest.mark.django_db
 
@@ -46,8 +46,8 @@ any_value = st.one_of(
 SHARE_FIELDS = [
     "title", "body", "summary", "perspective", "themes", "suggested_theme", "language",
     "appear", "narrator_name", "narrator_descriptor", "place", "year_happened",
-    "content_note", "contact_email", "may_contact", "show_from", "embargo_date", "consent",
-    "consent_version", "submission_id", "website",
+    "content_note", "contact_email", "may_contact", "show_from", "embargo_date", "licence",
+    "consent", "consent_version", "submission_id", "website",
 ]  # fmt: skip
 
 
@@ -92,6 +92,7 @@ def test_what_a_narrator_typed_is_what_the_moderator_reads(client, title, body, 
         "language": "es",
         "appear": "anonymous",
         "show_from": "now",
+        "licence": str(Licence.objects.default().pk),
         "consent": "on",
         "consent_version": ConsentText.objects.current().version,
         "send_anyway": "1",
@@ -164,6 +165,29 @@ def test_anything_posted_to_the_report_form_is_never_a_server_error(client, fiel
     story = Story.objects.published().first() or make_published(title="Reported")
     response = client.post(f"/stories/{story.slug}/report/", fields)
     assert response.status_code in (200, 302, 400)
+
+
+@EXAMPLES
+@given(
+    fields=st.dictionaries(
+        st.sampled_from(["story", "licence", "other"]),
+        st.one_of(any_value, st.lists(any_value, max_size=3)),
+    )
+)
+def test_anything_posted_to_change_a_licence_never_widens_it_or_errs(client, fields):
+    """The narrator's private page: a stricter offered licence, or the page with its error."""
+    chosen = Licence.objects.default()
+    story = Story.objects.order_by("pk").first() or make_story(
+        licence=chosen, withdrawal_token_hash=hash_withdrawal_token("a-private-link")
+    )
+    session = client.session
+    session["private_links"] = [story.withdrawal_token_hash]
+    session.save()
+    response = client.post("/my-story/licence/", {"story": str(story.pk), **fields})
+    # 404 (and 429, past the limit on wrong guesses) for a story not of this session.
+    assert response.status_code in (302, 400, 404, 429), response.status_code
+    story.refresh_from_db()
+    assert story.licence.restriction >= chosen.restriction and story.licence.offered
 
 
 # One past the largest integer SQLite and PostgreSQL can hold (2**63): the page numbers of issue 19.

@@ -347,7 +347,13 @@ def test_a_private_page_is_never_kept_by_the_page_cache(client, archive, setting
     own = narrator.get(f"/my-story/{token}/", follow=True)
     assert own.status_code == 200 and rejected.title in own.content.decode()
     assert "zqnotetonarrator" in own.content.decode()  # the note meant for them
-    for url in ("/my-story/", "/my-story/correction/", "/my-story/withdraw/", "/my-story/card.svg"):
+    for url in (
+        "/my-story/",
+        "/my-story/correction/",
+        "/my-story/withdraw/",
+        "/my-story/card.svg",
+        "/my-story/licence/",
+    ):
         narrator.get(url)
         stranger = client.get(url)  # the same address, from another browser
         assert stranger.status_code in (302, 404), url

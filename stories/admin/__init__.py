@@ -9,6 +9,7 @@ and importing the modules below registers their ModelAdmins:
 - ``actions``: the workflow action and the page that asks before acting;
 - ``taxonomy``: perspectives, themes, theme suggestions and question prompts;
 - ``timeline``: the timeline's events; ``glossary``: the bilingual glossary that search reads;
+- ``licences``: the archive's licences (administrators configure them; moderators read them);
 - ``reports``: readers' reports; ``history``: moderation events; ``consent``: consent texts;
 - ``trust``: the About page's text and the requests for data (administrators only);
 - ``language``: the admin in the moderator's language, their choice of it, and its title;
@@ -25,6 +26,7 @@ from . import (  # noqa: F401  (registers them)
     glossary,
     history,
     language,
+    licences,
     reports,
     signins,
     stories,

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..models import ModerationEvent, Recording, Report, Story, Theme
+from ..models import ModerationEvent, Recording, Report, Story, Theme, normalise_identifier
 from ..recordings import transcripts
 from ..recordings.forms import RecordingField, stored_recording
 from ..safety import shield
@@ -56,6 +56,11 @@ class StoryAdminForm(forms.ModelForm):
         for curated in ("perspective", "themes"):
             if curated in self.fields:
                 self.fields[curated].label_from_instance = local_name
+
+    def clean_persistent_identifier(self):
+        """Kept as the model keeps it (ark:/… or doi:…), so that the same identifier pasted
+        with a resolver's address in front is found taken by another story."""
+        return normalise_identifier(self.cleaned_data.get("persistent_identifier", ""))
 
     def clean_transcript_file(self):
         uploaded = self.cleaned_data.get("transcript_file")

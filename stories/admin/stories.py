@@ -171,6 +171,16 @@ class StoryAdmin(ModerationDeskMixin, EditorsMixin, ReviewWorkspaceMixin, admin.
             },
         ),
         (
+            _("Reuse"),
+            {
+                "description": _(
+                    "The licence is the narrator's choice, made with their consent: only they "
+                    "can change it, from their private page, and only to a more restrictive one."
+                ),
+                "fields": ("licence", "persistent_identifier"),
+            },
+        ),
+        (
             _("Private: moderators only"),
             {
                 "fields": (

@@ -7,6 +7,7 @@ from django.views.generic import TemplateView
 from ..models import (
     ArchiveStatement,
     DataRequest,
+    Licence,
     ModerationEvent,
     Perspective,
     Story,
@@ -54,6 +55,7 @@ class OpenDataView(TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             statement=ArchiveStatement.current(),
+            licences=Licence.objects.all(),
             example_story_id=Story.objects.published()
             .order_by("-published_at", "-pk")
             .values_list("pk", flat=True)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import (
     EARLIEST_YEAR,
+    Licence,
     Perspective,
     Report,
     Story,
@@ -115,15 +116,78 @@ class LocalNameMultipleChoiceField(forms.ModelMultipleChoiceField):
 class DescribedRadioSelect(forms.RadioSelect):
     """Radio buttons, each described by the text shown under it (a perspective's description).
 
-    The template writes each description with the id ``<option id>_description``.
+    The template (``_described_choices.html``) writes each option's ``description`` with
+    the id ``<option id>_description``.
     """
+
+    # The attribute of each choice's instance that describes it, in the reader's language.
+    description_attribute = "local_description"
 
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
         instance = getattr(value, "instance", None)
-        if getattr(instance, "local_description", "") and option["attrs"].get("id"):
+        option["description"] = getattr(instance, self.description_attribute, "")
+        if option["description"] and option["attrs"].get("id"):
             option["attrs"]["aria-describedby"] = f"{option['attrs']['id']}_description"
         return option
+
+
+class LicenceRadioSelect(DescribedRadioSelect):
+    """The licences offered, each described by what it lets readers do."""
+
+    description_attribute = "local_summary"
+
+
+class ReadOnceChoiceIterator(forms.models.ModelChoiceIterator):
+    def __iter__(self):
+        for licence in self.field.read():
+            yield self.choice(licence)
+
+    def __len__(self):
+        return len(self.field.read())
+
+
+class LicenceChoiceField(LocalNameChoiceField):
+    """A choice of licences by their names in the reader's language; anything else refused.
+
+    The licences are read once per form: shown, and a choice checked, against the same
+    list (a licence no longer offered, or a number naming none, is not among them).
+    """
+
+    iterator = ReadOnceChoiceIterator
+
+    def __init__(self, queryset, **kwargs):
+        kwargs.setdefault("widget", LicenceRadioSelect)
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "required": _("Choose what readers may do with your story."),
+                "invalid_choice": _(
+                    "That choice is not one of the licences offered. Choose one of those listed."
+                ),
+            },
+        )
+        super().__init__(queryset=queryset, empty_label=None, **kwargs)
+
+    def _set_queryset(self, queryset):
+        self._read = None
+        forms.ModelChoiceField._set_queryset(self, queryset)
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+    def read(self):
+        if self._read is None:
+            self._read = list(self.queryset)
+        return self._read
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        chosen = str(value).strip()
+        for licence in self.read():
+            if str(licence.pk) == chosen:
+                return licence
+        raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
 
 
 class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
@@ -207,6 +271,16 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
         help_text=_(
             "Only if you chose a date above. Your story stays private until that day, "
             "even once approved."
+        ),
+    )
+    # Chosen with the consent, on the last step; the archive's default is selected first.
+    licence = LicenceChoiceField(
+        Licence.objects.offered(),
+        label=_("What may readers do with your story?"),
+        help_text=_(
+            "Whichever you choose, anyone may read your story here and quote it, naming you "
+            "as you appear and the archive. Later you can change this only to let readers do "
+            "less, never more: someone who copied your story before keeps the terms it had then."
         ),
     )
     consent = forms.BooleanField(
@@ -508,6 +582,8 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
             if name not in {"themes", "appear"}
         }
         data["is_anonymous"] = self.cleaned_data["appear"] == ANONYMOUS
+        # Chosen with the consent, among those offered (the field read them).
+        data["licence"] = self.cleaned_data["licence"]
         # Given with the consent, for the recording that goes with the story (settled by now).
         data["voice"] = self.cleaned_data["voice"] if self.held_recording is not None else ""
         data["may_contact"] = bool(data["contact_email"] and self.cleaned_data["may_contact"])

@@ -5,6 +5,9 @@ before) is used once as an address: its token moves into the session, as the
 hash the database keeps, and the browser goes on to ``/my-story/``, so no later
 request, referrer or log line carries it (docs/privacy.md). Withdrawing is
 ``withdraw.py``; the card with the link and a QR code is ``card.py``.
+
+The narrator's licence may be changed here only to a more restrictive one
+(docs/reuse.md, "A licence per story"), as the voice may only be made private.
 """
 
 import datetime
@@ -16,9 +19,10 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Story, hash_withdrawal_token
+from ..models import Licence, Story, hash_withdrawal_token
 from ..models.notices import REASONS_FOR_THE_NARRATOR
 from ..safety import shield
+from .forms import LicenceChoiceField
 from .guards import over_limit, private
 
 # The hashes of the private links opened in this session, the latest last
@@ -27,6 +31,7 @@ PRIVATE_LINKS_SESSION_KEY = "private_links"
 PRIVATE_LINKS_KEPT = 5
 CORRECTION_SENT_SESSION_KEY = "correction_sent"
 VOICE_KEPT_SESSION_KEY = "voice_kept_private"
+LICENCE_RESTRICTED_SESSION_KEY = "licence_restricted"
 
 # The status as the narrator reads it (status_of), in a few words.
 STATE_LABELS = {
@@ -65,7 +70,9 @@ def opened_links(request):
 
 
 def story_of_latest_link(request):
-    return Story.objects.with_private_link(opened_links(request)[-1:]).first()
+    # With its licence: the page states it.
+    latest = opened_links(request)[-1:]
+    return Story.objects.with_private_link(latest).select_related("licence").first()
 
 
 def story_named_in_post(request, stories):
@@ -86,20 +93,31 @@ def my_story(request):
     story = story_of_latest_link(request)
     if story is None:
         return link_does_not_work(request)
-    status = status_of(story)
+    return my_story_page(request, story)
+
+
+def my_story_page(request, story, *, licence_form=None, status=200):
+    state = status_of(story)
+    if licence_form is None and story.status != Story.Status.WITHDRAWN:
+        licence_form = RestrictLicenceForm(story=story)
     return render(
         request,
         "stories/my_story.html",
         {
-            **status,
-            "state_label": STATE_LABELS[status["state"]],
+            **state,
+            "state_label": STATE_LABELS[state["state"]],
             "story": story,
             "corrections": story.corrections_asked(),
             "correction_sent": request.session.pop(CORRECTION_SENT_SESSION_KEY, False),
             "voice_kept": request.session.pop(VOICE_KEPT_SESSION_KEY, False),
+            "licence_restricted": request.session.pop(LICENCE_RESTRICTED_SESSION_KEY, False),
             "may_keep_voice_private": may_keep_voice_private(story),
+            "licence_form": licence_form if licence_form and licence_form.has_choices else None,
+            # A refusal with nothing left to choose (a wider licence posted to the strictest).
+            "licence_refused": licence_form.errors.get("licence", []) if licence_form else [],
             "translated_parts": translated_parts(story),
         },
+        status=status,
     )
 
 
@@ -142,6 +160,66 @@ def keep_voice_private(request):
     story.keep_voice_private()
     request.session[VOICE_KEPT_SESSION_KEY] = True
     return redirect("stories:my-story")
+
+
+class RestrictLicenceForm(forms.Form):
+    """The offered licences more restrictive than the story's: the only ones it may move to."""
+
+    licence = LicenceChoiceField(
+        Licence.objects.none(),
+        label=_("Let readers do less"),
+        help_text=_(
+            "You cannot undo this. Anyone who copied your story under the earlier terms "
+            "keeps them: the new terms apply to what readers take from now on."
+        ),
+    )
+
+    def __init__(self, *args, story, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An action, not a question the page asks: not marked "required", yet refused empty.
+        self.fields["licence"].required = False
+        self.story = story
+        field = self.fields["licence"]
+        field.queryset = Licence.objects.more_restrictive_than(story.licence)
+        choices = field.read()
+        if len(choices) == 1:
+            self.initial.setdefault("licence", choices[0].pk)
+
+    def clean_licence(self):
+        licence = self.cleaned_data.get("licence")
+        if licence is None:
+            raise forms.ValidationError(
+                self.fields["licence"].error_messages["required"], code="required"
+            )
+        return licence
+
+    @property
+    def has_choices(self):
+        return bool(self.fields["licence"].read())
+
+
+@private
+def restrict_licence(request):
+    """The narrator's licence made more restrictive from their page; never wider.
+
+    A POST naming a story of this session's links and one of the offered licences
+    more restrictive than its own; anything else is refused with the page and its error.
+    """
+    if request.method != "POST":
+        return redirect("stories:my-story")
+    story = story_named_in_post(request, Story.objects.with_private_link(opened_links(request)))
+    if story is None or story.status == Story.Status.WITHDRAWN:
+        return link_does_not_work(request)
+    form = RestrictLicenceForm(request.POST, story=story)
+    if form.is_valid():
+        try:
+            story.restrict_licence(form.cleaned_data["licence"])
+        except ValueError:  # changed since the page was shown (another tab): refused
+            form.add_error("licence", form.fields["licence"].error_messages["invalid_choice"])
+        else:
+            request.session[LICENCE_RESTRICTED_SESSION_KEY] = True
+            return redirect("stories:my-story")
+    return my_story_page(request, story, licence_form=form, status=400)
 
 
 def status_of(story):

@@ -18,7 +18,7 @@ from django.utils.formats import number_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from ..models import ConsentText
+from ..models import ConsentText, Licence
 from ..safety import limits, shield
 from ..services import AlreadySubmitted, email_private_link, submit_story, was_submitted
 from .forms import SHOW_LATER
@@ -57,6 +57,11 @@ def check_and_send(request):
         draft.keep(posted, [*CHECK.fields, *edited_here(posted)])
         if "back" in posted:
             return redirect(step_url(DETAILS))
+    if not draft.answered("licence"):
+        # The archive's default is selected first; the narrator sees it and may choose another.
+        default_licence = Licence.objects.default()
+        if default_licence is not None:
+            draft.keep_values({"licence": str(default_licence.pk)})
     consent = ConsentText.objects.current()
     held, lost = held_recording(request, draft)
     form = share_form(request, draft, consent, held, lost)

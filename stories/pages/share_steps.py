@@ -68,7 +68,7 @@ DETAILS = Step(
         "may_contact",
     ),
 )
-CHECK = Step("check", _("Check and send"), ("consent", "consent_version"))
+CHECK = Step("check", _("Check and send"), ("licence", "consent", "consent_version"))
 STEPS = (STORY, ABOUT_STORY, STANDING, ABOUT_YOU, DETAILS, CHECK)
 STEPS_BY_SLUG = {step.slug: step for step in STEPS}
 
@@ -150,6 +150,10 @@ class Draft:
             if name not in NOT_KEPT:
                 self.stored["data"][name] = posted.getlist(name)
         self._changed()
+
+    def answered(self, name):
+        """Whether the narrator has given an answer to ``name`` (an empty one counts)."""
+        return name in self.stored["data"]
 
     def keep_values(self, values):
         """Keep answers made on the server ("Remove it for me")."""

@@ -55,6 +55,7 @@ urlpatterns = [
     path("my-story/withdraw/", withdraw.withdraw, name="withdraw-confirm"),
     path("my-story/correction/", my_story.correction, name="correction"),
     path("my-story/voice/", my_story.keep_voice_private, name="keep-voice-private"),
+    path("my-story/licence/", my_story.restrict_licence, name="restrict-licence"),
     path("my-story/card.svg", card.card, name="private-link-card"),
     # The link a narrator is given, and the one emailed before the private page
     # existed: each only hands its token to the session.

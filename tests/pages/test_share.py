@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from stories.models import ConsentText, ModerationEvent, Story, Theme
+from stories.models import ConsentText, Licence, ModerationEvent, Story, Theme
 from stories.pages.forms import ShareForm
 from stories.pages.share_steps import DRAFT_SESSION_KEY
 from stories.safety import limits
@@ -275,7 +275,12 @@ def test_hostile_filter_values_never_cause_a_server_error(client, query):
 
 
 def consent_given():
-    return {"consent": "on", "consent_version": ConsentText.objects.current().version}
+    """The last step's answers as a browser posts them: the licence selected first, the consent."""
+    return {
+        "licence": str(Licence.objects.default().pk),
+        "consent": "on",
+        "consent_version": ConsentText.objects.current().version,
+    }
 
 
 def send_again(client, submission_id):
