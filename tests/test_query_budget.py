@@ -146,7 +146,19 @@ def link_and_report(stories, moderator):
 
 
 @pytest.mark.parametrize(
-    "url", [*PAGES, "story", "story in Spanish", "story without a recording", "report"]
+    "url",
+    [
+        *PAGES,
+        "story",
+        "story in Spanish",
+        "story without a recording",
+        "report",
+        # IIIF: a heard story's manifest, and the collections of heard stories.
+        "iiif manifest",
+        "iiif perspective",
+        "/iiif/collection.json",
+        "/iiif/themes/public-safety/collection.json",
+    ],
 )
 def test_page_queries_are_bounded_and_do_not_grow(client, url, moderator):
     first = fill_archive(5)  # with a recording and its transcript
@@ -157,6 +169,8 @@ def test_page_queries_are_bounded_and_do_not_grow(client, url, moderator):
         "story in Spanish": "/es" + first.get_absolute_url(),
         "story without a recording": unheard.get_absolute_url(),
         "report": f"/stories/{first.slug}/report/",
+        "iiif manifest": f"/iiif/{first.pk}/manifest.json",
+        "iiif perspective": f"/iiif/perspectives/{first.perspective.slug}/collection.json",
     }
     target = targets.get(url, url)
     small = count_queries(client, target)

@@ -7,15 +7,14 @@ Built with iiif-prezi3, whose models check each document against Presentation 3 
 A manifest says only what the story's public record says: the recording as its guarded road
 (``/recordings/<id>/``, never its file), the transcript and the index only of a recording a
 moderator cleared, and never anything of a voice its narrator kept private (no manifest at all:
-the recording is what a manifest is for). Everything else is the same 404.
+the recording is what a manifest is for). Everything else is the same 404. The collections
+are in iiif_collections.py.
 """
 
 import functools
 
 import iiif_prezi3 as iiif
-from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -23,10 +22,7 @@ from django.utils.translation import pgettext_lazy
 
 from ..models import (
     TRANSLATED_FROM,
-    Perspective,
     Story,
-    TaggedTheme,
-    Theme,
     TranscriptSegment,
     public_segments,
 )
@@ -57,18 +53,10 @@ LICENCE = _("Licence")
 TRANSCRIPT = _("Transcript")
 CAPTIONS = _("Captions (WebVTT)")
 INDEX = _("Index of the recording")
-STORY_PAGE = _("The story on the archive")
 API_RECORD = _("The story's record in the archive's API (JSON)")
 DUBLIN_CORE = _("The story's Dublin Core record (OAI-PMH)")
 TRANSCRIPT_TEXT = _("The transcript as plain text")
-RECORDED_STORIES = _("Recorded stories of the archive")
-RECORDED_STORIES_SUMMARY = _(
-    "The stories whose recordings readers may hear, by theme and by perspective."
-)
-ON_THEME = _("Recorded stories on %(theme)s")
-OF_PERSPECTIVE = _("Recorded stories: %(perspective)s")
 CREDIT = _("Told by %(narrator)s. %(archive)s.")
-TERMS = _("%(licence)s: %(summary)s %(address)s")
 
 
 def in_language(language, text, **values):
@@ -349,13 +337,7 @@ def required_statement(story, at):
             narrator=narrator_line(story, language),
             archive=in_language(language, records.ARCHIVE_NAME),
         )
-        terms = in_language(
-            language,
-            TERMS,
-            licence=licence.short_name_in(language),
-            summary=licence.summary_in(language),
-            address=licence.url,
-        )
+        terms = f"{licence.short_name_in(language)}: {licence.summary_in(language)} {licence.url}"
         value[language] = [credit, terms]
     return iiif.KeyValueString(label=both(ATTRIBUTION), value=value)
 
@@ -440,118 +422,8 @@ def structures(story, index, at, duration):
     ]
 
 
-# --- Collections ---
-
-
 def collection_address(base, kind, slug):
     return base + reverse(f"iiif-{kind}-collection", kwargs={"slug": slug})
-
-
-def manifest_refs(stories, base):
-    return [
-        iiif.ManifestRef(
-            id=base + reverse("iiif-manifest", kwargs={"story_id": story.pk}),
-            type="Manifest",
-            label=told(
-                story.title, story.language, story.title_translation, story.translation_language
-            ),
-        )  # fmt: skip
-        for story in stories.order_by("-published_at", "-pk").only(
-            "pk", "title", "title_translation", "language"
-        )
-    ]
-
-
-def collection(address, label, summary, items, base):
-    return iiif.Collection(
-        id=address,
-        label=label,
-        summary=summary or None,
-        provider=[archive_agent(base)],
-        items=items,
-    )
-
-
-def described(description, description_es):
-    words = {}
-    if description:
-        words["en"] = [description]
-    if description_es or description:
-        words["es"] = [description_es or description]
-    return words
-
-
-def theme_collection_of(theme, base):
-    """The manifests of the theme's heard stories, or None without any."""
-    items = manifest_refs(heard_stories().carrying_any_theme_of([theme.pk]), base)
-    if not items:
-        return None
-    return collection(
-        collection_address(base, "theme", theme.slug),
-        {
-            "en": [in_language("en", ON_THEME, theme=theme.name)],
-            "es": [in_language("es", ON_THEME, theme=theme.name_es or theme.name)],
-        },
-        described(theme.description, theme.description_es),
-        items,
-        base,
-    )
-
-
-def perspective_collection_of(perspective, base):
-    items = manifest_refs(heard_stories().filter(perspective=perspective), base)
-    if not items:
-        return None
-    return collection(
-        collection_address(base, "perspective", perspective.slug),
-        {
-            "en": [in_language("en", OF_PERSPECTIVE, perspective=perspective.name)],
-            "es": [
-                in_language(
-                    "es", OF_PERSPECTIVE, perspective=perspective.name_es or perspective.name
-                )
-            ],
-        },
-        described(perspective.description, perspective.description_es),
-        items,
-        base,
-    )
-
-
-def top_collection(base):
-    """The collections of themes and perspectives that hold a heard story."""
-    heard = heard_stories().order_by().values("pk")
-    perspectives = Perspective.objects.filter(
-        Exists(heard_stories().filter(perspective=OuterRef("pk")))
-    )
-    themes = Theme.objects.filter(
-        Exists(TaggedTheme.objects.filter(tag=OuterRef("pk"), content_object__in=heard))
-    )
-    items = [
-        *(
-            iiif.CollectionRef(
-                id=collection_address(base, "perspective", perspective.slug),
-                type="Collection",
-                label=named(perspective.name, perspective.name_es),
-            )
-            for perspective in perspectives.only("slug", "name", "name_es")
-        ),
-        *(
-            iiif.CollectionRef(
-                id=collection_address(base, "theme", theme.slug),
-                type="Collection",
-                label=named(theme.name, theme.name_es),
-            )
-            for theme in themes.only("slug", "name", "name_es")
-        ),
-    ]
-    return collection(
-        base + reverse("iiif-collection"),
-        both(RECORDED_STORIES),
-        both(RECORDED_STORIES_SUMMARY),
-        items,
-        base,
-    )
 
 
 # --- The roads (routed in opendata/urls.py) ---
@@ -588,26 +460,3 @@ def manifest_view(request, story_id):
         .only("pk", "story_id", "start", "title", "title_translation")
     )
     return answer(manifest(story, transcript, index, records.base_url(request)))
-
-
-@iiif_view
-def theme_collection(request, slug):
-    theme = get_object_or_404(Theme, slug=slug)
-    found = theme_collection_of(theme, records.base_url(request))
-    if found is None:
-        raise Http404
-    return answer(found)
-
-
-@iiif_view
-def perspective_collection(request, slug):
-    perspective = get_object_or_404(Perspective, slug=slug)
-    found = perspective_collection_of(perspective, records.base_url(request))
-    if found is None:
-        raise Http404
-    return answer(found)
-
-
-@iiif_view
-def collections(request):
-    return answer(top_collection(records.base_url(request)))

@@ -10,7 +10,7 @@ from django.urls import path
 from .. import converters  # noqa: F401 (converters registers <uslug:>)
 from ..pagecache.store import cache_public_page
 from ..recordings import views as recordings
-from . import api, exports, feeds, iiif, oai, views
+from . import api, exports, feeds, iiif, iiif_collections, oai, views
 from .roads import dated_by_archive_change, machine_road
 from .sitemaps import SITEMAPS
 
@@ -130,15 +130,19 @@ urlpatterns = [
         open_json(cached(iiif.manifest_view)),
         name="iiif-manifest",
     ),
-    path("iiif/collection.json", open_json(cached(iiif.collections)), name="iiif-collection"),
+    path(
+        "iiif/collection.json",
+        open_json(cached(iiif_collections.collections)),
+        name="iiif-collection",
+    ),
     path(
         "iiif/themes/<uslug:slug>/collection.json",
-        open_json(cached(iiif.theme_collection)),
+        open_json(cached(iiif_collections.theme_collection)),
         name="iiif-theme-collection",
     ),
     path(
         "iiif/perspectives/<uslug:slug>/collection.json",
-        open_json(cached(iiif.perspective_collection)),
+        open_json(cached(iiif_collections.perspective_collection)),
         name="iiif-perspective-collection",
     ),
     path("export/", open_json(exports.export_index), name="export"),
