@@ -48,6 +48,7 @@ THEMES = _("Themes")
 PLACE = _("Place")
 YEAR = pgettext_lazy("the year a story happened", "Year")
 LANGUAGE = _("Language")
+TRANSLATED_INTO = _("%(language)s (translated by the archive)")
 PERSISTENT_IDENTIFIER = _("Persistent identifier")
 LICENCE = _("Licence")
 TRANSCRIPT = _("Transcript")
@@ -281,6 +282,16 @@ def narrator_line(story, language):
     return f"{name}, {story.narrator_descriptor}" if story.narrator_descriptor else name
 
 
+def languages(story, language, translated):
+    """ "Spanish", or "Spanish; English (translated by the archive)", in ``language``."""
+    with translation.override(language):
+        told_in = str(Story.Language(story.language).label)
+        if not translated:
+            return told_in
+        other = str(Story.Language(story.translation_language).label)
+        return f"{told_in}; {TRANSLATED_INTO % {'language': other}}"
+
+
 def metadata(story):
     perspective = story.perspective
     themes = story.theme_list
@@ -302,17 +313,9 @@ def metadata(story):
         entries.append((PLACE, {"none": [f"{story.place}, Los Angeles"]}))
     if story.year_happened:
         entries.append((YEAR, {"none": [str(story.year_happened)]}))
-    languages = [Story.Language(story.language).label]
-    if story.has_written_translation:
-        languages.append(TRANSLATED_FROM.get(story.language, TRANSLATED_FROM["en"]))
+    translated = story.has_written_translation or getattr(story, "has_translated_recording", False)
     entries.append(
-        (
-            LANGUAGE,
-            {
-                language: ["; ".join(in_language(language, text) for text in languages)]
-                for language in LANGUAGES
-            },
-        )
+        (LANGUAGE, {language: [languages(story, language, translated)] for language in LANGUAGES})
     )
     if story.persistent_identifier:
         entries.append(

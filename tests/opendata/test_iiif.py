@@ -164,6 +164,11 @@ def test_a_translated_story_is_labelled_in_both_languages(client, sample_archive
         entry for entry in document["metadata"] if entry["label"]["en"] == ["Persistent identifier"]
     )
     assert identifier["value"]["none"][0] == "doi:10.5072/perspectives.21"
+    languages = next(e for e in document["metadata"] if e["label"]["en"] == ["Language"])
+    assert languages["value"] == {
+        "en": ["Spanish; English (translated by the archive)"],
+        "es": ["Español; Inglés (traducción del archivo)"],
+    }
     assert next(entry for entry in document["metadata"] if entry["label"]["en"] == ["Narrator"])[
         "label"
     ]["es"] == ["Narrador/a"]
