@@ -11,6 +11,7 @@ the recording is what a manifest is for). Everything else is the same 404. The c
 are in iiif_collections.py.
 """
 
+import bisect
 import functools
 
 import iiif_prezi3 as iiif
@@ -90,14 +91,12 @@ def seconds(value):
 
 
 def spans(starts, duration):
-    """(start, end) of each of ``starts`` (sorted seconds): to the next later start, the last
+    """(start, end) of each of ``starts`` (seconds, in order): to the next later start, the last
     to the end of the recording, as the WebVTT tracks time them."""
-    later = [
-        next((s for s in starts[i + 1 :] if s > start), None) for i, start in enumerate(starts)
-    ]
     result = []
-    for start, end in zip(starts, later, strict=True):
-        end = duration if end is None else end
+    for start in starts:
+        later = bisect.bisect_right(starts, start)
+        end = starts[later] if later < len(starts) else duration
         result.append((start, end if end > start else start + LAST_CUE_SECONDS))
     return result
 

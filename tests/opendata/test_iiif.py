@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from stories.models import IndexSegment, Recording, Story, Theme
+from stories.opendata.iiif import seconds, spans
 
 from ..factories import give_recording, make_published
 
@@ -282,3 +283,11 @@ def test_the_roads_answer_a_cors_preflight_and_refuse_writes(client, sample_arch
     assert preflight["Access-Control-Allow-Origin"] == "*"
     refused = client.post(path)
     assert refused.status_code == 405 and refused["Allow"] == "GET, HEAD, OPTIONS"
+
+
+def test_a_paragraph_lasts_until_the_next_later_one_and_the_last_until_the_end():
+    # Two paragraphs at one time both last until the next later start, as in the captions.
+    assert spans([0, 12, 12, 23.5], 30) == [(0, 12), (12, 23.5), (12, 23.5), (23.5, 30)]
+    # One past the recording's end (a mistake) still ends after it starts.
+    assert spans([0, 40], 30) == [(0, 40), (40, 45)]
+    assert [seconds(value) for value in (0, 12.5, 7200.123456)] == ["0", "12.5", "7200.123"]
