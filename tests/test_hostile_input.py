@@ -10,6 +10,7 @@ there is no Unicode normalisation.
 """
 
 import os
+from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -293,13 +294,23 @@ def test_any_year_on_a_list_is_a_normal_page(client, listed, number, page):
     address=st.sampled_from(
         ["/s/{}/", "/s/{}/cite.bib", "/s/{}/cite.ris", "/api/v1/stories/{}/", "/recordings/{}/",
          "/recordings/{}/captions.vtt", "/recordings/{}/chapters.vtt",
-         "/recordings/{}/captions.translation.vtt", "/embed/{}/", "/es/embed/{}/"]
+         "/recordings/{}/captions.translation.vtt", "/embed/{}/", "/es/embed/{}/",
+         "/iiif/{}/manifest.json"]
     ),
 )  # fmt: skip
 def test_any_story_number_in_an_address_is_found_or_a_404(client, listed, number, address):
     response = client.get(address.format(number))
-    found = number == str(listed.pk) and not address.startswith("/recordings/")
+    # The listed story has no recording: no recording road, no IIIF manifest.
+    found = number == str(listed.pk) and not address.startswith(("/recordings/", "/iiif/"))
     assert response.status_code == ((302 if address == "/s/{}/" else 200) if found else 404)
+
+
+@EXAMPLES
+@given(slug=hostile_text, kind=st.sampled_from(["themes", "perspectives"]))
+def test_any_name_in_a_iiif_collection_address_is_a_json_404(client, listed, slug, kind):
+    # The listed story has no recording: no theme or perspective is a IIIF collection.
+    response = client.get(f"/iiif/{kind}/{quote(slug, safe='')}/collection.json")
+    assert response.status_code == 404, slug
 
 
 @EXAMPLES

@@ -232,6 +232,9 @@ def sample_kwargs(name, archive):
         "story-transcript-translation-text": [{"story_id": pk} for pk in story_ids],
         "story-transcript-translation-webvtt": [{"story_id": pk} for pk in story_ids],
         "api-not-found": [{"rest": "stories/hidden"}],
+        "iiif-manifest": [{"story_id": pk} for pk in story_ids],
+        "iiif-theme-collection": theme_slugs,
+        "iiif-perspective-collection": perspective_slugs,
         # Wrong links only: a right one is the narrator's own page, tested in test_private_page.
         "stories:withdraw": [{"token": "no-such-token"}, {"token": "x" * 43}],
         "stories:private-link": [{"token": "no-such-token"}, {"token": "x" * 43}],
@@ -385,6 +388,9 @@ def test_crawl_from_the_home_pages_finds_nothing_private(client, archive):
             assert secret not in text, f"{secret!r} leaked on {url}"
     assert any(archive["visible"].slug in url for url in seen)
     assert f"/recordings/{archive['visible'].pk}/" in seen
+    # Its IIIF manifest, linked from its page; none for a voice kept private.
+    assert f"/iiif/{archive['visible'].pk}/manifest.json" in seen
+    assert f"/iiif/{archive['voice private'].pk}/manifest.json" not in seen
     assert {"/places/", "/places/boyle-heights/", "/timeline/"} <= seen
     assert len(seen) > 40
     assert not any(s.slug and s.slug in url for s in archive["hidden"] for url in seen)

@@ -158,6 +158,11 @@ def link_and_report(stories, moderator):
         "embed without a recording",
         "oembed",
         "oembed of a page in Spanish",
+        # IIIF: a heard story's manifest, and the collections of heard stories.
+        "iiif manifest",
+        "iiif perspective",
+        "/iiif/collection.json",
+        "/iiif/themes/public-safety/collection.json",
     ],
 )
 def test_page_queries_are_bounded_and_do_not_grow(client, url, moderator):
@@ -177,6 +182,8 @@ def test_page_queries_are_bounded_and_do_not_grow(client, url, moderator):
         "oembed of a page in Spanish": (
             f"/oembed?url=http://testserver/es{first.get_absolute_url()}&format=json"
         ),
+        "iiif manifest": f"/iiif/{first.pk}/manifest.json",
+        "iiif perspective": f"/iiif/perspectives/{first.perspective.slug}/collection.json",
     }
     target = targets.get(url, url)
     small = count_queries(client, target)

@@ -365,6 +365,7 @@ class PublicRecord:
                 else ()
             ),
             *((("relation", base_url + self.chapters_path),) if self.chapters_path else ()),
+            *((("relation", base_url + iiif_manifest_path(self.id)),) if self.recording else ()),
             *(("language", language) for language in self.languages or (self.language,)),
             *(("coverage", value) for value in self.coverage),
             ("rights", str(RIGHTS)),
@@ -375,6 +376,11 @@ class PublicRecord:
 
 def chapters_path(story_id):
     return reverse("story-chapters", kwargs={"story_id": story_id})
+
+
+def iiif_manifest_path(story_id):
+    """The IIIF manifest of a heard recording (opendata/iiif.py)."""
+    return reverse("iiif-manifest", kwargs={"story_id": story_id})
 
 
 def permalink_path(story_id):

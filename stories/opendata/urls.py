@@ -1,6 +1,7 @@
 """
 Roads for machines, unprefixed: feeds, the sitemap, the JSON API, OAI-PMH, exports, permanent
-addresses and citation files, and the guarded recording and captions roads.
+addresses and citation files, IIIF manifests and collections, and the guarded recording and
+captions roads.
 """
 
 from django.contrib.sitemaps import views as sitemap_views
@@ -9,7 +10,7 @@ from django.urls import path
 from .. import converters  # noqa: F401 (converters registers <uslug:>)
 from ..pagecache.store import cache_public_page
 from ..recordings import views as recordings
-from . import api, exports, feeds, oai, oembed, views
+from . import api, exports, feeds, iiif, iiif_collections, oai, oembed, views
 from .roads import dated_by_archive_change, machine_road
 from .sitemaps import SITEMAPS
 
@@ -125,6 +126,27 @@ urlpatterns = [
     path("oai/", machine_road(serves=("GET", "HEAD", "POST"))(oai.endpoint), name="oai"),
     # oEmbed: a story's card for another site to frame (stories/opendata/oembed.py).
     path("oembed", open_json(cached(oembed.endpoint)), name="oembed"),
+    # IIIF Presentation 3: a heard recording's manifest, and collections of them.
+    path(
+        "iiif/<int:story_id>/manifest.json",
+        open_json(cached(iiif.manifest_view)),
+        name="iiif-manifest",
+    ),
+    path(
+        "iiif/collection.json",
+        open_json(cached(iiif_collections.collections)),
+        name="iiif-collection",
+    ),
+    path(
+        "iiif/themes/<uslug:slug>/collection.json",
+        open_json(cached(iiif_collections.theme_collection)),
+        name="iiif-theme-collection",
+    ),
+    path(
+        "iiif/perspectives/<uslug:slug>/collection.json",
+        open_json(cached(iiif_collections.perspective_collection)),
+        name="iiif-perspective-collection",
+    ),
     path("export/", open_json(exports.export_index), name="export"),
     path("export/stories.csv", open_data(exports.export_csv), name="export-csv"),
     path("export/stories.json", open_json(exports.export_json), name="export-json"),

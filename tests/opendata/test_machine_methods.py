@@ -47,6 +47,10 @@ ROADS = [
     ("/sitemap-stories.xml", READ_ONLY, False, True),
     ("/s/{id}/cite.bib", READ_ONLY, False, True),
     ("/oai/", "GET, HEAD, POST, OPTIONS", False, True),
+    ("/iiif/{id}/manifest.json", READ_ONLY, True, True),
+    ("/iiif/collection.json", READ_ONLY, True, True),
+    ("/iiif/themes/legal-aid/collection.json", READ_ONLY, True, True),
+    ("/iiif/perspectives/immigrants/collection.json", READ_ONLY, True, True),
     # A road into the pages for people, and the guarded recordings: for browsers, not scripts.
     ("/s/{id}/", READ_ONLY, False, False),
     ("/recordings/{id}/", READ_ONLY, False, False),
@@ -110,7 +114,14 @@ def test_options_answers_the_preflight_of_a_conditional_request(
 @pytest.mark.parametrize("cache", [False, True])
 @pytest.mark.parametrize(
     "address",
-    ["/api/v1/stories/", "/api/v1/openapi.json", "/export/", "/feeds/stories.atom", "/oai/"],
+    [
+        "/api/v1/stories/",
+        "/api/v1/openapi.json",
+        "/export/",
+        "/feeds/stories.atom",
+        "/oai/",
+        "/iiif/collection.json",
+    ],
 )
 def test_another_site_reads_an_answer_and_its_304(other_site, story, settings, address, cache):
     if cache:

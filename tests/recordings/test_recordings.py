@@ -642,5 +642,6 @@ def test_oai_pmh_describes_the_recording(client):
     assert "Sound" in tree.xpath("//dc:type/text()", namespaces=dc)
     assert {"audio/wav", "PT2S"} <= set(tree.xpath("//dc:format/text()", namespaces=dc))
     assert tree.xpath("//dc:relation/text()", namespaces=dc) == [
-        f"http://testserver/recordings/{story.pk}/"
+        f"http://testserver/recordings/{story.pk}/",
+        f"http://testserver/iiif/{story.pk}/manifest.json",
     ]
