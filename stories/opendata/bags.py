@@ -35,7 +35,7 @@ import json
 import shutil
 import tomllib
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import bagit
@@ -98,7 +98,7 @@ class BagSummary:
     path: Path
     stories: int = 0
     recordings: int = 0
-    files: list = field(default_factory=list)  # payload files, relative to data/
+    files: int = 0  # payload files
 
 
 def app_version():
@@ -171,21 +171,21 @@ def write_payload(directory, *, story_id, now):
     base = settings.SITE_URL
     licences = {licence.pk: licence for licence in Licence.objects.all()}
     (directory / "README.txt").write_text(README.format(archive=archive_name()), encoding="utf-8")
-    summary.files.append("README.txt")
+    summary.files += 1
     with open(directory / "collection.json", "w", encoding="utf-8") as collection:
         # Written as the stories are: the list of stories is never held whole.
-        head = json.dumps(collection_head(licences.values(), story_id=story_id, now=now),
-                          ensure_ascii=False, indent=2)  # fmt: skip
-        collection.write(head[:-2] + ',\n  "stories": [')
+        head = collection_head(licences.values(), story_id=story_id, now=now)
+        opening = json.dumps(head, ensure_ascii=False, indent=2).removesuffix("\n}")
+        collection.write(opening + ',\n  "stories": [')
         for story in stories_to_export(story_id).iterator(chunk_size=100):
             entry = write_story(directory, story, licences[story.licence_id], base)
-            summary.files.extend(entry["files"])
+            summary.files += len(entry["files"])
             summary.stories += 1
             summary.recordings += bool(entry["recording"])
             separator = "\n" if summary.stories == 1 else ",\n"
             collection.write(separator + indented(json.dumps(entry, ensure_ascii=False, indent=2)))
         collection.write(f'\n  ],\n  "count": {summary.stories}\n}}\n')
-    summary.files.append("collection.json")
+    summary.files += 1
     return summary
 
 
@@ -243,8 +243,8 @@ def write_story(directory, story, licence, base):
         (target / name).write_text(text, encoding="utf-8", newline="\n")
         written.append(f"{folder}/{name}")
 
-    write("record.json", json.dumps(api.story_document(record, base), ensure_ascii=False,
-                                    indent=2) + "\n")  # fmt: skip
+    document = api.story_document(record, base)
+    write("record.json", json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     write("dublin_core.xml", dublin_core_xml(record, base))
     write("story.txt", story_text(story, record, base))
     if record.translation and (record.translation.title or record.translation.text):

@@ -40,7 +40,7 @@ class Command(BaseCommand):
                 f"Bag written to {summary.path}: {summary.stories} published "
                 f"{'story' if summary.stories == 1 else 'stories'}, {summary.recordings} "
                 f"{'recording' if summary.recordings == 1 else 'recordings'}, "
-                f"{len(summary.files)} payload files. Check it with: bagit.py --validate "
+                f"{summary.files} payload files. Check it with: bagit.py --validate "
                 f"{summary.path}"
             )
         )
