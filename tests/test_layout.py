@@ -35,7 +35,7 @@ ALLOWED = {
         " converters",
         "admin": "models safety recordings search.text pagecache.store",
         "templatetags": "",
-        "management": "models moderators search search.text pagecache.store signin",
+        "management": "models moderators search search.text pagecache.store signin opendata",
         "signin": "models",
         "apps": "moderators search pagecache signin",
     }.items()

@@ -105,27 +105,49 @@ def api_view(view):
     return answer
 
 
-def recording_json(request, recording):
+def recording_json(base, recording):
     if recording is None:
         return None
     return {
-        "url": records.absolute_url(request, recording.path),
+        "url": base + recording.path,
         "type": recording.mime_type,
         "duration": recording.duration,
         "size": recording.size,
     }
 
 
-def story_summary(request, record, *, whole=False):
+def story_summary(base, record, *, whole=False):
+    """A story as the API's lists give it; ``base``, the site's address (``base_url``)."""
     return {
-        **records.story_fields(record, records.base_url(request), whole=whole),
-        "permalink": records.absolute_url(request, record.permalink_path),
-        "api_url": records.absolute_url(request, reverse("api-story", args=[record.id])),
+        **records.story_fields(record, base, whole=whole),
+        "permalink": base + record.permalink_path,
+        "api_url": base + reverse("api-story", args=[record.id]),
         "perspective": {"slug": record.perspective, "name": record.perspective_name},
         "themes": [{"slug": slug, "name": name} for slug, name in record.themes],
         "published_at": record.published_at.isoformat(),
         "updated_at": record.updated_at.isoformat(),
-        "recording": recording_json(request, record.recording),
+        "recording": recording_json(base, record.recording),
+    }
+
+
+def story_document(record, base):
+    """One story as /api/v1/stories/<id>/ gives it, from a record made by
+    ``with_index_and_translations()``; the archival packages (``bags``) hold the same."""
+    dublin_core = {}
+    for element, value in record.dublin_core(base):
+        dublin_core.setdefault(element, []).append(value)
+    return {
+        **story_summary(base, record, whole=True),
+        "translation": records.translation_fields(record),
+        "segments": records.segments_fields(record, base),
+        "chapters": base + record.chapters_path if record.chapters_path else None,
+        "languages": list(record.languages),
+        "dublin_core": dublin_core,
+        "citations": {citation.style: citation.text for citation in citations(record, base)},
+        "citation_files": {
+            extension: base + reverse("story-citation", args=[record.id, extension])
+            for extension in ("bib", "ris")
+        },
     }
 
 
@@ -172,7 +194,10 @@ def stories(request):
             "pages": paginator.num_pages,
             "next": page_url(page.next_page_number()) if page.has_next() else None,
             "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
-            "results": [story_summary(request, records.PublicRecord.of(story)) for story in page],
+            "results": [
+                story_summary(records.base_url(request), records.PublicRecord.of(story))
+                for story in page
+            ],
         }
     )
 
@@ -184,27 +209,7 @@ def story(request, story_id):
     if found is None:
         raise Http404
     record = records.PublicRecord.of(found)
-    base = records.base_url(request)
-    dublin_core = {}
-    for element, value in record.dublin_core(base):
-        dublin_core.setdefault(element, []).append(value)
-    return JsonResponse(
-        {
-            **story_summary(request, record, whole=True),
-            "translation": records.translation_fields(record),
-            "segments": records.segments_fields(record, base),
-            "chapters": base + record.chapters_path if record.chapters_path else None,
-            "languages": list(record.languages),
-            "dublin_core": dublin_core,
-            "citations": {citation.style: citation.text for citation in citations(record, base)},
-            "citation_files": {
-                extension: records.absolute_url(
-                    request, reverse("story-citation", args=[record.id, extension])
-                )
-                for extension in ("bib", "ris")
-            },
-        }
-    )
+    return JsonResponse(story_document(record, records.base_url(request)))
 
 
 @api_view

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from ..models import Licence, Story, hash_withdrawal_token
 from ..models.notices import REASONS_FOR_THE_NARRATOR
 from ..safety import shield
-from .forms import LicenceChoiceField
+from .choices import LicenceChoiceField
 from .guards import over_limit, private
 
 # The hashes of the private links opened in this session, the latest last
