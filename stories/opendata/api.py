@@ -126,6 +126,7 @@ def story_summary(request, record, *, whole=False):
         "published_at": record.published_at.isoformat(),
         "updated_at": record.updated_at.isoformat(),
         "recording": recording_json(request, record.recording),
+        "licence": records.licence_fields(record.licence),
     }
 
 
@@ -325,6 +326,7 @@ def openapi_description():
                 "its narrator kept private."
             ),
         },
+        **openapi_schemas.STORY_LICENCE_PROPERTIES,
     }
     category_properties = {
         "slug": {"type": "string"},
@@ -470,6 +472,7 @@ def openapi_description():
                     },
                 },
                 **openapi_schemas.INDEX_SCHEMAS,
+                **openapi_schemas.LICENCE_SCHEMAS,
                 "StoryPage": {
                     "type": "object",
                     "properties": {
