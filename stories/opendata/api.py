@@ -127,6 +127,7 @@ def story_summary(base, record, *, whole=False):
         "published_at": record.published_at.isoformat(),
         "updated_at": record.updated_at.isoformat(),
         "recording": recording_json(base, record.recording),
+        "licence": records.licence_fields(record.licence),
     }
 
 
@@ -330,6 +331,7 @@ def openapi_description():
                 "its narrator kept private."
             ),
         },
+        **openapi_schemas.STORY_LICENCE_PROPERTIES,
     }
     category_properties = {
         "slug": {"type": "string"},
@@ -475,6 +477,7 @@ def openapi_description():
                     },
                 },
                 **openapi_schemas.INDEX_SCHEMAS,
+                **openapi_schemas.LICENCE_SCHEMAS,
                 "StoryPage": {
                     "type": "object",
                     "properties": {

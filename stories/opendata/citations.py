@@ -32,6 +32,9 @@ def citations(record, base_url):
     In English, as the three styles are written, whatever the page's language.
     """
     url = base_url + record.permalink_path
+    # The persistent identifier first, as an address (https://doi.org/…, https://n2t.net/ark:/…),
+    # where each style puts a DOI; the archive's own lasting address after it.
+    pid = record.persistent_url
     with translation.override("en"):
         archive = str(ARCHIVE_NAME)
     day = record.published_on
@@ -39,17 +42,18 @@ def citations(record, base_url):
     return [
         Citation(
             "Chicago",
-            f"{record.creator}. “{record.title}.” {archive}, {chicago_date}. {url}.",
+            f"{record.creator}. “{record.title}.” {archive}, {chicago_date}. "
+            f"{f'{pid}. ' if pid else ''}{url}.",
         ),
         Citation(
             "APA",
             f"{record.creator}. ({day.year}, {MONTHS[day.month - 1]} {day.day}). "
-            f"{record.title} [Oral history]. {archive}. {url}",
+            f"{record.title} [Oral history]. {archive}. {f'{pid} ' if pid else ''}{url}",
         ),
         Citation(
             "MLA",
             f"{record.creator}. “{record.title}.” {archive}, "
-            f"{day.day} {MLA_MONTHS[day.month - 1]} {day.year}, {url}.",
+            f"{day.day} {MLA_MONTHS[day.month - 1]} {day.year}, {f'{pid}, ' if pid else ''}{url}.",
         ),
     ]
 
@@ -92,6 +96,18 @@ def bibtex(record, base_url):
         ("language", value(record.language)),
         # Read by \url, which takes the address as it is written.
         ("url", "{" + cleaned(base_url + record.permalink_path) + "}"),
+        *(
+            (("doi", "{" + cleaned(record.persistent_identifier.removeprefix("doi:")) + "}"),)
+            if record.persistent_identifier.startswith("doi:")
+            else ()
+        ),
+        # An ARK has no field of its own: biblatex's eprint, which it links through N2T's
+        # address as given here.
+        *(
+            (("eprinttype", "{ark}"), ("eprint", "{" + cleaned(record.persistent_url) + "}"))
+            if record.persistent_identifier.startswith("ark:")
+            else ()
+        ),
     ]
     body = ",\n".join(f"  {name} = {text}" for name, text in fields)
     return f"@misc{{perspectives{record.id},\n{body}\n}}\n"
@@ -114,6 +130,19 @@ def ris(record, base_url):
         line("LA", record.language),
         *(line("KW", name) for _slug, name in record.themes),
         line("UR", base_url + record.permalink_path),
+        *persistent_lines(record, line),
+        # Not in the RIS specification, yet read as the item's rights by Zotero and others.
+        line("CR", record.licence.statement),
         line("ER", ""),
     ]
     return "\r\n".join(lines).rstrip() + "\r\n"
+
+
+def persistent_lines(record, line):
+    """RIS's DO for a DOI (the bare DOI, as the tag takes it); an ARK is a second UR, N2T's."""
+    identifier = record.persistent_identifier
+    if identifier.startswith("doi:"):
+        return [line("DO", identifier.removeprefix("doi:"))]
+    if identifier.startswith("ark:"):
+        return [line("UR", record.persistent_url)]
+    return []

@@ -45,7 +45,14 @@ EXPORT_FIELDS = (
     "title_translation",
     "summary_translation",
     "text_translation",
+    # What a reader may do with the story: its narrator's licence.
+    "licence",
+    "licence_name",
+    "licence_url",
+    "allows_republishing",
     "rights",
+    "persistent_identifier",
+    "persistent_url",
 )
 JSON_ONLY_FIELDS = ("segments", "transcript_translation")
 
@@ -63,10 +70,22 @@ def export_row(record, base):
         "chapters": base + record.chapters_path if record.chapters_path else None,
         "languages": list(record.languages),
         **translation_columns(record.translation),
-        "rights": str(records.RIGHTS),
+        "licence": record.licence.code,
+        "licence_name": record.licence.short_name,
+        "licence_url": record.licence.url,
+        "allows_republishing": record.licence.allows_republishing,
+        "rights": rights(record.licence, base),
     }
     # In the order of EXPORT_FIELDS: the JSON objects' keys, as the CSV's columns.
     return {name: row[name] for name in EXPORT_FIELDS}
+
+
+def rights(licence, base):
+    """The story's licence in words, and where to ask for more than it allows."""
+    ask = base + records.republish_path()
+    if licence.allows_republishing:
+        return f"{licence.statement}. To do more than it allows, ask the archive: {ask}"
+    return f"{licence.statement}. Ask the archive before republishing the story: {ask}"
 
 
 def translation_columns(translation):
@@ -127,7 +146,9 @@ def export_index(request):
             },
             "fields": list(EXPORT_FIELDS),
             "json_only_fields": list(JSON_ONLY_FIELDS),
+            # Each story has its own licence (its "licence" fields); this says how to ask.
             "rights": str(records.RIGHTS),
+            "republish": records.absolute_url(request, records.republish_path()),
         }
     )
 
@@ -143,6 +164,7 @@ def export_csv(request):
             row = export_row(record, base)
             row["themes"] = "; ".join(row["themes"])
             row["languages"] = "; ".join(row["languages"])
+            row["allows_republishing"] = "true" if row["allows_republishing"] else "false"
             yield writer.writerow([spreadsheet_safe(row[name]) for name in EXPORT_FIELDS])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")

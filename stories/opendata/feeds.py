@@ -19,6 +19,8 @@ FEED_LENGTH = 50
 
 
 MEDIA_RSS = "http://search.yahoo.com/mrss/"
+DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
+CREATIVE_COMMONS_RSS = "http://backend.userland.com/creativeCommonsRssModule"
 
 
 class WithRecordingLength:
@@ -35,11 +37,33 @@ class WithRecordingLength:
 
 
 class StoriesRssFeed(WithRecordingLength, Rss201rev2Feed):
-    pass
+    """RSS 2.0 has no licence per item: ``<dc:rights>`` gives any licence or rights statement
+    in words and with its address, and ``<creativeCommons:license>`` (the Creative Commons
+    RSS module) the address of a Creative Commons licence, which feed readers know as the
+    item's licence."""
+
+    def root_attributes(self):
+        return {
+            **super().root_attributes(),
+            "xmlns:dc": DUBLIN_CORE,
+            "xmlns:creativeCommons": CREATIVE_COMMONS_RSS,
+        }
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        licence = item["licence"]
+        handler.addQuickElement("dc:rights", licence.statement)
+        if licence.is_creative_commons:
+            handler.addQuickElement("creativeCommons:license", licence.url)
 
 
 class StoriesAtomFeed(WithRecordingLength, Atom1Feed):
-    pass
+    """Atom's ``<rights>`` per entry (Django writes the item's copyright there), and the
+    licence's address as a ``<link rel="license">`` (RFC 4946)."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("link", "", {"rel": "license", "href": item["licence"].url})
 
 
 @dataclass(frozen=True)
@@ -92,18 +116,23 @@ class NewStoriesFeed(Feed):
             return []
         return [Enclosure(item.base_url + recording.path, str(recording.size), recording.mime_type)]
 
+    def item_copyright(self, item):
+        return item.record.licence.statement
+
     def item_extra_kwargs(self, item):
         recording = item.record.recording
+        licence = {"licence": item.record.licence}
         if recording is None:
-            return {}
+            return licence
         return {
+            **licence,
             "recording": {
                 "url": item.base_url + recording.path,
                 "type": recording.mime_type,
                 "medium": "audio",
                 "fileSize": str(recording.size),
                 "duration": str(round(recording.duration)),
-            }
+            },
         }
 
     def item_description(self, item):

@@ -1,6 +1,7 @@
 """
 The OpenAPI description's parts for a story's index and the archive's translation (api.py
-splices them into the Story schema): a story's record in /api/v1/stories/<id>/.
+splices them into the Story schema): a story's record in /api/v1/stories/<id>/; and for its
+licence and persistent identifier, in every story of the API, lists included.
 """
 
 from .records import TRANSLATED_BY
@@ -87,6 +88,50 @@ INDEX_SCHEMAS = {
                     {"$ref": "#/components/schemas/SegmentTranslation"},
                     {"type": "null"},
                 ]
+            },
+        },
+    },
+}
+
+STORY_LICENCE_PROPERTIES = {
+    "licence": {
+        "$ref": "#/components/schemas/Licence",
+        "description": "What a reader may do with the story: the licence its narrator chose.",
+    },
+    "persistent_identifier": {
+        "type": ["string", "null"],
+        "pattern": "^(ark:/|doi:10\\.)",
+        "description": (
+            "An ARK (ark:/NAAN/name) or a DOI (doi:10.prefix/suffix) minted for the story "
+            "outside the archive, or null."
+        ),
+    },
+    "persistent_url": {
+        "type": ["string", "null"],
+        "format": "uri",
+        "description": "The address that resolves it (N2T for an ARK, doi.org for a DOI), or null.",
+    },
+}
+
+LICENCE_SCHEMAS = {
+    "Licence": {
+        "type": "object",
+        "required": ["code", "name", "short_name", "url", "allows_republishing"],
+        "properties": {
+            "code": {"type": "string", "description": "For example cc-by-nc-nd-4.0."},
+            "name": {"type": "string"},
+            "short_name": {"type": "string", "description": "For example CC BY-NC-ND 4.0."},
+            "url": {
+                "type": "string",
+                "format": "uri",
+                "description": "A Creative Commons licence or a RightsStatements.org statement.",
+            },
+            "allows_republishing": {
+                "type": "boolean",
+                "description": (
+                    "Whether its terms let a reader republish the story without asking the "
+                    "archive (the Data page says how to ask)."
+                ),
             },
         },
     },

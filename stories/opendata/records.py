@@ -23,6 +23,7 @@ from django.utils.translation import override
 from ..models import (
     TRANSLATED_FROM,
     IndexSegment,
+    Licence,
     Recording,
     Story,
     Theme,
@@ -42,14 +43,17 @@ PUBLIC_STORY_FIELDS = (
     "perspective__name_es",
     # A recording is public as its guarded address, its type and length, once cleared.
     *(f"recording__{column}" for column in privacy.public_columns(Recording)),
+    # The narrator's licence, in both languages, and whether it lets a reader republish.
+    *(f"licence__{column}" for column in privacy.public_columns(Licence)),
 )
 
 DCMI_TYPE = "Text"
 ORAL_HISTORY = "Oral history"
 ARCHIVE_NAME = _("Perspectives: an oral-history archive of Los Angeles as a sanctuary city")
 RIGHTS = _(
-    "Each story is its narrator's own, published with their consent for reading, research "
-    "and teaching. Ask the archive before republishing a story."
+    "Each story is its narrator's own, published with their consent under the licence they "
+    "chose, which each story's record gives. To do more than its licence allows, ask the "
+    "archive: see How to ask to republish on the Data page."
 )
 
 
@@ -92,7 +96,7 @@ def with_public_fields(stories):
         text_translation=""
     )
     return (
-        stories.select_related("perspective", "recording")
+        stories.select_related("perspective", "recording", "licence")
         .with_themes()
         .only(*PUBLIC_STORY_FIELDS)
         .annotate(
@@ -174,6 +178,50 @@ class PublicRecording:
         """The length in ISO 8601 (``PT1M5S``), as Dublin Core's extent is written."""
         minutes, seconds = divmod(round(self.duration), 60)
         return f"PT{minutes}M{seconds}S" if minutes else f"PT{seconds}S"
+
+
+@dataclass(frozen=True)
+class PublicLicence:
+    """What a reader may do with a story: the licence its narrator chose, in both languages.
+
+    Every road gives the same one: its code, names, address (a Creative Commons licence or a
+    RightsStatements.org statement) and whether it lets a reader republish without asking.
+    """
+
+    code: str
+    name: str
+    name_es: str
+    short_name: str
+    short_name_es: str
+    url: str
+    allows_republishing: bool
+
+    @classmethod
+    def of(cls, licence):
+        return cls(
+            code=licence.code,
+            name=licence.name,
+            name_es=licence.name_in("es"),
+            short_name=licence.short_name,
+            short_name_es=licence.short_name_in("es"),
+            url=licence.url,
+            allows_republishing=licence.allows_republishing,
+        )
+
+    @property
+    def is_creative_commons(self):
+        return self.url.startswith(("https://creativecommons.org/", "http://creativecommons.org/"))
+
+    @property
+    def statement(self):
+        """``CC BY-NC-ND 4.0 (https://creativecommons.org/licenses/by-nc-nd/4.0/)``."""
+        return f"{self.short_name} ({self.url})"
+
+
+def republish_path():
+    """The Data page's "How to ask to republish", in English as every machine road is."""
+    with override("en"):
+        return reverse("stories:open-data") + "#ask-to-republish"
 
 
 TRANSLATED_BY = "archive"
@@ -285,6 +333,11 @@ class PublicRecord:
     # Read only from ``with_index_and_translations()``: empty for a record made otherwise.
     segments: tuple = ()
     translation: PublicTranslation | None = None
+    licence: PublicLicence | None = None
+    # An ARK or a DOI minted outside the project ("ark:/99999/x", "doi:10.5072/x"), and the
+    # address that resolves it (N2T, doi.org); "" both, for a story without one.
+    persistent_identifier: str = ""
+    persistent_url: str = ""
 
     @classmethod
     def of(cls, story):
@@ -328,6 +381,9 @@ class PublicRecord:
                 PublicSegment.of(segment, story) for segment in getattr(story, "public_index", ())
             ),
             translation=translation,
+            licence=PublicLicence.of(story.licence),
+            persistent_identifier=story.persistent_identifier,
+            persistent_url=story.persistent_url,
         )
 
     @property
@@ -368,8 +424,13 @@ class PublicRecord:
             *((("relation", base_url + iiif_manifest_path(self.id)),) if self.recording else ()),
             *(("language", language) for language in self.languages or (self.language,)),
             *(("coverage", value) for value in self.coverage),
-            ("rights", str(RIGHTS)),
+            # The licence's address alone (what a harvester matches, as rightsstatements.org
+            # asks), then its name for people.
+            ("rights", self.licence.url),
+            ("rights", self.licence.name),
             ("identifier", base_url + self.permalink_path),
+            # The persistent identifier, as the address that resolves it.
+            ("identifier", self.persistent_url),
         ]
         return [(element, value) for element, value in elements if value]
 
@@ -447,7 +508,21 @@ def story_fields(record, base_url, *, whole=False):
         "language": record.language,
         "place": record.place,
         "year_happened": record.year_happened,
+        # null without one, as every address the API and the JSON export have no value for.
+        "persistent_identifier": record.persistent_identifier or None,
+        "persistent_url": record.persistent_url or None,
     }
     if whole:
         fields.update(text=record.body, content_note=record.content_note)
     return fields
+
+
+def licence_fields(licence):
+    """The licence for JSON (the API): its names in English, as a record's names are."""
+    return {
+        "code": licence.code,
+        "name": licence.name,
+        "short_name": licence.short_name,
+        "url": licence.url,
+        "allows_republishing": licence.allows_republishing,
+    }

@@ -275,7 +275,10 @@ TABLE = {
     ),
     "QuestionPrompt": dict.fromkeys(("text", "text_es"), Field(PUBLIC, CURATED)),
     "Licence": dict.fromkeys(
-        ("code", "name", "name_es", "short_name", "short_name_es", "summary", "summary_es", "url"),
+        (
+            *("code", "name", "name_es", "short_name", "short_name_es", "summary", "summary_es"),
+            *("url", "allows_republishing"),
+        ),
         Field(PUBLIC, CURATED),
     ),
     # The About page and the requests policy, written by administrators for every reader.

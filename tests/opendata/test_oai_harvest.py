@@ -101,3 +101,24 @@ def test_a_translated_recorded_story_names_both_languages_and_its_chapters(harve
         relation.endswith(f"/recordings/{story.pk}/chapters.vtt")
         for relation in record.metadata["relation"]
     )
+
+
+def test_each_harvested_record_states_its_licence_and_persistent_identifier(harvester):
+    """The sample archive: pk % 4 == 3 all rights reserved, the rest CC BY-NC-ND 4.0; story 2
+    has an ARK, story 21 a DOI."""
+    records = {
+        int(record.header.identifier.rsplit("/", 1)[1]): record.metadata
+        for record in harvest(harvester, "ListRecords")
+        if not record.header.deleted
+    }
+    published = Story.objects.published().select_related("licence").in_bulk(list(records))
+    assert len(published) == len(records) > 20
+    for pk, metadata in records.items():
+        licence = published[pk].licence
+        assert metadata["rights"] == [licence.url, licence.name], pk
+        assert licence.code == ("all-rights-reserved" if pk % 4 == 3 else "cc-by-nc-nd-4.0")
+        assert metadata["identifier"][0].endswith(f"/s/{pk}/")
+    assert records[2]["identifier"][1:] == ["https://n2t.net/ark:/99999/fk4perspectives2"]
+    assert records[21]["identifier"][1:] == ["https://doi.org/10.5072/perspectives.21"]
+    assert all(len(metadata["identifier"]) == 1 for pk, metadata in records.items()
+               if pk not in (2, 21))  # fmt: skip

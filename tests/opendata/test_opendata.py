@@ -154,8 +154,16 @@ def test_a_story_maps_onto_dublin_core(archive):
         ("language", "en"),
         ("coverage", "Boyle Heights, Los Angeles"),
         ("coverage", "2017"),
-        ("rights", str(records.RIGHTS)),
+        ("rights", "http://rightsstatements.org/vocab/InC/1.0/"),
+        ("rights", "All rights reserved: quote with credit, ask before republishing"),
         ("identifier", f"https://archive.example/s/{story.pk}/"),
+    ]
+    Story.objects.filter(pk=story.pk).update(persistent_identifier="doi:10.5072/x.1")
+    story = records.public_stories().get(pk=story.pk)
+    elements = records.PublicRecord.of(story).dublin_core("https://archive.example")
+    assert elements[-2:] == [
+        ("identifier", f"https://archive.example/s/{story.pk}/"),
+        ("identifier", "https://doi.org/10.5072/x.1"),
     ]
     anonymous = records.public_stories().get(pk=archive["anonymous"].pk)
     assert ("creator", "Anonymous") in records.PublicRecord.of(anonymous).dublin_core("")
@@ -387,8 +395,10 @@ def test_the_api_and_the_export_say_the_same_of_a_story_under_the_same_name(clie
         row = exported[story.pk]
         # Shaped by their format: the API nests slugs to filter by and has null for no
         # recording; the export has a CSV's flat columns, the JSON export the same.
-        shaped = {"perspective", "themes", "recording"}
+        shaped = {"perspective", "themes", "recording", "licence"}
         shared = set(api) & set(row) - shaped
         assert {"id", "url", "title", "creator", "summary", "text", "place"} <= shared
+        assert {"persistent_identifier", "persistent_url"} <= shared
         assert {name: api[name] for name in shared} == {name: row[name] for name in shared}
+        assert row["licence"] == api["licence"]["code"]
         assert row["identifier"] == api["permalink"] and row["date"] == api["published_at"]
