@@ -2,6 +2,7 @@
 
 import importlib
 
+import django.core.validators
 import django.db.models.deletion
 import stories.models.licences
 from django.db import migrations, models
@@ -86,7 +87,7 @@ class Migration(migrations.Migration):
             name='Licence',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(help_text='For example cc-by-nc-nd-4.0.', max_length=40, unique=True, verbose_name='code')),
+                ('code', models.CharField(help_text='For example cc-by-nc-nd-4.0.', max_length=40, unique=True, validators=[django.core.validators.RegexValidator('^[a-z0-9]+(?:[.-][a-z0-9]+)*$', 'Use lowercase letters, digits, hyphens and dots, for example cc-by-4.0.')], verbose_name='code')),
                 ('name', models.CharField(max_length=120, verbose_name='name')),
                 ('name_es', models.CharField(blank=True, max_length=120, verbose_name='name in Spanish')),
                 ('short_name', models.CharField(help_text='For example CC BY-NC-ND 4.0.', max_length=40, verbose_name='short name')),

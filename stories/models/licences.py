@@ -13,6 +13,7 @@ narrator granted.
 import re
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext_lazy as _
@@ -45,8 +46,18 @@ class LicenceQuerySet(models.QuerySet):
 class Licence(models.Model):
     """One set of terms a reader may reuse a story under, in both languages."""
 
-    code = models.SlugField(
-        _("code"), max_length=40, unique=True, help_text=_("For example cc-by-nc-nd-4.0.")
+    # A slug with dots, as licence versions are written ("cc-by-nc-nd-4.0").
+    code = models.CharField(
+        _("code"),
+        max_length=40,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$",
+                _("Use lowercase letters, digits, hyphens and dots, for example cc-by-4.0."),
+            )
+        ],
+        help_text=_("For example cc-by-nc-nd-4.0."),
     )
     name = models.CharField(_("name"), max_length=120)
     name_es = models.CharField(_("name in Spanish"), max_length=120, blank=True)

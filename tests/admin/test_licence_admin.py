@@ -26,7 +26,7 @@ def administrator_client(client, django_user_model):
 
 def licence_data(**changes):
     return {
-        "code": "cc-by-nc-4-0",
+        "code": "cc-by-nc-4.0",
         "url": "https://creativecommons.org/licenses/by-nc/4.0/",
         "restriction": "5",
         "allows_republishing": "on",
@@ -52,7 +52,15 @@ def test_the_list_shows_restriction_default_and_offered(administrator_client):
 def test_an_administrator_adds_a_licence_that_narrators_are_then_offered(administrator_client):
     response = administrator_client.post(f"{LICENCES}add/", licence_data())
     assert response.status_code == 302, response.context["adminform"].form.errors
-    assert Licence.objects.offered().first().code == "cc-by-nc-4-0"
+    assert Licence.objects.offered().first().code == "cc-by-nc-4.0"
+
+
+@pytest.mark.parametrize("code", ["CC-BY", "cc by", "cc-by-", "cc..by", "<b>"])
+def test_a_licence_code_is_lowercase_words_with_hyphens_and_dots(administrator_client, code):
+    response = administrator_client.post(f"{LICENCES}add/", licence_data(code=code))
+    assert response.status_code == 200
+    assert "code" in response.context["adminform"].form.errors
+    assert not Licence.objects.filter(code=code).exists()
 
 
 def test_a_licence_in_use_keeps_its_terms_and_cannot_be_deleted(administrator_client):
