@@ -127,6 +127,10 @@ class LicenceChoiceField(LocalNameChoiceField):
             self._read = list(self.queryset)
         return self._read
 
+    def label_from_instance(self, obj):
+        # Its short name (the summary under it says in plain words what it lets readers do).
+        return obj.local_short_name
+
     def to_python(self, value):
         if value in self.empty_values:
             return None

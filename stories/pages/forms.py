@@ -155,9 +155,8 @@ class ShareForm(AccessibleFormMixin, HoneypotForm, forms.ModelForm):
         Licence.objects.offered(),
         label=_("What may readers do with your story?"),
         help_text=_(
-            "Whichever you choose, anyone may read your story here and quote it, naming you "
-            "as you appear and the archive. Later you can change this only to let readers do "
-            "less, never more: someone who copied your story before keeps the terms it had then."
+            "Either way, anyone may read your story here and quote it. Later you can only make "
+            "this stricter."
         ),
     )
     consent = forms.BooleanField(

@@ -44,10 +44,10 @@ def test_a_narrator_chooses_the_licence_by_its_name_and_finds_it_on_their_page(
     prefix, labels = PREFIX[language], LABELS[language]
     reserved = Licence.objects.get(code="all-rights-reserved")
     default = Licence.objects.default()
-    name_of = reserved.name_es if language == "es" else reserved.name
+    name_of = reserved.short_name_in(language)
     fill_risky_story(page, site, prefix, labels, f"Licence chosen ({language})")
-    # The archive's default is selected first; the narrator chooses another by its name.
-    default_name = default.name_es if language == "es" else default.name
+    # The archive's default is selected first; the narrator chooses another by its short name.
+    default_name = default.short_name_in(language)
     expect(page.get_by_label(default_name, exact=True)).to_be_checked()
     choice = page.get_by_label(name_of, exact=True)
     choice.check()
@@ -84,7 +84,7 @@ def test_a_narrator_makes_their_licence_stricter_from_their_page(
     expect(section.get_by_role("link", name=default.name_in(language))).to_be_visible()
     assert_no_violations(page, f"private page offering a stricter licence ({language})")
     look_at_every_width(page, save_screenshot, f"{language} private page licence", section)
-    expect(page.get_by_label(reserved.name_in(language), exact=True)).to_be_checked()
+    expect(page.get_by_label(reserved.short_name_in(language), exact=True)).to_be_checked()
     button = {"en": "Change to these terms", "es": "Cambiar a estas condiciones"}[language]
     section.get_by_role("button", name=button).click()
     page.wait_for_url(f"{site}{prefix}/my-story/")

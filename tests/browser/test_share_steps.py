@@ -42,8 +42,11 @@ def whole_story(labels, title=STORY_TITLE):
 
 
 # Each step at 375x800 (HEIGHT), a whole story told: within two screens; the record
-# step, before anything is recorded, within one.
+# step, before anything is recorded, within one. The last step alone may take a quarter
+# screen more: it holds the answers, the consent and the licence, which a narrator must
+# all see before sending and none of which is folded away (docs/reuse.md).
 PHONE_STEPS = ["story (record)", *SLUGS]
+SCREENS = {"check": 2.25}
 
 
 def phone_cases():
@@ -70,7 +73,9 @@ def test_on_a_phone_every_step_fits_in_two_screens(page, site, language, step, s
     height = open_on_a_phone(page, site, language, step)
     save_screenshot(f"{language} share step {step}")
     print(f"{language} {step}: {height} px")
-    assert height <= 2 * 800, f"{step} is {height} px tall at 375x800 ({language})"
+    assert height <= SCREENS.get(step, 2) * 800, (
+        f"{step} is {height} px tall at 375x800 ({language})"
+    )
 
 
 @pytest.mark.parametrize("language", ["en", "es"])

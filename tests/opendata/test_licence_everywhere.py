@@ -1,10 +1,11 @@
-"""A story's licence and persistent identifier, the same on every machine road: the API record,
-the JSON and CSV exports, the RSS and Atom feeds, Dublin Core and the OAI-PMH record; and the
-resolver, /s/<id>/, once the story is withdrawn."""
+"""A story's licence and persistent identifier, the same on every road: the story's page and its
+JSON-LD, the API record, the JSON and CSV exports, the RSS and Atom feeds, Dublin Core, the
+OAI-PMH record and the IIIF manifest; and the resolver, /s/<id>/, once the story is withdrawn."""
 
 import csv
 import io
 import json
+import re
 
 import feedparser
 import pytest
@@ -12,7 +13,7 @@ from lxml import etree
 
 from stories.models import Licence
 from stories.opendata.oai import oai_identifier
-from tests.factories import make_published
+from tests.factories import give_recording, make_published
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +44,14 @@ def stories():
         ),
         "plain": make_published(title="Zqplain story"),
     }
+
+
+@pytest.fixture
+def heard(stories):
+    """The open and the reserved story heard too, so each has a IIIF manifest."""
+    for story in (stories["open"], stories["reserved"]):
+        give_recording(story, cleared=True, transcript=[(0, "Heard words")])
+    return stories
 
 
 def licences_on_every_road(client, story):
@@ -76,8 +85,15 @@ def licences_on_every_road(client, story):
         )
     )
     oai_rights = [node.text for node in oai.iterfind(".//dc:rights", NS)]
+    page = client.get(story.get_absolute_url()).content.decode()
+    (on_the_page,) = re.findall(r'<a rel="license" href="([^"]+)">([^<]+)</a>', page)
+    (json_ld,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    manifest = client.get(f"/iiif/{pk}/manifest.json").json()
     atom_licence = [link.href for link in atom.links if link.rel == "license"]
     return {
+        "story page": on_the_page,
+        "json-ld": (json.loads(json_ld)["license"], None),
+        "iiif": (manifest["rights"], None),
         "api": (api["licence"]["url"], api["licence"]["short_name"]),
         "api list": (listed["licence"]["url"], listed["licence"]["short_name"]),
         "api dublin core": tuple(api["dublin_core"]["rights"]),
@@ -91,14 +107,15 @@ def licences_on_every_road(client, story):
     }
 
 
-def test_a_story_states_the_same_licence_on_every_machine_road(client, stories):
+def test_a_story_states_the_same_licence_on_every_road(client, heard):
     for story, url, short_name, name, republish in (
-        (stories["open"], CC, "CC BY-NC-ND 4.0", stories["open"].licence.name, True),
-        (stories["reserved"], RESERVED, "All rights reserved", stories["reserved"].licence.name,
+        (heard["open"], CC, "CC BY-NC-ND 4.0", heard["open"].licence.name, True),
+        (heard["reserved"], RESERVED, "All rights reserved", heard["reserved"].licence.name,
          False),
     ):  # fmt: skip
         roads = licences_on_every_road(client, story)
-        assert roads.pop("atom link") == (url, None)
+        for address_only in ("atom link", "json-ld", "iiif"):
+            assert roads.pop(address_only) == (url, None), address_only
         assert roads.pop("api dublin core") == roads.pop("oai") == (url, name)
         assert set(roads.values()) == {(url, short_name)}, roads
         api = client.get(f"/api/v1/stories/{story.pk}/").json()

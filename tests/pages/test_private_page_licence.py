@@ -132,4 +132,4 @@ def test_the_spanish_private_page_names_the_licence_in_spanish(client, reserved)
     _story, token = submitted_with_link(client)
     html = private_page(client, token, prefix="/es")
     assert "Lo que el público puede hacer con su historia" in html
-    assert escape(reserved.name_es) in html
+    assert escape(reserved.short_name_es) in html

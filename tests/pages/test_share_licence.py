@@ -39,8 +39,8 @@ def test_the_check_step_offers_the_licences_with_the_default_selected_first(
     html = open_share_step(client, "check").content.decode()
     assert licence_radios(html) == [(str(open_licence.pk), True), (str(reserved.pk), False)]
     assert "What may readers do with your story?" in html
-    # Each is named and described in plain words, the description tied to its radio.
-    assert open_licence.name in html and escape(open_licence.summary) in html
+    # Each is named by its short name and described in plain words, tied to its radio.
+    assert open_licence.short_name in html and escape(open_licence.summary) in html
     assert 'aria-describedby="id_licence_0_description"' in html
     assert escape(reserved.summary) in html
 
@@ -48,7 +48,7 @@ def test_the_check_step_offers_the_licences_with_the_default_selected_first(
 def test_the_licences_are_named_and_described_in_spanish(client, reserved):
     html = open_share_step(client, "check", prefix="/es").content.decode()
     assert "¿Qué puede hacer el público con su historia?" in html
-    assert escape(reserved.name_es) in html and escape(reserved.summary_es) in html
+    assert escape(reserved.short_name_es) in html and escape(reserved.summary_es) in html
 
 
 def test_a_licence_no_longer_offered_is_not_a_choice(client, open_licence, reserved):
