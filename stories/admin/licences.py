@@ -8,6 +8,7 @@ what that narrator granted. It may stop being offered instead (docs/reuse.md).
 """
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,8 @@ class LicenceAdmin(admin.ModelAdmin):
     )
     list_filter = ("offered", "allows_republishing")
     ordering = ("restriction", "pk")
+    # A licence's address typed without its scheme is read as https (as Django 6 will).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
         (None, {"fields": ("code", "url", "restriction", "allows_republishing")}),
         (_("On the share form"), {"fields": ("offered", "is_default")}),
