@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import caches
 from django.utils import timezone, translation
 
-from stories.models import ConsentText, GlossaryTerm, Perspective, QuestionPrompt
+from stories.models import ConsentText, GlossaryTerm, Licence, Perspective, QuestionPrompt
 from stories.moderators import MODERATORS_GROUP
 from stories.search import index as search_index
 
@@ -145,6 +145,27 @@ def seeded_transactional_db(transactional_db):
     licences_migration.add_licences(django_apps, schema_editor=None)
     # Emptying the tables skips SQLite's FTS5 index, which Django does not manage.
     search_index.rebuild()
+
+
+@pytest.fixture
+def administrator_client(client, django_user_model):
+    """A superuser signed in: what only administrators configure (licences, the About page)."""
+    admin = django_user_model.objects.create_superuser(
+        "administrator", "administrator@example.org", "a-long-administrator-password"
+    )
+    client.force_login(admin)
+    return client
+
+
+# The two licences the archive starts with (migration 0032).
+@pytest.fixture
+def open_licence():
+    return Licence.objects.get(code="cc-by-nc-nd-4.0")
+
+
+@pytest.fixture
+def reserved():
+    return Licence.objects.get(code="all-rights-reserved")
 
 
 @pytest.fixture

@@ -15,15 +15,6 @@ pytestmark = pytest.mark.django_db
 LICENCES = "/admin/stories/licence/"
 
 
-@pytest.fixture
-def administrator_client(client, django_user_model):
-    admin = django_user_model.objects.create_superuser(
-        "administrator", "administrator@example.org", "a-long-administrator-password"
-    )
-    client.force_login(admin)
-    return client
-
-
 def licence_data(**changes):
     return {
         "code": "cc-by-nc-4.0",

@@ -10,15 +10,6 @@ ADD_REQUEST = "/admin/stories/datarequest/add/"
 STATEMENT_ADD = "/admin/stories/archivestatement/add/"
 
 
-@pytest.fixture
-def administrator_client(client, django_user_model):
-    admin = django_user_model.objects.create_superuser(
-        "administrator", "administrator@example.org", "a-long-administrator-password"
-    )
-    client.force_login(admin)
-    return client
-
-
 def request_data(**changes):
     return {
         "received_on": "2026-11-02",

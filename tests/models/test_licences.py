@@ -11,16 +11,6 @@ from tests.factories import make_published, make_story
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def open_licence():
-    return Licence.objects.get(code="cc-by-nc-nd-4.0")
-
-
-@pytest.fixture
-def reserved():
-    return Licence.objects.get(code="all-rights-reserved")
-
-
 def test_the_archive_starts_with_two_licences_the_open_one_first_and_default(
     open_licence, reserved
 ):

@@ -14,16 +14,6 @@ from ..factories import make_published
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def open_licence():
-    return Licence.objects.get(code="cc-by-nc-nd-4.0")
-
-
-@pytest.fixture
-def reserved():
-    return Licence.objects.get(code="all-rights-reserved")
-
-
 def reuse_terms(client, story, prefix=""):
     html = client.get(f"{prefix}{story.get_absolute_url()}").content.decode()
     start = html.index('class="reuse-terms"')

@@ -16,16 +16,6 @@ pytestmark = pytest.mark.django_db
 CHANGE_BUTTON = "Change to these terms"
 
 
-@pytest.fixture
-def open_licence():
-    return Licence.objects.get(code="cc-by-nc-nd-4.0")
-
-
-@pytest.fixture
-def reserved():
-    return Licence.objects.get(code="all-rights-reserved")
-
-
 def private_page(client, token, prefix=""):
     response = open_link(client, token, prefix)
     assert response.status_code == 200

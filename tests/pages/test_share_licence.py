@@ -15,16 +15,6 @@ from ..factories import open_share_step, post_share, share_data
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def open_licence():
-    return Licence.objects.get(code="cc-by-nc-nd-4.0")
-
-
-@pytest.fixture
-def reserved():
-    return Licence.objects.get(code="all-rights-reserved")
-
-
 def licence_radios(html):
     """(value, checked) of each licence radio, in the page's order."""
     return [
