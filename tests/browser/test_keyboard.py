@@ -48,6 +48,7 @@ FOCUS_ORDER = {
         "/es/share/about-you/",
         "/es/share/details/",
         "consent-whole-text",  # the whole consent text, one tap away from its summary
+        "licence",  # what readers may do: one stop, the default selected
         "consent",
         "send",
     ],
@@ -118,7 +119,10 @@ def test_share_form_is_complete_by_keyboard_alone_with_visible_focus(page, site)
             "voice": lambda: page.keyboard.press("Space"),  # the first: keep my voice private
         },
         "details": {},
-        "check": {"consent": lambda: page.keyboard.press("Space")},
+        "check": {
+            "licence": lambda: page.keyboard.press("ArrowDown"),  # the stricter one
+            "consent": lambda: page.keyboard.press("Space"),
+        },
     }
     for slug, last in [(slug, "next") for slug in list(FOCUS_ORDER)[:-1]] + [("check", "send")]:
         assert page.url == f"{site}/es/share/{slug}/"
@@ -133,6 +137,7 @@ def test_share_form_is_complete_by_keyboard_alone_with_visible_focus(page, site)
     assert story.perspective == Perspective.objects.all()[1]
     assert story.narrator_name == ""
     assert story.place == "Pacoima"
+    assert story.licence.code == "all-rights-reserved"
     assert story.themes.count() == 1
     assert story.body == "" and story.recording.duration >= 1.5
     assert story.voice == Story.Voice.PRIVATE
