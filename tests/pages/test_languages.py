@@ -105,8 +105,10 @@ def test_a_story_in_the_other_language_opens_with_a_notice_and_the_labelled_tran
 
 def test_a_story_in_the_pages_language_has_no_notice_and_no_translation(client, english_story):
     page = client.get(f"/stories/{english_story.slug}/").content.decode()
-    assert "other-language-notice" not in page
-    assert TRANSLATION_ES not in page
+    # Shown to readers: the head's structured data names the translation as a translation.
+    shown = page.split("</head>", 1)[1]
+    assert "other-language-notice" not in shown
+    assert TRANSLATION_ES not in shown
 
 
 def test_without_a_translation_the_notice_stands_alone(client):
