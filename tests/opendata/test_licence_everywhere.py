@@ -54,6 +54,12 @@ def heard(stories):
     return stories
 
 
+def oai_record(client, pk):
+    """The story's OAI-PMH record in Dublin Core, parsed."""
+    query = {"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": oai_identifier(pk)}
+    return etree.fromstring(body(client.get("/oai/", query)))
+
+
 def licences_on_every_road(client, story):
     """The licence of ``story`` as each road states it: {road: (url, short name or name)}."""
     pk = story.pk
@@ -72,18 +78,7 @@ def licences_on_every_road(client, story):
         e for e in feedparser.parse(body(client.get("/feeds/stories.atom"))).entries
         if e.id.endswith(f"/s/{pk}/")
     )  # fmt: skip
-    oai = etree.fromstring(
-        body(
-            client.get(
-                "/oai/",
-                {
-                    "verb": "GetRecord",
-                    "metadataPrefix": "oai_dc",
-                    "identifier": oai_identifier(pk),
-                },
-            )
-        )
-    )
+    oai = oai_record(client, pk)
     oai_rights = [node.text for node in oai.iterfind(".//dc:rights", NS)]
     page = client.get(story.get_absolute_url()).content.decode()
     (on_the_page,) = re.findall(r'<a rel="license" href="([^"]+)">([^<]+)</a>', page)
@@ -176,18 +171,7 @@ def test_the_persistent_identifier_is_the_same_on_every_road(client, stories):
         )
         permalink = f"http://testserver/s/{pk}/"
         assert api["dublin_core"]["identifier"] == [permalink, *([url] if url else [])]
-        oai = etree.fromstring(
-            body(
-                client.get(
-                    "/oai/",
-                    {
-                        "verb": "GetRecord",
-                        "metadataPrefix": "oai_dc",
-                        "identifier": oai_identifier(pk),
-                    },
-                )
-            )
-        )
+        oai = oai_record(client, pk)
         assert [n.text for n in oai.iterfind(".//dc:identifier", NS)] == [
             permalink,
             *([url] if url else []),
