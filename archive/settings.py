@@ -213,6 +213,15 @@ else:
         },
     }
 
+# What every page repeats, the same for a language until the next release (the
+# head's links, the header, the footer: templates/base.html), rendered once a
+# process and kept in its memory.
+CACHES["frame"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "frame",
+    "TIMEOUT": None,
+}
+
 # How long a public page stays in the page cache (stories/pagecache/store.py). Any
 # change to the archive empties it at once; this bounds only what time alone
 # changes (an embargo lifting) or what a bulk update() changed. 0 turns it off.
@@ -221,6 +230,10 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
 # perspective and theme, the years), kept apart so that they serve pages the
 # page cache does not hold (a filtered list, a reader with a session).
 COUNTS_CACHE_SECONDS = env_int("COUNTS_CACHE_SECONDS", 60)
+# How long a story's card or page body stays kept under the story's own stamp
+# (stories/pagecache/fragments.py): any change to the story renews the stamp at
+# once, so this only bounds the memory of stories nobody reads. 0 turns them off.
+FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 86400)
 
 # A place (Story.place, folded) gets a page and a link only once this many
 # published stories name it: a place with one story points at its narrator

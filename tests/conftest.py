@@ -62,6 +62,7 @@ def test_settings(settings):
     # Off unless a test asks for it (the page_cache fixture): query budgets count
     # the page's own queries, and the database cache's would blur them.
     settings.PAGE_CACHE_SECONDS = settings.COUNTS_CACHE_SECONDS = 0
+    settings.FRAGMENT_CACHE_SECONDS = 0
     if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
         # Keys of their own (CI also gives the tests a Redis database of their own).
         settings.CACHES = {
@@ -85,8 +86,15 @@ def recordings_on_disk(settings, tmp_path):
 
 @pytest.fixture
 def page_cache(settings):
-    """The page cache and the count cache on, as in production."""
+    """The page cache, the count cache and the fragments on, as in production."""
     settings.PAGE_CACHE_SECONDS = settings.COUNTS_CACHE_SECONDS = 60
+    settings.FRAGMENT_CACHE_SECONDS = 86400
+
+
+@pytest.fixture
+def fragments(settings):
+    """Story cards and bodies kept per story (stories/pagecache/fragments.py), as in production."""
+    settings.FRAGMENT_CACHE_SECONDS = 86400
 
 
 # pytest-django's own rule: a test gets a database through its django_db mark

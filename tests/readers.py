@@ -25,6 +25,17 @@ def queries_made(client, url):
     return len(captured)
 
 
+def listed(response):
+    """The stories a list page shows, in its order, each with its ``pk`` and ``title``: the
+    cards of a list (stories/pages/story_cards.py), or the stories of a search's results."""
+    context = response.context
+    return list(context["cards"] if "cards" in context else context["stories"])
+
+
+def listed_titles(response):
+    return [story.title for story in listed(response)]
+
+
 def secret_values(model, rows):
     """What ``rows`` of ``model`` hold that no public road may show, as the privacy table says:
     every secret field's value, and a name its narrator asked to keep anonymous."""

@@ -32,12 +32,12 @@ class StoryConversation:
         ]
 
     def other_perspectives(self):
-        """The newest published story of each other perspective sharing a theme with this one."""
-        others = Perspective.objects.exclude(pk=self.perspective_id).values_list("pk", flat=True)
-        return (
+        """The ids of the newest published story of each other perspective sharing a theme
+        with this one, in the perspectives' display order: one query."""
+        others = Perspective.objects.exclude(pk=self.perspective_id).values("pk")
+        newest = (
             self.__class__.objects.published()
             .carrying_any_theme_of(TaggedTheme.objects.filter(content_object=self).values("tag"))
-            .for_listing()
-            .newest_per_perspective(1, list(others))
-            .order_by("perspective__display_order")
+            .newest_ids_per_perspective(1, others)
         )
+        return [ids[0] for ids in newest.values() if ids]

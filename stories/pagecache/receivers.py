@@ -1,5 +1,6 @@
 """
-The page cache follows every row a public page can show (stories/pagecache/store.py).
+The page cache and the fragments follow every row a public page can show
+(stories/pagecache/store.py, stories/pagecache/fragments.py).
 
 Connected per sender by ``StoriesConfig.ready()``: to each model of the
 archive but the private ones, and to ``stories_changed`` for bulk writes.
@@ -7,12 +8,19 @@ Models of other apps (sessions, users, the admin's log) have no receiver, so
 Django can still delete their rows without loading them one by one. A change
 renews the generation only if ``readers_can_see`` it. Nothing else in the code
 renews it (the daily purge empties the cache: ``pagecache.forget_everything``).
+
+Fragments are kept per story: any change to a story or to one of its rows
+renews that story's stamp, whether readers see it or not (a stamp costs one
+cache write, and needs no question about visibility); a change to a curated
+row they show beside it (``CURATED_MODELS``) renews them all.
 """
 
 from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from ..models import (
+    Licence,
+    Perspective,
     Report,
     ReviewClaim,
     SearchEntry,
@@ -22,6 +30,7 @@ from ..models import (
     ThemeSuggestion,
 )
 from ..signals import cascaded_from, stories_changed
+from . import fragments
 from .store import renew
 
 # Rows no public page shows: a flood of reports, or a moderator opening a review,
@@ -39,11 +48,32 @@ STORY_KEYS = {
 }
 
 
+# Rows that every fragment may show beside its own story's: a perspective's name and
+# colour, a theme's names, a licence's terms.
+CURATED_MODELS = {Perspective, Theme, Licence}
+
+
 def archive_changed(sender, using=None, origin=None, **kwargs):
     if cascaded_from(origin, sender, Story, Theme):
         return  # the deleted story's or theme's own receiver judged it
+    renew_fragments(sender, using=using, **kwargs)
     if readers_can_see(sender, using=using, **kwargs):
         renew(using)
+
+
+def renew_fragments(sender, instance=None, using=None, **kwargs):
+    """The fragments a change can alter: its story's, or every one for a curated row."""
+    if isinstance(instance, Story):
+        fragments.stories_changed([instance.pk], using)
+    elif "pk_set" in kwargs and kwargs["pk_set"] is not None:
+        # A theme's side of m2m_changed: the stories it was given or taken from.
+        fragments.stories_changed(kwargs["pk_set"], using)
+    elif sender in CURATED_MODELS or "pk_set" in kwargs:  # or a theme cleared of its stories
+        fragments.curation_changed(using)
+    elif (name := sender._meta.model_name) in STORY_KEYS:
+        fragments.stories_changed(
+            [getattr(instance, key) for key in STORY_KEYS[name] if getattr(instance, key)], using
+        )
 
 
 def readers_can_see(sender, instance=None, using=None, **kwargs):
@@ -74,6 +104,7 @@ def readers_can_see(sender, instance=None, using=None, **kwargs):
 
 def stories_written_in_bulk(sender, stories, **kwargs):
     """A bulk write to ``stories``' rows, judged as the row receivers judge a story's rows."""
+    fragments.stories_changed(stories.values_list("pk", flat=True), stories.db)
     if stories.published().exists():
         renew(stories.db)
 

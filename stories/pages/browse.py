@@ -23,7 +23,7 @@ from ..opendata.oembed import discovery_url
 from ..pagecache.store import counted_once_per_generation
 from ..recordings import transcripts
 from ..search import results
-from . import sharing, structured_data
+from . import sharing, story_cards, structured_data
 from .compare import CompareForm
 from .filters import RELEVANCE, SearchForm, SortForm, StoryFilterForm
 
@@ -35,12 +35,9 @@ HOME_STORIES = 6
 
 
 class PublishedStoriesMixin:
-    """Lists of stories start from the public gateway, with what cards need prefetched."""
+    """Lists of published stories, a page at a time, counted once per generation."""
 
     paginate_by = STORIES_PER_PAGE
-
-    def published_stories(self):
-        return Story.objects.published().for_listing()
 
     def count_name(self):
         """A name to keep this list's length under per generation, or None to count each time."""
@@ -62,37 +59,65 @@ class PublishedStoriesMixin:
         return form_class(self.request.GET, years=years)
 
 
-class HomeView(PublishedStoriesMixin, TemplateView):
+class StoryCardsMixin(PublishedStoriesMixin):
+    """A list of stories shown as cards: the page's ids from the public gateway, then their cards.
+
+    Only the ids are read, in the list's order (``story_ids``); the cards are
+    kept per story (stories/pages/story_cards.py), and ``cards`` holds them in
+    the same order.
+    """
+
+    card_variant = "card"
+    context_object_name = "story_ids"
+
+    def published_stories(self):
+        return Story.objects.published()
+
+    def story_ids(self, stories):
+        return stories.values_list("pk", flat=True)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["cards"] = story_cards.cards(context["object_list"], variant=self.card_variant)
+        return context
+
+
+class HomeView(TemplateView):
     template_name = "stories/home.html"
 
     def get_context_data(self, **kwargs):
-        stories = self.published_stories()
         # Stories in the page's language first (docs/languages.md): worked out once a generation.
         language = get_language()
         featured_ids = counted_once_per_generation(
             f"featured-{language}",
             lambda: Story.objects.published().featured_ids_for(language, HOME_STORIES),
         )
-        found = stories.in_bulk(featured_ids)
+        recent_ids = list(
+            Story.objects.published()
+            .filter(featured=False)
+            .exclude(pk__in=featured_ids)
+            .values_list("pk", flat=True)[:HOME_STORIES]
+        )
+        # Both rows of cards at once: one read, and one query for the cards not kept.
+        cards = story_cards.cards([*featured_ids, *recent_ids])
         return super().get_context_data(
-            featured_stories=[found[pk] for pk in featured_ids if pk in found],
-            recent_stories=stories.filter(featured=False).exclude(pk__in=featured_ids)[
-                :HOME_STORIES
-            ],
+            featured_cards=story_cards.Cards(card for card in cards if card.pk in featured_ids),
+            recent_cards=story_cards.Cards(card for card in cards if card.pk not in featured_ids),
             perspectives=Perspective.objects.with_published_counts(),
             themes=Theme.objects.with_published_counts(),
             **kwargs,
         )
 
 
-class StoryListView(PublishedStoriesMixin, ListView):
+class StoryListView(StoryCardsMixin, ListView):
     template_name = "stories/story_list.html"
-    context_object_name = "stories"
 
     def get_queryset(self):
         self.filter_form = self.filters_from_request(StoryFilterForm)
         self.sort_form = SortForm(self.request.GET)
-        return self.sort_form.order(self.filter_form.filter(self.published_stories()))
+        return self.story_ids(
+            self.sort_form.order(self.filter_form.filter(self.published_stories()))
+        )
 
     def count_name(self):
         chosen = self.filter_form.cleaned_data
@@ -249,7 +274,7 @@ class StoryDetailView(DetailView):
             # Written and spoken the same: Listen and Read are two views of one story.
             listen_or_read=bool(story.public_recording and transcript)
             and transcripts.same_words(story.body, (segment.text for segment in transcript)),
-            other_perspectives=story.other_perspectives(),
+            other_perspectives=story_cards.cards(story.other_perspectives()),
             in_conversation=story.stories_in_conversation(),
             permalink=permalink,
             share_links=sharing.share_links(title=story.title, permalink=permalink),
@@ -279,13 +304,12 @@ class PerspectiveListView(ListView):
         return Perspective.objects.with_published_counts()
 
 
-class PerspectiveDetailView(PublishedStoriesMixin, ListView):
+class PerspectiveDetailView(StoryCardsMixin, ListView):
     template_name = "stories/perspective_detail.html"
-    context_object_name = "stories"
 
     def get_queryset(self):
         self.perspective = get_object_or_404(Perspective, slug=self.kwargs["slug"])
-        return self.published_stories().filter(perspective=self.perspective)
+        return self.story_ids(self.published_stories().filter(perspective=self.perspective))
 
     def count_name(self):
         return f"perspective-{self.perspective.pk}-stories"
@@ -294,7 +318,7 @@ class PerspectiveDetailView(PublishedStoriesMixin, ListView):
         context = super().get_context_data(perspective=self.perspective, **kwargs)
         context["structured_data"] = structured_data.for_collection(
             self.perspective,
-            context["stories"],
+            [(card.title, card.path) for card in context["cards"]],
             base_url=records.base_url(self.request),
             language=get_language(),
         )

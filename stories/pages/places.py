@@ -5,7 +5,7 @@ from django.http import Http404
 from django.views.generic import ListView, TemplateView
 
 from ..models import in_name_order, listed_places
-from .browse import PublishedStoriesMixin
+from .browse import StoryCardsMixin
 from .filters import SortForm
 
 
@@ -22,18 +22,19 @@ class PlaceListView(TemplateView):
         )
 
 
-class PlaceDetailView(PublishedStoriesMixin, ListView):
+class PlaceDetailView(StoryCardsMixin, ListView):
     """A place's published stories; a place under the threshold is as unknown as any other."""
 
     template_name = "stories/place_detail.html"
-    context_object_name = "stories"
+    # Every card here names this place: as text, not a link to the page it is on.
+    card_variant = "place"
 
     def get_queryset(self):
         self.place = listed_places().get(self.kwargs["slug"])
         if self.place is None:
             raise Http404
         self.sort_form = SortForm(self.request.GET)
-        return self.sort_form.order(self.published_stories().in_place(self.place))
+        return self.story_ids(self.sort_form.order(self.published_stories().in_place(self.place)))
 
     def get_paginator(self, queryset, *args, **kwargs):
         paginator = super().get_paginator(queryset, *args, **kwargs)

@@ -141,9 +141,10 @@ def for_story(story, *, base_url, transcript=()):
     return data
 
 
-def for_collection(item, stories, *, base_url, language):
+def for_collection(item, parts, *, base_url, language):
     """A perspective's or theme's page as a ``CollectionPage``: its name, description and
-    address in the page's ``language``, and the stories the page lists (name and address)."""
+    address in the page's ``language``, and the stories the page lists, as ``parts``:
+    (title, path) pairs."""
     url = base_url + item.get_absolute_url()
     data = {
         "@context": CONTEXT,
@@ -154,8 +155,7 @@ def for_collection(item, stories, *, base_url, language):
         "inLanguage": language,
         "publisher": publisher(base_url),
         "hasPart": [
-            {"@type": "Article", "name": story.title, "url": base_url + story.get_absolute_url()}
-            for story in stories
+            {"@type": "Article", "name": name, "url": base_url + path} for name, path in parts
         ],
     }
     if item.local_description:
@@ -164,12 +164,12 @@ def for_collection(item, stories, *, base_url, language):
 
 
 def listed_once(stories):
-    """``stories`` without repeats, in the order first met (a theme page lists a story in its
-    perspective's column and again as its quoted voice)."""
+    """``stories`` as (title, path) without repeats, in the order first met (a theme page
+    lists a story in its perspective's column and again as its quoted voice)."""
     seen = set()
     unique = []
     for story in stories:
         if story is not None and story.pk not in seen:
             seen.add(story.pk)
-            unique.append(story)
+            unique.append((story.title, story.get_absolute_url()))
     return unique

@@ -14,6 +14,7 @@ from stories.models import GlossaryTerm, Story, StoryQuerySet
 from stories.safety import privacy
 
 from ..factories import PHONE, admin_edit, make_published
+from ..readers import listed_titles
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ PERSPECTIVES = ["immigrants", "law-enforcement", "city-officials", "advocates", 
 
 
 def featured_on(client, url):
-    return [story.title for story in client.get(url).context["featured_stories"]]
+    return [card.title for card in client.get(url).context["featured_cards"]]
 
 
 def feature(story):
@@ -55,7 +56,7 @@ def test_a_featured_story_stays_where_its_perspective_has_nothing_in_the_pages_l
 
 
 def test_a_stand_in_is_not_listed_again_among_the_recent_stories(client, english_features):
-    recent = [story.title for story in client.get("/es/").context["recent_stories"]]
+    recent = [card.title for card in client.get("/es/").context["recent_cards"]]
     assert not set(recent) & set(featured_on(client, "/es/"))
 
 
@@ -175,7 +176,7 @@ def kitchens(db):
 
 
 def result_titles(response):
-    return sorted(story.title for story in response.context["stories"])
+    return sorted(listed_titles(response))
 
 
 def test_the_search_page_says_what_the_glossary_added_and_marks_the_other_language(

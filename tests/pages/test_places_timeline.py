@@ -12,6 +12,7 @@ from stories.models.places import places_from_counts
 from stories.pages.context import listed_places as listed_places_context
 
 from ..factories import give_recording, make_published, make_story
+from ..readers import listed_titles
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,7 @@ def hidden_in(place, moderator):
 
 
 def titles_on(response):
-    return [story.title for story in response.context["stories"]]
+    return listed_titles(response)
 
 
 # --- The place key ---
@@ -95,7 +96,7 @@ def test_three_stories_list_a_place_with_its_count(client):
     assert 'href="/places/pacoima/"' in index.content.decode()
     page = client.get("/places/pacoima/")
     assert page.status_code == 200
-    assert len(page.context["stories"]) == 3
+    assert len(page.context["cards"]) == 3
     assert page.context["paginator"].count == 3
     # And on to the browse page's filters, with the place chosen.
     assert 'href="/stories/?place=pacoima"' in page.content.decode()
@@ -137,8 +138,8 @@ def test_a_place_page_is_paginated_like_browse(client):
     published_in("Downtown", 23)
     first = client.get("/places/downtown/")
     second = client.get("/places/downtown/?page=2")
-    assert len(first.context["stories"]) == 20
-    assert len(second.context["stories"]) == 3
+    assert len(first.context["cards"]) == 20
+    assert len(second.context["cards"]) == 3
     assert not set(titles_on(first)) & set(titles_on(second))
 
 

@@ -398,7 +398,7 @@ def test_lists_mark_and_filter_stories_with_a_recording(client):
     assert html.count('class="card-listen"') == 1
     assert f'href="{heard.get_absolute_url()}#listen"' in html
     response = client.get("/stories/", {"recording": "on"})
-    assert [s.title for s in response.context["stories"]] == ["A story you can hear"]
+    assert [card.title for card in response.context["cards"]] == ["A story you can hear"]
     response = client.get("/search/", {"q": "story", "recording": "on"})
     assert [s.title for s in response.context["stories"]] == ["A story you can hear"]
 
