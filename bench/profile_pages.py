@@ -29,8 +29,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from load import DATA, PAGES, STORIES_PER_PAGE  # noqa: E402
-from search import DATABASE_PREFIX_HELP, prepare  # noqa: E402
+from load import DATA, PAGES, STORIES_PER_PAGE
+from search import DATABASE_PREFIX_HELP, prepare
 
 
 class QueryTimer:

@@ -119,17 +119,21 @@ def kept_per_story(kind, story_ids, make, *, vary=()):
     stamp) are read in one round trip; ``make(missing_ids)`` returns
     ``{story id: value}`` for the others (a story it leaves out is left out),
     which are then kept. ``vary``: the strings the fragment varies on besides
-    its story (the language, a variant).
+    its story (the language, a variant), or a function that returns them, asked
+    only when fragments are on.
     """
     story_ids = list(story_ids)
     if not enabled() or not story_ids:
         return make(story_ids)
+    vary = vary() if callable(vary) else vary
     keys = {pk: fragment_key(kind, vary, pk) for pk in story_ids}
     try:
         with failure_contained():
             found = cache.get_many([CURATION_KEY, *map(stamp_key, story_ids), *keys.values()])
             curation = found.get(CURATION_KEY) or _first_stamp(CURATION_KEY)
-            stamps = {pk: found.get(stamp_key(pk)) or _first_stamp(stamp_key(pk)) for pk in story_ids}
+            stamps = {
+                pk: found.get(stamp_key(pk)) or _first_stamp(stamp_key(pk)) for pk in story_ids
+            }
     except Exception as error:  # whatever the cache backend raises
         logger.warning("Could not read fragments: %s", type(error).__name__)
         return make(story_ids)

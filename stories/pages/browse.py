@@ -3,13 +3,11 @@
 import functools
 
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import ListView, TemplateView
 
 from ..models import (
-    IndexSegment,
     Perspective,
     Story,
     Theme,
@@ -18,12 +16,9 @@ from ..models import (
     theme_perspective_counts,
 )
 from ..opendata import records
-from ..opendata.citations import citations
-from ..opendata.oembed import discovery_url
 from ..pagecache.store import counted_once_per_generation
-from ..recordings import transcripts
 from ..search import results
-from . import sharing, story_cards, structured_data
+from . import story_cards, structured_data
 from .compare import CompareForm
 from .filters import RELEVANCE, SearchForm, SortForm, StoryFilterForm
 
@@ -223,77 +218,6 @@ class StoriesReadPaginator(Paginator):
 
     def _get_page(self, object_list, number, paginator):
         return super()._get_page(self.read(list(object_list)), number, paginator)
-
-
-class StoryDetailView(DetailView):
-    template_name = "stories/story_detail.html"
-    context_object_name = "story"
-
-    def get_object(self, queryset=None):
-        slug = self.kwargs["slug"]
-        story = (
-            Story.objects.published()
-            .for_listing()
-            .with_themes()
-            .select_related("licence")
-            .filter(slug=slug)
-            .first()
-        )
-        if story is None:
-            raise Http404
-        return story
-
-    def get(self, request, *args, **kwargs):
-        try:
-            return super().get(request, *args, **kwargs)
-        except Http404:
-            if Story.objects.withdrawn_after_publication().filter(slug=kwargs["slug"]).exists():
-                return render(request, "stories/story_withdrawn.html", status=410)
-            raise
-
-    def get_context_data(self, **kwargs):
-        story = self.object
-        record = records.PublicRecord.of(story)
-        base_url = records.base_url(self.request)
-        permalink = base_url + record.permalink_path
-        # A transcript is the recording's: shown once a moderator cleared it, beside
-        # the player, or alone where the narrator kept the voice private.
-        transcript = list(story.transcript.all()) if story.cleared_recording else []
-        # The archive's translation comes first where it is in the page's language; the
-        # narrator's words stay one click away (docs/languages.md, "Translations").
-        reads_translation = story.translation_language == get_language()
-        text_views = ["translation", "original"]
-        if not reads_translation:
-            text_views.reverse()
-        return super().get_context_data(
-            transcript=transcript,
-            chapters=self.chapters(),
-            reads_translation=reads_translation,
-            text_views=text_views if story.body and story.body_translation else [],
-            captions_translated=any(segment.text_translation for segment in transcript),
-            # Written and spoken the same: Listen and Read are two views of one story.
-            listen_or_read=bool(story.public_recording and transcript)
-            and transcripts.same_words(story.body, (segment.text for segment in transcript)),
-            other_perspectives=story_cards.cards(story.other_perspectives()),
-            in_conversation=story.stories_in_conversation(),
-            permalink=permalink,
-            share_links=sharing.share_links(title=story.title, permalink=permalink),
-            citations=citations(record, base_url),
-            structured_data=structured_data.for_story(
-                story, base_url=base_url, transcript=transcript
-            ),
-            # oEmbed's discovery link: the card of this page, in this page's language.
-            oembed_url=discovery_url(self.request, base_url + story.get_absolute_url()),
-            **kwargs,
-        )
-
-    def chapters(self):
-        """The recording's index, public with its transcript (docs/listening.md, "The
-        recording's index"): read through the published stories, as every public road is."""
-        if not self.object.cleared_recording:
-            return []
-        heard = Story.objects.published().with_cleared_recording().filter(pk=self.object.pk)
-        return list(IndexSegment.objects.of_stories(heard).with_themes())
 
 
 class PerspectiveListView(ListView):

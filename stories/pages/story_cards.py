@@ -52,22 +52,26 @@ class Cards(list):
         return mark_safe("".join(card.html for card in self))
 
 
-def cards(story_ids, *, variant="card"):
-    """The cards of the published stories ``story_ids``, in that order."""
+def cards(story_ids, *, variant="card", places=None):
+    """The cards of the published stories ``story_ids``, in that order.
+
+    ``places``: the places readers can browse (``listed_places()``), if the page
+    has read them already.
+    """
     story_ids = list(story_ids)
     kept = fragments.kept_per_story(
         "card",
         story_ids,
-        lambda missing: render(missing, variant),
-        vary=(get_language(), variant, places_linked()),
+        lambda missing: render(missing, variant, places),
+        vary=lambda: (get_language(), variant, places_linked()),
     )
     return Cards(Card(pk, *kept[pk]) for pk in story_ids if pk in kept)
 
 
-def render(story_ids, variant):
+def render(story_ids, variant, places=None):
     """{id: (html, title, path)} for the published stories among ``story_ids``."""
     template = get_template(TEMPLATE)
-    context = {"listed_places": listed_places(), **VARIANTS[variant]}
+    context = {"listed_places": listed_places() if places is None else places, **VARIANTS[variant]}
     stories = Story.objects.published().for_listing().in_bulk(story_ids)
     return {
         pk: (

@@ -12,6 +12,7 @@ from . import (
     reports,
     share,
     share_check,
+    story_page,
     timeline,
     withdraw,
 )
@@ -23,7 +24,11 @@ app_name = "stories"
 urlpatterns = [
     path("", cached(browse.HomeView.as_view()), name="home"),
     path("stories/", cached(browse.StoryListView.as_view()), name="story-list"),
-    path("stories/<uslug:slug>/", cached(browse.StoryDetailView.as_view()), name="story-detail"),
+    path(
+        "stories/<uslug:slug>/",
+        cached(story_page.StoryDetailView.as_view()),
+        name="story-detail",
+    ),
     path("stories/<uslug:slug>/report/", reports.report_story, name="report"),
     path("report/thanks/", reports.report_thanks, name="report-thanks"),
     # The card another site frames (stories/opendata/oembed.py hands out its address).
