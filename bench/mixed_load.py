@@ -19,7 +19,12 @@ answered, with no pause to read):
 - **story**: story pages, newest and old;
 - **search**: the 50 queries of bench/search.py, some with filters;
 - **submit**: narrators posting new stories through the share form, each with
-  its own title and one-time id (the rate limit raised for the run).
+  its own title and one-time id (the rate limit raised for the run);
+- **approve**: a moderator approving one of those stories every ten seconds
+  (``--approve-every``), oldest first, in a Python process of its own on the
+  same database and cache (``Story.approve``, what the admin's Approve
+  calls): each approval renews the archive's generation, so every page the
+  page cache kept is cold again, as on a busy day of moderation.
 
 wrk gives up on an answer after 30 s, gunicorn's own limit on a request
 (gunicorn.conf.py): a slower answer counts as a socket error. The site runs
@@ -27,8 +32,9 @@ as bench/load.py runs it (gunicorn.conf.py, DEBUG off, Redis as
 cache, the page cache on). Reported per action: requests, requests/s, p50 and
 p99 latency, answers that were not 2xx/3xx, socket errors; for submissions,
 how many were sent, acknowledged (the redirect to the thank-you page) and are
-in the database afterwards, each once and with its creation event. The run's
-stories are deleted at the end. It prints figures; it asserts nothing.
+in the database afterwards, each once and with its creation event; for
+approvals, how many and how long each took. The run's stories are deleted at
+the end. It prints figures; it asserts nothing.
 """
 
 import argparse
@@ -148,6 +154,19 @@ def start_wrk(action, base, duration, connections, files, run):
     )
 
 
+def start_moderator(database_url, args, run):
+    """The moderator's process, on the server's database and cache, or None."""
+    if args.approve_every <= 0:
+        return None
+    return subprocess.Popen(
+        [sys.executable, __file__, "--moderate", run, "--approve-every", str(args.approve_every),
+         "--duration", str(args.duration)],
+        env={**os.environ, "DATABASE_URL": database_url, "REDIS_URL": args.redis},
+        stdout=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+
+
 def result_of(process):
     output, _ = process.communicate()
     line = next((line for line in output.splitlines() if line.startswith("RESULT ")), None)
@@ -159,12 +178,44 @@ def result_of(process):
 # --- In a child process, on the benchmark's database: count, then clear, one run's stories. ---
 
 
-def count_and_delete(run):
+def set_up_django():
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
     import django
 
     django.setup()
+
+
+def moderate(run, every, duration):
+    """Approve the run's oldest pending story every ``every`` seconds for ``duration``."""
+    set_up_django()
+    from django.contrib.auth import get_user_model
+
+    from stories.models import Story
+
+    moderator, _ = get_user_model().objects.get_or_create(
+        username="bench-moderator", defaults={"is_staff": True}
+    )
+    took = []
+    deadline = time.monotonic() + duration
+    next_tick = time.monotonic() + every
+    while next_tick < deadline:
+        time.sleep(max(0.0, next_tick - time.monotonic()))
+        next_tick += every
+        pending = Story.objects.filter(
+            title__startswith=f"{run}-", status=Story.Status.PENDING
+        ).order_by("pk")
+        story = pending.first()
+        if story is None:
+            continue
+        started = time.perf_counter()
+        story.approve(by=moderator, note="Approved by bench/mixed_load.py")
+        took.append((time.perf_counter() - started) * 1000)
+    print(json.dumps({"approvals": len(took), "ms": took}))
+
+
+def count_and_delete(run):
+    set_up_django()
     from django.db.models import Count, Q
 
     from stories.models import Story
@@ -190,10 +241,16 @@ def main():
     parser.add_argument("--database-prefix", default="bench", help=DATABASE_PREFIX_HELP)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/3")
     parser.add_argument("--bind", default="127.0.0.1:8792")
+    parser.add_argument(
+        "--approve-every", type=float, default=10, help="seconds between approvals (0: none)"
+    )
     parser.add_argument("--count-and-delete", metavar="RUN", help=argparse.SUPPRESS)
+    parser.add_argument("--moderate", metavar="RUN", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.count_and_delete:
         return count_and_delete(args.count_and_delete)
+    if args.moderate:
+        return moderate(args.moderate, args.approve_every, args.duration)
 
     database_url = prepare("postgresql", args.stories, args.postgres, args.database_prefix)
     base = f"http://{args.bind}"
@@ -216,7 +273,9 @@ def main():
                 action: start_wrk(action, base, args.duration, connections, files, run)
                 for action, connections in CLIENTS.items()
             }
+            moderator = start_moderator(database_url, args, run)
             results = {action: result_of(process) for action, process in processes.items()}
+            approvals = json.loads(moderator.communicate()[0]) if moderator else None
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -247,6 +306,12 @@ def main():
         f"{stored['with_both_themes']} with both themes); "
         f"acknowledged but missing: {max(0, submitted['acknowledged'] - stored['stored'])}."
     )
+    if approvals is not None:
+        took = sorted(approvals["ms"]) or [0.0]
+        print(
+            f"Approvals: {approvals['approvals']}, one every {args.approve_every:g} s; each took "
+            f"{took[len(took) // 2]:.0f} ms at the median, {took[-1]:.0f} ms at most."
+        )
     print("The server's warnings and errors are in bench/.data/load-cache-warm.log.")
 
 

@@ -38,10 +38,23 @@ from .readers import names_kept_anonymous, secret_values
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True, params=[0, 60], ids=["no page cache", "page cache"])
-def page_cache_seconds(request, settings):
-    """Every road is checked as rendered, and as the page cache serves it."""
-    settings.PAGE_CACHE_SECONDS = settings.COUNTS_CACHE_SECONDS = request.param
+CACHING = {
+    # name: (PAGE_CACHE_SECONDS, COUNTS_CACHE_SECONDS, FRAGMENT_CACHE_SECONDS)
+    "no cache": (0, 0, 0),
+    "fragments, no page cache": (0, 60, 86400),
+    "page cache": (60, 60, 86400),
+}
+
+
+@pytest.fixture(autouse=True, params=CACHING)
+def caching(request, settings):
+    """Every road is checked as rendered, as made from kept fragments and counts, and as
+    the page cache serves it."""
+    (
+        settings.PAGE_CACHE_SECONDS,
+        settings.COUNTS_CACHE_SECONDS,
+        settings.FRAGMENT_CACHE_SECONDS,
+    ) = CACHING[request.param]
 
 
 @pytest.fixture(autouse=True)

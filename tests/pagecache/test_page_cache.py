@@ -31,6 +31,12 @@ from ..factories import (
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
+
+@pytest.fixture(autouse=True, params=[86400, 0], ids=["fragments", "no fragments"])
+def fragment_cache_seconds(request, settings, page_cache):
+    """Every test runs with the story fragments kept (as in production) and without."""
+    settings.FRAGMENT_CACHE_SECONDS = request.param
+
 STORY_PAGES = ["/", "/stories/", "/perspectives/immigrants/", "/themes/public-safety/"]
 
 
