@@ -3,7 +3,9 @@
 import functools
 
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.views.generic import ListView, TemplateView
 
@@ -20,7 +22,7 @@ from ..pagecache.store import counted_once_per_generation
 from ..search import results
 from . import story_cards, structured_data
 from .compare import CompareForm
-from .filters import RELEVANCE, SearchForm, SortForm, StoryFilterForm
+from .filters import RELEVANCE, SearchForm, SortForm, StoryFilterForm, perspectives_and_themes
 
 STORIES_PER_PAGE = 20
 STORIES_PER_COLUMN = 3
@@ -98,8 +100,9 @@ class HomeView(TemplateView):
         return super().get_context_data(
             featured_cards=story_cards.Cards(card for card in cards if card.pk in featured_ids),
             recent_cards=story_cards.Cards(card for card in cards if card.pk not in featured_ids),
-            perspectives=Perspective.objects.with_published_counts(),
-            themes=Theme.objects.with_published_counts(),
+            # Functions, called only when the kept counts are rendered again (home.html).
+            perspectives=Perspective.objects.with_published_counts,
+            themes=Theme.objects.with_published_counts,
             **kwargs,
         )
 
@@ -108,13 +111,21 @@ class StoryListView(StoryCardsMixin, ListView):
     template_name = "stories/story_list.html"
 
     def get_queryset(self):
-        self.filter_form = self.filters_from_request(StoryFilterForm)
         self.sort_form = SortForm(self.request.GET)
-        return self.story_ids(
-            self.sort_form.order(self.filter_form.filter(self.published_stories()))
-        )
+        stories = self.published_stories()
+        self.filtered = not StoryFilterForm.base_fields.keys().isdisjoint(self.request.GET)
+        if self.filtered:
+            self.filter_form = self.filters_from_request(StoryFilterForm)
+            stories = self.filter_form.filter(stories)
+        else:
+            # The list most asked for needs its filters only for their menus, which are
+            # kept with the page's other parts once a generation (story_list.html).
+            self.filter_form = SimpleLazyObject(lambda: self.filters_from_request(StoryFilterForm))
+        return self.story_ids(self.sort_form.order(stories))
 
     def count_name(self):
+        if not self.filtered:
+            return "stories-listed"
         chosen = self.filter_form.cleaned_data
         return "stories-listed:" + ":".join(
             str(getattr(chosen.get(name), "pk", chosen.get(name)) or "")
@@ -122,13 +133,12 @@ class StoryListView(StoryCardsMixin, ListView):
         )
 
     def get_context_data(self, **kwargs):
+        # Functions, called only when the page's kept parts are rendered again.
         return super().get_context_data(
             filter_form=self.filter_form,
-            # The places the form's menu read, for the cards' place links (stories/_place.html).
-            listed_places=self.filter_form.places,
             sort_form=self.sort_form,
-            is_filtered=any(self.filter_form.cleaned_data.values()),
-            recorded_count=counted_once_per_generation(
+            is_filtered=lambda: self.filtered and any(self.filter_form.cleaned_data.values()),
+            recorded_count=lambda: counted_once_per_generation(
                 "stories-recorded", Story.objects.published().with_public_recording().count
             ),
             **kwargs,
@@ -232,7 +242,10 @@ class PerspectiveDetailView(StoryCardsMixin, ListView):
     template_name = "stories/perspective_detail.html"
 
     def get_queryset(self):
-        self.perspective = get_object_or_404(Perspective, slug=self.kwargs["slug"])
+        perspectives, _themes = perspectives_and_themes()
+        self.perspective = next((p for p in perspectives if p.slug == self.kwargs["slug"]), None)
+        if self.perspective is None:
+            raise Http404
         return self.story_ids(self.published_stories().filter(perspective=self.perspective))
 
     def count_name(self):

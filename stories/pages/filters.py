@@ -2,10 +2,21 @@
 
 from django import forms
 from django.db.models import F
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Perspective, Story, Theme, in_local_order, in_name_order, listed_places
+from ..pagecache.store import counted_once_per_generation
 from ..search.text import clean_query
+
+
+def perspectives_and_themes():
+    """Every perspective, and every theme in the order of the reader's language: read
+    once a generation (a change to either renews it), a query each."""
+    return counted_once_per_generation(
+        f"perspectives-and-themes-{get_language()}",
+        lambda: (list(Perspective.objects.all()), in_local_order(Theme.objects.all())),
+    )
 
 
 class StoryFilterForm(forms.Form):
@@ -39,10 +50,9 @@ class StoryFilterForm(forms.Form):
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)
         # Read once, for the menus, to check what was chosen, and for the names
-        # of the search page's facets: a query each, where a ModelChoiceField
-        # and the facets would read them again.
-        self.perspectives = list(Perspective.objects.all())
-        self.themes = in_local_order(Theme.objects.all())
+        # of the search page's facets, where a ModelChoiceField and the facets
+        # would read them again.
+        self.perspectives, self.themes = perspectives_and_themes()
         self.fields["perspective"].choices = self._choices(_("All perspectives"), self.perspectives)
         self.fields["theme"].choices = self._choices(_("All themes"), self.themes)
         self.fields["year"].choices = [("", _("Any year"))] + [(y, y) for y in years]
