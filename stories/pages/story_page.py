@@ -10,8 +10,9 @@ absolute) and kept as one fragment under the story's stamp
 (stories/pagecache/fragments.py): a change to the story or to one of its rows
 renews them; an approval elsewhere in the archive does not. What the page
 shows of other stories (the stories in conversation with it, the other
-perspectives on its themes) changes as those are approved or withdrawn, so it
-is read for every reader: two short queries, and the cards kept per story.
+perspectives on its themes) changes as those are approved or withdrawn: it is
+kept once a generation of the archive, and made again (two short queries, and
+the cards kept per story) after any change readers can see.
 """
 
 import hashlib
@@ -75,8 +76,12 @@ class StoryDetailView(TemplateView):
             raise Http404
         return super().get_context_data(
             page=kept[story.pk],
-            other_perspectives=story_cards.cards(story.other_perspectives(), places=self.places),
-            in_conversation=story.stories_in_conversation(),
+            story_id=story.pk,
+            # Read only when the part that shows them is rendered again.
+            other_perspectives=SimpleLazyObject(
+                lambda: story_cards.cards(story.other_perspectives(), places=self.places)
+            ),
+            in_conversation=SimpleLazyObject(story.stories_in_conversation),
             **kwargs,
         )
 
