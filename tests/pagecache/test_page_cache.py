@@ -37,6 +37,7 @@ def fragment_cache_seconds(request, settings, page_cache):
     """Every test runs with the story fragments kept (as in production) and without."""
     settings.FRAGMENT_CACHE_SECONDS = request.param
 
+
 STORY_PAGES = ["/", "/stories/", "/perspectives/immigrants/", "/themes/public-safety/"]
 
 
