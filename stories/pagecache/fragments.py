@@ -90,10 +90,14 @@ def renew_curation():
 
 
 def _write_stamps(stamps):
+    # With fragments off nothing is kept that a stamp would have to outdate.
+    if not enabled():
+        return
     # As bump_generation(): a cache that cannot be written never stops the change.
     try:
         with failure_contained():
-            cache.set_many(stamps, timeout=None)
+            # A stamp lives as long as the fragments it keys: one lost is taken afresh.
+            cache.set_many(stamps, timeout=settings.FRAGMENT_CACHE_SECONDS)
     except Exception as error:  # whatever the cache backend raises
         logger.warning("Could not renew fragment stamps: %s", type(error).__name__)
 
@@ -168,4 +172,4 @@ def _first_stamp(key):
     one a change may have renewed.
     """
     stamp = time.time_ns()
-    return stamp if cache.add(key, stamp, timeout=None) else None
+    return stamp if cache.add(key, stamp, timeout=settings.FRAGMENT_CACHE_SECONDS) else None
