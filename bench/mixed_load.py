@@ -5,51 +5,71 @@ PostgreSQL on loopback, then a count of every submission in the database.
     .venv/bin/python bench/mixed_load.py                 # 100,000 stories, 60 s
     .venv/bin/python bench/mixed_load.py --stories 1000 --duration 10
 
-Why wrk with Lua scripts (bench/lua/), not locust: wrk is a C program whose
-client costs little CPU, which matters on a two-core machine that also runs
-the server and the database; locust's Python clients would take a large share
-of it and measure themselves. bench/load.py uses wrk already.
+Readers are wrk processes with Lua scripts (bench/lua/), not locust: wrk is a
+C program whose client costs little CPU, which matters on a two-core machine
+that also runs the server and the database; locust's Python clients would take
+a large share of it and measure themselves. bench/load.py uses wrk already.
+Narrators are not: each walks the share form's steps in a session of its own,
+which wrk's Lua cannot easily keep per connection, so they are four threads of
+a Python process of their own (``requests``), few enough to cost little.
 
-Four wrk processes run at the same time, one per action, with the connections
-of CLIENTS (64 in all; each sends its next request as soon as the last is
-answered, with no pause to read):
+Every client sends its next request as soon as the last is answered, with no
+pause to read or type; CLIENTS says how many there are of each (64 in all):
 
 - **browse**: the home pages, story lists (first pages and deep ones, with
   filters), perspectives and themes, in English and Spanish;
 - **story**: story pages, newest and old;
 - **search**: the 50 queries of bench/search.py, some with filters;
-- **submit**: narrators posting new stories through the share form, each with
-  its own title and one-time id (the rate limit raised for the run);
+- **submit**: narrators telling new stories one after another through the
+  share form's steps: the share page, the choice to write, then each step's
+  answers posted in turn (the steps and their fields are
+  stories/pages/share_steps.py's), the last with "Send", with the CSRF token
+  and the session in cookies. Each post must be answered with the redirect
+  to the next step, the last with the one to the thank-you page (the
+  acknowledgement); redirects are not followed, so the step pages a browser
+  would show between posts are not asked for. Each story has its own title
+  ("<run>-<narrator>-<n>") and the one-time submission id its draft is given;
+  the share rate limit is raised for the run. A walk that stops (an error, a
+  timeout, a step that does not move on) is counted, and the narrator begins
+  the next story in a new session;
 - **approve**: a moderator approving one of those stories every ten seconds
   (``--approve-every``), oldest first, in a Python process of its own on the
   same database and cache (``Story.approve``, what the admin's Approve
   calls): each approval renews the archive's generation, so every page the
   page cache kept is cold again, as on a busy day of moderation.
 
-wrk gives up on an answer after 30 s, gunicorn's own limit on a request
-(gunicorn.conf.py): a slower answer counts as a socket error. The site runs
-as bench/load.py runs it (gunicorn.conf.py, DEBUG off, Redis as
-cache, the page cache on). Reported per action: requests, requests/s, p50 and
-p99 latency, answers that were not 2xx/3xx, socket errors; for submissions,
-how many were sent, acknowledged (the redirect to the thank-you page) and are
-in the database afterwards, each once and with its creation event; for
-approvals, how many and how long each took. The run's stories are deleted at
-the end. It prints figures; it asserts nothing.
+The narrators' and the moderator's processes set Django up first; the readers
+start when they are ready, and all stop together. A client gives up on an
+answer after 30 s, gunicorn's own limit on a request (gunicorn.conf.py): a
+slower answer counts as a socket error. The site runs as bench/load.py runs it
+(gunicorn.conf.py, DEBUG off, Redis as cache, the page cache on). Reported per
+action: requests, requests/s, p50 and p99 latency, answers that were not
+2xx/3xx, socket errors. Narrators have two rows: "submit", a whole story from
+opening the share page to the acknowledgement (its errors are the walks they
+stopped), and "step", each request of it. Then for submissions, how many were
+sent (the "Send" posted), acknowledged (its redirect to the thank-you page),
+turned back by a step, and are in the database afterwards, each once and with
+its creation event; for approvals, how many and how long each took. The run's
+stories are deleted at the end. It prints figures; it asserts nothing.
 """
 
 import argparse
+import collections
+import itertools
 import json
+import math
 import os
-import re
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 import urllib.request
-from http.cookies import SimpleCookie
 from pathlib import Path
+
+import requests
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -99,40 +119,7 @@ def fetch_json(url):
         return json.load(answer)
 
 
-def share_form_post(base, run):
-    """The share form as a narrator's browser holds it: body template and cookie."""
-    with urllib.request.urlopen(base + "/share/", timeout=60) as answer:
-        page = answer.read().decode()
-        cookies = SimpleCookie("; ".join(answer.headers.get_all("Set-Cookie")))
-
-    def value_of(name):
-        return re.search(rf'name="{name}"[^>]*value="([^"]*)"', page)[1]
-
-    perspective = re.search(r'name="perspective" value="(\d+)"', page)[1]
-    themes = re.findall(r'name="themes" value="(\d+)"', page)[:2]
-    fields = {
-        "csrfmiddlewaretoken": value_of("csrfmiddlewaretoken"),
-        "consent_version": value_of("consent_version"),
-        "title": "__TITLE__",
-        "submission_id": "__TITLE__",
-        "summary": "A street that waited.",
-        "body": STORY_BODY,
-        "perspective": perspective,
-        "themes": themes,
-        "language": "en",
-        "appear": "anonymous",
-        "narrator_descriptor": "a neighbour",
-        "year_happened": "2020",
-        "show_from": "now",
-        "consent": "on",
-        "website": "",
-    }
-    return urllib.parse.urlencode(fields, doseq=True), f"csrftoken={cookies['csrftoken'].value}"
-
-
-def start_wrk(action, base, duration, connections, files, run):
-    script = HERE / "lua" / ("submit.lua" if action == "submit" else "paths.lua")
-    arguments = [run, files["body"], files["cookie"]] if action == "submit" else [files[action]]
+def start_wrk(action, base, duration, connections, paths_file):
     return subprocess.Popen(
         [
             "wrk",
@@ -142,10 +129,10 @@ def start_wrk(action, base, duration, connections, files, run):
             "--timeout",
             "30s",
             "-s",
-            str(script),
+            str(HERE / "lua" / "paths.lua"),
             base,
             "--",
-            *arguments,
+            paths_file,
         ],  # fmt: skip
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -154,17 +141,36 @@ def start_wrk(action, base, duration, connections, files, run):
     )
 
 
-def start_moderator(database_url, args, run):
-    """The moderator's process, on the server's database and cache, or None."""
-    if args.approve_every <= 0:
-        return None
+def start_child(role, database_url, args, run):
+    """This script again, as the moderator or the narrators, on the server's database and
+    cache; it says when it is ready, and waits to be told when to stop (``go``)."""
     return subprocess.Popen(
-        [sys.executable, __file__, "--moderate", run, "--approve-every", str(args.approve_every),
-         "--duration", str(args.duration)],
+        [sys.executable, __file__, f"--{role}", run, "--bind", args.bind,
+         "--approve-every", str(args.approve_every)],
         env={**os.environ, "DATABASE_URL": database_url, "REDIS_URL": args.redis},
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )  # fmt: skip
+
+
+def wait_until_ready(process):
+    # Setting Django up takes seconds on a busy machine: the readers wait for it.
+    if process.stdout.readline().strip() != "ready":
+        raise RuntimeError(f"a child process failed ({process.wait()})")
+
+
+def go(process, until):
+    process.stdin.write(f"{until}\n")
+    process.stdin.flush()
+
+
+def reported_by(process):
+    """The one line of JSON a child printed last."""
+    output, _ = process.communicate()
+    if process.returncode != 0 or not output.strip():
+        raise RuntimeError(f"a child process failed ({process.returncode}):\n{output}")
+    return json.loads(output.strip().splitlines()[-1])
 
 
 def result_of(process):
@@ -175,7 +181,8 @@ def result_of(process):
     return json.loads(line.removeprefix("RESULT "))
 
 
-# --- In a child process, on the benchmark's database: count, then clear, one run's stories. ---
+# --- In child processes, on the benchmark's database: the moderator, the narrators, and
+# the count, then the clearing, of one run's stories. ---
 
 
 def set_up_django():
@@ -186,8 +193,14 @@ def set_up_django():
     django.setup()
 
 
-def moderate(run, every, duration):
-    """Approve the run's oldest pending story every ``every`` seconds for ``duration``."""
+def ready_to_go():
+    """Tell the parent this process is ready; when to stop (epoch seconds) comes back."""
+    print("ready", flush=True)
+    return float(sys.stdin.readline())
+
+
+def moderate(run, every):
+    """Approve the run's oldest pending story every ``every`` seconds until told to stop."""
     set_up_django()
     from django.contrib.auth import get_user_model
 
@@ -197,7 +210,7 @@ def moderate(run, every, duration):
         username="bench-moderator", defaults={"is_staff": True}
     )
     took = []
-    deadline = time.monotonic() + duration
+    deadline = time.monotonic() + ready_to_go() - time.time()
     next_tick = time.monotonic() + every
     while next_tick < deadline:
         time.sleep(max(0.0, next_tick - time.monotonic()))
@@ -212,6 +225,185 @@ def moderate(run, every, duration):
         story.approve(by=moderator, note="Approved by bench/mixed_load.py")
         took.append((time.perf_counter() - started) * 1000)
     print(json.dumps({"approvals": len(took), "ms": took}))
+
+
+def narrate(run, base):
+    """CLIENTS["submit"] narrators, each telling stories one after another until told to stop.
+
+    Each is a browser of its own (a session and its cookies) walking the share
+    form's steps; a walk still under way at the stop is left, as wrk leaves
+    its requests. Prints the figures as one line of JSON.
+    """
+    set_up_django()
+    from django.db import connections
+
+    from stories.pages.share_steps import STEPS
+
+    answers = story_answers()
+    connections.close_all()  # the narrators speak to the site over HTTP only
+    figures = NarratorFigures()
+    until = ready_to_go()
+    started = time.time()
+    for number in range(1, CLIENTS["submit"] + 1):
+        name = f"{run}-{number}"
+        browser = Browser(base, figures, STEPS)
+        threading.Thread(target=narrator, args=(name, browser, answers), daemon=True).start()
+    time.sleep(max(0.0, until - time.time()))
+    print(json.dumps(figures.report(time.time() - started)))
+
+
+def story_answers():
+    """A whole, valid story as the first page and the steps ask for it (the shape of
+    tests/factories.py's share_data()), but its title: anonymous, written, marked as a
+    load test's."""
+    from stories.models import ConsentText, Licence, Perspective, Theme
+    from stories.pages.share_steps import WRITE
+
+    return {
+        "telling": WRITE,
+        "body": STORY_BODY,
+        "summary": "A street that waited.",
+        "language": "en",
+        "perspective": str(Perspective.objects.first().pk),
+        "themes": [str(pk) for pk in Theme.objects.values_list("pk", flat=True)[:2]],
+        "appear": "anonymous",
+        "narrator_descriptor": "a neighbour",
+        "year_happened": "2020",
+        "show_from": "now",
+        "website": "",
+        "licence": str(Licence.objects.default().pk),
+        "consent": "on",
+        "consent_version": ConsentText.objects.current().version,
+    }
+
+
+def narrator(name, browser, answers):
+    """Stories "<name>-1", "<name>-2"... one after another, each walked to its acknowledgement.
+
+    A walk that stops (an error, a timeout, a step that does not move on)
+    is counted, and the next story begins in a new browser, with no draft.
+    """
+    for told in itertools.count(1):
+        began = time.perf_counter()
+        try:
+            browser.tell({**answers, "title": f"{name}-{told}"})
+        except WalkStopped as stopped:
+            browser.figures.count("submit", stopped.why)
+            browser = browser.new()
+        else:
+            browser.figures.took("submit", began)
+
+
+class WalkStopped(Exception):
+    def __init__(self, why):
+        super().__init__(why)
+        self.why = why  # "not_2xx_3xx", "socket_errors" or "turned_back"
+
+
+class Browser:
+    """A narrator's browser: its cookies (CSRF, session) and one connection, kept alive."""
+
+    def __init__(self, base, figures, steps):
+        self.base = base
+        self.figures = figures
+        self.steps = steps  # stories.pages.share_steps.STEPS
+        self.session = requests.Session()
+
+    def new(self):
+        """The next browser: no cookies, so no draft."""
+        return Browser(self.base, self.figures, self.steps)
+
+    def tell(self, answers):
+        """Open the share page, choose to write, post each step's answers, the last with "Send".
+
+        Each post must be answered with the redirect to the next step (the
+        last, to the thank-you page), which is not followed: as with the one
+        long form before, the narrators' load is their posts.
+        """
+        self.exchange("GET", SHARE_PATH)
+        first = step_path(self.steps[0])
+        self.exchange("POST", SHARE_PATH, {"telling": answers["telling"]}, leads_to=first)
+        following = [step_path(step) for step in self.steps[1:]] + [THANKS_PATH]
+        for step, leads_to in zip(self.steps, following, strict=True):
+            posted = {name: answers[name] for name in step.fields if name in answers}
+            sending = leads_to == THANKS_PATH
+            if sending:
+                self.figures.count("submit", "sent")
+            button = {"send": "1"} if sending else {"next": ""}
+            self.exchange("POST", step_path(step), {**posted, **button}, leads_to=leads_to)
+        self.figures.count("submit", "acknowledged")
+
+    def exchange(self, method, path, data=None, *, leads_to=None):
+        """One request, timed: a page (200) is expected, or with ``leads_to`` a redirect there."""
+        if data is not None:  # Django takes the cookie's secret as the form's token too
+            data = {**data, "csrfmiddlewaretoken": self.session.cookies.get("csrftoken", "")}
+        began = time.perf_counter()
+        try:
+            answer = self.session.request(
+                method, self.base + path, data=data, allow_redirects=False, timeout=30
+            )
+        except requests.RequestException:
+            self.figures.count("step", "socket_errors")
+            raise WalkStopped("socket_errors") from None
+        self.figures.took("step", began)
+        if answer.status_code >= 400:
+            self.figures.count("step", "not_2xx_3xx")
+            raise WalkStopped("not_2xx_3xx")
+        if leads_to is None:
+            moved_on = answer.status_code == 200
+        else:
+            moved_on = answer.is_redirect and answer.headers["Location"] == leads_to
+        if not moved_on:
+            raise WalkStopped("turned_back")
+
+
+SHARE_PATH, THANKS_PATH = "/share/", "/share/thanks/"
+
+
+def step_path(step):
+    return f"{SHARE_PATH}{step.slug}/"
+
+
+class NarratorFigures:
+    """What the narrators' threads count and time, for the table's "submit" and "step" rows."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.ms = {"submit": [], "step": []}
+        self.counts = collections.Counter()
+
+    def took(self, row, began):
+        with self.lock:
+            self.ms[row].append((time.perf_counter() - began) * 1000)
+
+    def count(self, row, what):
+        with self.lock:
+            self.counts[row, what] += 1
+
+    def report(self, seconds):
+        with self.lock:
+            rows = {
+                row: {
+                    "requests": len(ms),
+                    "seconds": seconds,
+                    "p50_ms": percentile(ms, 50),
+                    "p99_ms": percentile(ms, 99),
+                    "not_2xx_3xx": self.counts[row, "not_2xx_3xx"],
+                    "socket_errors": self.counts[row, "socket_errors"],
+                }
+                for row, ms in self.ms.items()
+            }
+            for what in ("sent", "acknowledged", "turned_back"):
+                rows["submit"][what] = self.counts["submit", what]
+        return rows
+
+
+def percentile(values, share):
+    """The nearest-rank percentile, 0 for none."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share / 100 * len(ordered)) - 1)]
 
 
 def count_and_delete(run):
@@ -246,11 +438,14 @@ def main():
     )
     parser.add_argument("--count-and-delete", metavar="RUN", help=argparse.SUPPRESS)
     parser.add_argument("--moderate", metavar="RUN", help=argparse.SUPPRESS)
+    parser.add_argument("--narrate", metavar="RUN", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.count_and_delete:
         return count_and_delete(args.count_and_delete)
     if args.moderate:
-        return moderate(args.moderate, args.approve_every, args.duration)
+        return moderate(args.moderate, args.approve_every)
+    if args.narrate:
+        return narrate(args.narrate, f"http://{args.bind}")
 
     database_url = prepare("postgresql", args.stories, args.postgres, args.database_prefix)
     base = f"http://{args.bind}"
@@ -260,22 +455,27 @@ def main():
     try:
         wait_for(base + "/")
         with tempfile.TemporaryDirectory() as scratch:
-            files = {}
+            narrators = start_child("narrate", database_url, args, run)
+            moderator = None
+            if args.approve_every > 0:
+                moderator = start_child("moderate", database_url, args, run)
+            children = [process for process in (narrators, moderator) if process]
+            paths_files = {}
             for action, paths in reader_paths(base, args.stories).items():
-                files[action] = str(Path(scratch) / f"{action}.txt")
-                Path(files[action]).write_text("\n".join(paths) + "\n")
-            body, cookie = share_form_post(base, run)
-            files["body"] = str(Path(scratch) / "body.txt")
-            Path(files["body"]).write_text(body)
-            files["cookie"] = str(Path(scratch) / "cookie.txt")
-            Path(files["cookie"]).write_text(cookie)
-            processes = {
-                action: start_wrk(action, base, args.duration, connections, files, run)
-                for action, connections in CLIENTS.items()
+                paths_files[action] = Path(scratch) / f"{action}.txt"
+                paths_files[action].write_text("\n".join(paths) + "\n")
+            for process in children:
+                wait_until_ready(process)
+            until = time.time() + args.duration
+            readers = {
+                action: start_wrk(action, base, args.duration, CLIENTS[action], str(paths_file))
+                for action, paths_file in paths_files.items()
             }
-            moderator = start_moderator(database_url, args, run)
-            results = {action: result_of(process) for action, process in processes.items()}
-            approvals = json.loads(moderator.communicate()[0]) if moderator else None
+            for process in children:
+                go(process, until)
+            results = {action: result_of(process) for action, process in readers.items()}
+            results.update(reported_by(narrators))
+            approvals = reported_by(moderator) if moderator else None
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -291,16 +491,22 @@ def main():
     )
     print(header)
     print("-" * len(header))
+    clients = {**CLIENTS, "step": CLIENTS["submit"]}
     for action, figures in results.items():
         print(
-            f"{action:<8}{CLIENTS[action]:>8}{figures['requests']:>10}"
+            f"{action:<8}{clients[action]:>8}{figures['requests']:>10}"
             f"{figures['requests'] / figures['seconds']:>9.1f}"
             f"{figures['p50_ms']:>9.1f}{figures['p99_ms']:>9.1f}"
             f"{figures['not_2xx_3xx']:>13}{figures['socket_errors']:>15}"
         )
+    print(
+        "submit: a whole story, from opening the share page to the acknowledgement; "
+        "step: each request of it."
+    )
     submitted = results["submit"]
     print(
         f"\nSubmissions: {submitted['sent']} sent, {submitted['acknowledged']} acknowledged, "
+        f"{submitted['turned_back']} turned back by a step, "
         f"{stored['stored']} in the database ({stored['distinct_titles']} distinct titles, "
         f"{stored['with_one_creation_event']} with exactly one creation event, "
         f"{stored['with_both_themes']} with both themes); "

@@ -1,5 +1,5 @@
 -- What every scenario prints when wrk is done: one line of JSON.
-return function(summary, latency, requests, extra)
+return function(summary, latency, requests)
   local errors = summary.errors
   local fields = {
     string.format('"requests": %d', summary.requests),
@@ -10,8 +10,5 @@ return function(summary, latency, requests, extra)
     string.format('"socket_errors": %d',
       errors.connect + errors.read + errors.write + errors.timeout),
   }
-  for name, value in pairs(extra or {}) do
-    fields[#fields + 1] = string.format('"%s": %d', name, value)
-  end
   io.write("RESULT {" .. table.concat(fields, ", ") .. "}\n")
 end
