@@ -22,7 +22,15 @@ from ..pagecache.store import counted_once_per_generation
 from ..search import results
 from . import story_cards, structured_data
 from .compare import CompareForm
-from .filters import RELEVANCE, SearchForm, SortForm, StoryFilterForm, perspectives_and_themes
+from .filters import (
+    ORDERS,
+    RELEVANCE,
+    SearchForm,
+    SortForm,
+    StoryFilterForm,
+    perspectives_and_themes,
+)
+from .paging import KeysetPaginator
 
 STORIES_PER_PAGE = 20
 STORIES_PER_COLUMN = 3
@@ -61,11 +69,19 @@ class StoryCardsMixin(PublishedStoriesMixin):
 
     Only the ids are read, in the list's order (``story_ids``); the cards are
     kept per story (stories/pages/story_cards.py), and ``cards`` holds them in
-    the same order.
+    the same order. Pages after the first are read by keyset (pages/paging.py).
     """
 
     card_variant = "card"
     context_object_name = "story_ids"
+    paginator_class = KeysetPaginator
+
+    def list_name(self):
+        """What the list holds, whatever its order: its pages' bookmarks are kept under it."""
+        return self.count_name()
+
+    def get_paginator(self, queryset, *args, **kwargs):
+        return super().get_paginator(queryset, *args, name=self.list_name(), **kwargs)
 
     def published_stories(self):
         return Story.objects.published()
@@ -246,7 +262,11 @@ class PerspectiveDetailView(StoryCardsMixin, ListView):
         self.perspective = next((p for p in perspectives if p.slug == self.kwargs["slug"]), None)
         if self.perspective is None:
             raise Http404
-        return self.story_ids(self.published_stories().filter(perspective=self.perspective))
+        return self.story_ids(
+            self.published_stories()
+            .filter(perspective=self.perspective)
+            .order_by(*ORDERS["newest"])
+        )
 
     def count_name(self):
         return f"perspective-{self.perspective.pk}-stories"

@@ -36,6 +36,9 @@ class PlaceDetailView(StoryCardsMixin, ListView):
         self.sort_form = SortForm(self.request.GET)
         return self.story_ids(self.sort_form.order(self.published_stories().in_place(self.place)))
 
+    def list_name(self):
+        return f"place-{self.place.key}-stories"
+
     def get_paginator(self, queryset, *args, **kwargs):
         paginator = super().get_paginator(queryset, *args, **kwargs)
         # Counted with the places, once per generation: no second count.
