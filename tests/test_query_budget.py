@@ -4,6 +4,9 @@ import datetime
 import itertools
 
 import pytest
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -192,6 +195,44 @@ def test_page_queries_are_bounded_and_do_not_grow(client, url, moderator):
     large = count_queries(client, target)
     assert large == small, f"{target}: {small} queries with 5 stories, {large} with 60"
     assert large <= QUERY_BUDGET, f"{target}: {large} queries"
+
+
+@pytest.mark.parametrize(
+    "address,number",
+    [
+        ("/stories/?", 3),
+        ("/stories/?sort=year&", 3),
+        ("/stories/?theme=public-safety&sort=oldest&", 2),
+        ("/perspectives/critics/?", 2),
+        ("/places/boyle-heights/?", 3),
+        ("/es/places/boyle-heights/?sort=year&", 2),
+    ],
+)
+def test_a_deep_page_costs_what_the_first_does(client, settings, address, number):
+    """Read by keyset once its bookmark is kept (stories/pages/paging.py), by OFFSET if not."""
+    fill_archive(60)
+    for _ in range(15):
+        make_published(perspective="critics")  # a second page for the perspective
+    first, deep = f"{address}page=1", f"{address}page={number}"
+    assert count_queries(client, deep) == count_queries(client, first)
+    settings.COUNTS_CACHE_SECONDS = 60
+    for url in (first, deep):
+        count_queries(client, url)  # the counts and the bookmark, kept
+    assert archive_queries(client, deep) == archive_queries(client, first)
+    assert archive_queries(client, deep) <= QUERY_BUDGET
+
+
+def archive_queries(client, url):
+    """The page's queries, less its reads of kept values: queries only where the cache is a
+    table of the database (tests without Redis), each in a savepoint of its own."""
+    kept_in_table = isinstance(caches["pages"], DatabaseCache)
+    cache_table = settings.CACHES["pages"]["LOCATION"] if kept_in_table else None
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200, url
+    return sum(
+        not (cache_table and cache_table in query["sql"]) and "SAVEPOINT" not in query["sql"]
+        for query in queries
+    )
 
 
 def test_budget_holds_under_pytest_django_assertion(client, django_assert_max_num_queries):

@@ -11,13 +11,16 @@ A page's bookmark is found once per generation of the archive (``counted_once_pe
 by a query that reads only the sort columns; a change readers can see renews the generation,
 and with it every bookmark, so a page never skips or repeats a story, and a withdrawn story is
 never a bookmark. The stories themselves are read through the list's own queryset (the public
-gateway) on every request: a bookmark says where a page starts, never what it shows.
+gateway) on every request: a bookmark says where a page starts, never what it shows. Where
+nothing is kept (``COUNTS_CACHE_SECONDS`` 0) pages are read by OFFSET: a bookmark found for one
+request would cost the same scan, and a query more.
 """
 
 import functools
 import operator
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import F, OrderBy, Q
 
@@ -103,7 +106,7 @@ class KeysetPaginator(Paginator):
     def page(self, number):
         # Django's checks (404 for a page that is not a number or beyond the last) and bounds.
         page = super().page(number)
-        if page.number > 1:
+        if page.number > 1 and settings.COUNTS_CACHE_SECONDS > 0:
             # The page's own slice is never read: its stories follow the page before's last one.
             first = page.start_index()
             bookmark = self.bookmark(first - 2)
