@@ -9,11 +9,12 @@ under one (docs/performance.md, "Deep pages by keyset").
 
 A page's bookmark is found once per generation of the archive (``counted_once_per_generation``)
 by a query that reads only the sort columns; a change readers can see renews the generation,
-and with it every bookmark, so a page never skips or repeats a story, and a withdrawn story is
-never a bookmark. The stories themselves are read through the list's own queryset (the public
-gateway) on every request: a bookmark says where a page starts, never what it shows. Where
-nothing is kept (``COUNTS_CACHE_SECONDS`` 0) pages are read by OFFSET: a bookmark found for one
-request would cost the same scan, and a query more.
+and with it every bookmark, so pages neither skip nor repeat a story, and a withdrawn story is
+never a bookmark (an embargo lifting changes no row: bookmarks catch up with it within
+``COUNTS_CACHE_SECONDS``, as counts and kept pages do). The stories themselves are read through
+the list's own queryset (the public gateway) on every request: a bookmark says where a page
+starts, never what it shows. Where nothing is kept (``COUNTS_CACHE_SECONDS`` 0) pages are read
+by OFFSET: a bookmark found for one request would cost the same scan, and a query more.
 """
 
 import functools
