@@ -27,7 +27,8 @@ def archive(settings):
     """50 published stories (three pages), with ties wherever an order can have them.
 
     Three at a time share a publication time, and nine at a time a year (or none), so
-    ties fall across page boundaries in every order; one story is pending and one withdrawn.
+    ties fall across page boundaries in every order; one more was withdrawn, one returned
+    to review, and one waits for its first review.
     Bookmarks are kept per generation, as in production (pages are read by OFFSET otherwise).
     """
     settings.COUNTS_CACHE_SECONDS = 60
