@@ -281,33 +281,28 @@ class Theme(BilingualNameMixin, TagBase):
 
         Each holds the ids of the perspective's ``per_perspective`` newest published stories
         on the theme, how many it has there, and the id of the story it is quoted from: its
-        newest featured story on the theme, else its newest. Ids and counts only, read with
-        the perspectives in one query (a few subqueries each): the theme page keeps them for
-        the archive's generation and shows each story from its fragments
-        (stories/pages/themes.py).
+        newest featured story on the theme, else its newest. Ids and counts only, in two
+        queries: the perspectives, each with subqueries that read its stories newest first
+        and stop (at the k-th; at the first featured one, through story_featured_idx), and
+        one grouped count (a count per perspective as a subquery took ten times as long at
+        100,000 stories). The theme page keeps them for the archive's generation and shows
+        each story from its fragments (stories/pages/themes.py).
         """
         tagged = story_objects().published().carrying_any_theme_of([self.pk])
-        of_perspective = tagged.filter(perspective_id=OuterRef("pk")).order_by()
         newest = tagged.newest_per_perspective(per_perspective)
-        read = perspectives.annotate(
-            **newest,
-            # Moderators feature a handful of stories.
-            featured_id=Subquery(
-                of_perspective.filter(featured=True)
-                .order_by("-published_at", "-pk")
-                .values("pk")[:1]
-            ),
-            total=Subquery(
-                of_perspective.values("perspective_id").annotate(total=Count("pk")).values("total")
-            ),
+        featured = (
+            tagged.filter(featured=True, perspective_id=OuterRef("pk"))
+            .order_by("-published_at", "-pk")
+            .values("pk")[:1]
         )
+        totals = dict(tagged.order_by().values_list("perspective_id").annotate(total=Count("pk")))
         voices = []
-        for perspective in read:
+        for perspective in perspectives.annotate(**newest, featured_id=Subquery(featured)):
             story_ids = [getattr(perspective, name) for name in newest]
             story_ids = [pk for pk in story_ids if pk is not None]
             quoted_id = perspective.featured_id or next(iter(story_ids), None)
             voices.append(
-                PerspectiveOnTheme(perspective, story_ids, perspective.total or 0, quoted_id)
+                PerspectiveOnTheme(perspective, story_ids, totals.get(perspective.pk, 0), quoted_id)
             )
         return voices
 
