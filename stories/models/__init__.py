@@ -37,7 +37,7 @@ from .moderation import (
     suggestion_key,
 )
 from .palette import Colour, Mark, Pattern
-from .passages import PassagesOfPerspective, passages_on_theme, public_segments
+from .passages import Passage, passages_chosen, passages_of_stories, public_segments
 from .places import Place, in_name_order, listed_places, place_key
 from .preferences import AdminPreferences
 from .quoting import QUOTE_MAX_LENGTH
@@ -101,7 +101,7 @@ __all__ = [
     "ModerationEvent",
     "Colour",
     "Mark",
-    "PassagesOfPerspective",
+    "Passage",
     "Pattern",
     "Perspective",
     "PerspectiveOnTheme",
@@ -139,7 +139,8 @@ __all__ = [
     "keyword_list",
     "in_local_order",
     "listed_places",
-    "passages_on_theme",
+    "passages_chosen",
+    "passages_of_stories",
     "place_key",
     "public_segments",
     "recordings_storage",

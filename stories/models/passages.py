@@ -1,6 +1,8 @@
 """
 Passages on a theme: the index segments tagged with it, from every perspective,
-as the theme page lists them under "Passages on this theme" (docs/theme-page.md).
+as the theme page lists them under "Passages on this theme" (docs/theme-page.md):
+which ones (``passages_chosen``, ids), and each story's passages as they are shown
+(``passages_of_stories``).
 
 A passage is read in the reader's language: the archive's translation when the
 story was told in the other language and the archive translated the passage
@@ -13,7 +15,6 @@ from django.apps import apps
 from django.db.models import Count, F, OuterRef, Subquery, Window
 from django.db.models.functions import RowNumber
 
-from ..pagecache.store import counted_once_per_generation
 from .index_segments import IndexSegment
 
 
@@ -91,54 +92,56 @@ class Passage:
         return not self.story.keeps_voice_private
 
 
-@dataclass(frozen=True)
-class PassagesOfPerspective:
-    """One perspective's passages on a theme: the first few, and how many there are."""
+def passages_chosen(theme, *, per_perspective):
+    """{perspective id: ([(segment id, story id), ...], how many)} for each perspective with
+    passages on ``theme``: its first ``per_perspective``, those of its newest stories first,
+    in the order they are told, and how many it has in all.
 
-    perspective: object
-    passages: list
-    total: int
-
-
-def passages_on_theme(theme, perspectives, *, per_perspective, language):
-    """``PassagesOfPerspective`` for every perspective (display order), empty ones included.
-
-    Each perspective's passages come from its newest stories first, in the
-    order they are told. Two queries however many perspectives (one with the
-    counts cached for the archive's generation).
+    Ids and counts only, in one query: a window function numbers and counts each
+    perspective's passages. The theme page keeps them for the archive's generation and shows
+    each story's passages from their fragment (``passages_of_stories``).
     """
-    on_theme = public_segments().on_theme(theme)
-    totals = counted_once_per_generation(
-        f"theme-{theme.pk}-passages-per-perspective",
-        lambda: dict(
-            on_theme.order_by().values_list("story__perspective_id").annotate(total=Count("pk"))
-        ),
-    )
-    following = IndexSegment.objects.filter(
-        story_id=OuterRef("story_id"), start__gt=OuterRef("start")
-    ).order_by("start")
-    first = (
-        on_theme.select_related("story__perspective", "story__recording")
-        .defer(*(f"story__{name}" for name in apps.get_model("stories", "Story").SEARCH_VECTORS))
+    perspective = F("story__perspective_id")
+    rows = (
+        public_segments()
+        .on_theme(theme)
         .annotate(
-            next_start=Subquery(following.values("start")[:1]),
             rank=Window(
                 RowNumber(),
-                partition_by=F("story__perspective_id"),
+                partition_by=perspective,
                 order_by=[F("story__published_at").desc(), F("story_id").desc(), F("start").asc()],
             ),
+            total=Window(Count("pk"), partition_by=perspective),
         )
         .filter(rank__lte=per_perspective)
         .order_by("story__perspective_id", "rank")
+        .values_list("story__perspective_id", "pk", "story_id", "total")
     )
-    by_perspective = {}
-    for segment in first:
-        by_perspective.setdefault(segment.story.perspective_id, []).append(
-            Passage(segment, language)
-        )
-    return [
-        PassagesOfPerspective(
-            perspective, by_perspective.get(perspective.pk, []), totals.get(perspective.pk, 0)
-        )
-        for perspective in perspectives
-    ]
+    chosen = {}
+    for perspective_id, segment_id, story_id, total in rows:
+        segments, _total = chosen.setdefault(perspective_id, ([], total))
+        segments.append((segment_id, story_id))
+    return chosen
+
+
+def passages_of_stories(theme, story_ids, *, language):
+    """{story id: its ``Passage``s on ``theme``, in the order they are told}, of the published
+    stories among ``story_ids`` whose recording is cleared; read in ``language``. One query,
+    each segment with its story, perspective and recording, and the next segment's start.
+    """
+    following = IndexSegment.objects.filter(
+        story_id=OuterRef("story_id"), start__gt=OuterRef("start")
+    ).order_by("start")
+    segments = (
+        public_segments()
+        .on_theme(theme)
+        .filter(story_id__in=story_ids)
+        .select_related("story__perspective", "story__recording")
+        .defer(*(f"story__{name}" for name in apps.get_model("stories", "Story").SEARCH_VECTORS))
+        .annotate(next_start=Subquery(following.values("start")[:1]))
+        .order_by("story_id", "start")
+    )
+    by_story = {}
+    for segment in segments:
+        by_story.setdefault(segment.story_id, []).append(Passage(segment, language))
+    return by_story

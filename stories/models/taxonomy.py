@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.db import models, transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, OuterRef, Subquery
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import get_language
@@ -275,62 +275,36 @@ class Theme(BilingualNameMixin, TagBase):
         super().save(*args, **kwargs)
         self._remember_names()
 
-    def stories_by_perspective(self, perspectives, *, per_perspective):
-        """The theme's newest published stories, one column per perspective.
+    def voices(self, perspectives, *, per_perspective):
+        """The theme across ``perspectives`` (a queryset of them): a ``PerspectiveOnTheme``
+        for each, in display order.
 
-        Returns ``(perspective, stories, total)`` for every perspective, in
-        display order, so an empty column shows a voice that is missing.
+        Each holds the ids of the perspective's ``per_perspective`` newest published stories
+        on the theme, how many it has there, and the id of the story it is quoted from: its
+        newest featured story on the theme, else its newest. Ids and counts only, in two
+        queries: the perspectives, each with subqueries that read its stories newest first
+        and stop (at the k-th; at the first featured one, through story_featured_idx), and
+        one grouped count (a count per perspective as a subquery took ten times as long at
+        100,000 stories). The theme page keeps them for the archive's generation and shows
+        each story from its fragments (stories/pages/themes.py).
         """
         tagged = story_objects().published().carrying_any_theme_of([self.pk])
-        totals = counted_once_per_generation(
-            f"theme-{self.pk}-stories-per-perspective",
-            lambda: dict(
-                tagged.order_by().values_list("perspective_id").annotate(total=Count("pk"))
-            ),
-        )
-        newest = tagged.for_listing().newest_per_perspective(
-            per_perspective, [perspective.pk for perspective in perspectives]
-        )
-        by_perspective = {}
-        for story in newest:
-            by_perspective.setdefault(story.perspective_id, []).append(story)
-        return [
-            (perspective, by_perspective.get(perspective.pk, []), totals.get(perspective.pk, 0))
-            for perspective in perspectives
-        ]
-
-    def voices(self, perspectives, *, per_perspective):
-        """The theme across perspectives: a ``PerspectiveOnTheme`` for each, in display order.
-
-        Each holds the perspective's newest stories on the theme (as
-        ``stories_by_perspective()``), how many it has, and the story it is
-        quoted from: its newest featured story on the theme, else its newest.
-        Four queries, however many perspectives (five with the counts uncached).
-        """
-        perspectives = list(perspectives)
-        featured = {}
-        # Moderators feature a handful of stories: all of them on the theme, in one query.
-        for story in (
-            story_objects()
-            .published()
-            .filter(featured=True)
-            .carrying_any_theme_of([self.pk])
-            .select_related("perspective", "recording")
-            .defer(*story_objects().model.SEARCH_VECTORS)
+        newest = tagged.newest_per_perspective(per_perspective)
+        featured = (
+            tagged.filter(featured=True, perspective_id=OuterRef("pk"))
             .order_by("-published_at", "-pk")
-        ):
-            featured.setdefault(story.perspective_id, story)
-        return [
-            PerspectiveOnTheme(
-                perspective,
-                stories,
-                total,
-                featured.get(perspective.pk) or (stories[0] if stories else None),
+            .values("pk")[:1]
+        )
+        totals = dict(tagged.order_by().values_list("perspective_id").annotate(total=Count("pk")))
+        voices = []
+        for perspective in perspectives.annotate(**newest, featured_id=Subquery(featured)):
+            story_ids = [getattr(perspective, name) for name in newest]
+            story_ids = [pk for pk in story_ids if pk is not None]
+            quoted_id = perspective.featured_id or next(iter(story_ids), None)
+            voices.append(
+                PerspectiveOnTheme(perspective, story_ids, totals.get(perspective.pk, 0), quoted_id)
             )
-            for perspective, stories, total in self.stories_by_perspective(
-                perspectives, per_perspective=per_perspective
-            )
-        ]
+        return voices
 
     def merge_into(self, target):
         """Move every story tagged with this theme onto ``target``, then delete this theme."""
@@ -352,14 +326,9 @@ class PerspectiveOnTheme:
     """One perspective on a theme (``Theme.voices()``): its stories there and its quoted one."""
 
     perspective: Perspective
-    stories: list
+    story_ids: list  # its newest stories on the theme, newest first
     total: int
-    quoted: object = None  # the Story quoted, or None when the perspective is missing
-
-    @property
-    def anchor(self):
-        """The id of its section on the theme page, for the jump bar's links."""
-        return f"voice-{self.perspective.slug}"
+    quoted_id: int | None = None  # the story quoted, None when the perspective is missing
 
 
 class TaggedTheme(TaggedItemBase):

@@ -19,6 +19,7 @@ from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from ..models import (
+    IndexSegment,
     Licence,
     Perspective,
     Report,
@@ -42,6 +43,8 @@ PRIVATE_MODELS = {Report, ReviewClaim, ThemeSuggestion, SearchEntry}
 STORY_KEYS = {
     "recording": ("story_id",),
     "transcriptsegment": ("story_id",),
+    # A segment of a recording's index: a passage on the theme pages of its themes.
+    "indexsegment": ("story_id",),
     "moderationevent": ("story_id",),
     "taggedtheme": ("content_object_id",),
     "storylink": ("from_story_id", "to_story_id"),
@@ -65,15 +68,25 @@ def renew_fragments(sender, instance=None, using=None, **kwargs):
     """The fragments a change can alter: its story's, or every one for a curated row."""
     if isinstance(instance, Story):
         fragments.stories_changed([instance.pk], using)
-    elif "pk_set" in kwargs and kwargs["pk_set"] is not None:
-        # A theme's side of m2m_changed: the stories it was given or taken from.
-        fragments.stories_changed(kwargs["pk_set"], using)
-    elif sender in CURATED_MODELS or "pk_set" in kwargs:  # or a theme cleared of its stories
-        fragments.curation_changed(using)
-    elif (name := sender._meta.model_name) in STORY_KEYS:
+    elif (name := instance._meta.model_name) in STORY_KEYS:  # or a passage given themes
         fragments.stories_changed(
             [getattr(instance, key) for key in STORY_KEYS[name] if getattr(instance, key)], using
         )
+    elif "pk_set" in kwargs and kwargs["pk_set"] is not None:
+        # A theme's side of m2m_changed: the stories, or the passages, it was given or taken from.
+        fragments.stories_changed(stories_retagged(sender, kwargs["pk_set"], using), using)
+    elif sender in CURATED_MODELS or "pk_set" in kwargs:  # or a theme cleared of its stories
+        fragments.curation_changed(using)
+
+
+def stories_retagged(sender, pk_set, using):
+    """The ids of the stories whose themes (``TaggedTheme``) or whose passages' themes (the
+    segments ``pk_set``) changed, from a theme's side of m2m_changed."""
+    if sender is TaggedTheme:
+        return pk_set
+    return (
+        IndexSegment.objects.using(using).filter(pk__in=pk_set).values_list("story_id", flat=True)
+    )
 
 
 def readers_can_see(sender, instance=None, using=None, **kwargs):
@@ -117,4 +130,7 @@ def connect():
                     archive_changed, sender=model, dispatch_uid=f"pages-{signal}-{model}"
                 )
     m2m_changed.connect(archive_changed, sender=TaggedTheme, dispatch_uid="pages-retagged")
+    m2m_changed.connect(
+        archive_changed, sender=IndexSegment.themes.through, dispatch_uid="pages-passages-retagged"
+    )
     stories_changed.connect(stories_written_in_bulk, dispatch_uid="pages-bulk")

@@ -4,7 +4,7 @@ import functools
 
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.views.generic import ListView, TemplateView
@@ -14,13 +14,11 @@ from ..models import (
     Story,
     Theme,
     facets_of,
-    passages_on_theme,
-    theme_perspective_counts,
 )
 from ..opendata import records
 from ..pagecache.store import counted_once_per_generation
 from ..search import results
-from . import story_cards, structured_data
+from . import story_cards, structured_data, themes
 from .compare import CompareForm
 from .filters import (
     ORDERS,
@@ -33,9 +31,6 @@ from .filters import (
 from .paging import KeysetPaginator
 
 STORIES_PER_PAGE = 20
-STORIES_PER_COLUMN = 3
-# A phone's screenful of passages per perspective; the count says how many more there are.
-PASSAGES_PER_PERSPECTIVE = 2
 HOME_STORIES = 6
 
 
@@ -286,50 +281,33 @@ class ThemeListView(TemplateView):
     template_name = "stories/theme_list.html"
 
     def get_context_data(self, **kwargs):
-        perspectives = list(Perspective.objects.all())
-        themes = list(Theme.objects.with_published_counts())
-        counts = theme_perspective_counts()
-        grid = [
-            (theme, [(p, counts.get((theme.pk, p.pk), 0)) for p in perspectives])
-            for theme in themes
-        ]
-        return super().get_context_data(
-            themes=themes, perspectives=perspectives, grid=grid, **kwargs
-        )
+        # Read only when the template's kept grid is made: once a generation.
+        return super().get_context_data(grid=themes.Grid(), **kwargs)
 
 
 class ThemeDetailView(TemplateView):
+    """A theme from every side: the listing kept per generation, the stories' parts kept per
+    story (stories/pages/themes.py), the compare form per query string."""
+
     template_name = "stories/theme_detail.html"
 
     def get_context_data(self, **kwargs):
-        theme = get_object_or_404(Theme, slug=self.kwargs["slug"])
-        perspectives = list(Perspective.objects.all())
-        voices = theme.voices(perspectives, per_perspective=STORIES_PER_COLUMN)
-        compare_form = CompareForm.from_query(self.request.GET, perspectives=perspectives)
-        passages = passages_on_theme(
-            theme,
-            perspectives,
-            per_perspective=PASSAGES_PER_PERSPECTIVE,
-            language=get_language(),
-        )
-        # Every story the page lists: the voices read across, their columns, the passages.
-        listed = structured_data.listed_once(
-            [
-                *(story for voice in voices for story in (voice.quoted, *voice.stories)),
-                *(passage.story for found in passages for passage in found.passages),
-            ]
-        )
+        page = themes.side_by_side(self.kwargs["slug"])
+        compare_form = CompareForm.from_query(self.request.GET, perspectives=page.perspectives)
         return super().get_context_data(
-            theme=theme,
-            voices=voices,
+            theme=page.theme,
+            voices=page.voices,
             structured_data=structured_data.for_collection(
-                theme, listed, base_url=records.base_url(self.request), language=get_language()
+                page.theme,
+                page.listed,
+                base_url=records.base_url(self.request),
+                language=get_language(),
             ),
-            passages=[found for found in passages if found.total],
-            perspectives_without_passages=[
-                found.perspective for found in passages if not found.total
-            ],
+            passages=page.passages,
+            perspectives_without_passages=page.without_passages,
             compare_form=compare_form,
-            compared=compare_form.pick(voices),
+            compared=compare_form.pick(page.voices),
+            # Reversed once for every column's link to all of its stories.
+            story_list_url=reverse("stories:story-list"),
             **kwargs,
         )

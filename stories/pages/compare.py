@@ -2,6 +2,7 @@
 
 A plain GET form (?compare=<slug>&with=<slug>), so it works without
 JavaScript and its answer is a page like any other, cached by its address.
+Its HTML is kept once per generation for each value asked (``asked``).
 """
 
 from django import forms
@@ -28,6 +29,14 @@ class CompareForm(forms.Form):
         """The form bound when the query string asks for a comparison, unbound otherwise."""
         asked = any(name in query for name in cls.FIELD_NAMES)
         return cls(query if asked else None, perspectives=perspectives)
+
+    @property
+    def asked(self):
+        """What the form shows depends on besides the perspectives and the language: nothing
+        asked, or the two values asked. The page keeps the form's HTML under it."""
+        if not self.is_bound:
+            return ""
+        return repr([self.data.get(name) for name in self.FIELD_NAMES])
 
     def clean(self):
         cleaned = super().clean()

@@ -24,12 +24,16 @@ from ..pagecache.store import counted_once_per_generation
 TEMPLATE = "stories/_story_card.html"
 
 # What each variant of the card leaves out: the perspective in a perspective's column
-# (the column says it), the link to the place on the place's own page.
+# (the column says it), the link to the place on the place's own page. A theme page's
+# voice is a story's card there (its quote, who said it, the way to the story), its
+# perspective the story's: the template also shows a perspective with no story.
 VARIANTS = {
     "card": {},
     "column": {"in_column": True},
     "place": {"place_as_text": True},
+    "voice": {"perspective": None},
 }
+TEMPLATES = {"voice": "stories/_voice.html"}
 
 
 @dataclass(frozen=True)
@@ -62,20 +66,25 @@ def cards(story_ids, *, variant="card", places=None):
     kept = fragments.kept_per_story(
         "card",
         story_ids,
-        lambda missing: render(missing, variant, places),
+        lambda missing: render(missing, variant, places=places),
         vary=lambda: (get_language(), variant, places_linked()),
     )
     return Cards(Card(pk, *kept[pk]) for pk in story_ids if pk in kept)
 
 
-def render(story_ids, variant, places=None):
-    """{id: (html, title, path)} for the published stories among ``story_ids``."""
-    template = get_template(TEMPLATE)
-    context = {"listed_places": listed_places() if places is None else places, **VARIANTS[variant]}
+def render(story_ids, *variants, places=None):
+    """{id: (its html in each of ``variants``, title, path)} for the published stories among
+    ``story_ids``: one read of them, however many variants. ``places``: the places readers
+    can browse, if the page has read them already."""
+    templates = [(get_template(TEMPLATES.get(name, TEMPLATE)), VARIANTS[name]) for name in variants]
+    context = {"listed_places": listed_places() if places is None else places}
     stories = Story.objects.published().for_listing().in_bulk(story_ids)
     return {
         pk: (
-            SafeString(template.render({**context, "story": story})),
+            *(
+                SafeString(template.render({**context, **variant, "story": story}))
+                for template, variant in templates
+            ),
             story.title,
             story.get_absolute_url(),
         )

@@ -164,12 +164,13 @@ def for_collection(item, parts, *, base_url, language):
 
 
 def listed_once(stories):
-    """``stories`` as (title, path) without repeats, in the order first met (a theme page
-    lists a story in its perspective's column and again as its quoted voice)."""
+    """``stories``, (id, title, path) triples, as (title, path) without repeats, in the order
+    first met (a theme page lists a story in its perspective's column and again as its
+    quoted voice or for its passages)."""
     seen = set()
     unique = []
-    for story in stories:
-        if story is not None and story.pk not in seen:
-            seen.add(story.pk)
-            unique.append((story.title, story.get_absolute_url()))
+    for pk, title, path in stories:
+        if pk not in seen:
+            seen.add(pk)
+            unique.append((title, path))
     return unique

@@ -139,7 +139,7 @@ def test_theme_grid_counts_published_stories_per_perspective(client):
     make_published(perspective="critics", themes=["public-safety"])
     make_story(perspective="critics", themes=["public-safety"])
     response = client.get("/themes/")
-    grid = dict(response.context["grid"])
+    grid = dict(response.context["grid"].rows)
     public_safety = next(t for t in grid if t.slug == "public-safety")
     counts = {p.slug: n for p, n in grid[public_safety]}
     assert counts["critics"] == 2
@@ -167,13 +167,13 @@ def test_theme_page_lays_stories_out_by_perspective(client):
     voices = {voice.perspective.slug: voice for voice in response.context["voices"]}
     assert len(voices) == 6
     critics = voices["critics"]
-    assert [s.title for s in critics.stories] == [
+    assert [card.title for card in critics.cards] == [
         "Critic story 4",
         "Critic story 3",
         "Critic story 2",
     ]
     assert critics.total == 5
-    assert (voices["immigrants"].stories, voices["immigrants"].total) == ([], 0)
+    assert (voices["immigrants"].cards, voices["immigrants"].total) == ([], 0)
     html = response.content.decode()
     assert "/stories/?theme=legal-aid&amp;perspective=critics" in html
     assert "All 5 stories from Critics on this theme" in html

@@ -11,13 +11,13 @@ from django.test.utils import CaptureQueriesContext
 
 from stories.models import (
     IndexSegment,
-    Perspective,
     Recording,
     Story,
     Theme,
-    passages_on_theme,
+    passages_chosen,
+    passages_of_stories,
 )
-from stories.pages.browse import PASSAGES_PER_PERSPECTIVE
+from stories.pages.themes import PASSAGES_PER_PERSPECTIVE
 
 pytestmark = pytest.mark.django_db
 
@@ -108,28 +108,27 @@ def test_only_published_stories_with_a_cleared_recording_have_passages(sample_ar
     law = Story.objects.get(title__startswith="I Was a Rookie")
 
     def shown():
-        return {
-            found.perspective.slug: [p.segment.title for p in found.passages]
-            for found in passages_on_theme(
-                theme, [law.perspective], per_perspective=2, language="en"
-            )
-        }
+        chosen, _total = passages_chosen(theme, per_perspective=2).get(law.perspective_id, ([], 0))
+        told = passages_of_stories(theme, [law.pk], language="en").get(law.pk, [])
+        return [segment for segment, _story in chosen], [p.segment.pk for p in told]
 
-    assert len(shown()["law-enforcement"]) == 2
+    chosen, told = shown()
+    assert len(chosen) == 2 and set(chosen) <= set(told)
     Recording.objects.filter(story=law).update(cleared_at=None)
-    assert shown() == {"law-enforcement": []}
+    assert shown() == ([], [])
     Recording.objects.filter(story=law).update(cleared_at=datetime.datetime.now(datetime.UTC))
     Story.objects.filter(pk=law.pk).update(status=Story.Status.PENDING)
-    assert shown() == {"law-enforcement": []}
+    assert shown() == ([], [])
 
 
-def test_the_passages_cost_two_queries(client, sample_archive):
+def test_the_passages_cost_a_query_to_choose_and_one_to_show(sample_archive):
     theme = Theme.objects.get(slug="community-trust")
-    perspectives = list(Perspective.objects.all())
     with CaptureQueriesContext(connection) as queries:
-        found = passages_on_theme(theme, perspectives, per_perspective=2, language="en")
-        for group in found:
-            for passage in group.passages:
+        chosen = passages_chosen(theme, per_perspective=2)
+        story_ids = [story for segments, _total in chosen.values() for _, story in segments]
+        for told in passages_of_stories(theme, story_ids, language="en").values():
+            for passage in told:
                 passage.title, passage.story_title, passage.minutes, passage.heard  # noqa: B018
                 passage.segment.get_absolute_url()
     assert len(queries) == 2
+    assert sum(total for _segments, total in chosen.values()) == 5
