@@ -183,6 +183,10 @@ class Search:
             # Searched as typed, where the glossary would have added words: the page says so.
             "could_translate": self.exact and results.asked(self.query).is_translated,
             "selected": {name: self.request.GET.get(name, "") for name in self.form.fields},
+            # What the filters' menus show chosen: the values asked for, as the form reads them.
+            "filters_chosen": [
+                self.request.GET.get(name, "") for name in StoryFilterForm.base_fields
+            ],
             "facets": facets_of(
                 counted.pairs, counted.themes, self.form.perspectives, self.form.themes
             ),

@@ -261,3 +261,19 @@ def test_nothing_is_kept_when_counts_are_off(client, settings, engine_calls):
         client.get("/search/?q=lantern")
     assert engine_calls.count(("find", True)) == 2
     assert Story.objects.published().count() == 3
+
+
+def test_the_filter_menus_are_kept_for_every_search_with_the_same_filters(client):
+    lanterns()
+
+    def menus_rendered(response):
+        return "stories/_filter_field.html" in [template.name for template in response.templates]
+
+    first = client.get("/search/?q=lantern&language=es")
+    assert menus_rendered(first)
+    other = client.get("/search/?q=bread&language=es")
+    assert not menus_rendered(other)
+    assert '<option value="es" selected>' in other.content.decode()
+    english = client.get("/search/?q=bread&language=en")
+    assert menus_rendered(english) and '<option value="en" selected>' in english.content.decode()
+    assert menus_rendered(client.get("/es/search/?q=bread&language=en"))  # in Spanish
