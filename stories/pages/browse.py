@@ -1,4 +1,4 @@
-"""Reading the archive: home, stories, search, a story, perspectives, themes, from published()."""
+"""Reading the archive: home, stories, a story, perspectives, themes, from published()."""
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
