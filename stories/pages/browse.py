@@ -1,8 +1,5 @@
-"""Reading the archive: home, stories, search, a story, perspectives, themes, from published()."""
+"""Reading the archive: home, stories, perspectives, themes, from published()."""
 
-import functools
-
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
@@ -13,17 +10,13 @@ from ..models import (
     Perspective,
     Story,
     Theme,
-    facets_of,
 )
 from ..opendata import records
 from ..pagecache.store import counted_once_per_generation
-from ..search import results
 from . import story_cards, structured_data, themes
 from .compare import CompareForm
 from .filters import (
     ORDERS,
-    RELEVANCE,
-    SearchForm,
     SortForm,
     StoryFilterForm,
     perspectives_and_themes,
@@ -154,91 +147,6 @@ class StoryListView(StoryCardsMixin, ListView):
             ),
             **kwargs,
         )
-
-
-class SearchView(PublishedStoriesMixin, ListView):
-    """Full-text search with the browse page's filters, ranked, with facet counts."""
-
-    template_name = "stories/search.html"
-    context_object_name = "stories"
-
-    def get_queryset(self):
-        self.search_form = self.filters_from_request(SearchForm)
-        stories = self.search_form.filter(Story.objects.published())
-        self.query = self.search_form.cleaned_data.get("q", "")
-        self.sort_form = SortForm(self.request.GET, ranked=bool(self.query))
-        # Best first (the engine ranks), or in the order the reader chose.
-        self.ranked = bool(self.query) and self.sort_form.chosen == RELEVANCE
-        # The glossary's words in the other language are searched too, unless asked not to.
-        self.exact = bool(self.search_form.cleaned_data.get("exact"))
-        self.asked = results.asked(self.query, across_languages=not self.exact)
-        return stories
-
-    def get_paginator(self, queryset, *args, **kwargs):
-        if self.ranked:
-            # The facets come with the page, from one reading of the matches (results.find).
-            return results.RankedPaginator(
-                queryset,
-                *args,
-                query=self.asked,
-                read=functools.partial(results.with_snippets, query=self.asked),
-                facets=True,
-                **kwargs,
-            )
-        if self.query:
-            # Matches in another order than the best first: their ids in that order, and
-            # each page's stories read with their excerpts, as the ranked pages are.
-            queryset = results.matching(queryset, self.query)
-            paginator = StoriesReadPaginator(
-                self.sort_form.order(queryset).values_list("pk", flat=True),
-                *args,
-                read=functools.partial(results.with_snippets, query=self.query),
-                **kwargs,
-            )
-        else:
-            paginator = super().get_paginator(
-                self.sort_form.order(queryset.for_listing()), *args, **kwargs
-            )
-        self.facets = self.facets_named(
-            queryset.counts_by_perspective_and_language(), Theme.objects.counts_among(queryset)
-        )
-        # The facets have counted the stories already; counting them again would
-        # be one more pass over every one.
-        paginator.count = self.facets["total"]
-        return paginator
-
-    def facets_named(self, pairs, theme_counts):
-        form = self.search_form
-        return facets_of(pairs, theme_counts, form.perspectives, form.themes)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        if self.ranked:
-            findings = context["paginator"].findings
-            self.facets = self.facets_named(findings.pairs, findings.themes)
-        context.update(
-            search_form=self.search_form,
-            listed_places=self.search_form.places,
-            query=self.query,
-            sort_form=self.sort_form,
-            asked=self.asked,
-            # Searched as typed, where the glossary would have added words: the page says so.
-            could_translate=self.exact and results.asked(self.query).is_translated,
-            selected={name: self.request.GET.get(name, "") for name in self.search_form.fields},
-            facets=self.facets,
-        )
-        return context
-
-
-class StoriesReadPaginator(Paginator):
-    """Pages of story ids in a queryset's order, each page's stories read with ``read(ids)``."""
-
-    def __init__(self, object_list, per_page, *, read, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self.read = read
-
-    def _get_page(self, object_list, number, paginator):
-        return super()._get_page(self.read(list(object_list)), number, paginator)
 
 
 class PerspectiveListView(ListView):

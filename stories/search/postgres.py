@@ -35,10 +35,9 @@ from django.contrib.postgres.search import (
 )
 from django.db import connections, models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Concat, NullIf, Replace
 
-from ..models import OTHER_LANGUAGE, IndexSegment, Story, TaggedTheme, Theme, TranscriptSegment
+from ..models import OTHER_LANGUAGE, IndexSegment, Story, TaggedTheme, TranscriptSegment
 from .documents import CLEARED, segment_fields
 from .findings import Findings
 from .text import MARK_END, MARK_START, SNIPPET_WORDS, Query
@@ -138,16 +137,20 @@ class PostgresEngine:
         matches_sql, params = matches.query.sql_with_params()
         params = list(params)
         if facets:
-            tags = Theme.objects.tally_among(RawSQL("SELECT id FROM matches", ()))
-            tags_sql, tags_params = tags.query.sql_with_params()
+            # The matches' tags, counted from the index unique_story_theme alone (a tag's
+            # story and theme are both in it), the ids handed to it as one array ("= ANY").
+            # "IN (SELECT id FROM matches)" was planned as a loop over the matches, each an
+            # index lookup and a read of the table: most of the facets' time
+            # (docs/performance.md, "Search, cached by query").
             figures = (
                 "(SELECT json_agg(json_build_array(perspective_id, language, n)) FROM"
                 " (SELECT perspective_id, language, count(*) AS n FROM matches"
                 "  GROUP BY perspective_id, language) AS pairs),"
-                " (SELECT json_agg(json_build_array(theme, n))"
-                f" FROM ({tags_sql}) AS themes (theme, n))"
+                " (SELECT json_agg(json_build_array(tag_id, n)) FROM"
+                f" (SELECT tag_id, count(*) AS n FROM {TaggedTheme._meta.db_table}"
+                "  WHERE content_object_id = ANY (ARRAY(SELECT id FROM matches))"
+                "  GROUP BY tag_id) AS themes)"
             )
-            params += tags_params
         else:
             figures = "(SELECT count(*) FROM matches), NULL"
         # The same order as findings.BEST_FIRST: rank, then the newest id among equals.

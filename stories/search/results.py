@@ -89,6 +89,19 @@ def with_snippets(ids, query, using="default"):
 LARGEST_OFFSET = 2**62
 
 
+def placed(number, per_page, orphans=0):
+    """(bottom, top): where page ``number`` of a list lies, whatever ``number`` is.
+
+    Anything but a number places the first page; a place past what a database
+    can count to (page=9223372036854775808) is as empty as any place past the end.
+    """
+    try:
+        bottom = min((max(int(number), 1) - 1) * per_page, LARGEST_OFFSET)
+    except (TypeError, ValueError):
+        bottom = 0
+    return bottom, bottom + per_page + orphans
+
+
 class RankedPaginator(Paginator):
     """Pages of the stories of ``object_list`` that match ``query``, best first.
 
@@ -115,13 +128,8 @@ class RankedPaginator(Paginator):
 
     def page(self, number):
         # Whatever ``number`` is, validate_number() judges it once the count is known, as
-        # Paginator's does. Until then it only places the page; a place past what a database
-        # can count to (page=9223372036854775808) is as empty as any place past the end.
-        try:
-            bottom = min((max(int(number), 1) - 1) * self.per_page, LARGEST_OFFSET)
-        except (TypeError, ValueError):
-            bottom = 0
-        top = bottom + self.per_page + self.orphans
+        # Paginator's does. Until then it only places the page.
+        bottom, top = placed(number, self.per_page, self.orphans)
         self.findings = find(self.object_list, self.query, bottom, top, facets=self.facets)
         self.count = self.findings.total
         number = self.validate_number(number)

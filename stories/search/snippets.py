@@ -32,6 +32,9 @@ class Source:
     (TRANSCRIPT, INDEX, TEXT); ``language``: the language of the excerpt;
     ``translated``: the archive's translation, not the narrator's words;
     ``moment`` ("t=49.500") and ``clock`` ("0:49"): where it is heard, if it is.
+    The link that plays from there is the story's address in the page's language
+    and the moment (stories/_search_snippet.html): a source is the same in every
+    language, and is kept so by the search page (pages/searching.py).
     """
 
     kind: str
@@ -39,12 +42,6 @@ class Source:
     translated: bool = False
     moment: str = ""
     clock: str = ""
-    story_url: str = ""
-
-    @property
-    def url(self):
-        """The story's page, playing from where the words are heard."""
-        return f"{self.story_url}#{self.moment}" if self.moment else self.story_url
 
 
 def place_snippets(page, query, body_snippet, using):
@@ -158,12 +155,7 @@ def where_found(story, query, passages):
             if mentions(text, language, stems):
                 timing = passage.timing
                 source = Source(
-                    passage.kind,
-                    language,
-                    translated,
-                    moment=timing.moment,
-                    clock=timing.clock,
-                    story_url=story.get_absolute_url(),
+                    passage.kind, language, translated, moment=timing.moment, clock=timing.clock
                 )
                 return excerpt(text, language, stems), source
     return None

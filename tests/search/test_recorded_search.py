@@ -63,8 +63,8 @@ def test_a_word_said_only_in_the_transcript_finds_the_story_with_its_time(client
     [result] = page_of("mochila")
     assert str(result.snippet) == "I carried my <mark>mochila</mark> with the papers"
     source = result.snippet_source
-    assert (source.kind, source.clock, source.translated) == ("transcript", "0:49", False)
-    assert source.url == story.get_absolute_url() + "#t=49.500"
+    assert (source.kind, source.clock, source.moment) == ("transcript", "0:49", "t=49.500")
+    assert not source.translated
     html = client.get("/search/", {"q": "mochila"}).content.decode()
     assert f'<a href="{story.get_absolute_url()}#t=49.500">In the transcript at 0:49' in html
     assert 'lang="es">I carried my <mark>mochila</mark>' in html
@@ -121,7 +121,7 @@ def test_the_english_translation_of_a_spanish_story_is_found_in_english(client):
     # The translated transcript, with its time.
     [result] = page_of("heron")
     assert (result.snippet_source.kind, result.snippet_source.translated) == ("transcript", True)
-    assert result.snippet_source.url.endswith("#t=0.000")
+    assert result.snippet_source.moment == "t=0.000"
 
 
 def test_a_translation_is_read_only_in_its_own_language():
