@@ -99,7 +99,7 @@ def serve(database_url, redis_url, mode, bind):
         "COUNTS_CACHE_SECONDS": str(counts_cache_seconds),
         "FRAGMENT_CACHE_SECONDS": str(fragment_cache_seconds),
         "GUNICORN_BIND": bind,
-        "DJANGO_REQUEST_LOG_LEVEL": "WARNING",
+        "DJANGO_REQUEST_LOG_LEVEL": os.environ.get("BENCH_REQUEST_LOG_LEVEL", "WARNING"),
         "BENCH_STATIC_ROOT": str(DATA / "static"),
     }
     subprocess.run(
