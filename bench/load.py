@@ -16,7 +16,8 @@ no cache at all; with the page cache off but the archive-wide counts and the
 stories' fragments (cards, page bodies) kept, as readers meet the site after
 every moderator's change; and with the page cache on and warm. Reported: requests/s, median and
 p99 latency, answers that were not 2xx, and throughput as a share of the
-floor's. It prints figures; it asserts nothing.
+floor's. BENCH_REQUEST_LOG_LEVEL=INFO keeps every request's line (its route and
+duration) in the servers' logs. It prints figures; it asserts nothing.
 """
 
 import argparse
