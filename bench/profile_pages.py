@@ -74,20 +74,18 @@ def measure(client, path, runs):
     }
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def archive_options(parser):
+    """The options that say which archive is served, and how (``set_up``)."""
     parser.add_argument("--stories", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432")
     parser.add_argument("--database-prefix", default="bench", help=DATABASE_PREFIX_HELP)
     parser.add_argument("--database-url", help="serve this database instead of a generated one")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/3")
     parser.add_argument("--fragments", choices=["on", "off"], default="on")
-    parser.add_argument("--profile", metavar="PAGE", help="also profile this page (its name)")
-    parser.add_argument("--top", type=int, default=30, help="functions the profile lists")
-    parser.add_argument("--sort", default="tottime", help="the profile's order: tottime, cumtime")
-    args = parser.parse_args()
 
+
+def set_up(args):
+    """Django in this process, as bench/load.py's "page cache off" mode serves the archive."""
     database_url = args.database_url or prepare(
         "postgresql", args.stories, args.postgres, args.database_prefix
     )
@@ -113,6 +111,17 @@ def main():
 
     # With DEBUG off pages name static files by their fingerprints: collected first.
     call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    archive_options(parser)
+    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--profile", metavar="PAGE", help="also profile this page (its name)")
+    parser.add_argument("--top", type=int, default=30, help="functions the profile lists")
+    parser.add_argument("--sort", default="tottime", help="the profile's order: tottime, cumtime")
+    args = parser.parse_args()
+    set_up(args)
     from django.test import Client
 
     from stories.models import Story

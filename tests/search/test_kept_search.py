@@ -88,6 +88,8 @@ def test_the_same_search_from_another_address_or_language_is_not_run_again(clien
     ]:
         response, queries = archive_queries_for(client, address)
         assert sorted(titles_on(response)) == sorted(titles_on(english)), address
+        # The kept excerpts are still HTML, the matched word marked, the narrator's text escaped.
+        assert "The <mark>lantern</mark> 0." in response.content.decode(), address
         # Its part rendered anew, from the stories read again (and the form's menus).
         assert 0 < queries <= 5, address
     assert engine_calls == [("find", True), ("snippets",)]
