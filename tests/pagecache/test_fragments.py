@@ -226,8 +226,10 @@ def test_pages_are_served_while_the_cache_cannot_be_reached(
     def unreachable(*args, **kwargs):
         raise ConnectionError("the cache is down")
 
-    monkeypatch.setattr(fragments.cache, "get_many", unreachable)
-    monkeypatch.setattr(fragments.cache, "set_many", unreachable)
+    # On the backend's class: the "pages" alias is a proxy, and Redis's client is per thread.
+    backend = type(caches["pages"])
+    monkeypatch.setattr(backend, "get_many", unreachable)
+    monkeypatch.setattr(backend, "set_many", unreachable)
     for url in pages_showing(story):
         assert client.get(url).status_code == 200, url
     assert "Zqkept" in client.get("/stories/").content.decode()
