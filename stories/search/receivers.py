@@ -11,6 +11,10 @@ in the transaction that changed the rows, as it runs, so the index commits or
 rolls back with them and a search never disagrees with the committed rows.
 Nothing else in the code keeps the index current (``rebuild_search_index``
 builds it again from nothing).
+
+Rows a fixture loads (``raw``) are skipped: loaddata saves them one by one,
+before the rows they point to may exist, and whoever loads them rebuilds the
+index once at the end (``load_sample_archive`` does; the README says so).
 """
 
 from django.db.models import QuerySet
@@ -21,28 +25,29 @@ from ..signals import cascaded_from, stories_changed
 from . import index
 
 
-def story_saved(sender, instance, using, **kwargs):
-    index.reindex(instance)
+def story_saved(sender, instance, using, raw=False, **kwargs):
+    if not raw:
+        index.reindex(instance)
 
 
 def story_deleted(sender, instance, using, **kwargs):
     index.forget([instance.pk], using=using)
 
 
-def story_retagged(sender, instance, using, origin=None, **kwargs):
+def story_retagged(sender, instance, using, origin=None, raw=False, **kwargs):
     """A theme given to or taken from a story (taggit saves and deletes these rows one by one)."""
-    if cascaded_from(origin, sender, Story, Theme):
+    if raw or cascaded_from(origin, sender, Story, Theme):
         return
     index.reindex(Story.objects.using(using).filter(pk=instance.content_object_id))
 
 
-def theme_saved(sender, instance, using, **kwargs):
+def theme_saved(sender, instance, using, raw=False, **kwargs):
     """Stories are found by their themes' names: only a renamed theme's stories, in one pass.
 
     A description edited changes nothing indexed; reindexing a theme's 20,000
     stories for it cost some 14 s per save.
     """
-    if instance.names_changed:
+    if instance.names_changed and not raw:
         index.reindex(Story.objects.using(using).filter(themes=instance))
 
 
@@ -64,9 +69,10 @@ def recording_deleted(sender, instance, using, origin=None, **kwargs):
     index.reindex(Story.objects.using(using).filter(pk=instance.story_id))
 
 
-def passage_saved(sender, instance, using, **kwargs):
+def passage_saved(sender, instance, using, raw=False, **kwargs):
     """A transcript paragraph or index segment written on its own (an editor, a redaction)."""
-    index.reindex(Story.objects.using(using).filter(pk=instance.story_id))
+    if not raw:
+        index.reindex(Story.objects.using(using).filter(pk=instance.story_id))
 
 
 def passage_deleted(sender, instance, using, origin=None, **kwargs):

@@ -1,4 +1,5 @@
 import array
+import functools
 import io
 import math
 import wave
@@ -58,13 +59,16 @@ def write_sample_recordings():
         if storage.exists(recording.stored_as):
             continue
         starts = [segment.seconds for segment in recording.story.transcript.all()] or [0.0]
-        audio = tone_wav(recording.duration, starts)
+        audio = tone_wav(recording.duration, tuple(starts))
         storage.save(recording.stored_as, ContentFile(audio))
         Recording.objects.filter(pk=recording.pk).update(size=len(audio))
         written += 1
     return written
 
 
+# Kept for the process: tests load the sample archive afresh for every browser test, and
+# making the tones sample by sample takes seconds each time.
+@functools.cache
 def tone_wav(duration, starts):
     """A quiet WAV of ``duration`` seconds: a note from each of ``starts``, a breath between."""
     samples = array.array("h")
