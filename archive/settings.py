@@ -221,6 +221,13 @@ CACHES["frame"] = {
     "LOCATION": "frame",
     "TIMEOUT": None,
 }
+# What pages keep once a generation (counts, menus, listings: stories/pagecache/store.py),
+# copied into each process's memory, served only while the shared generation is theirs.
+CACHES["generation-copies"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "generation-copies",
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
 
 # How long a public page stays in the page cache (stories/pagecache/store.py). Any
 # change to the archive empties it at once; this bounds only what time alone

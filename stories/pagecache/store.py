@@ -28,6 +28,7 @@ at once whenever anything in the archive changes.
 """
 
 import contextlib
+import contextvars
 import functools
 import hashlib
 import logging
@@ -47,6 +48,19 @@ GENERATION_KEY = "pages:generation"
 
 # The "pages" cache (settings.CACHES), apart from the rate-limit counts.
 cache = ConnectionProxy(caches, "pages")
+# What is kept once a generation, copied into this process's memory (settings.CACHES).
+process_copies = ConnectionProxy(caches, "generation-copies")
+
+
+class RequestReads:
+    """The generation a request read first, which the rest of it uses: one read a page,
+    however many of its parts are kept per generation."""
+
+    generation = None
+
+
+# Set by PageCacheMiddleware for each request; None outside one (commands, a shell).
+this_request = contextvars.ContextVar("this_request", default=None)
 
 logger = logging.getLogger(__name__)
 
@@ -145,6 +159,9 @@ def current_or_new(key, make, timeout):
     except Exception as error:  # whatever the cache backend raises
         logger.warning("Could not read the page cache: %s", type(error).__name__)
         return make()[0]
+    reads = this_request.get()
+    if reads is not None:
+        reads.generation = current
     stored = found.get(key)
     if stored and stored[0] == current:
         return stored[1]
@@ -162,12 +179,49 @@ def counted_once_per_generation(name, count):
     """``count()``, worked out once per generation of the archive (COUNTS_CACHE_SECONDS).
 
     For what pages count over the whole archive (stories per perspective and
-    per theme, the years): hundreds of milliseconds at 100,000 stories, the
-    same answer until something changes.
+    per theme, the years) and the parts they keep per generation: hundreds of
+    milliseconds at 100,000 stories, the same answer until something changes.
+
+    Kept in the shared cache with the generation it was made in, and copied
+    into the process: a page reads the generation once (``generation_of_this_request``),
+    and then each value from memory, where it is current. A copy from an older
+    generation is never served, as in the shared cache.
     """
     if settings.COUNTS_CACHE_SECONDS <= 0:
         return count()
-    return current_or_new(f"counts:{name}", lambda: (count(), True), settings.COUNTS_CACHE_SECONDS)
+    key = f"counts:{name}"
+    try:
+        with failure_contained():
+            current = generation_of_this_request()
+            copied = process_copies.get(key)
+            if copied and copied[0] == current:
+                return copied[1]
+            stored = cache.get(key)
+    except Exception as error:  # whatever the cache backend raises
+        logger.warning("Could not read the page cache: %s", type(error).__name__)
+        return count()
+    if stored and stored[0] == current:
+        process_copies.set(key, stored, settings.COUNTS_CACHE_SECONDS)
+        return stored[1]
+    made = (current, count())
+    process_copies.set(key, made, settings.COUNTS_CACHE_SECONDS)
+    try:
+        with failure_contained():
+            cache.set(key, made, settings.COUNTS_CACHE_SECONDS)
+    except Exception as error:  # whatever the cache backend raises
+        logger.warning("Could not write the page cache: %s", type(error).__name__)
+    return made[1]
+
+
+def generation_of_this_request():
+    """The generation, read once a request (and on every call outside one)."""
+    reads = this_request.get()
+    if reads is not None and reads.generation is not None:
+        return reads.generation
+    current = cache.get(GENERATION_KEY) or generation()
+    if reads is not None:
+        reads.generation = current
+    return current
 
 
 def cache_public_page(view):
@@ -212,6 +266,13 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        reading = this_request.set(RequestReads())
+        try:
+            return self.serve(request)
+        finally:
+            this_request.reset(reading)
+
+    def serve(self, request):
         match = applies_to(request) and public_page_match(request)
         if not match:
             return self.get_response(request)

@@ -202,11 +202,15 @@ class PostgresEngine:
     def reindex(self, stories):
         # No translation, no vector: nothing stored, nothing to match.
         untranslated = Value("", output_field=SearchVectorField())
-        stories.filter(status=Story.Status.APPROVED).update(
-            search_vector=search_vector(),
-            said_vector=said_vector(),
-            translation_vector=NullIf(translation_vector(), untranslated),
-        )
+        approved = stories.filter(status=Story.Status.APPROVED)
+        # Building the vectors' UPDATE costs some 5 ms of Python: asked first whether there
+        # is a story to build them for (a submission and its themes are saved pending).
+        if approved.exists():
+            approved.update(
+                search_vector=search_vector(),
+                said_vector=said_vector(),
+                translation_vector=NullIf(translation_vector(), untranslated),
+            )
         stories.exclude(status=Story.Status.APPROVED).filter(indexed()).update(**unindexed())
 
     def forget(self, ids, connection):

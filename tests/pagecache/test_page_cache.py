@@ -304,6 +304,54 @@ def test_archive_wide_counts_are_worked_out_once_per_change(settings):
     assert critics_count() == (1, True)
 
 
+class CacheReads:
+    """Every read of the shared cache, as the list of keys it asked for."""
+
+    def __init__(self, monkeypatch):
+        self.trips = []
+        self.reading = False
+        backend = type(caches["pages"])
+        for method in ("get", "get_many"):
+            monkeypatch.setattr(backend, method, self.counted(getattr(backend, method)))
+
+    def counted(self, read):
+        def counted_read(cache, keys, *args, **kwargs):
+            if self.reading:  # the database cache's get() is its get_many() of one key
+                return read(cache, keys, *args, **kwargs)
+            self.trips.append([keys] if isinstance(keys, str) else list(keys))
+            self.reading = True
+            try:
+                return read(cache, keys, *args, **kwargs)
+            finally:
+                self.reading = False
+
+        return counted_read
+
+    def of(self, key):
+        return [trip for trip in self.trips if key in trip]
+
+
+def test_a_page_reads_the_generation_once_and_its_kept_parts_from_memory(
+    client, settings, monkeypatch
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    make_published(title="Zqlisted", perspective="critics", themes=["public-safety"])
+    client.get("/stories/")  # the counts, menus and cards kept
+    reads = CacheReads(monkeypatch)
+    page = client.get("/stories/").content.decode()
+    assert "Zqlisted" in page
+    assert len(reads.of(store.GENERATION_KEY)) == 1
+    # The menus and counts were copied into the process: no other read of the pages cache
+    # but the cards'.
+    assert not [trip for trip in reads.trips if any(key.startswith("counts:") for key in trip)]
+
+    # A change is seen by the next page, though the old copies are still in memory.
+    make_published(title="Zqsecond", perspective="critics", year_happened=2009)
+    page = client.get("/stories/").content.decode()
+    assert "Zqsecond" in page and "2009" in page
+    assert len(reads.of(store.GENERATION_KEY)) == 2
+
+
 def test_the_browse_page_counts_follow_a_change_with_pages_uncached(client, settings):
     settings.PAGE_CACHE_SECONDS = 0
     make_published(title="First", year_happened=2011)
