@@ -6,6 +6,8 @@ With redis-py 8 that costs about 0.2 ms (the client fills in some 170
 response callbacks each time), which was a third of the time a cached page
 took to serve. A ``redis.Redis`` is safe to share between threads, and it
 takes its connections from the pool, so one per pool is enough.
+
+Keys are not checked against memcached's rules (``validate_key``), which Redis has not.
 """
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
@@ -29,3 +31,8 @@ class SharedClientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = SharedClientRedisCacheClient
+
+    def validate_key(self, key):
+        """Nothing to warn of: Django's check is memcached's rules (250 characters, no spaces or
+        control characters), which Redis keys need not follow. Checking each character of
+        the fifty keys a list page reads cost 0.15 ms."""
