@@ -22,9 +22,10 @@ happens to the others. So:
   language, the card's variant), and the story.
 - A page reads the stamps and fragments of all its stories in one round trip
   (``kept_per_story``) and makes only the missing ones.
-- Which stories a page lists is never kept here: each page still asks
-  ``Story.objects.published()``, so a withdrawn story's card is simply not
-  asked for.
+- Which stories a page lists is never kept here: a page asks
+  ``Story.objects.published()``, or reads what it asked once in this generation
+  of the archive (stories/pages/paging.py), so a withdrawn story's card is
+  simply not asked for.
 
 ``FRAGMENT_CACHE_SECONDS`` bounds how long a fragment is kept; 0 turns
 fragments off, and every one is made for every page, as before.

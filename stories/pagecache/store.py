@@ -175,7 +175,13 @@ def current_or_new(key, make, timeout):
     return value
 
 
-def counted_once_per_generation(name, count):
+def digest(words):
+    """What a reader wrote or made up (a slug, a query string) as part of a key: short, and
+    whatever its length or characters."""
+    return hashlib.blake2b(words.encode(), digest_size=12).hexdigest()
+
+
+def counted_once_per_generation(name, count, *, keep_none=True):
     """``count()``, worked out once per generation of the archive (COUNTS_CACHE_SECONDS).
 
     For what pages count over the whole archive (stories per perspective and
@@ -186,6 +192,9 @@ def counted_once_per_generation(name, count):
     into the process: a page reads the generation once (``generation_of_this_request``),
     and then each value from memory, where it is current. A copy from an older
     generation is never served, as in the shared cache.
+
+    ``keep_none=False``: a None (nothing found at an address readers can make up) is worked
+    out again each time, so that made-up addresses fill no cache.
     """
     if settings.COUNTS_CACHE_SECONDS <= 0:
         return count()
@@ -204,6 +213,8 @@ def counted_once_per_generation(name, count):
         process_copies.set(key, stored, settings.COUNTS_CACHE_SECONDS)
         return stored[1]
     made = (current, count())
+    if made[1] is None and not keep_none:
+        return None
     process_copies.set(key, made, settings.COUNTS_CACHE_SECONDS)
     try:
         with failure_contained():

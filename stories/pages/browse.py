@@ -12,14 +12,13 @@ from ..models import (
     Theme,
 )
 from ..opendata import records
-from ..pagecache.store import counted_once_per_generation
+from ..pagecache.store import counted_once_per_generation, digest
 from . import story_cards, structured_data, themes
 from .compare import CompareForm
 from .filters import (
     ORDERS,
     SortForm,
     StoryFilterForm,
-    perspectives_and_themes,
 )
 from .paging import KeysetPaginator
 
@@ -55,8 +54,8 @@ class PublishedStoriesMixin:
 class StoryCardsMixin(PublishedStoriesMixin):
     """A list of stories shown as cards: the page's ids from the public gateway, then their cards.
 
-    Only the ids are read, in the list's order (``story_ids``); the cards are
-    kept per story (stories/pages/story_cards.py), and ``cards`` holds them in
+    Only the ids are read, in the list's order (``story_ids``), once a generation; the
+    cards are kept per story (stories/pages/story_cards.py), and ``cards`` holds them in
     the same order. Pages after the first are read by keyset (pages/paging.py).
     """
 
@@ -87,17 +86,10 @@ class HomeView(TemplateView):
     template_name = "stories/home.html"
 
     def get_context_data(self, **kwargs):
-        # Stories in the page's language first (docs/languages.md): worked out once a generation.
+        # Stories in the page's language first (docs/languages.md): chosen once a generation.
         language = get_language()
-        featured_ids = counted_once_per_generation(
-            f"featured-{language}",
-            lambda: Story.objects.published().featured_ids_for(language, HOME_STORIES),
-        )
-        recent_ids = list(
-            Story.objects.published()
-            .filter(featured=False)
-            .exclude(pk__in=featured_ids)
-            .values_list("pk", flat=True)[:HOME_STORIES]
+        featured_ids, recent_ids = counted_once_per_generation(
+            f"home-{language}", lambda: self.chosen_stories(language)
         )
         # Both rows of cards at once: one read, and one query for the cards not kept.
         cards = story_cards.cards([*featured_ids, *recent_ids])
@@ -109,6 +101,18 @@ class HomeView(TemplateView):
             themes=Theme.objects.with_published_counts,
             **kwargs,
         )
+
+    @staticmethod
+    def chosen_stories(language):
+        """The ids of the featured stories the home page shows, and of the newest others."""
+        stories = Story.objects.published()
+        featured_ids = stories.featured_ids_for(language, HOME_STORIES)
+        recent_ids = list(
+            stories.filter(featured=False)
+            .exclude(pk__in=featured_ids)
+            .values_list("pk", flat=True)[:HOME_STORIES]
+        )
+        return featured_ids, recent_ids
 
 
 class StoryListView(StoryCardsMixin, ListView):
@@ -161,8 +165,14 @@ class PerspectiveDetailView(StoryCardsMixin, ListView):
     template_name = "stories/perspective_detail.html"
 
     def get_queryset(self):
-        perspectives, _themes = perspectives_and_themes()
-        self.perspective = next((p for p in perspectives if p.slug == self.kwargs["slug"]), None)
+        slug = self.kwargs["slug"]
+        # Once a generation (a perspective's change renews it); the slug is the reader's:
+        # hashed, and an unknown one is not kept.
+        self.perspective = counted_once_per_generation(
+            f"perspective:{digest(slug)}",
+            Perspective.objects.filter(slug=slug).first,
+            keep_none=False,
+        )
         if self.perspective is None:
             raise Http404
         return self.story_ids(

@@ -7,14 +7,15 @@ page's *bookmark*) rather than by skipping every story before them, which the da
 and throws away: OFFSET 3980 cost 5 to 9 ms at page 200 of 100,000 stories, where page 1 takes
 under one (docs/performance.md, "Deep pages by keyset").
 
-A page's bookmark is found once per generation of the archive (``counted_once_per_generation``)
-by a query that reads only the sort columns; a change readers can see renews the generation,
-and with it every bookmark, so pages neither skip nor repeat a story, and a withdrawn story is
-never a bookmark (an embargo lifting changes no row: bookmarks catch up with it within
-``COUNTS_CACHE_SECONDS``, as counts and kept pages do). The stories themselves are read through
-the list's own queryset (the public gateway) on every request: a bookmark says where a page
-starts, never what it shows. Where nothing is kept (``COUNTS_CACHE_SECONDS`` 0) pages are read
-by OFFSET: a bookmark found for one request would cost the same scan, and a query more.
+What a page lists (its rows from the list's own queryset, the public gateway) and its
+bookmark are found once per generation of the archive (``counted_once_per_generation``), as
+whole pages are by the page cache: a change readers can see renews the generation, and with
+it every kept page of ids and every bookmark, so pages neither skip nor repeat a story, and a
+withdrawn story is never listed or a bookmark (an embargo lifting changes no row: lists catch
+up with it within ``COUNTS_CACHE_SECONDS``, as counts and kept pages do). The ids query was a
+list page's one query, and a fifth of its time (docs/performance.md, "Fast without the page
+cache"). Where nothing is kept (``COUNTS_CACHE_SECONDS`` 0) each page is read afresh, by
+OFFSET: a bookmark found for one request would cost the same scan, and a query more.
 """
 
 import functools
@@ -93,8 +94,8 @@ class KeysetPaginator(Paginator):
     """Django's Paginator over an ordered queryset, each page after the first read by keyset.
 
     The queryset's order must end on the primary key, so that no two stories tie. ``name``
-    names the list, what it holds whatever its order (a count's name will do): its bookmarks
-    are kept under it, with the order, for the archive's generation.
+    names the list, what it holds whatever its order (a count's name will do): its pages and
+    bookmarks are kept under it, with the order, for the archive's generation.
     """
 
     def __init__(self, object_list, per_page, *, name, **kwargs):
@@ -107,23 +108,34 @@ class KeysetPaginator(Paginator):
     def page(self, number):
         # Django's checks (404 for a page that is not a number or beyond the last) and bounds.
         page = super().page(number)
-        if page.number > 1 and settings.COUNTS_CACHE_SECONDS > 0:
-            # The page's own slice is never read: its stories follow the page before's last one.
-            first = page.start_index()
-            bookmark = self.bookmark(first - 2)
-            if bookmark is None:
-                # The list grew shorter since it was counted (a withdrawal a moment ago).
-                raise EmptyPage(self.error_messages["no_results"])
-            following = self.object_list.filter(after(self.keys, bookmark))
-            page.object_list = following[: page.end_index() - first + 1]
+        if settings.COUNTS_CACHE_SECONDS > 0:
+            page.object_list = counted_once_per_generation(
+                f"{self.name}:{self.order()}:{self.per_page}:page:{page.number}",
+                lambda: list(self.rows(page)),
+            )
         return page
+
+    def rows(self, page):
+        """The page's rows: the first page's slice, or those after the page before's last."""
+        if page.number == 1:
+            return page.object_list
+        # The page's own slice is never read: its stories follow the page before's last one.
+        first = page.start_index()
+        bookmark = self.bookmark(first - 2)
+        if bookmark is None:
+            # The list grew shorter since it was counted (a withdrawal a moment ago).
+            raise EmptyPage(self.error_messages["no_results"])
+        following = self.object_list.filter(after(self.keys, bookmark))
+        return following[: page.end_index() - first + 1]
+
+    def order(self):
+        return ",".join(map(str, self.keys))
 
     def bookmark(self, index):
         """The sort values of the story at ``index`` (from 0), or None: once per generation."""
-        order = ",".join(map(str, self.keys))
 
         def find():
             found = self.object_list.values_list(*(key.field for key in self.keys))
             return next(iter(found[index : index + 1]), None)
 
-        return counted_once_per_generation(f"{self.name}:{order}:{index}", find)
+        return counted_once_per_generation(f"{self.name}:{self.order()}:{index}", find)

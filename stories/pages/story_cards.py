@@ -3,11 +3,11 @@ Story cards, as every list of stories shows them, made once per story,
 language and variant and kept as fragments (stories/pagecache/fragments.py).
 
 A list asks ``Story.objects.published()`` only for the ids of the stories it
-shows, in its order; ``cards(ids)`` gives their cards, reading the kept ones
-in one round trip and rendering the others from ``published()`` again (a
-story that left it meanwhile is left out). Rendering twenty cards with the
-template engine took most of a list page's time; reading them takes a tenth
-of a millisecond.
+shows, in its order, once a generation (stories/pages/paging.py); ``cards(ids)``
+gives their cards, reading the kept ones in one round trip and rendering the
+others from ``published()`` again (a story that left it meanwhile is left out).
+Rendering twenty cards with the template engine took most of a list page's time;
+reading them takes a tenth of a millisecond.
 """
 
 import hashlib

@@ -30,6 +30,7 @@ from ..opendata import records
 from ..opendata.citations import citations
 from ..opendata.oembed import discovery_url
 from ..pagecache import fragments
+from ..pagecache.store import counted_once_per_generation, digest
 from ..recordings import transcripts
 from . import sharing, story_cards, structured_data
 
@@ -46,10 +47,16 @@ class StoryDetailView(TemplateView):
     template_name = "stories/story_detail.html"
 
     def get(self, request, *args, slug, **kwargs):
-        # Only what finds its parts and the other stories: the rest is kept with them.
-        self.story = (
-            Story.objects.published().filter(slug=slug).only("pk", "perspective_id").first()
+        # Only what finds its parts and the other stories (the rest is kept with them), found
+        # once a generation as the lists that lead here are (pages/paging.py). The slug is the
+        # reader's: hashed, and an unknown one is not kept.
+        found = counted_once_per_generation(
+            f"story:{digest(slug)}",
+            Story.objects.published().filter(slug=slug).values_list("pk", "perspective").first,
+            keep_none=False,
         )
+        # As .only("pk", "perspective") would load it: any other field is read if asked for.
+        self.story = found and Story.from_db(Story.objects.db, ["id", "perspective_id"], found)
         if self.story is None:
             if Story.objects.withdrawn_after_publication().filter(slug=slug).exists():
                 return render(request, "stories/story_withdrawn.html", status=410)

@@ -22,7 +22,6 @@ The grid of /themes/ changes only with the generation: its template keeps it as 
 """
 
 import functools
-import hashlib
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -40,7 +39,7 @@ from ..models import (
     theme_perspective_counts,
 )
 from ..pagecache import fragments
-from ..pagecache.store import counted_once_per_generation
+from ..pagecache.store import counted_once_per_generation, digest
 from . import story_cards, structured_data
 
 STORIES_PER_COLUMN = 3
@@ -65,9 +64,8 @@ def listing(slug):
     Kept under the release as well (``fragments.release()``): a deploy that changes these rows
     or this class never reads a listing kept before it. The slug is the reader's: hashed.
     """
-    digest = hashlib.blake2b(slug.encode(), digest_size=12).hexdigest()
     return counted_once_per_generation(
-        f"theme-page:{fragments.release()}:{digest}", lambda: _worked_out(slug)
+        f"theme-page:{fragments.release()}:{digest(slug)}", lambda: _worked_out(slug)
     )
 
 

@@ -9,7 +9,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import translation
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import (
     get_language,
@@ -156,24 +156,35 @@ def social_meta(
     through the template engine cost a quarter of a millisecond.
     """
     site_name = gettext("Perspectives")
-    title = title or site_name
-    description = description or gettext(SITE_DESCRIPTION)
-    picture = social_image(context, image_kind, image_slug)
+    values = (
+        site_name,
+        kind,
+        title or site_name,
+        description or gettext(SITE_DESCRIPTION),
+        url or absolute_page_url(context),
+        OPEN_GRAPH_LOCALES.get(language or get_language(), "en_US"),
+        social_image(context, image_kind, image_slug),
+        gettext("Perspectives: an oral-history archive. A pattern of shapes, no people."),
+    )
+    # Escaped before they are looked up, so a value is never taken for one already escaped.
+    return _meta_tags(*map(conditional_escape, values))
+
+
+@functools.lru_cache(maxsize=256)
+def _meta_tags(site_name, kind, title, description, url, locale, picture, picture_alt):
+    """The tags for these values, all escaped already: the same few are asked for by every
+    page of a kind, and writing them took a twentieth of a page's time."""
     tags = [
         ("property", "og:site_name", site_name),
         ("property", "og:type", kind),
         ("property", "og:title", title),
         ("property", "og:description", description),
-        ("property", "og:url", url or absolute_page_url(context)),
-        ("property", "og:locale", OPEN_GRAPH_LOCALES.get(language or get_language(), "en_US")),
+        ("property", "og:url", url),
+        ("property", "og:locale", locale),
         ("property", "og:image", picture),
         ("property", "og:image:width", "1200"),
         ("property", "og:image:height", "630"),
-        (
-            "property",
-            "og:image:alt",
-            gettext("Perspectives: an oral-history archive. A pattern of shapes, no people."),
-        ),
+        ("property", "og:image:alt", picture_alt),
         ("name", "twitter:card", "summary_large_image"),
         ("name", "twitter:title", title),
         ("name", "twitter:description", description),

@@ -17,13 +17,11 @@ use it. Parts that show one story are kept per story instead
 (stories/pagecache/fragments.py).
 """
 
-import hashlib
-
 from django import template
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-from ..pagecache.store import counted_once_per_generation
+from ..pagecache.store import counted_once_per_generation, digest
 
 register = template.Library()
 
@@ -37,10 +35,10 @@ class KeptForGenerationNode(template.Node):
     def render(self, context):
         varies = [str(variable.resolve(context)) for variable in self.vary_on]
         # Query strings are the readers' own and of any length: hashed into the key.
-        digest = hashlib.blake2b("\n".join(varies).encode(), digest_size=12).hexdigest()
+        varying = digest("\n".join(varies))
         return SafeString(
             counted_once_per_generation(
-                f"part:{self.name}:{get_language()}:{digest}",
+                f"part:{self.name}:{get_language()}:{varying}",
                 lambda: str(self.nodelist.render(context)),
             )
         )

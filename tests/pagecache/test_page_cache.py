@@ -352,6 +352,33 @@ def test_a_page_reads_the_generation_once_and_its_kept_parts_from_memory(
     assert len(reads.of(store.GENERATION_KEY)) == 2
 
 
+def test_a_story_page_finds_its_story_once_a_generation_and_never_keeps_an_unknown_one(
+    client, settings, monkeypatch
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    story = make_published(title="Zqfound")
+    client.get(story.get_absolute_url())
+
+    def stories_read(url):
+        """The answer, and its lookups of a story by its address (parts are read by id)."""
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        return response, [q["sql"] for q in queries if '"stories_story"."slug" =' in q["sql"]]
+
+    response, read = stories_read(story.get_absolute_url())
+    assert "Zqfound" in response.content.decode() and not read
+    # Withdrawn: the generation is renewed, the story is looked for again, and gone.
+    story.withdraw()
+    response, read = stories_read(story.get_absolute_url())
+    assert response.status_code == 410 and read
+    # An address nobody has is looked for each time, and fills no cache.
+    reads = CacheReads(monkeypatch)
+    for _ in range(2):
+        response, read = stories_read("/stories/zq-made-up/")
+        assert response.status_code == 404 and read
+    assert len(reads.trips) == 2 * 2  # the generation and the lookup, each time
+
+
 def test_the_browse_page_counts_follow_a_change_with_pages_uncached(client, settings):
     settings.PAGE_CACHE_SECONDS = 0
     make_published(title="First", year_happened=2011)
