@@ -8,14 +8,33 @@ took to serve. A ``redis.Redis`` is safe to share between threads, and it
 takes its connections from the pool, so one per pool is enough.
 
 Keys are not checked against memcached's rules (``validate_key``), which Redis has not.
+A value read is unpickled at once when it is a pickle, rather than first tried as an
+integer (``RedisSerializer``).
 """
 
-from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+import pickle
+
+from django.core.cache.backends import redis as django_redis
 
 
-class SharedClientRedisCacheClient(RedisCacheClient):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+class RedisSerializer(django_redis.RedisSerializer):
+    """Django's, reading a pickle without first failing to read it as an integer.
+
+    Django stores integers bare (for ``incr()``) and pickles the rest; its ``loads`` tries
+    ``int()`` on every value and catches the error, about 2 µs a value: 0.1 ms of a theme
+    page's 65. A pickle of protocol 2 or above, the only ones Django writes, begins with
+    the PROTO opcode; an integer never does.
+    """
+
+    def loads(self, data):
+        if data[:1] == pickle.PROTO:
+            return pickle.loads(data)
+        return super().loads(data)
+
+
+class SharedClientRedisCacheClient(django_redis.RedisCacheClient):
+    def __init__(self, servers, serializer=None, **options):
+        super().__init__(servers, serializer=serializer or RedisSerializer, **options)
         self._clients_by_pool = {}
 
     def get_client(self, key=None, *, write=False):
@@ -27,7 +46,7 @@ class SharedClientRedisCacheClient(RedisCacheClient):
         return client
 
 
-class SharedClientRedisCache(RedisCache):
+class SharedClientRedisCache(django_redis.RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = SharedClientRedisCacheClient
