@@ -45,6 +45,9 @@ from django.utils.cache import patch_cache_control, set_response_etag
 from django.utils.connection import ConnectionProxy
 
 GENERATION_KEY = "pages:generation"
+# The longest a request waits for another that is making a value kept per generation, and
+# so the longest a claim to make it lasts if its request never lets go.
+MAKING_SECONDS = 5
 
 # The "pages" cache (settings.CACHES), apart from the rate-limit counts.
 cache = ConnectionProxy(caches, "pages")
@@ -193,12 +196,17 @@ def counted_once_per_generation(name, count, *, keep_none=True):
     and then each value from memory, where it is current. A copy from an older
     generation is never served, as in the shared cache.
 
+    After a change, the many readers who ask for a value at once do not all make it: the
+    first takes a short claim in the shared cache and makes it, the others wait for it
+    (``made_by_another``).
+
     ``keep_none=False``: a None (nothing found at an address readers can make up) is worked
     out again each time, so that made-up addresses fill no cache.
     """
     if settings.COUNTS_CACHE_SECONDS <= 0:
         return count()
     key = f"counts:{name}"
+    claim = None
     try:
         with failure_contained():
             current = generation_of_this_request()
@@ -206,22 +214,63 @@ def counted_once_per_generation(name, count, *, keep_none=True):
             if copied and copied[0] == current:
                 return copied[1]
             stored = cache.get(key)
+            if not (stored and stored[0] == current):
+                wanted = f"making:{key}:{current}"
+                if cache.add(wanted, True, timeout=MAKING_SECONDS):
+                    claim = wanted
+                else:
+                    stored = made_by_another(key, wanted, current)
     except Exception as error:  # whatever the cache backend raises
         logger.warning("Could not read the page cache: %s", type(error).__name__)
         return count()
     if stored and stored[0] == current:
         process_copies.set(key, stored, settings.COUNTS_CACHE_SECONDS)
         return stored[1]
-    made = (current, count())
-    if made[1] is None and not keep_none:
-        return None
-    process_copies.set(key, made, settings.COUNTS_CACHE_SECONDS)
+    try:
+        made = (current, count())
+        if made[1] is None and not keep_none:
+            return None
+        process_copies.set(key, made, settings.COUNTS_CACHE_SECONDS)
+        try:
+            with failure_contained():
+                cache.set(key, made, settings.COUNTS_CACHE_SECONDS)
+        except Exception as error:  # whatever the cache backend raises
+            logger.warning("Could not write the page cache: %s", type(error).__name__)
+        return made[1]
+    finally:
+        # Once the value is kept (or could not be made): the others read it, or make it.
+        if claim:
+            _let_go(claim)
+
+
+def made_by_another(key, claim, current):
+    """What another request is making under ``key`` for the generation ``current``, once it
+    has kept it; None if it gave up (an error, nothing to keep) or took too long.
+
+    Asked at growing intervals, sleeping between: a waiting request costs no CPU, where
+    making the value again would cost the many readers of a busy moment as much as the
+    first (docs/performance.md, "Readers while a moderator approves").
+    """
+    deadline = time.monotonic() + MAKING_SECONDS
+    pause = 0.005
+    while time.monotonic() < deadline:
+        time.sleep(pause)
+        found = cache.get_many([key, claim])
+        stored = found.get(key)
+        if stored and stored[0] == current:
+            return stored
+        if claim not in found:
+            return None
+        pause = min(pause * 2, 0.1)
+    return None
+
+
+def _let_go(claim):
     try:
         with failure_contained():
-            cache.set(key, made, settings.COUNTS_CACHE_SECONDS)
+            cache.delete(claim)
     except Exception as error:  # whatever the cache backend raises
         logger.warning("Could not write the page cache: %s", type(error).__name__)
-    return made[1]
 
 
 def generation_of_this_request():

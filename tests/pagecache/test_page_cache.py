@@ -379,6 +379,49 @@ def test_a_story_page_finds_its_story_once_a_generation_and_never_keeps_an_unkno
     assert len(reads.trips) == 2 * 2  # the generation and the lookup, each time
 
 
+def other_request(claim, *, keeps=None):
+    """A stand-in for ``time.sleep`` while a request waits: meanwhile the request that
+    claimed the value (``claim``) keeps ``keeps`` (a key and its stored value) and lets go."""
+
+    def meanwhile(seconds):
+        if keeps:
+            store.cache.set(*keeps)
+        store.cache.delete(claim)
+
+    return meanwhile
+
+
+def test_readers_asking_at_once_wait_for_the_one_making_a_value(monkeypatch):
+    current = store.generation()
+    claim = f"making:counts:zq-value:{current}"
+    assert store.cache.add(claim, True)  # another request is making it
+    monkeypatch.setattr(
+        store.time, "sleep", other_request(claim, keeps=("counts:zq-value", (current, "theirs")))
+    )
+    made = []
+    assert store.counted_once_per_generation("zq-value", lambda: made.append(1) or "ours") == (
+        "theirs"
+    )
+    assert made == []
+
+
+def test_a_reader_makes_the_value_itself_if_the_one_making_it_gave_up(monkeypatch):
+    claim = f"making:counts:zq-value:{store.generation()}"
+    assert store.cache.add(claim, True)
+    monkeypatch.setattr(store.time, "sleep", other_request(claim))  # an error: nothing kept
+    assert store.counted_once_per_generation("zq-value", lambda: "ours") == "ours"
+
+
+def test_a_value_that_could_not_be_made_leaves_no_claim_behind():
+    def failing():
+        raise ConnectionError("the database went away")
+
+    with pytest.raises(ConnectionError):
+        store.counted_once_per_generation("zq-value", failing)
+    assert store.cache.get(f"making:counts:zq-value:{store.generation()}") is None
+    assert store.counted_once_per_generation("zq-value", lambda: "made") == "made"
+
+
 def test_the_browse_page_counts_follow_a_change_with_pages_uncached(client, settings):
     settings.PAGE_CACHE_SECONDS = 0
     make_published(title="First", year_happened=2011)
