@@ -1,6 +1,7 @@
 """
 A story's page: what it shows of the story itself, kept with the story; what
-it shows of other stories, read for each reader.
+it shows of other stories, and which story its address names, kept once a
+generation of the archive.
 
 Most of the page is the story's own: its text or recording and transcript,
 its details, sharing and citing, and in the head its title, link preview and
