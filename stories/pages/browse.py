@@ -1,7 +1,6 @@
 """Reading the archive: home, stories, perspectives, themes, from published()."""
 
 from django.http import Http404
-from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.views.generic import ListView, TemplateView
@@ -211,7 +210,12 @@ class ThemeDetailView(TemplateView):
 
     def get_context_data(self, **kwargs):
         page = themes.side_by_side(self.kwargs["slug"])
-        compare_form = CompareForm.from_query(self.request.GET, perspectives=page.perspectives)
+        asked = CompareForm.asked_in(self.request.GET)
+        # Built only when a comparison is asked for or its kept HTML is made: most readers
+        # ask for none, and the form's fields and choices were a twentieth of the page.
+        compare_form = SimpleLazyObject(
+            lambda: CompareForm.from_query(self.request.GET, perspectives=page.perspectives)
+        )
         return super().get_context_data(
             theme=page.theme,
             voices=page.voices,
@@ -224,8 +228,7 @@ class ThemeDetailView(TemplateView):
             passages=page.passages,
             perspectives_without_passages=page.without_passages,
             compare_form=compare_form,
-            compared=compare_form.pick(page.voices),
-            # Reversed once for every column's link to all of its stories.
-            story_list_url=reverse("stories:story-list"),
+            compare_asked=asked,
+            compared=compare_form.pick(page.voices) if asked else None,
             **kwargs,
         )

@@ -27,16 +27,16 @@ class CompareForm(forms.Form):
     @classmethod
     def from_query(cls, query, *, perspectives):
         """The form bound when the query string asks for a comparison, unbound otherwise."""
-        asked = any(name in query for name in cls.FIELD_NAMES)
-        return cls(query if asked else None, perspectives=perspectives)
+        return cls(query if cls.asked_in(query) else None, perspectives=perspectives)
 
-    @property
-    def asked(self):
-        """What the form shows depends on besides the perspectives and the language: nothing
-        asked, or the two values asked. The page keeps the form's HTML under it."""
-        if not self.is_bound:
+    @classmethod
+    def asked_in(cls, query):
+        """What the form shows depends on besides the perspectives and the language: "" if
+        the query string asks for no comparison, else the two values it asks for. The page
+        keeps the form's HTML under it."""
+        if not any(name in query for name in cls.FIELD_NAMES):
             return ""
-        return repr([self.data.get(name) for name in self.FIELD_NAMES])
+        return repr([query.get(name) for name in cls.FIELD_NAMES])
 
     def clean(self):
         cleaned = super().clean()

@@ -24,9 +24,11 @@ The grid of /themes/ changes only with the generation: its template keeps it as 
 import functools
 from dataclasses import dataclass
 from functools import cached_property
+from urllib.parse import urlencode
 
 from django.shortcuts import get_object_or_404
 from django.template.loader import get_template
+from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, ngettext
 
@@ -134,28 +136,30 @@ def _render_passages(theme, story_ids):
 
 @dataclass(frozen=True)
 class Voice:
-    """A perspective on the theme page: its mark and name, its voice, its column of stories."""
+    """A perspective on the theme page: its mark and name, its voice, its column of stories.
+
+    Every value its section shows is worked out here, once a page: the template only places
+    them (a filter or a property in its loop cost a few microseconds each, six times a page).
+    """
 
     perspective: Perspective
     label: str  # its mark and name (stories/_perspective.html)
     html: str  # its voice in the row: its quoted story's, or the one saying it has none
     cards: story_cards.Cards  # its newest stories on the theme
     total: int
+    anchor: str  # the id of its section, for the jump bar's links
+    all_stories: str  # the words of the link to all of its stories on the theme
+    all_stories_url: str
 
-    @property
-    def anchor(self):
-        """The id of its section, for the jump bar's links."""
-        return f"voice-{self.perspective.slug}"
 
-    @property
-    def all_stories(self):
-        """The words of its column's link to all of its stories on the theme (a blocktranslate
-        took four times as long, six times a page)."""
-        return ngettext(
-            "%(counter)s story from %(perspective)s on this theme",
-            "All %(counter)s stories from %(perspective)s on this theme",
-            self.total,
-        ) % {"counter": self.total, "perspective": self.perspective.local_name}
+def column_words(perspective, total):
+    """The words of a column's link to all of its stories on the theme (a blocktranslate
+    took four times as long, six times a page)."""
+    return ngettext(
+        "%(counter)s story from %(perspective)s on this theme",
+        "All %(counter)s stories from %(perspective)s on this theme",
+        total,
+    ) % {"counter": total, "perspective": perspective.local_name}
 
 
 @dataclass(frozen=True)
@@ -198,6 +202,7 @@ def side_by_side(slug):
         theme, [story_id for segments, _ in chosen for _, story_id in segments], listed.places
     )
 
+    story_list_url = reverse("stories:story-list")
     shown = []  # (id, title, path) of each story, in the order the page shows them
     voices = []
     no_voice = get_template("stories/_voice.html")
@@ -213,7 +218,19 @@ def side_by_side(slug):
         else:
             html = no_voice.render({"perspective": perspective})
         shown += [(card.pk, card.title, card.path) for card in column]
-        voices.append(Voice(perspective, label, html, column, total))
+        voices.append(
+            Voice(
+                perspective,
+                label,
+                html,
+                column,
+                total,
+                anchor=f"voice-{perspective.slug}",
+                all_stories=column_words(perspective, total),
+                all_stories_url=f"{story_list_url}?"
+                + urlencode({"theme": theme.slug, "perspective": perspective.slug}),
+            )
+        )
     groups = []
     for perspective, label, (segments, total) in zip(perspectives, labels, chosen, strict=True):
         if not total:
