@@ -29,9 +29,12 @@ keepalive = 5
 # threads to answer them. A bound of a few per thread spreads them out.
 worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", threads * 4))
 
-# Workers are replaced now and then, so slow leaks cannot grow without bound.
-max_requests = 2000
-max_requests_jitter = 200
+# Workers are replaced now and then, so slow leaks cannot grow without bound. Not
+# often: a new worker starts with nothing of its own (templates compiled, the frame,
+# what is kept once a generation: docs/performance.md). At 2,000, each worker was
+# replaced every 7 s under bench/load.py, a 27th of its requests on a cold process.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 20000))
+max_requests_jitter = max_requests // 10
 
 # Load the application once, before forking: workers start fast and share memory.
 preload_app = True
