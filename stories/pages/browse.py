@@ -39,7 +39,7 @@ class PublishedStoriesMixin:
         name = self.count_name()
         if name:
             # Counting every published story took 20 ms a page at 100,000 stories.
-            paginator.count = counted_once_per_generation(name, queryset.count)
+            paginator.count = counted_once_per_generation(name, lambda: queryset.count())
         return paginator
 
     def filters_from_request(self, form_class):
@@ -56,18 +56,37 @@ class StoryCardsMixin(PublishedStoriesMixin):
     Only the ids are read, in the list's order (``story_ids``), once a generation; the
     cards are kept per story (stories/pages/story_cards.py), and ``cards`` holds them in
     the same order. Pages after the first are read by keyset (pages/paging.py).
+
+    A view's ``get_queryset`` returns ``deferred(build)`` and ``list_order`` its order: the
+    queryset is built only when what the page lists is not kept for this generation.
     """
 
     card_variant = "card"
     context_object_name = "story_ids"
     paginator_class = KeysetPaginator
+    # The list's order, as readers chose it (``?sort=``), where they can.
+    sort_form = None
 
     def list_name(self):
         """What the list holds, whatever its order: its pages' bookmarks are kept under it."""
         return self.count_name()
 
+    def list_order(self):
+        """The list's ``order_by()`` terms (filters.ORDERS)."""
+        return ORDERS[self.sort_form.chosen if self.sort_form else "newest"]
+
     def get_paginator(self, queryset, *args, **kwargs):
-        return super().get_paginator(queryset, *args, name=self.list_name(), **kwargs)
+        return super().get_paginator(
+            queryset, *args, name=self.list_name(), order=self.list_order(), **kwargs
+        )
+
+    def get_template_names(self):
+        # ListView would read the queryset's model for a name of its own, building it.
+        return [self.template_name]
+
+    def deferred(self, build):
+        """The ids ``build()`` orders and narrows, as a queryset built only if it is read."""
+        return SimpleLazyObject(lambda: self.story_ids(build()))
 
     def published_stories(self):
         return Story.objects.published()
@@ -119,16 +138,17 @@ class StoryListView(StoryCardsMixin, ListView):
 
     def get_queryset(self):
         self.sort_form = SortForm(self.request.GET)
-        stories = self.published_stories()
         self.filtered = not StoryFilterForm.base_fields.keys().isdisjoint(self.request.GET)
         if self.filtered:
             self.filter_form = self.filters_from_request(StoryFilterForm)
-            stories = self.filter_form.filter(stories)
-        else:
-            # The list most asked for needs its filters only for their menus, which are
-            # kept with the page's other parts once a generation (story_list.html).
-            self.filter_form = SimpleLazyObject(lambda: self.filters_from_request(StoryFilterForm))
-        return self.story_ids(self.sort_form.order(stories))
+            self.filter_form.is_valid()  # its choices name the list (count_name)
+            return self.deferred(
+                lambda: self.sort_form.order(self.filter_form.filter(self.published_stories()))
+            )
+        # The list most asked for needs its filters only for their menus, which are
+        # kept with the page's other parts once a generation (story_list.html).
+        self.filter_form = SimpleLazyObject(lambda: self.filters_from_request(StoryFilterForm))
+        return self.deferred(lambda: self.sort_form.order(self.published_stories()))
 
     def count_name(self):
         if not self.filtered:
@@ -169,15 +189,17 @@ class PerspectiveDetailView(StoryCardsMixin, ListView):
         # hashed, and an unknown one is not kept.
         self.perspective = counted_once_per_generation(
             f"perspective:{digest(slug)}",
-            Perspective.objects.filter(slug=slug).first,
+            lambda: Perspective.objects.filter(slug=slug).first(),
             keep_none=False,
         )
         if self.perspective is None:
             raise Http404
-        return self.story_ids(
-            self.published_stories()
-            .filter(perspective=self.perspective)
-            .order_by(*ORDERS["newest"])
+        return self.deferred(
+            lambda: (
+                self.published_stories()
+                .filter(perspective=self.perspective)
+                .order_by(*self.list_order())
+            )
         )
 
     def count_name(self):

@@ -34,7 +34,9 @@ class PlaceDetailView(StoryCardsMixin, ListView):
         if self.place is None:
             raise Http404
         self.sort_form = SortForm(self.request.GET)
-        return self.story_ids(self.sort_form.order(self.published_stories().in_place(self.place)))
+        return self.deferred(
+            lambda: self.sort_form.order(self.published_stories().in_place(self.place))
+        )
 
     def list_name(self):
         return f"place-{self.place.key}-stories"

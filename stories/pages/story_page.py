@@ -53,7 +53,9 @@ class StoryDetailView(TemplateView):
         # reader's: hashed, and an unknown one is not kept.
         found = counted_once_per_generation(
             f"story:{digest(slug)}",
-            Story.objects.published().filter(slug=slug).values_list("pk", "perspective").first,
+            lambda: (
+                Story.objects.published().filter(slug=slug).values_list("pk", "perspective").first()
+            ),
             keep_none=False,
         )
         # As .only("pk", "perspective") would load it: any other field is read if asked for.

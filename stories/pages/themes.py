@@ -29,8 +29,9 @@ from urllib.parse import urlencode
 from django.shortcuts import get_object_or_404
 from django.template.loader import get_template
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 
 from ..models import (
     Perspective,
@@ -136,30 +137,64 @@ def _render_passages(theme, story_ids):
 
 @dataclass(frozen=True)
 class Voice:
-    """A perspective on the theme page: its mark and name, its voice, its column of stories.
-
-    Every value its section shows is worked out here, once a page: the template only places
-    them (a filter or a property in its loop cost a few microseconds each, six times a page).
-    """
+    """A perspective on the theme page: its mark and name, its voice, its column of stories."""
 
     perspective: Perspective
     label: str  # its mark and name (stories/_perspective.html)
     html: str  # its voice in the row: its quoted story's, or the one saying it has none
     cards: story_cards.Cards  # its newest stories on the theme
     total: int
-    anchor: str  # the id of its section, for the jump bar's links
-    all_stories: str  # the words of the link to all of its stories on the theme
-    all_stories_url: str
+    column: str  # its section under "Every story on this theme, by perspective" (``column``)
+
+    @property
+    def anchor(self):
+        """The id of its section, for the jump bar's links."""
+        return anchor(self.perspective)
 
 
-def column_words(perspective, total):
-    """The words of a column's link to all of its stories on the theme (a blocktranslate
-    took four times as long, six times a page)."""
-    return ngettext(
-        "%(counter)s story from %(perspective)s on this theme",
-        "All %(counter)s stories from %(perspective)s on this theme",
-        total,
-    ) % {"counter": total, "perspective": perspective.local_name}
+def anchor(perspective):
+    return f"voice-{perspective.slug}"
+
+
+# A perspective's section in "Every story on this theme, by perspective", written here: as a
+# loop of the template, its nine tags six times a page were a tenth of the page's time. Each
+# value is escaped by format_html but the label and the cards, rendered by their templates.
+COLUMN = """<section class="perspective-stories colour-{colour}" id="{anchor}" \
+aria-labelledby="{anchor}-heading">
+        <h3 id="{anchor}-heading">{label}</h3>
+        {stories}
+      </section>"""
+STORIES = """<div class="card-grid">{cards}</div>
+          <p class="column-more"><a href="{url}">{words}</a></p>"""
+NO_STORY = """<p class="empty-column">{none} <a href="{share_url}">{share}</a></p>"""
+
+
+def column(perspective, label, cards, total, *, theme, story_list_url, share_url):
+    """A perspective's section (``COLUMN``): its newest stories on the theme and the link to
+    all of them, or the words saying it has none yet and the way to share one."""
+    if cards:
+        stories = format_html(
+            STORIES,
+            cards=cards.html,
+            url=f"{story_list_url}?"
+            + urlencode({"theme": theme.slug, "perspective": perspective.slug}),
+            words=ngettext(
+                "%(counter)s story from %(perspective)s on this theme",
+                "All %(counter)s stories from %(perspective)s on this theme",
+                total,
+            )
+            % {"counter": total, "perspective": perspective.local_name},
+        )
+    else:
+        stories = format_html(
+            NO_STORY,
+            none=gettext("No story from this perspective on this theme yet."),
+            share_url=share_url,
+            share=gettext("Share your story"),
+        )
+    return format_html(
+        COLUMN, colour=perspective.colour, anchor=anchor(perspective), label=label, stories=stories
+    )
 
 
 @dataclass(frozen=True)
@@ -202,14 +237,14 @@ def side_by_side(slug):
         theme, [story_id for segments, _ in chosen for _, story_id in segments], listed.places
     )
 
-    story_list_url = reverse("stories:story-list")
+    links = {"story_list_url": reverse("stories:story-list"), "share_url": reverse("stories:share")}
     shown = []  # (id, title, path) of each story, in the order the page shows them
     voices = []
     no_voice = get_template("stories/_voice.html")
     for perspective, label, (story_ids, total, quoted_id) in zip(
         perspectives, labels, columns, strict=True
     ):
-        column = story_cards.Cards(
+        cards = story_cards.Cards(
             story_cards.Card(pk, kept[pk][0], *kept[pk][2:]) for pk in story_ids if pk in kept
         )
         if quoted_id in kept:
@@ -217,18 +252,15 @@ def side_by_side(slug):
             shown.append((quoted_id, *kept[quoted_id][2:]))
         else:
             html = no_voice.render({"perspective": perspective})
-        shown += [(card.pk, card.title, card.path) for card in column]
+        shown += [(card.pk, card.title, card.path) for card in cards]
         voices.append(
             Voice(
                 perspective,
                 label,
                 html,
-                column,
+                cards,
                 total,
-                anchor=f"voice-{perspective.slug}",
-                all_stories=column_words(perspective, total),
-                all_stories_url=f"{story_list_url}?"
-                + urlencode({"theme": theme.slug, "perspective": perspective.slug}),
+                column(perspective, label, cards, total, theme=theme, **links),
             )
         )
     groups = []

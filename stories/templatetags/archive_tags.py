@@ -75,13 +75,28 @@ def in_language(request, path, code):
     if match is None:
         return translate_url(path, code)
     name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
-    with translation.override(code):
-        try:
-            url = reverse(name, args=match.args, kwargs=match.kwargs)
-        except NoReverseMatch:
-            return path
+    route = (code, name, tuple(match.args), tuple(sorted(match.kwargs.items())))
+    try:
+        url = _reversed_once_in(*route)
+    except TypeError:  # a route's own extra arguments (the sitemaps' dict) make no key
+        url = _reversed_in(*route)
+    if url is None:
+        return path
     query = urlsplit(path).query
     return f"{url}?{query}" if query else url
+
+
+def _reversed_in(code, name, args, kwargs):
+    """The route ``name``'s address for these arguments in the language ``code``, or None."""
+    with translation.override(code):
+        try:
+            return reverse(name, args=args, kwargs=dict(kwargs))
+        except NoReverseMatch:
+            return None
+
+
+# The same until the next release, and every page asks for one (some 30 µs each).
+_reversed_once_in = functools.lru_cache(maxsize=1024)(_reversed_in)
 
 
 @register.simple_tag(takes_context=True)
@@ -104,19 +119,21 @@ def query_url(context, name, value):
 SOCIAL_IMAGES = "img/social"
 
 
-@functools.cache
-def _drawn(name):
-    """Whether a preview image was drawn (read once a process: images come with a release)."""
-    return finders.find(name) is not None
-
-
 @register.simple_tag(takes_context=True)
 def social_image(context, kind="", slug=""):
     """The absolute address of the preview image for a perspective or theme, or the site's."""
+    return _absolute(context, _social_image_path(kind, slug))
+
+
+@functools.lru_cache(maxsize=256)
+def _social_image_path(kind, slug):
+    """The address of the image drawn for ``kind`` and ``slug``, or of the site's: found once
+    a process, as images and their fingerprinted names come with a release (a page asks twice,
+    and each lookup in the static files' manifest took some 20 µs)."""
     name = f"{SOCIAL_IMAGES}/{kind}-{slug}.png"
-    if not (kind and slug and _drawn(name)):
+    if not (kind and slug and finders.find(name)):
         name = f"{SOCIAL_IMAGES}/site.png"
-    return _absolute(context, static(name))
+    return static(name)
 
 
 @register.simple_tag(takes_context=True)
