@@ -31,8 +31,9 @@ worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", threads *
 
 # Workers are replaced now and then, so slow leaks cannot grow without bound. Not
 # often: a new worker starts with nothing of its own (templates compiled, the frame,
-# what is kept once a generation: docs/performance.md). At 2,000, each worker was
-# replaced every 7 s under bench/load.py, a 27th of its requests on a cold process.
+# what is kept once a generation), and the connections it held are dropped: at 2,000,
+# bench/load.py saw a worker replaced every 1 to 4 s, and a p99 of over a second on
+# Django's floor itself (docs/performance.md).
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 20000))
 max_requests_jitter = max_requests // 10
 

@@ -167,17 +167,31 @@ aria-labelledby="{anchor}-heading">
 STORIES = """<div class="card-grid">{cards}</div>
           <p class="column-more"><a href="{url}">{words}</a></p>"""
 NO_STORY = """<p class="empty-column">{none} <a href="{share_url}">{share}</a></p>"""
+# Where a column's cards go: the column around them is written once for each of its values.
+CARDS = "\x00cards\x00"
 
 
-def column(perspective, label, cards, total, *, theme, story_list_url, share_url):
-    """A perspective's section (``COLUMN``): its newest stories on the theme and the link to
-    all of them, or the words saying it has none yet and the way to share one."""
-    if cards:
+def column(row, cards, total, *, theme_slug, language, story_list_url, share_url):
+    """A perspective's section (``COLUMN``), from its row's items: its newest stories on the
+    theme (``cards``) and the link to all of them, or the words saying it has none yet and
+    the way to share one."""
+    before, after = column_around(
+        row, bool(cards), total, theme_slug, language, story_list_url, share_url
+    )
+    return before + cards.html + after if cards else before
+
+
+@functools.lru_cache(maxsize=256)
+def column_around(row, with_cards, total, theme_slug, language, story_list_url, share_url):
+    """A perspective's section but its cards, as the HTML before them and after them: written
+    once a process for each row, count, theme and language (``language``: the active one)."""
+    perspective = Perspective(**dict(row))
+    if with_cards:
         stories = format_html(
             STORIES,
-            cards=cards.html,
+            cards=CARDS,
             url=f"{story_list_url}?"
-            + urlencode({"theme": theme.slug, "perspective": perspective.slug}),
+            + urlencode({"theme": theme_slug, "perspective": perspective.slug}),
             words=ngettext(
                 "%(counter)s story from %(perspective)s on this theme",
                 "All %(counter)s stories from %(perspective)s on this theme",
@@ -192,9 +206,15 @@ def column(perspective, label, cards, total, *, theme, story_list_url, share_url
             share_url=share_url,
             share=gettext("Share your story"),
         )
-    return format_html(
-        COLUMN, colour=perspective.colour, anchor=anchor(perspective), label=label, stories=stories
+    html = format_html(
+        COLUMN,
+        colour=perspective.colour,
+        anchor=anchor(perspective),
+        label=perspective_label(row, language),
+        stories=stories,
     )
+    before, _, after = html.partition(CARDS)
+    return SafeString(before), SafeString(after)
 
 
 @dataclass(frozen=True)
@@ -226,7 +246,8 @@ def side_by_side(slug):
     theme = Theme(**listed.theme)
     perspectives = [Perspective(**row) for row in listed.perspectives]
     language = get_language()
-    labels = [perspective_label(tuple(row.items()), language) for row in listed.perspectives]
+    rows = [tuple(row.items()) for row in listed.perspectives]
+    labels = [perspective_label(row, language) for row in rows]
     columns = [listed.columns[perspective.pk] for perspective in perspectives]
     chosen = [listed.passages.get(perspective.pk, ([], 0)) for perspective in perspectives]
     kept = shown_stories(
@@ -237,12 +258,17 @@ def side_by_side(slug):
         theme, [story_id for segments, _ in chosen for _, story_id in segments], listed.places
     )
 
-    links = {"story_list_url": reverse("stories:story-list"), "share_url": reverse("stories:share")}
+    links = {
+        "theme_slug": theme.slug,
+        "language": language,
+        "story_list_url": reverse("stories:story-list"),
+        "share_url": reverse("stories:share"),
+    }
     shown = []  # (id, title, path) of each story, in the order the page shows them
     voices = []
     no_voice = get_template("stories/_voice.html")
-    for perspective, label, (story_ids, total, quoted_id) in zip(
-        perspectives, labels, columns, strict=True
+    for perspective, row, label, (story_ids, total, quoted_id) in zip(
+        perspectives, rows, labels, columns, strict=True
     ):
         cards = story_cards.Cards(
             story_cards.Card(pk, kept[pk][0], *kept[pk][2:]) for pk in story_ids if pk in kept
@@ -260,7 +286,7 @@ def side_by_side(slug):
                 html,
                 cards,
                 total,
-                column(perspective, label, cards, total, theme=theme, **links),
+                column(row, cards, total, **links),
             )
         )
     groups = []
