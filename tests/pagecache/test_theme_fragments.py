@@ -150,3 +150,19 @@ def test_a_withdrawn_story_leaves_every_part_of_the_theme_page(client, quoted):
         assert "Zqquoted" not in html and "Zqpassage" not in html and PLATE not in html
         assert listed_in_structured_data(html) == ["Zqother critic"]
     assert Story.objects.get(pk=other.pk).title in html
+
+
+def test_a_column_counts_its_stories_again_after_a_new_one(client, quoted):
+    """A column's words and link are written once a process per count (themes.column_around):
+    a new story on the theme is a new count, shown at once in either language."""
+    html = theme_page(client)
+    critics = re.search(r'id="voice-critics".*?</section>', html, re.S).group()
+    assert "1 story from Critics on this theme" in critics
+    theme_page(client, "/es/themes/public-safety/")
+    make_published(title="Zqsecond critic", perspective="critics", themes=["public-safety"])
+    critics = re.search(r'id="voice-critics".*?</section>', theme_page(client), re.S).group()
+    assert "All 2 stories from Critics on this theme" in critics
+    assert "Zqsecond critic" in critics
+    assert "/stories/?theme=public-safety&amp;perspective=critics" in critics
+    spanish = theme_page(client, "/es/themes/public-safety/")
+    assert re.search(r'id="voice-critics".*?Las 2 historias de .*? sobre este tema', spanish, re.S)
