@@ -22,6 +22,15 @@ happens to the others. So:
   language, the card's variant), and the story.
 - A page reads the stamps and fragments of all its stories in one round trip
   (``kept_per_story``) and makes only the missing ones.
+- Within one generation of the archive a stamp a page can show does not change:
+  every change readers can see renews its stories' stamps before the
+  generation, and a change they cannot see is to a story no page shows. So a
+  process copies each stamp it reads into its memory for the generation it read
+  it in (``StampsCopied``), and reads from the shared cache only the stamps it
+  has not seen in this generation, and the fragments. A copy lasts no longer
+  than ``COUNTS_CACHE_SECONDS``, as the counts copied per generation do, which
+  bounds what a stamp renewed without its generation (a cache write that
+  failed, a stamp evicted) can serve; 0 copies nothing.
 - Which stories a page lists is never kept here: a page asks
   ``Story.objects.published()``, or reads what it asked once in this generation
   of the archive (stories/pages/paging.py), so a withdrawn story's card is
@@ -41,9 +50,11 @@ from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db import transaction
 
-from .store import cache, failure_contained
+from .store import cache, failure_contained, generation_of_this_request
 
 CURATION_KEY = "fragments:curation"
+# The most stamps a process copies in one generation: past it, it starts its copy afresh.
+MOST_STAMPS_COPIED = 20_000
 
 logger = logging.getLogger(__name__)
 
@@ -134,11 +145,18 @@ def kept_per_story(kind, story_ids, make, *, vary=()):
     keys = {pk: fragment_key(kind, vary, pk) for pk in story_ids}
     try:
         with failure_contained():
-            found = cache.get_many([CURATION_KEY, *map(stamp_key, story_ids), *keys.values()])
-            curation = found.get(CURATION_KEY) or _first_stamp(CURATION_KEY)
-            stamps = {
-                pk: found.get(stamp_key(pk)) or _first_stamp(stamp_key(pk)) for pk in story_ids
-            }
+            copied = StampsCopied.of_this_generation()
+            known = copied.stamps  # this dict: another thread may start a new one meanwhile
+            unseen = [pk for pk in story_ids if pk not in known]
+            asked = [*keys.values(), *map(stamp_key, unseen)]
+            if copied.curation is None:
+                asked.append(CURATION_KEY)
+            found = cache.get_many(asked)
+            curation = copied.curation or found.get(CURATION_KEY) or _first_stamp(CURATION_KEY)
+            stamps = {pk: known[pk] for pk in story_ids if pk in known}
+            for pk in unseen:
+                stamps[pk] = found.get(stamp_key(pk)) or _first_stamp(stamp_key(pk))
+            copied.keep(curation, {pk: stamps[pk] for pk in unseen})
     except Exception as error:  # whatever the cache backend raises
         logger.warning("Could not read fragments: %s", type(error).__name__)
         return make(story_ids)
@@ -163,6 +181,41 @@ def kept_per_story(kind, story_ids, make, *, vary=()):
         except Exception as error:  # whatever the cache backend raises
             logger.warning("Could not keep fragments: %s", type(error).__name__)
     return values
+
+
+class StampsCopied:
+    """The stamps this process read in one generation of the archive, which are current
+    as long as it is (see the module's docstring)."""
+
+    latest = None
+
+    def __init__(self, generation, until):
+        self.generation = generation
+        self.until = until
+        self.stamps = {}
+        self.curation = None
+
+    @classmethod
+    def of_this_generation(cls):
+        """This generation's copy: an empty one if the last was of another, or too old."""
+        lifetime = settings.COUNTS_CACHE_SECONDS
+        if lifetime <= 0:
+            return cls(None, 0)  # copies nothing that a later page would read
+        current = generation_of_this_request()
+        copied = cls.latest
+        if copied is None or copied.generation != current or time.monotonic() > copied.until:
+            # Replaced whole, never cleared: a thread reading the last one meanwhile keeps it.
+            copied = cls.latest = cls(current, time.monotonic() + lifetime)
+        return copied
+
+    def keep(self, curation, stamps):
+        """Copies what was read; None (another request took the stamp meanwhile) is not."""
+        if self.generation is None:
+            return
+        if len(self.stamps) >= MOST_STAMPS_COPIED:
+            self.stamps = {}
+        self.curation = self.curation or curation
+        self.stamps.update((pk, stamp) for pk, stamp in stamps.items() if stamp is not None)
 
 
 def _first_stamp(key):

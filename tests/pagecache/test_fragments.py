@@ -180,13 +180,19 @@ def test_a_place_passing_the_threshold_links_the_kept_cards(client, settings, ca
     assert client.get("/stories/").content.decode().count('href="/places/sylmar/"') == 2
 
 
-def test_a_fragment_made_during_a_change_is_never_served_after_it(story, settings):
+@pytest.fixture
+def kept(settings):
+    """Fragments kept, and stamps copied into the process per generation, as in production."""
     settings.FRAGMENT_CACHE_SECONDS = 86400
+    settings.COUNTS_CACHE_SECONDS = 60
+
+
+def test_a_fragment_made_during_a_change_is_never_served_after_it(story, kept):
     made = []
 
     def made_during_a_change(story_ids):
         made.append(list(story_ids))
-        fragments.stories_changed(story_ids, "default")  # a redaction lands meanwhile
+        saved(story, body="Redacted meanwhile. " * 5)  # as the receivers see a redaction
         return {pk: f"made {len(made)}" for pk in story_ids}
 
     def quietly_made(story_ids):
@@ -200,8 +206,7 @@ def test_a_fragment_made_during_a_change_is_never_served_after_it(story, setting
     assert len(made) == 2
 
 
-def test_a_new_release_keys_every_fragment_afresh(story, settings, monkeypatch):
-    settings.FRAGMENT_CACHE_SECONDS = 86400
+def test_a_new_release_keys_every_fragment_afresh(story, kept, monkeypatch):
 
     def make(story_ids):
         return dict.fromkeys(story_ids, "old release")
@@ -212,12 +217,65 @@ def test_a_new_release_keys_every_fragment_afresh(story, settings, monkeypatch):
     assert kept == {story.pk: "new"}
 
 
-def test_a_lost_stamp_is_taken_afresh_and_never_serves_an_old_fragment(story, settings):
-    settings.FRAGMENT_CACHE_SECONDS = 86400
+def test_a_lost_stamp_is_taken_afresh_and_never_serves_an_old_fragment(story, kept):
     fragments.kept_per_story("test", [story.pk], lambda ids: dict.fromkeys(ids, "first"))
     caches["pages"].delete(fragments.stamp_key(story.pk))  # evicted
-    kept = fragments.kept_per_story("test", [story.pk], lambda ids: dict.fromkeys(ids, "second"))
-    assert kept == {story.pk: "second"}
+    make_published(title="Zqnewcomer")  # a new generation: the process reads the stamps again
+    again = fragments.kept_per_story("test", [story.pk], lambda ids: dict.fromkeys(ids, "second"))
+    assert again == {story.pk: "second"}
+
+
+@pytest.fixture
+def keys_read(monkeypatch):
+    """The keys each read of fragments asked the shared cache for, one list a read."""
+    reads = []
+    # On the backend's class: the "pages" alias is a proxy, and Redis's client is per thread.
+    backend = type(caches["pages"])
+    real = backend.get_many
+
+    def spy(self, keys, *args, **kwargs):
+        keys = list(keys)
+        if any(key.startswith("fragment:") for key in keys):
+            reads.append(keys)
+        return real(self, keys, *args, **kwargs)
+
+    monkeypatch.setattr(backend, "get_many", spy)
+    return reads
+
+
+def test_a_process_reads_each_stamp_once_a_generation(story, neighbour, kept, keys_read):
+    stamps = {fragments.CURATION_KEY, *map(fragments.stamp_key, (story.pk, neighbour.pk))}
+    for story_ids in ([story.pk], [story.pk, neighbour.pk], [neighbour.pk]):
+        fragments.kept_per_story("test", story_ids, lambda ids: dict.fromkeys(ids, "card"))
+    first, second, third = (stamps.intersection(keys) for keys in keys_read)
+    assert first == {fragments.CURATION_KEY, fragments.stamp_key(story.pk)}
+    assert second == {fragments.stamp_key(neighbour.pk)}
+    assert third == set()
+    keys_read.clear()
+    saved(neighbour, title="Zqneighbour retitled")  # a new generation
+    kept = fragments.kept_per_story("test", [neighbour.pk], lambda ids: dict.fromkeys(ids, "new"))
+    assert kept == {neighbour.pk: "new"}
+    assert {fragments.CURATION_KEY, fragments.stamp_key(neighbour.pk)} <= set(keys_read[-1])
+
+
+def test_a_stamp_renewed_without_a_new_generation_is_read_once_its_copy_is_old(
+    story, kept, monkeypatch
+):
+    """Only a failed write of the generation renews a shown story's stamp alone: what the
+    process copied then serves the old fragment no longer than the counts it copies."""
+    fragments.kept_per_story("test", [story.pk], lambda ids: dict.fromkeys(ids, "first"))
+    fragments.renew_stamps([story.pk])
+    later = fragments.time.monotonic() + 61
+    monkeypatch.setattr(fragments.time, "monotonic", lambda: later)
+    again = fragments.kept_per_story("test", [story.pk], lambda ids: dict.fromkeys(ids, "second"))
+    assert again == {story.pk: "second"}
+
+
+def test_with_counts_off_every_stamp_is_read_each_time(story, kept, settings, keys_read):
+    settings.COUNTS_CACHE_SECONDS = 0
+    for _ in range(2):
+        fragments.kept_per_story("test", [story.pk], lambda ids: dict.fromkeys(ids, "card"))
+    assert all(fragments.stamp_key(story.pk) in keys for keys in keys_read)
 
 
 def test_pages_are_served_while_the_cache_cannot_be_reached(
